@@ -1,0 +1,45 @@
+"""Make LLM apps and agents measurable: OpenTelemetry spans and metrics with cost, latency and features.
+
+This package is a leaf: it imports without duckdb, polars, pyarrow or any provider SDK.
+"""
+
+from instrumentation import semconv
+from instrumentation._context import (
+    ContextThreadPoolExecutor,
+    context_propagating_executors,
+    current_feature,
+    feature,
+    propagate,
+    start_thread,
+)
+from instrumentation._cost import Price, PriceBook, Rates, compute_cost
+from instrumentation._handler import LLMInvocation
+from instrumentation._manual import current_llm_call, llm_call
+from instrumentation._settings import Settings, load_settings
+from instrumentation._setup import Telemetry, configure, get_telemetry
+from instrumentation.errors import ConfigError, HarnessError, TelemetryError
+
+__all__ = [
+    "ConfigError",
+    "ContextThreadPoolExecutor",
+    "HarnessError",
+    "LLMInvocation",
+    "Price",
+    "PriceBook",
+    "Rates",
+    "Settings",
+    "Telemetry",
+    "TelemetryError",
+    "compute_cost",
+    "configure",
+    "context_propagating_executors",
+    "current_feature",
+    "current_llm_call",
+    "feature",
+    "get_telemetry",
+    "llm_call",
+    "load_settings",
+    "propagate",
+    "semconv",
+    "start_thread",
+]

@@ -1,0 +1,129 @@
+"""Feature attribution and context that survives threads, asyncio tasks and callbacks.
+
+The feature lives in a ContextVar, like the OpenTelemetry context itself, so asyncio tasks
+inherit both. Threads do not copy contextvars on their own: ``ContextThreadPoolExecutor``,
+``propagate`` and ``start_thread`` carry the caller's context across.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import inspect
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any, ParamSpec, TypeVar
+
+from opentelemetry.context import Context
+from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
+
+from instrumentation import semconv
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_feature: contextvars.ContextVar[str | None] = contextvars.ContextVar("harness_feature", default=None)
+
+
+def current_feature() -> str | None:
+    return _feature.get()
+
+
+class feature:  # noqa: N801 - reads as a keyword at the call site: `with feature("ticket-summary"):`
+    """Attribute every span started inside to a product feature; the innermost feature wins.
+
+    Use as ``with feature("ticket-summary"):`` or as a decorator on sync or async functions.
+    """
+
+    __slots__ = ("name", "_tokens")
+
+    def __init__(self, name: str) -> None:
+        if not name:
+            raise ValueError("feature name must be a non-empty string")
+        self.name = name
+        self._tokens: list[contextvars.Token[str | None]] = []
+
+    def __enter__(self) -> feature:
+        self._tokens.append(_feature.set(self.name))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _feature.reset(self._tokens.pop())
+
+    def __call__(self, fn: Callable[P, R]) -> Callable[P, R]:
+        name = self.name
+        if inspect.iscoroutinefunction(fn):
+
+            @functools.wraps(fn)
+            async def run_async(*args: P.args, **kwargs: P.kwargs) -> Any:
+                with feature(name):
+                    return await fn(*args, **kwargs)
+
+            return run_async  # type: ignore[return-value]
+
+        @functools.wraps(fn)
+        def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            with feature(name):
+                return fn(*args, **kwargs)
+
+        return run
+
+
+class FeatureSpanProcessor(SpanProcessor):
+    """Stamps ``harness.feature`` on every span at start, whoever instrumented it."""
+
+    def on_start(self, span: Span, parent_context: Context | None = None) -> None:
+        name = _feature.get()
+        if name is not None and span.is_recording():
+            span.set_attribute(semconv.HARNESS_FEATURE, name)
+
+    def on_end(self, span: ReadableSpan) -> None:
+        pass
+
+    def shutdown(self) -> None:
+        pass
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return True
+
+
+def propagate(fn: Callable[P, R]) -> Callable[P, R]:
+    """Bind ``fn`` to the caller's context (span parent and feature), for threads and callbacks."""
+    ctx = contextvars.copy_context()
+
+    @functools.wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        return ctx.copy().run(fn, *args, **kwargs)
+
+    return run
+
+
+class ContextThreadPoolExecutor(ThreadPoolExecutor):
+    """A ThreadPoolExecutor whose tasks run in the submitter's context."""
+
+    def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def,override]
+        return super().submit(contextvars.copy_context().run, fn, *args, **kwargs)
+
+
+def start_thread(target: Callable[..., Any], *args: Any, name: str | None = None, daemon: bool | None = None) -> threading.Thread:
+    """Start a thread that runs ``target`` in the caller's context."""
+    thread = threading.Thread(target=propagate(target), args=args, name=name, daemon=daemon)
+    thread.start()
+    return thread
+
+
+@contextmanager
+def context_propagating_executors() -> Iterator[None]:
+    """Within the block, every ThreadPoolExecutor.submit carries the caller's context (the one-line setup)."""
+    original = ThreadPoolExecutor.submit
+
+    def submit(self: ThreadPoolExecutor, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        return original(self, contextvars.copy_context().run, fn, *args, **kwargs)
+
+    ThreadPoolExecutor.submit = submit  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        ThreadPoolExecutor.submit = original  # type: ignore[method-assign]

@@ -1,0 +1,119 @@
+"""One frozen settings object, one precedence: argument, environment, pyproject, default."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from instrumentation.errors import ConfigError
+
+_ENV_PREFIX = "HARNESS_"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the telemetry core can be told. Field names map to ``HARNESS_<NAME>``."""
+
+    service_name: str = "unknown_service"
+    service_version: str = ""
+    environment: str = ""
+    home: Path = Path(".harness")
+    exporters: tuple[str, ...] = ("lake",)
+    capture_content: bool = False
+    price_book: Path | None = None
+    raise_internal_errors: bool = False
+    lake_segment_rows: int = 20_000
+    lake_flush_seconds: float = 5.0
+    queue_size: int = 8192
+    batch_size: int = 512
+    schedule_delay_ms: int = 500
+
+    @property
+    def lake_dir(self) -> Path:
+        return self.home / "lake"
+
+
+_EXPORTER_CHOICES = {"lake", "otlp", "otlp-http", "otlp-grpc", "console", "none"}
+
+
+def load_settings(overrides: dict[str, Any] | None = None, *, cwd: Path | None = None) -> Settings:
+    """Resolve every field: explicit argument, then environment, then ``[tool.harness]``, then default."""
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    pyproject = _pyproject_table(cwd or Path.cwd())
+    values: dict[str, Any] = {}
+    for field in fields(Settings):
+        env_name = _ENV_PREFIX + field.name.upper()
+        if field.name in overrides:
+            raw, origin = overrides[field.name], f"argument {field.name}"
+        elif env_name in os.environ:
+            raw, origin = os.environ[env_name], f"environment variable {env_name}"
+        elif field.name in pyproject:
+            raw, origin = pyproject[field.name], f"[tool.harness] {field.name} in pyproject.toml"
+        else:
+            continue
+        values[field.name] = _coerce(field, raw, origin)
+    if "raise_internal_errors" not in values:
+        values["raise_internal_errors"] = "PYTEST_CURRENT_TEST" in os.environ or "pytest" in sys.modules
+    if "service_name" not in values and os.environ.get("OTEL_SERVICE_NAME"):
+        values["service_name"] = os.environ["OTEL_SERVICE_NAME"]
+    return Settings(**values)
+
+
+def _pyproject_table(start: Path) -> dict[str, Any]:
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                raise ConfigError(f"{candidate}: cannot read [tool.harness]: {exc}") from exc
+            table = data.get("tool", {}).get("harness", {})
+            return {k.replace("-", "_"): v for k, v in table.items()}
+    return {}
+
+
+def _coerce(field: dataclasses.Field[Any], raw: Any, origin: str) -> Any:
+    kind = str(field.type)
+    try:
+        if kind == "bool":
+            return _as_bool(raw)
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind == "Path":
+            return Path(raw)
+        if kind == "Path | None":
+            return Path(raw) if raw else None
+        if kind == "tuple[str, ...]":
+            return _as_exporters(raw)
+        return str(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{origin}: {exc}") from exc
+
+
+def _as_bool(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"expected true or false, got {raw!r}")
+
+
+def _as_exporters(raw: Any) -> tuple[str, ...]:
+    items = raw.split(",") if isinstance(raw, str) else list(raw)
+    names = tuple(str(item).strip().lower() for item in items if str(item).strip())
+    unknown = sorted(set(names) - _EXPORTER_CHOICES)
+    if unknown:
+        raise ValueError(f"unknown exporter(s) {unknown}; choose from {sorted(_EXPORTER_CHOICES)}")
+    return names

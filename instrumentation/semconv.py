@@ -1,0 +1,177 @@
+"""Every attribute, span and metric name the project writes or reads.
+
+Pinned to the OpenTelemetry GenAI semantic conventions as published in
+``open-telemetry/semantic-conventions-genai`` at the revision named by
+``GENAI_SEMCONV_REVISION`` (cache_read/cache_write naming, inference metrics under
+``gen_ai.client.operation.*``). Cost names follow the open proposal PR #443.
+
+No other module writes an attribute string: import the constant from here.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+GENAI_SEMCONV_REVISION: Final = "semantic-conventions-genai@2026-09 (v1.38 registry, PR #440 cache_write, PR #443 cost)"
+SCHEMA_URL: Final = "https://opentelemetry.io/schemas/1.38.0"
+INSTRUMENTATION_SCOPE: Final = "harness.instrumentation"
+
+# --- gen_ai.*: operation and provider -------------------------------------------------------
+GEN_AI_OPERATION_NAME: Final = "gen_ai.operation.name"
+GEN_AI_PROVIDER_NAME: Final = "gen_ai.provider.name"
+GEN_AI_OUTPUT_TYPE: Final = "gen_ai.output.type"
+GEN_AI_CONVERSATION_ID: Final = "gen_ai.conversation.id"
+
+# request
+GEN_AI_REQUEST_MODEL: Final = "gen_ai.request.model"
+GEN_AI_REQUEST_MAX_TOKENS: Final = "gen_ai.request.max_tokens"
+GEN_AI_REQUEST_TEMPERATURE: Final = "gen_ai.request.temperature"
+GEN_AI_REQUEST_TOP_P: Final = "gen_ai.request.top_p"
+GEN_AI_REQUEST_SEED: Final = "gen_ai.request.seed"
+GEN_AI_REQUEST_STREAM: Final = "gen_ai.request.stream"
+GEN_AI_REQUEST_CHOICE_COUNT: Final = "gen_ai.request.choice.count"
+GEN_AI_REQUEST_STOP_SEQUENCES: Final = "gen_ai.request.stop_sequences"
+GEN_AI_REQUEST_ENCODING_FORMATS: Final = "gen_ai.request.encoding_formats"
+
+# response
+GEN_AI_RESPONSE_ID: Final = "gen_ai.response.id"
+GEN_AI_RESPONSE_MODEL: Final = "gen_ai.response.model"
+GEN_AI_RESPONSE_FINISH_REASONS: Final = "gen_ai.response.finish_reasons"
+GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK: Final = "gen_ai.response.time_to_first_chunk"
+
+# usage (input_tokens includes cache read/write; output_tokens includes reasoning)
+GEN_AI_USAGE_INPUT_TOKENS: Final = "gen_ai.usage.input_tokens"
+GEN_AI_USAGE_OUTPUT_TOKENS: Final = "gen_ai.usage.output_tokens"
+GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS: Final = "gen_ai.usage.cache_read.input_tokens"
+GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS: Final = "gen_ai.usage.cache_write.input_tokens"
+GEN_AI_USAGE_REASONING_OUTPUT_TOKENS: Final = "gen_ai.usage.reasoning.output_tokens"
+
+# cost (proposed in semantic-conventions-genai PR #443; inference spans only)
+GEN_AI_USAGE_COST_AMOUNT: Final = "gen_ai.usage.cost.amount"
+GEN_AI_USAGE_COST_CURRENCY: Final = "gen_ai.usage.cost.currency"
+GEN_AI_USAGE_COST_SOURCE: Final = "gen_ai.usage.cost.source"
+
+# prompt identity and content (content is opt-in)
+GEN_AI_PROMPT_NAME: Final = "gen_ai.prompt.name"
+GEN_AI_PROMPT_VERSION: Final = "gen_ai.prompt.version"
+GEN_AI_INPUT_MESSAGES: Final = "gen_ai.input.messages"
+GEN_AI_OUTPUT_MESSAGES: Final = "gen_ai.output.messages"
+GEN_AI_SYSTEM_INSTRUCTIONS: Final = "gen_ai.system_instructions"
+GEN_AI_TOOL_DEFINITIONS: Final = "gen_ai.tool.definitions"
+
+# agents and tools
+GEN_AI_AGENT_ID: Final = "gen_ai.agent.id"
+GEN_AI_AGENT_NAME: Final = "gen_ai.agent.name"
+GEN_AI_AGENT_VERSION: Final = "gen_ai.agent.version"
+GEN_AI_AGENT_DESCRIPTION: Final = "gen_ai.agent.description"
+GEN_AI_TOOL_NAME: Final = "gen_ai.tool.name"
+GEN_AI_TOOL_TYPE: Final = "gen_ai.tool.type"
+GEN_AI_TOOL_DESCRIPTION: Final = "gen_ai.tool.description"
+GEN_AI_TOOL_CALL_ID: Final = "gen_ai.tool.call.id"
+GEN_AI_TOOL_CALL_ARGUMENTS: Final = "gen_ai.tool.call.arguments"
+GEN_AI_TOOL_CALL_RESULT: Final = "gen_ai.tool.call.result"
+
+# embeddings
+GEN_AI_EMBEDDINGS_DIMENSION_COUNT: Final = "gen_ai.embeddings.dimension.count"
+
+# evaluation
+GEN_AI_EVALUATION_NAME: Final = "gen_ai.evaluation.name"
+GEN_AI_EVALUATION_SCORE_VALUE: Final = "gen_ai.evaluation.score.value"
+GEN_AI_EVALUATION_SCORE_LABEL: Final = "gen_ai.evaluation.score.label"
+GEN_AI_EVALUATION_EXPLANATION: Final = "gen_ai.evaluation.explanation"
+
+# metric dimension
+GEN_AI_TOKEN_TYPE: Final = "gen_ai.token.type"
+
+# --- general OpenTelemetry names ---------------------------------------------------------------
+ERROR_TYPE: Final = "error.type"
+SERVER_ADDRESS: Final = "server.address"
+SERVER_PORT: Final = "server.port"
+HTTP_RESPONSE_STATUS_CODE: Final = "http.response.status_code"
+SERVICE_NAME: Final = "service.name"
+SERVICE_VERSION: Final = "service.version"
+DEPLOYMENT_ID: Final = "deployment.id"
+DEPLOYMENT_NAME: Final = "deployment.name"
+DEPLOYMENT_STATUS: Final = "deployment.status"
+DEPLOYMENT_ENVIRONMENT_NAME: Final = "deployment.environment.name"
+CICD_PIPELINE_NAME: Final = "cicd.pipeline.name"
+CICD_PIPELINE_RUN_ID: Final = "cicd.pipeline.run.id"
+VCS_REF_HEAD_REVISION: Final = "vcs.ref.head.revision"
+VCS_CHANGE_ID: Final = "vcs.change.id"
+
+# --- operation name values ----------------------------------------------------------------------
+OP_CHAT: Final = "chat"
+OP_TEXT_COMPLETION: Final = "text_completion"
+OP_GENERATE_CONTENT: Final = "generate_content"
+OP_EMBEDDINGS: Final = "embeddings"
+OP_INVOKE_AGENT: Final = "invoke_agent"
+OP_EXECUTE_TOOL: Final = "execute_tool"
+INFERENCE_OPERATIONS: Final = (OP_CHAT, OP_TEXT_COMPLETION, OP_GENERATE_CONTENT, OP_EMBEDDINGS)
+
+COST_CURRENCY_USD: Final = "USD"
+COST_SOURCE_PROVIDER: Final = "provider"
+COST_SOURCE_LOCAL: Final = "local"
+
+# --- harness.*: project-specific facts --------------------------------------------------------------
+HARNESS_FEATURE: Final = "harness.feature"
+HARNESS_PRICE_SOURCE: Final = "harness.price.source"
+HARNESS_PRICE_VERSION: Final = "harness.price.version"
+HARNESS_LLM_ATTEMPTS: Final = "harness.llm.attempts"
+HARNESS_LLM_ATTEMPT: Final = "harness.llm.attempt"
+HARNESS_LLM_RETRY_WAIT: Final = "harness.llm.retry.wait"
+HARNESS_LLM_NESTED: Final = "harness.llm.nested"
+HARNESS_USAGE_COUNTED: Final = "harness.usage.counted"
+
+# agent trajectory (roll-ups use names distinct from the inference spans' so nothing counts twice)
+HARNESS_AGENT_TERMINATION: Final = "harness.agent.termination"
+HARNESS_AGENT_STEP: Final = "harness.agent.step"
+HARNESS_AGENT_MAX_STEPS: Final = "harness.agent.max_steps"
+HARNESS_AGENT_ROLLUP_STEPS: Final = "harness.agent.rollup.steps"
+HARNESS_AGENT_ROLLUP_LLM_CALLS: Final = "harness.agent.rollup.llm_calls"
+HARNESS_AGENT_ROLLUP_TOOL_CALLS: Final = "harness.agent.rollup.tool_calls"
+HARNESS_AGENT_ROLLUP_RETRIES: Final = "harness.agent.rollup.retries"
+HARNESS_AGENT_ROLLUP_INPUT_TOKENS: Final = "harness.agent.rollup.input_tokens"
+HARNESS_AGENT_ROLLUP_OUTPUT_TOKENS: Final = "harness.agent.rollup.output_tokens"
+HARNESS_AGENT_ROLLUP_COST_AMOUNT: Final = "harness.agent.rollup.cost.amount"
+HARNESS_AGENT_LOOP_DETECTED: Final = "harness.agent.loop_detected"
+HARNESS_TOOL_ALLOWED: Final = "harness.tool.allowed"
+HARNESS_TOOL_OWNER: Final = "harness.tool.owner"
+HARNESS_TOOL_POLICY: Final = "harness.tool.policy"
+
+# systems and facts recorded by `harness ... record`
+HARNESS_RECORD_TYPE: Final = "harness.record.type"
+HARNESS_SYSTEM: Final = "harness.system"
+HARNESS_SYSTEM_KIND: Final = "harness.system.kind"
+
+# eval runs and the gate
+HARNESS_EVAL_RUN_ID: Final = "harness.eval.run.id"
+HARNESS_EVAL_SUITE: Final = "harness.eval.suite"
+HARNESS_EVAL_DATASET_HASH: Final = "harness.eval.dataset.hash"
+HARNESS_EVAL_CASE_ID: Final = "harness.eval.case.id"
+HARNESS_EVAL_REPEAT: Final = "harness.eval.repeat"
+HARNESS_EVAL_CANDIDATE_ID: Final = "harness.eval.candidate.id"
+HARNESS_EVAL_BASELINE_ID: Final = "harness.eval.baseline.id"
+HARNESS_EVAL_PASSED: Final = "harness.eval.passed"
+HARNESS_EVAL_CACHED: Final = "harness.eval.cached"
+HARNESS_GATE_DECISION: Final = "harness.gate.decision"
+HARNESS_GATE_RUN_ID: Final = "harness.gate.run.id"
+
+# --- span names (format with the model, agent or tool name) -------------------------------------------
+SPAN_CHAT: Final = "chat {model}"
+SPAN_INVOKE_AGENT: Final = "invoke_agent {name}"
+SPAN_EXECUTE_TOOL: Final = "execute_tool {name}"
+
+# --- metric names ------------------------------------------------------------------------------------
+METRIC_CLIENT_TOKEN_USAGE: Final = "gen_ai.client.token.usage"
+METRIC_CLIENT_OPERATION_DURATION: Final = "gen_ai.client.operation.duration"
+METRIC_CLIENT_TIME_TO_FIRST_CHUNK: Final = "gen_ai.client.operation.time_to_first_chunk"
+METRIC_CLIENT_COST: Final = "gen_ai.client.cost"
+METRIC_EXECUTE_TOOL_DURATION: Final = "gen_ai.execute_tool.duration"
+METRIC_INVOKE_AGENT_DURATION: Final = "gen_ai.invoke_agent.duration"
+METRIC_COST_UNKNOWN_MODEL: Final = "harness.cost.unknown_model"
+METRIC_TELEMETRY_ERRORS: Final = "harness.telemetry.errors"
+METRIC_EXPORT_DROPPED: Final = "harness.export.dropped_spans"
+METRIC_TOOL_UNLISTED: Final = "harness.tool.unlisted_calls"
+
+TOKEN_TYPE_INPUT: Final = "input"
+TOKEN_TYPE_OUTPUT: Final = "output"
