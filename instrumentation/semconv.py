@@ -156,10 +156,33 @@ HARNESS_EVAL_CACHED: Final = "harness.eval.cached"
 HARNESS_GATE_DECISION: Final = "harness.gate.decision"
 HARNESS_GATE_RUN_ID: Final = "harness.gate.run.id"
 
-# --- span names (format with the model, agent or tool name) -------------------------------------------
+HARNESS_EVAL_APPROVED: Final = "harness.eval.approved"
+HARNESS_EVAL_SCORER: Final = "harness.eval.scorer"
+HARNESS_EVAL_JUDGE_MODEL: Final = "harness.eval.judge.model"
+HARNESS_EVAL_JUDGE_PROMPT_VERSION: Final = "harness.eval.judge.prompt_version"
+HARNESS_GATE_SUITE: Final = "harness.gate.suite"
+GATE_PASS: Final = "pass"
+GATE_REGRESSION: Final = "regression"
+GATE_INCONCLUSIVE: Final = "inconclusive"
+GATE_ERROR: Final = "error"
+
+# record types (harness.record.type) of facts that are not LLM calls
+RECORD_DEPLOYMENT: Final = "deployment"
+RECORD_INCIDENT: Final = "incident"
+RECORD_CHANGE: Final = "change"
+RECORD_AUDIT_REQUEST: Final = "audit_request"
+RECORD_EVAL_RUN: Final = "eval_run"
+RECORD_EVAL_CASE: Final = "eval_case"
+RECORD_GATE: Final = "gate"
+
+# --- span and event names (format with the model, agent, tool, suite or system name) ------------------
 SPAN_CHAT: Final = "chat {model}"
 SPAN_INVOKE_AGENT: Final = "invoke_agent {name}"
 SPAN_EXECUTE_TOOL: Final = "execute_tool {name}"
+SPAN_EVAL_RUN: Final = "evaluate {suite}"
+SPAN_EVAL_CASE: Final = "evaluate_case {case}"
+SPAN_EVAL_GATE: Final = "eval_gate {suite}"
+EVENT_EVALUATION_RESULT: Final = "gen_ai.evaluation.result"
 
 # --- metric names ------------------------------------------------------------------------------------
 METRIC_CLIENT_TOKEN_USAGE: Final = "gen_ai.client.token.usage"
