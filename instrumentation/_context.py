@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 from opentelemetry.context import Context
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
@@ -27,8 +27,26 @@ R = TypeVar("R")
 _feature: contextvars.ContextVar[str | None] = contextvars.ContextVar("harness_feature", default=None)
 
 
+class RunHooks(Protocol):
+    """What the span processor and the inference handler need from the agent run in context."""
+
+    def stamp(self, span: Span) -> None:
+        """Stamp a span starting inside the run (its step)."""
+
+    def record_llm(self, invocation: Any, span: Any, counted: bool) -> None:
+        """Add a finished inference call to the run's roll-ups."""
+
+
+_agent_run: contextvars.ContextVar[RunHooks | None] = contextvars.ContextVar("harness_agent_run", default=None)
+
+
 def current_feature() -> str | None:
     return _feature.get()
+
+
+def current_run_hooks() -> RunHooks | None:
+    """The innermost agent run open in this context (threads via our helpers, asyncio tasks)."""
+    return _agent_run.get()
 
 
 class feature:  # noqa: N801 - reads as a keyword at the call site: `with feature("ticket-summary"):`
@@ -37,7 +55,7 @@ class feature:  # noqa: N801 - reads as a keyword at the call site: `with featur
     Use as ``with feature("ticket-summary"):`` or as a decorator on sync or async functions.
     """
 
-    __slots__ = ("name", "_tokens")
+    __slots__ = ("_tokens", "name")
 
     def __init__(self, name: str) -> None:
         if not name:
@@ -72,12 +90,15 @@ class feature:  # noqa: N801 - reads as a keyword at the call site: `with featur
 
 
 class FeatureSpanProcessor(SpanProcessor):
-    """Stamps ``harness.feature`` on every span at start, whoever instrumented it."""
+    """Stamps ``harness.feature`` and the agent step on every span at start, whoever instrumented it."""
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
         name = _feature.get()
         if name is not None and span.is_recording():
             span.set_attribute(semconv.HARNESS_FEATURE, name)
+        run = _agent_run.get()
+        if run is not None:
+            run.stamp(span)
 
     def on_end(self, span: ReadableSpan) -> None:
         pass
@@ -103,11 +124,13 @@ def propagate(fn: Callable[P, R]) -> Callable[P, R]:
 class ContextThreadPoolExecutor(ThreadPoolExecutor):
     """A ThreadPoolExecutor whose tasks run in the submitter's context."""
 
-    def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def,override]
+    def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
         return super().submit(contextvars.copy_context().run, fn, *args, **kwargs)
 
 
-def start_thread(target: Callable[..., Any], *args: Any, name: str | None = None, daemon: bool | None = None) -> threading.Thread:
+def start_thread(
+    target: Callable[..., Any], *args: Any, name: str | None = None, daemon: bool | None = None
+) -> threading.Thread:
     """Start a thread that runs ``target`` in the caller's context."""
     thread = threading.Thread(target=propagate(target), args=args, name=name, daemon=daemon)
     thread.start()
@@ -122,7 +145,7 @@ def context_propagating_executors() -> Iterator[None]:
     def submit(self: ThreadPoolExecutor, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         return original(self, contextvars.copy_context().run, fn, *args, **kwargs)
 
-    ThreadPoolExecutor.submit = submit  # type: ignore[method-assign]
+    ThreadPoolExecutor.submit = submit  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:

@@ -18,7 +18,7 @@ from opentelemetry import trace
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode, Tracer
 
 from instrumentation import semconv
-from instrumentation._context import current_feature
+from instrumentation._context import current_feature, current_run_hooks
 from instrumentation._cost import PriceBook, compute_cost
 from instrumentation._internal_errors import InternalErrors
 from instrumentation._metrics import Instruments
@@ -189,6 +189,9 @@ class TelemetryHandler:
                 if exc is not None:
                     span.record_exception(exc)
             self._record_metrics(inv, duration, counted)
+            run = current_run_hooks()
+            if run is not None:  # the agent run in context rolls the call up onto its span
+                run.record_llm(inv, span, counted)
             span.end()
         except Exception as err:  # noqa: BLE001
             self.errors.report("llm.finish", err)

@@ -14,14 +14,34 @@ from instrumentation._setup import Telemetry, get_telemetry
 P = ParamSpec("P")
 R = TypeVar("R")
 
+_REQUEST_PARAMS = {
+    "temperature": semconv.GEN_AI_REQUEST_TEMPERATURE,
+    "max_tokens": semconv.GEN_AI_REQUEST_MAX_TOKENS,
+    "top_p": semconv.GEN_AI_REQUEST_TOP_P,
+    "seed": semconv.GEN_AI_REQUEST_SEED,
+    "stop_sequences": semconv.GEN_AI_REQUEST_STOP_SEQUENCES,
+    "choice_count": semconv.GEN_AI_REQUEST_CHOICE_COUNT,
+}
+
+
+def _request_attributes(params: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, Any]:
+    unknown = sorted(set(params) - set(_REQUEST_PARAMS))
+    if unknown:
+        raise TypeError(f"llm_call() got unknown request parameter(s) {unknown}; known: {sorted(_REQUEST_PARAMS)}")
+    attributes = {_REQUEST_PARAMS[k]: v for k, v in params.items() if v is not None}
+    attributes.update(extra or {})
+    return attributes
+
 
 class llm_call:  # noqa: N801 - reads as a keyword: `with llm_call("gpt-4o", provider="openai") as call:`
     """Open a ``chat {model}`` CLIENT span; record usage on the yielded call; cost and metrics on exit.
 
-    The app's exceptions pass through unchanged (the span records them as ``error.type``).
+    Request parameters (temperature, max_tokens, top_p, seed, stop_sequences, choice_count) become
+    ``gen_ai.request.*`` attributes; ``attributes`` adds any others. The app's exceptions pass through
+    unchanged (the span records them as ``error.type``).
     """
 
-    __slots__ = ("_kwargs", "_telemetry", "_stack")
+    __slots__ = ("_kwargs", "_stack", "_telemetry")
 
     def __init__(
         self,
@@ -35,7 +55,8 @@ class llm_call:  # noqa: N801 - reads as a keyword: `with llm_call("gpt-4o", pro
         prompt_name: str | None = None,
         prompt_version: str | None = None,
         telemetry: Telemetry | None = None,
-        **request_attributes: Any,
+        attributes: dict[str, Any] | None = None,
+        **request_params: Any,
     ) -> None:
         self._kwargs = {
             "request_model": model,
@@ -46,7 +67,7 @@ class llm_call:  # noqa: N801 - reads as a keyword: `with llm_call("gpt-4o", pro
             "stream": stream,
             "prompt_name": prompt_name,
             "prompt_version": prompt_version,
-            "request_attributes": request_attributes,
+            "request_attributes": _request_attributes(request_params, attributes),
         }
         self._telemetry = telemetry
         self._stack: list[LLMInvocation] = []

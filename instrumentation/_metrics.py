@@ -27,30 +27,44 @@ class Instruments:
     def create(cls, meter: Meter) -> Instruments:
         return cls(
             token_usage=meter.create_histogram(
-                semconv.METRIC_CLIENT_TOKEN_USAGE, unit="{token}", description="Tokens used per operation",
+                semconv.METRIC_CLIENT_TOKEN_USAGE,
+                unit="{token}",
+                description="Tokens used per operation",
                 explicit_bucket_boundaries_advisory=_TOKEN_BUCKETS,
             ),
             operation_duration=meter.create_histogram(
-                semconv.METRIC_CLIENT_OPERATION_DURATION, unit="s", description="GenAI operation duration",
+                semconv.METRIC_CLIENT_OPERATION_DURATION,
+                unit="s",
+                description="GenAI operation duration",
                 explicit_bucket_boundaries_advisory=_DURATION_BUCKETS,
             ),
             time_to_first_chunk=meter.create_histogram(
-                semconv.METRIC_CLIENT_TIME_TO_FIRST_CHUNK, unit="s", description="Time to the first streamed chunk",
+                semconv.METRIC_CLIENT_TIME_TO_FIRST_CHUNK,
+                unit="s",
+                description="Time to the first streamed chunk",
                 explicit_bucket_boundaries_advisory=_DURATION_BUCKETS,
             ),
             cost=meter.create_counter(semconv.METRIC_CLIENT_COST, unit="USD", description="Inference cost"),
             cost_unknown_model=meter.create_counter(
-                semconv.METRIC_COST_UNKNOWN_MODEL, unit="{call}", description="Calls whose cost could not be computed",
+                semconv.METRIC_COST_UNKNOWN_MODEL,
+                unit="{call}",
+                description="Calls whose cost could not be computed",
             ),
             tool_duration=meter.create_histogram(
-                semconv.METRIC_EXECUTE_TOOL_DURATION, unit="s", description="Tool execution duration",
+                semconv.METRIC_EXECUTE_TOOL_DURATION,
+                unit="s",
+                description="Tool execution duration",
                 explicit_bucket_boundaries_advisory=_DURATION_BUCKETS,
             ),
             agent_duration=meter.create_histogram(
-                semconv.METRIC_INVOKE_AGENT_DURATION, unit="s", description="Agent invocation duration",
+                semconv.METRIC_INVOKE_AGENT_DURATION,
+                unit="s",
+                description="Agent invocation duration",
                 explicit_bucket_boundaries_advisory=_DURATION_BUCKETS,
             ),
             tool_unlisted=meter.create_counter(
-                semconv.METRIC_TOOL_UNLISTED, unit="{call}", description="Tool calls outside the governed catalogue",
+                semconv.METRIC_TOOL_UNLISTED,
+                unit="{call}",
+                description="Tool calls outside the governed catalogue",
             ),
         )

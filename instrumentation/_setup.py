@@ -138,9 +138,9 @@ def configure(
         }
     )
     tracer_provider, owns_tp = _tracer_provider(settings, tracer_provider, set_global)
-    meter_provider, owns_mp = _meter_provider(settings, meter_provider, metric_readers, set_global)
+    chosen_meter_provider, owns_mp = _meter_provider(settings, meter_provider, metric_readers, set_global)
     errors = InternalErrors(raise_errors=settings.raise_internal_errors)
-    meter = meter_provider.get_meter(semconv.INSTRUMENTATION_SCOPE)
+    meter = chosen_meter_provider.get_meter(semconv.INSTRUMENTATION_SCOPE)
     processors: list[SpanProcessor] = [FeatureSpanProcessor()]
     lake_exporter = None
     named = build_span_exporters(settings, errors)
@@ -154,7 +154,7 @@ def configure(
                 max_queue_size=settings.queue_size,
                 max_export_batch_size=settings.batch_size,
                 schedule_delay_millis=settings.schedule_delay_ms,
-                meter_provider=meter_provider,
+                meter_provider=chosen_meter_provider,
             )
         )
     for processor in processors:
@@ -162,7 +162,7 @@ def configure(
     telemetry = Telemetry(
         settings,
         tracer_provider,
-        meter_provider,
+        chosen_meter_provider,
         processors=processors,
         owns_tracer_provider=owns_tp,
         owns_meter_provider=owns_mp,
@@ -184,9 +184,7 @@ def _resource(settings: Settings) -> Resource:
     return Resource.create(attributes)
 
 
-def _tracer_provider(
-    settings: Settings, given: TracerProvider | None, set_global: bool
-) -> tuple[TracerProvider, bool]:
+def _tracer_provider(settings: Settings, given: TracerProvider | None, set_global: bool) -> tuple[TracerProvider, bool]:
     if given is not None:
         return given, False
     existing = trace.get_tracer_provider()

@@ -13,38 +13,41 @@ from opentelemetry.trace import SpanKind, StatusCode
 
 _STR_MAP = pa.map_(pa.string(), pa.string())
 _TS = pa.timestamp("ns", tz="UTC")
-
-TRACES_SCHEMA = pa.schema(
-    [
-        ("Timestamp", _TS),
-        ("TraceId", pa.string()),
-        ("SpanId", pa.string()),
-        ("ParentSpanId", pa.string()),
-        ("TraceState", pa.string()),
-        ("SpanName", pa.string()),
-        ("SpanKind", pa.string()),
-        ("ServiceName", pa.string()),
-        ("ResourceAttributes", _STR_MAP),
-        ("ScopeName", pa.string()),
-        ("ScopeVersion", pa.string()),
-        ("SpanAttributes", _STR_MAP),
-        ("Duration", pa.uint64()),
-        ("StatusCode", pa.string()),
-        ("StatusMessage", pa.string()),
-        (
-            "Events",
-            pa.list_(pa.struct([("Timestamp", _TS), ("Name", pa.string()), ("Attributes", _STR_MAP)])),
+_FIELDS: list[tuple[str, pa.DataType]] = [
+    ("Timestamp", _TS),
+    ("TraceId", pa.string()),
+    ("SpanId", pa.string()),
+    ("ParentSpanId", pa.string()),
+    ("TraceState", pa.string()),
+    ("SpanName", pa.string()),
+    ("SpanKind", pa.string()),
+    ("ServiceName", pa.string()),
+    ("ResourceAttributes", _STR_MAP),
+    ("ScopeName", pa.string()),
+    ("ScopeVersion", pa.string()),
+    ("SpanAttributes", _STR_MAP),
+    ("Duration", pa.uint64()),
+    ("StatusCode", pa.string()),
+    ("StatusMessage", pa.string()),
+    (
+        "Events",
+        pa.list_(pa.struct([("Timestamp", _TS), ("Name", pa.string()), ("Attributes", _STR_MAP)])),
+    ),
+    (
+        "Links",
+        pa.list_(
+            pa.struct(
+                [
+                    ("TraceId", pa.string()),
+                    ("SpanId", pa.string()),
+                    ("TraceState", pa.string()),
+                    ("Attributes", _STR_MAP),
+                ]
+            )
         ),
-        (
-            "Links",
-            pa.list_(
-                pa.struct(
-                    [("TraceId", pa.string()), ("SpanId", pa.string()), ("TraceState", pa.string()), ("Attributes", _STR_MAP)]
-                )
-            ),
-        ),
-    ]
-)
+    ),
+]
+TRACES_SCHEMA = pa.schema(_FIELDS)
 COLUMNS = tuple(TRACES_SCHEMA.names)
 
 # The Collector's pdata string forms, as the ClickHouse exporter writes them.

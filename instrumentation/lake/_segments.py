@@ -6,7 +6,7 @@ import os
 import uuid
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -14,7 +14,11 @@ import pyarrow.parquet as pq
 from instrumentation.lake._schema import day_of, rows_to_table
 
 TRACES_TABLE = "otel_traces"
-_SORT = [("ServiceName", "ascending"), ("SpanName", "ascending"), ("Timestamp", "ascending")]
+_SORT: list[tuple[str, Literal["ascending", "descending"]]] = [
+    ("ServiceName", "ascending"),
+    ("SpanName", "ascending"),
+    ("Timestamp", "ascending"),
+]
 
 
 def traces_dir(lake_dir: Path) -> Path:
@@ -52,9 +56,7 @@ class SegmentWriter:
         final = folder / (name or f"part-{uuid.uuid4().hex}.parquet")
         temporary = folder / f".{final.name}.tmp"
         try:
-            pq.write_table(
-                table.sort_by(_SORT), temporary, compression="zstd", row_group_size=self.row_group_size
-            )
+            pq.write_table(table.sort_by(_SORT), temporary, compression="zstd", row_group_size=self.row_group_size)
             os.replace(temporary, final)
         finally:
             temporary.unlink(missing_ok=True)

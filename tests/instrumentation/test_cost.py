@@ -1,0 +1,80 @@
+"""Cost: hand-worked figures, each token priced in exactly one bucket, user price books."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from instrumentation import ConfigError, Price, PriceBook, Rates, compute_cost
+from instrumentation._cost import load_price_book
+
+
+def test_openai_cached_and_reasoning_tokens_match_hand_figures() -> None:
+    # gpt-4o: $2.50 input, $1.25 cached input, $10 output per million tokens.
+    # 1000 input of which 400 cached; 200 output of which 50 reasoning (reasoning is output, priced once).
+    # 600 * 2.5e-6 + 400 * 1.25e-6 + 200 * 10e-6 = 0.0015 + 0.0005 + 0.002 = 0.004
+    price = PriceBook().lookup("openai", "gpt-4o")
+    assert price is not None
+    cost = compute_cost(price, input_tokens=1000, output_tokens=200, cache_read_tokens=400)
+    assert cost == pytest.approx(0.004, rel=1e-12)
+
+
+def test_anthropic_cache_read_and_write_match_hand_figures() -> None:
+    # claude-sonnet-4-5: $3 input, $0.30 cache read, $3.75 cache write, $15 output per million.
+    # Gross input 1000 = 200 uncached + 600 read + 200 written; 100 output.
+    # 200 * 3e-6 + 600 * 0.3e-6 + 200 * 3.75e-6 + 100 * 15e-6 = 0.0006 + 0.00018 + 0.00075 + 0.0015 = 0.00303
+    price = PriceBook().lookup("anthropic", "claude-sonnet-4-5")
+    assert price is not None
+    cost = compute_cost(price, input_tokens=1000, output_tokens=100, cache_read_tokens=600, cache_write_tokens=200)
+    assert cost == pytest.approx(0.00303, rel=1e-12)
+
+
+def test_long_context_tier_prices_all_tokens_at_the_tier_rate() -> None:
+    # Above 200k input tokens claude-sonnet-4-5 charges $6 input and $22.50 output for every token.
+    price = PriceBook().lookup("anthropic", "claude-sonnet-4-5")
+    assert price is not None
+    cost = compute_cost(price, input_tokens=250_000, output_tokens=1_000)
+    assert cost == pytest.approx(250_000 * 6e-6 + 1_000 * 22.5e-6, rel=1e-12)
+
+
+def test_unknown_model_has_no_price() -> None:
+    assert PriceBook().lookup("openai", "no-such-model-xyz") is None
+
+
+def test_cache_rate_falls_back_to_input_rate_and_never_goes_negative() -> None:
+    price = Price(base=Rates(input=1e-6, output=2e-6))
+    assert compute_cost(price, input_tokens=100, output_tokens=0, cache_read_tokens=40) == pytest.approx(100e-6)
+    # inconsistent usage (more cached than total) never yields a negative uncached bucket
+    assert compute_cost(price, input_tokens=10, output_tokens=0, cache_read_tokens=40) >= 0
+
+
+@pytest.mark.parametrize("cached", [0, 1, 333, 999])
+def test_cost_is_sum_of_disjoint_buckets(cached: int) -> None:
+    price = Price(base=Rates(input=3e-6, output=15e-6, cache_read=0.3e-6, cache_write=3.75e-6))
+    whole = compute_cost(price, input_tokens=1000, output_tokens=10, cache_read_tokens=cached)
+    parts = (1000 - cached) * 3e-6 + cached * 0.3e-6 + 10 * 15e-6
+    assert whole == pytest.approx(parts, rel=1e-12)
+
+
+def test_price_book_overrides_and_adds_models(tmp_path: Path) -> None:
+    book = tmp_path / "prices.toml"
+    book.write_text(
+        'version = "2026-11"\n'
+        '[[model]]\nprovider = "openai"\nmodel = "ft:gpt-4o-mini:acme:*"\ninput_mtok = 0.3\noutput_mtok = 1.2\n'
+        '[[model]]\nprovider = "openai"\nmodel = "gpt-4o"\ninput_mtok = 2.0\noutput_mtok = 8.0\ncache_read_mtok = 1.0\n'
+    )
+    prices = PriceBook.from_file(book)
+    tuned = prices.lookup("openai", "ft:gpt-4o-mini:acme:v3")
+    assert tuned is not None and tuned.source == "price-book:prices.toml" and tuned.version == "2026-11"
+    assert compute_cost(tuned, input_tokens=1_000_000, output_tokens=0) == pytest.approx(0.3)
+    negotiated = prices.lookup("openai", "gpt-4o")
+    assert negotiated is not None
+    assert compute_cost(negotiated, input_tokens=1000, output_tokens=0, cache_read_tokens=500) == pytest.approx(0.0015)
+
+
+def test_broken_price_book_names_the_file_and_entry(tmp_path: Path) -> None:
+    book = tmp_path / "bad.toml"
+    book.write_text('[[model]]\nprovider = "openai"\n')
+    with pytest.raises(ConfigError, match=r"bad.toml: \[\[model\]\] #1"):
+        load_price_book(book)
