@@ -4,6 +4,18 @@ This package is a leaf: it imports without duckdb, polars, pyarrow or any provid
 """
 
 from instrumentation import semconv
+from instrumentation._agent import (
+    AgentRun,
+    AgentStopped,
+    LoopDetected,
+    MaxStepsExceeded,
+    ToolCall,
+    ToolNotAllowed,
+    agent,
+    current_agent_run,
+    tool,
+)
+from instrumentation._catalogue import CatalogueEntry, ToolCatalogue
 from instrumentation._context import (
     ContextThreadPoolExecutor,
     context_propagating_executors,
@@ -20,19 +32,29 @@ from instrumentation._setup import Telemetry, configure, get_telemetry
 from instrumentation.errors import ConfigError, HarnessError, TelemetryError
 
 __all__ = [
+    "AgentRun",
+    "AgentStopped",
+    "CatalogueEntry",
     "ConfigError",
     "ContextThreadPoolExecutor",
     "HarnessError",
     "LLMInvocation",
+    "LoopDetected",
+    "MaxStepsExceeded",
     "Price",
     "PriceBook",
     "Rates",
     "Settings",
     "Telemetry",
     "TelemetryError",
+    "ToolCall",
+    "ToolCatalogue",
+    "ToolNotAllowed",
+    "agent",
     "compute_cost",
     "configure",
     "context_propagating_executors",
+    "current_agent_run",
     "current_feature",
     "current_llm_call",
     "feature",
@@ -42,4 +64,5 @@ __all__ = [
     "propagate",
     "semconv",
     "start_thread",
+    "tool",
 ]

@@ -137,6 +137,25 @@ HARNESS_AGENT_LOOP_DETECTED: Final = "harness.agent.loop_detected"
 HARNESS_TOOL_ALLOWED: Final = "harness.tool.allowed"
 HARNESS_TOOL_OWNER: Final = "harness.tool.owner"
 HARNESS_TOOL_POLICY: Final = "harness.tool.policy"
+HARNESS_TOOL_CATALOGUE: Final = "harness.tool.catalogue"
+
+# termination values (harness.agent.termination) and tool catalogue policies (harness.tool.policy)
+TERMINATION_COMPLETED: Final = "completed"
+TERMINATION_MAX_STEPS: Final = "max_steps"
+TERMINATION_ERROR: Final = "error"
+TERMINATION_TIMEOUT: Final = "timeout"
+TERMINATION_CANCELLED: Final = "cancelled"
+TERMINATION_LOOP_DETECTED: Final = "loop_detected"
+AGENT_TERMINATIONS: Final = (
+    TERMINATION_COMPLETED,
+    TERMINATION_MAX_STEPS,
+    TERMINATION_ERROR,
+    TERMINATION_TIMEOUT,
+    TERMINATION_CANCELLED,
+    TERMINATION_LOOP_DETECTED,
+)
+TOOL_POLICY_FLAG: Final = "flag"
+TOOL_POLICY_REFUSE: Final = "refuse"
 
 # systems and facts recorded by `harness ... record`
 HARNESS_RECORD_TYPE: Final = "harness.record.type"
