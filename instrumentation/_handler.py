@@ -52,6 +52,7 @@ class LLMInvocation:
     input_messages: Any = None
     output_messages: Any = None
     attempts: int = 1
+    attempt_ended_at: float | None = None
     started_at: float = 0.0
     first_chunk_at: float | None = None
     error_type: str | None = None
@@ -159,6 +160,42 @@ class TelemetryHandler:
             self.errors.report("llm.start", exc)
         return inv
 
+    def release(self, inv: LLMInvocation) -> None:
+        """Stop the span being current but leave it open: a stream's span outlives the call that returned it."""
+        try:
+            self._detach(inv)
+        except Exception as exc:  # noqa: BLE001
+            self.errors.report("llm.release", exc)
+
+    def attempt(
+        self,
+        inv: LLMInvocation,
+        number: int,
+        started_at: float,
+        *,
+        status_code: int | None = None,
+        error_type: str | None = None,
+    ) -> None:
+        """Record one HTTP attempt of the SDK's retry loop; an event only when the call failed or retried."""
+        ended_at = time.perf_counter()
+        waited = None if inv.attempt_ended_at is None else started_at - inv.attempt_ended_at
+        inv.attempts = number
+        inv.attempt_ended_at = ended_at
+        span = inv.span
+        if span is None or (number == 1 and error_type is None and (status_code or 0) < 400):
+            return
+        attributes: dict[str, Any] = {semconv.HARNESS_LLM_ATTEMPT: number}
+        if status_code is not None:
+            attributes[semconv.HTTP_RESPONSE_STATUS_CODE] = status_code
+        if error_type is not None:
+            attributes[semconv.ERROR_TYPE] = error_type
+        if waited is not None:
+            attributes[semconv.HARNESS_LLM_RETRY_WAIT] = waited
+        try:
+            span.add_event(semconv.EVENT_LLM_ATTEMPT, attributes)
+        except Exception as exc:  # noqa: BLE001
+            self.errors.report("llm.attempt", exc)
+
     def stop(self, inv: LLMInvocation) -> None:
         """Record the response, usage, cost and metrics, and end the span."""
         self._finish(inv, None)
@@ -178,13 +215,15 @@ class TelemetryHandler:
             self._detach(inv)
             duration = time.perf_counter() - inv.started_at
             counted = self._usage_counted(inv)
-            self._set_response(span, inv)
+            attributes = self._response_attributes(inv)
             if counted:
-                self._set_usage_and_cost(span, inv)
+                self._add_usage_and_cost(attributes, inv)
             else:
-                span.set_attribute(semconv.HARNESS_USAGE_COUNTED, False)
+                attributes[semconv.HARNESS_USAGE_COUNTED] = False
             if inv.error_type is not None:
-                span.set_attribute(semconv.ERROR_TYPE, inv.error_type)
+                attributes[semconv.ERROR_TYPE] = inv.error_type
+            span.set_attributes(attributes)  # one call: the SDK takes its lock once per call
+            if inv.error_type is not None:
                 span.set_status(Status(StatusCode.ERROR, str(exc) if exc is not None else inv.error_type))
                 if exc is not None:
                     span.record_exception(exc)
@@ -215,7 +254,7 @@ class TelemetryHandler:
             inv.parent.inner_recorded = True
         return True
 
-    def _set_response(self, span: Span, inv: LLMInvocation) -> None:
+    def _response_attributes(self, inv: LLMInvocation) -> dict[str, Any]:
         attributes: dict[str, Any] = {}
         if inv.response_model:
             attributes[semconv.GEN_AI_RESPONSE_MODEL] = inv.response_model
@@ -232,8 +271,7 @@ class TelemetryHandler:
             attributes[semconv.GEN_AI_TOOL_CALL_ID] = [call_id for _, call_id in inv.tool_calls]
         if self.capture_content:
             self._set_content(attributes, inv)
-        if attributes:
-            span.set_attributes(attributes)
+        return attributes
 
     def _set_content(self, attributes: dict[str, Any], inv: LLMInvocation) -> None:
         for key, messages in (
@@ -246,15 +284,13 @@ class TelemetryHandler:
                 messages = self.redact(messages)
             attributes[key] = messages if isinstance(messages, str) else json.dumps(messages, default=str)
 
-    def _set_usage_and_cost(self, span: Span, inv: LLMInvocation) -> None:
+    def _add_usage_and_cost(self, attributes: dict[str, Any], inv: LLMInvocation) -> None:
         if inv.input_tokens is None and inv.output_tokens is None:
             return
         input_tokens = inv.input_tokens or 0
         output_tokens = inv.output_tokens or 0
-        attributes: dict[str, Any] = {
-            semconv.GEN_AI_USAGE_INPUT_TOKENS: input_tokens,
-            semconv.GEN_AI_USAGE_OUTPUT_TOKENS: output_tokens,
-        }
+        attributes[semconv.GEN_AI_USAGE_INPUT_TOKENS] = input_tokens
+        attributes[semconv.GEN_AI_USAGE_OUTPUT_TOKENS] = output_tokens
         if inv.cache_read_tokens:
             attributes[semconv.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = inv.cache_read_tokens
         if inv.cache_write_tokens:
@@ -262,7 +298,6 @@ class TelemetryHandler:
         if inv.reasoning_tokens:
             attributes[semconv.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = inv.reasoning_tokens
         self._price(inv, attributes, input_tokens, output_tokens)
-        span.set_attributes(attributes)
 
     def _price(self, inv: LLMInvocation, attributes: dict[str, Any], input_tokens: int, output_tokens: int) -> None:
         if inv.provider_cost is not None:
@@ -310,15 +345,17 @@ class TelemetryHandler:
         if feature_name is not None:
             attrs[semconv.HARNESS_FEATURE] = feature_name
         instruments = self.instruments
-        instruments.operation_duration.record(duration, attrs)
+        key = tuple(attrs.items())
+        instruments.deferred.defer(instruments.operation_duration, duration, key)
         if inv.first_chunk_at is not None:
-            instruments.time_to_first_chunk.record(inv.first_chunk_at - inv.started_at, attrs)
-        if not counted or inv.input_tokens is None:
-            return
-        instruments.token_usage.record(inv.input_tokens, {**attrs, semconv.GEN_AI_TOKEN_TYPE: semconv.TOKEN_TYPE_INPUT})
-        if inv.output_tokens is not None:
-            instruments.token_usage.record(
-                inv.output_tokens, {**attrs, semconv.GEN_AI_TOKEN_TYPE: semconv.TOKEN_TYPE_OUTPUT}
+            instruments.deferred.defer(instruments.time_to_first_chunk, inv.first_chunk_at - inv.started_at, key)
+        if counted and inv.input_tokens is not None:
+            usage = (
+                float(inv.input_tokens),
+                float(inv.output_tokens or 0),
+                float(inv.cache_read_tokens),
+                float(inv.cache_write_tokens),
+                float(inv.reasoning_tokens),
+                inv.cost or 0.0,
             )
-        if inv.cost is not None:
-            instruments.cost.add(inv.cost, attrs)
+            instruments.usage.add(key, usage)

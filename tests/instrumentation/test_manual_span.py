@@ -48,8 +48,10 @@ def test_span_kind_and_metrics(captured: Captured) -> None:
     span = captured.span("chat gpt-4o-mini")
     assert span.kind is SpanKind.CLIENT  # type: ignore[attr-defined]
     assert span.attributes[semconv.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] >= 0  # type: ignore[attr-defined]
-    tokens = captured.metric_points(semconv.METRIC_CLIENT_TOKEN_USAGE)
-    assert sorted(p.sum for p in tokens) == [5, 10]  # type: ignore[attr-defined]
+    (input_tokens,) = captured.metric_points(semconv.METRIC_USAGE_INPUT_TOKENS)
+    (output_tokens,) = captured.metric_points(semconv.METRIC_USAGE_OUTPUT_TOKENS)
+    assert (input_tokens.value, output_tokens.value) == (10, 5)  # type: ignore[attr-defined]
+    assert input_tokens.attributes[semconv.GEN_AI_REQUEST_MODEL] == "gpt-4o-mini"  # type: ignore[attr-defined]
     assert len(captured.metric_points(semconv.METRIC_CLIENT_OPERATION_DURATION)) == 1
     assert len(captured.metric_points(semconv.METRIC_CLIENT_TIME_TO_FIRST_CHUNK)) == 1
     (cost,) = captured.metric_points(semconv.METRIC_CLIENT_COST)
