@@ -1,6 +1,6 @@
 """Agent trajectories: ``agent`` runs with steps, termination and roll-ups, and governed ``tool`` spans."""
 
-from instrumentation._agent._errors import AgentStopped, LoopDetected, MaxStepsExceeded, ToolNotAllowed
+from instrumentation._agent._errors import AgentStopped, LoopDetected, MaxStepsExceeded, ToolNotAllowedError
 from instrumentation._agent._invoke import agent, current_agent_run
 from instrumentation._agent._run import AgentRun
 from instrumentation._agent._tool import ToolCall, tool
@@ -11,7 +11,7 @@ __all__ = [
     "LoopDetected",
     "MaxStepsExceeded",
     "ToolCall",
-    "ToolNotAllowed",
+    "ToolNotAllowedError",
     "agent",
     "current_agent_run",
     "tool",

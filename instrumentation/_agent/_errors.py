@@ -6,7 +6,7 @@ from instrumentation import semconv
 from instrumentation.errors import HarnessError
 
 
-class AgentStopped(HarnessError):
+class AgentStopped(HarnessError):  # noqa: N818 - a stop signal the app catches, like StopIteration
     """The run hit a limit and must stop; ``reason`` is the recorded ``harness.agent.termination``."""
 
     reason: str = semconv.TERMINATION_ERROR
@@ -32,7 +32,7 @@ class LoopDetected(AgentStopped):
         )
 
 
-class ToolNotAllowed(HarnessError):
+class ToolNotAllowedError(HarnessError):
     """A tool outside the governed catalogue was called under the ``refuse`` policy; it did not run."""
 
     def __init__(self, tool: str, catalogue: str) -> None:

@@ -50,7 +50,7 @@ class agent:  # noqa: N801 - reads as a keyword: `with agent("support-desk", max
     is recorded as ``harness.agent.termination``; the app's exceptions pass through unchanged.
     """
 
-    __slots__ = ("name", "_options", "_telemetry", "_stack")
+    __slots__ = ("_options", "_stack", "_telemetry", "name")
 
     def __init__(
         self,

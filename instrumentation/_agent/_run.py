@@ -37,7 +37,7 @@ class AgentRun:
         self.name = name
         self.max_steps = max_steps
         self.loop_threshold = loop_threshold
-        self.catalogue = catalogue if catalogue is not None else (parent.catalogue if parent else None)
+        self.catalogue: ToolCatalogue | None = catalogue or (parent.catalogue if parent is not None else None)
         self.parent = parent
         self.current_step = 0
         self.termination: str | None = None
@@ -139,10 +139,11 @@ class AgentRun:
 def _canonical(arguments: object) -> str:
     """One spelling per argument set: JSON text from a model and the dict it parses to compare equal."""
     if isinstance(arguments, str | bytes):
+        text = arguments if isinstance(arguments, str) else arguments.decode(errors="replace")
         try:
-            arguments = json.loads(arguments)
+            arguments = json.loads(text)
         except ValueError:
-            return arguments if isinstance(arguments, str) else arguments.decode(errors="replace")
+            return text
     try:
         return json.dumps(arguments, sort_keys=True, default=repr)
     except (TypeError, ValueError):

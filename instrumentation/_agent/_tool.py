@@ -15,7 +15,7 @@ from opentelemetry import trace
 from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode
 
 from instrumentation import semconv
-from instrumentation._agent._errors import AgentStopped, ToolNotAllowed
+from instrumentation._agent._errors import AgentStopped, ToolNotAllowedError
 from instrumentation._agent._invoke import current_agent_run
 from instrumentation._agent._run import AgentRun
 from instrumentation._catalogue import ToolCatalogue
@@ -46,10 +46,10 @@ class tool:  # noqa: N801 - reads as a keyword: `with tool("search_kb", call_id=
 
     Inside an agent run the call is counted, stamped with its step and checked by the loop detector
     (which compares ``arguments``); against a catalogue a tool outside it is flagged or refused
-    (``ToolNotAllowed``, raised before the tool runs).
+    (``ToolNotAllowedError``, raised before the tool runs).
     """
 
-    __slots__ = ("name", "call_id", "arguments", "tool_type", "_catalogue", "_telemetry", "_stack")
+    __slots__ = ("_catalogue", "_stack", "_telemetry", "arguments", "call_id", "name", "tool_type")
 
     def __init__(
         self,
@@ -125,7 +125,7 @@ class tool:  # noqa: N801 - reads as a keyword: `with tool("search_kb", call_id=
             1, {semconv.GEN_AI_TOOL_NAME: self.name, semconv.HARNESS_TOOL_POLICY: catalogue.policy}
         )
         if catalogue.policy == semconv.TOOL_POLICY_REFUSE:
-            return ToolNotAllowed(self.name, catalogue.source)
+            return ToolNotAllowedError(self.name, catalogue.source)
         return None
 
     def _check_loop(self, run: AgentRun) -> AgentStopped | None:
