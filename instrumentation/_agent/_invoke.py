@@ -143,7 +143,9 @@ class agent:  # noqa: N801 - reads as a keyword: `with agent("support-desk", max
             span.record_exception(exc)
             metric_attributes[semconv.ERROR_TYPE] = error_type
         span.end()
-        opened.telemetry.instruments.agent_duration.record(time.perf_counter() - opened.started_at, metric_attributes)
+        instruments = opened.telemetry.instruments
+        duration = time.perf_counter() - opened.started_at
+        instruments.deferred.defer(instruments.agent_duration, duration, tuple(metric_attributes.items()))
 
     def __call__(self, fn: Callable[P, R]) -> Callable[P, R]:
         """Decorate a sync or async function; each call is one run (concurrent calls do not share state)."""

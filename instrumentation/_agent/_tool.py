@@ -150,7 +150,9 @@ class tool:  # noqa: N801 - reads as a keyword: `with tool("search_kb", call_id=
             span.record_exception(exc)
             metric_attributes[semconv.ERROR_TYPE] = error_type
         span.end()
-        call.telemetry.instruments.tool_duration.record(time.perf_counter() - call.started_at, metric_attributes)
+        instruments = call.telemetry.instruments
+        duration = time.perf_counter() - call.started_at
+        instruments.deferred.defer(instruments.tool_duration, duration, tuple(metric_attributes.items()))
 
     def __call__(self, fn: Callable[P, R]) -> Callable[P, R]:
         """Decorate a tool function; its keyword arguments feed the loop detector."""
