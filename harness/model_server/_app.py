@@ -1,0 +1,174 @@
+"""The Starlette application: routes each endpoint through parse, faults, the rule engine and rendering."""
+
+from __future__ import annotations
+
+import asyncio
+from types import ModuleType
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import Receive
+
+from harness.model_server import _anthropic, _embeddings, _openai_chat, _openai_responses
+from harness.model_server._engine import decide
+from harness.model_server._http import Dialect, PacedResponse, RequestError, error_body, json_bytes, truncate
+from harness.model_server._parse import body_object
+from harness.model_server._scenario import Fault, ModelSettings, ScenarioSource, load_scenario
+from harness.model_server._state import ServerState
+from harness.model_server._tokens import chunk_text
+
+
+def _error(dialect: Dialect, status: int, message: str, param: str | None = None, **headers: str) -> Response:
+    return JSONResponse(error_body(dialect, status, message, param), status_code=status, headers=headers)
+
+
+async def _wait_for_disconnect(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+async def _fault_response(request: Request, dialect: Dialect, fault: Fault | None) -> Response | None:
+    """An error response for rate-limit and server-error faults; a timeout fault sleeps (until the client leaves)."""
+    if fault is None:
+        return None
+    if fault.kind == "rate_limit":
+        wait = {"retry-after": f"{fault.retry_after:g}", "retry-after-ms": str(round(fault.retry_after * 1000))}
+        return _error(dialect, 429, "Rate limit reached for this model (injected by the scenario).", **wait)
+    if fault.kind == "server_error":
+        return _error(dialect, fault.status, "The server had an error processing your request (injected).")
+    if fault.kind == "timeout":
+        try:
+            await asyncio.wait_for(_wait_for_disconnect(request.receive), timeout=fault.sleep)
+        except TimeoutError:
+            pass
+    return None
+
+
+def _headers(dialect: Dialect, state: ServerState) -> dict[str, str]:
+    return {"x-request-id" if dialect == "openai" else "request-id": state.new_id("req_")}
+
+
+def _stream_response(
+    frames: list[bytes], settings: ModelSettings, fault: Fault | None, headers: dict[str, str]
+) -> Response:
+    cut_after = None
+    if fault is not None and fault.kind == "cut_stream":
+        cut_after = min(fault.after_chunks, len(frames) - 1)
+    if fault is not None and fault.kind == "malformed_json":
+        index = min(fault.after_chunks, len(frames) - 1)
+        while index < len(frames) - 1 and frames[index].startswith(b"event: ping"):
+            index += 1
+        frames = [*frames[:index], truncate(frames[index]), *frames[index + 1 :]]
+    return PacedResponse(  # type: ignore[return-value]
+        frames,
+        media_type="text/event-stream",
+        headers={**headers, "cache-control": "no-cache"},
+        first_delay=settings.first_chunk_ms / 1000,
+        gap=settings.chunk_gap_ms / 1000,
+        cut_after=cut_after,
+    )
+
+
+def _json_response(
+    body: bytes, chunks: int, settings: ModelSettings, fault: Fault | None, headers: dict[str, str]
+) -> Response:
+    delay = (settings.first_chunk_ms + settings.chunk_gap_ms * max(chunks - 1, 0)) / 1000
+    if fault is not None and fault.kind == "malformed_json":
+        body = body[: len(body) // 2]
+    frames, cut_after = [body], None
+    if fault is not None and fault.kind == "cut_stream":
+        frames, cut_after = [body[: len(body) // 2], body[len(body) // 2 :]], 1
+    return PacedResponse(  # type: ignore[return-value]
+        frames, headers=headers, first_delay=delay, cut_after=cut_after, content_length=len(body)
+    )
+
+
+async def _conversation_endpoint(request: Request, module: ModuleType) -> Response:
+    dialect: Dialect = module.DIALECT
+    state: ServerState = request.app.state.server
+    try:
+        parsed = module.parse(body_object(await request.body()))
+    except RequestError as exc:
+        return _error(dialect, exc.status, exc.message, exc.param)
+    model = parsed.conversation.model
+    fault = state.take_fault(model, module.ENDPOINT)
+    state.record(module.ENDPOINT, model, parsed.stream, fault)
+    if (failed := await _fault_response(request, dialect, fault)) is not None:
+        return failed
+    reply = decide(state.scenario, parsed.conversation, lambda: state.new_id(module.CALL_PREFIX))
+    response_id = state.new_id(module.ID_PREFIX)
+    settings = state.scenario.settings_for(model)
+    headers = _headers(dialect, state)
+    if parsed.stream:
+        return _stream_response(module.stream(reply, response_id, parsed), settings, fault, headers)
+    body = json_bytes(module.render(reply, response_id, parsed))
+    return _json_response(body, len(chunk_text(reply.text)), settings, fault, headers)
+
+
+async def chat_completions(request: Request) -> Response:
+    return await _conversation_endpoint(request, _openai_chat)
+
+
+async def responses(request: Request) -> Response:
+    return await _conversation_endpoint(request, _openai_responses)
+
+
+async def messages(request: Request) -> Response:
+    return await _conversation_endpoint(request, _anthropic)
+
+
+async def embeddings(request: Request) -> Response:
+    state: ServerState = request.app.state.server
+    try:
+        model, body = _embeddings.render(body_object(await request.body()))
+    except RequestError as exc:
+        return _error("openai", exc.status, exc.message, exc.param)
+    fault = state.take_fault(model, _embeddings.ENDPOINT)
+    state.record(_embeddings.ENDPOINT, model, False, fault)
+    if (failed := await _fault_response(request, "openai", fault)) is not None:
+        return failed
+    settings = state.scenario.settings_for(model)
+    return _json_response(json_bytes(body), 1, settings, fault, _headers("openai", state))
+
+
+async def reset(request: Request) -> Response:
+    request.app.state.server.reset()
+    return JSONResponse({"reset": True})
+
+
+async def request_log(request: Request) -> Response:
+    records = request.app.state.server.requests
+    return JSONResponse(
+        [{"endpoint": r.endpoint, "model": r.model, "stream": r.stream, "fault": r.fault} for r in records]
+    )
+
+
+async def health(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    dialect: Dialect = "anthropic" if request.url.path.startswith("/v1/messages") else "openai"
+    return _error(dialect, status, f"{request.method} {request.url.path}: {getattr(exc, 'detail', 'error')}.")
+
+
+def create_app(scenario: ScenarioSource = None) -> Starlette:
+    """The ASGI app; its ``state.server`` is the ``ServerState`` (scenario, fault counters, request log)."""
+    routes = [
+        Route("/v1/chat/completions", chat_completions, methods=["POST"]),
+        Route("/v1/responses", responses, methods=["POST"]),
+        Route("/v1/embeddings", embeddings, methods=["POST"]),
+        Route("/v1/messages", messages, methods=["POST"]),
+        Route("/_scenario/reset", reset, methods=["POST"]),
+        Route("/_scenario/requests", request_log, methods=["GET"]),
+        Route("/healthz", health, methods=["GET"]),
+    ]
+    handlers: dict[Any, Any] = {HTTPException: _http_error}
+    app = Starlette(routes=routes, exception_handlers=handlers)
+    app.state.server = ServerState(load_scenario(scenario))
+    return app

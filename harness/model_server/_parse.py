@@ -1,0 +1,78 @@
+"""Type checks for request bodies: each raises ``RequestError`` naming the offending field."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from harness.model_server._http import RequestError
+
+
+def body_object(raw: bytes) -> dict[str, Any]:
+    try:
+        body = json.loads(raw)
+    except ValueError as exc:
+        raise RequestError(f"We could not parse the JSON body of your request: {exc}.") from exc
+    if not isinstance(body, dict):
+        raise RequestError("The request body must be a JSON object.")
+    return body
+
+
+def required(body: dict[str, Any], name: str, kind: type | tuple[type, ...], where: str = "") -> Any:
+    if name not in body or body[name] is None:
+        raise RequestError(f"Missing required parameter: '{where}{name}'.", param=where + name)
+    return typed(body, name, kind, where)
+
+
+def optional(body: dict[str, Any], name: str, kind: type | tuple[type, ...], default: Any, where: str = "") -> Any:
+    if body.get(name) is None:
+        return default
+    return typed(body, name, kind, where)
+
+
+def typed(body: dict[str, Any], name: str, kind: type | tuple[type, ...], where: str = "") -> Any:
+    value = body[name]
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
+        expected = " or ".join(_NAMES.get(k, k.__name__) for k in kinds)
+        raise RequestError(
+            f"Invalid type for '{where}{name}': expected {expected}, but got {_NAMES.get(type(value), 'a value')}.",
+            param=where + name,
+        )
+    return value
+
+
+def arguments_object(text: str) -> dict[str, Any]:
+    """Tool-call arguments sent back as a JSON string; anything that is not an object is kept under ``raw``."""
+    try:
+        value = json.loads(text) if text else {}
+    except ValueError:
+        return {"raw": text}
+    return value if isinstance(value, dict) else {"raw": value}
+
+
+def text_of(content: Any, where: str) -> str:
+    """The text of a message content: a string, or the ``text`` of each part of a list (other parts ignored)."""
+    if content is None or isinstance(content, str):
+        return content or ""
+    if not isinstance(content, list):
+        raise RequestError(f"Invalid type for '{where}': expected a string or an array of content parts.", where)
+    texts = []
+    for index, part in enumerate(content):
+        if not isinstance(part, dict):
+            raise RequestError(f"Invalid type for '{where}[{index}]': expected an object.", f"{where}[{index}]")
+        if isinstance(part.get("text"), str):
+            texts.append(part["text"])
+        elif part.get("type") in ("tool_result", "function_call_output"):
+            texts.append(text_of(part.get("content"), f"{where}[{index}].content"))
+    return "".join(texts)
+
+
+_NAMES: dict[type, str] = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "a boolean",
+    list: "an array",
+    dict: "an object",
+}

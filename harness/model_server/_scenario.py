@@ -1,0 +1,155 @@
+"""Scenario files: per-model settings, faults and the reply rules, validated with pydantic.
+
+See the package docstring for the file format. ``load_scenario`` accepts a path, a mapping, a
+``Scenario`` or ``None`` (the shipped default), and resolves ``extends: default``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import re
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from instrumentation.errors import ConfigError
+
+Endpoint = Literal["chat.completions", "responses", "embeddings", "messages"]
+FaultKind = Literal["rate_limit", "server_error", "timeout", "cut_stream", "malformed_json"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ModelSettings(_Strict):
+    """Latency and usage for the models whose name matches the glob ``match`` (first match wins)."""
+
+    match: str = "*"
+    response_model: str | None = None
+    first_chunk_ms: float = Field(0.0, ge=0)
+    chunk_gap_ms: float = Field(0.0, ge=0)
+    cache_read_tokens: int = Field(0, ge=0)
+    cache_write_tokens: int = Field(0, ge=0)
+    reasoning_tokens: int = Field(0, ge=0)
+
+
+class Fault(_Strict):
+    """A failure injected into requests for matching models; ``first: N`` fails only the first N of them."""
+
+    match: str = "*"
+    kind: FaultKind
+    endpoints: tuple[Endpoint, ...] = ()
+    first: int | None = Field(None, ge=1)
+    status: int = Field(500, ge=500, le=599)
+    retry_after: float = Field(0.05, ge=0)
+    sleep: float = Field(30.0, ge=0)
+    after_chunks: int = Field(2, ge=0)
+
+    def applies_to(self, model: str, endpoint: str) -> bool:
+        return fnmatch.fnmatchcase(model, self.match) and (not self.endpoints or endpoint in self.endpoints)
+
+
+class ToolCallSpec(_Strict):
+    name: str
+    arguments: dict[str, Any] = Field(default_factory=dict)
+
+
+class Rule(_Strict):
+    """When the conversation's last message fits, reply with a tool call (``call``) or a final ``answer``."""
+
+    name: str = ""
+    model: str = "*"
+    last: Literal["user", "tool"] = "user"
+    tool: str | None = None
+    contains: tuple[str, ...] = ()
+    pattern: str | None = None
+    call: ToolCallSpec | None = None
+    answer: str | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _one_outcome(self) -> Rule:
+        if (self.call is None) == (self.answer is None):
+            raise ValueError("a rule needs exactly one of `call` (a tool call) or `answer` (a final answer)")
+        return self
+
+
+class Scenario(_Strict):
+    """Everything that decides the server's behaviour; ``extends: default`` appends the shipped default."""
+
+    extends: Literal["default", "none"] = "default"
+    models: tuple[ModelSettings, ...] = ()
+    faults: tuple[Fault, ...] = ()
+    rules: tuple[Rule, ...] = ()
+
+    def settings_for(self, model: str) -> ModelSettings:
+        return next((s for s in self.models if fnmatch.fnmatchcase(model, s.match)), _NO_SETTINGS)
+
+
+_NO_SETTINGS = ModelSettings()
+
+ScenarioSource = Scenario | Mapping[str, Any] | str | Path | None
+
+
+def _validate(data: Any, where: str) -> Scenario:
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{where}: a scenario must be a mapping with models/faults/rules, got {type(data).__name__}")
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or '(top)'}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"{where}: invalid scenario: {problems}") from exc
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the scenario file: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+
+
+@functools.cache
+def default_scenario() -> Scenario:
+    """The shipped scenario: drives the reference support agent and names the ``fault-*`` models."""
+    text = resources.files("harness.model_server").joinpath("data").joinpath("default_scenario.yaml").read_text()
+    return _validate(yaml.safe_load(text), "default_scenario.yaml")
+
+
+def load_scenario(source: ScenarioSource = None) -> Scenario:
+    """A resolved scenario (its own entries first, then the default's when it extends the default)."""
+    if source is None:
+        return default_scenario()
+    if isinstance(source, Scenario):
+        scenario = source
+    elif isinstance(source, Mapping):
+        scenario = _validate(source, "scenario")
+    else:
+        scenario = _validate(_read_yaml(Path(source)), str(source))
+    if scenario.extends == "none":
+        return scenario
+    base = default_scenario()
+    return Scenario(
+        extends="none",
+        models=scenario.models + base.models,
+        faults=scenario.faults + base.faults,
+        rules=scenario.rules + base.rules,
+    )
