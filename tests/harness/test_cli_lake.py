@@ -1,0 +1,30 @@
+"""`harness lake compact` from the command line, and the CLI's usage exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from harness.cli import main
+from instrumentation.lake import traces_glob
+from tests.conftest import make_captured
+
+
+def test_lake_compact_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = tmp_path / ".harness"
+    cap = make_captured(home, lake_segment_rows=20, batch_size=20)
+    for i in range(100):
+        cap.telemetry.tracer.start_span("s", attributes={"i": i}).end()
+    cap.telemetry.shutdown()
+    assert main(["lake", "compact", "--home", str(home)]) == 0
+    out = capsys.readouterr().out
+    assert "compacted 5 segments into 1 across 1 partitions (100 spans)" in out
+    count = duckdb.execute("SELECT count(DISTINCT SpanId) FROM read_parquet(?)", [traces_glob(home / "lake")])
+    assert count.fetchone() == (100,)
+
+
+def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["no-such-command"]) == 3
+    assert "invalid choice" in capsys.readouterr().err
