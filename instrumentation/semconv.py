@@ -197,6 +197,7 @@ HARNESS_GATE_SUITE: Final = "harness.gate.suite"
 # eval runner detail (case roll-ups use names distinct from gen_ai.usage.* so nothing counts twice)
 HARNESS_EVAL_REPEATS: Final = "harness.eval.repeats"
 HARNESS_EVAL_CASE_COUNT: Final = "harness.eval.case.count"
+HARNESS_EVAL_CASE_IDS: Final = "harness.eval.case.ids"
 HARNESS_EVAL_RUN_STATUS: Final = "harness.eval.run.status"
 HARNESS_EVAL_JUDGES: Final = "harness.eval.judges"
 HARNESS_EVAL_APPROVED_BY: Final = "harness.eval.approved_by"

@@ -1,0 +1,113 @@
+"""Datasets: JSONL or YAML files of cases, strictly validated and versioned by content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from evals.errors import DatasetError
+
+
+class Case(BaseModel):
+    """One item of a dataset: what the task gets, what a scorer may compare with, and labels."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    id: str = Field(min_length=1)
+    input: Any
+    expected: Any = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    tags: list[str] = Field(default_factory=list)
+
+    def content_hash(self) -> str:
+        return _digest(self.model_dump(mode="json"))
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """Validated cases from one file; ``hash`` changes whenever any case's content does."""
+
+    name: str
+    cases: tuple[Case, ...]
+    hash: str
+    path: Path | None = None
+
+    def __len__(self) -> int:
+        return len(self.cases)
+
+
+def dataset_from_cases(name: str, cases: list[Case] | tuple[Case, ...], path: Path | None = None) -> Dataset:
+    """Build a dataset from cases already in memory (duplicate ids are an error)."""
+    seen: set[str] = set()
+    for case in cases:
+        if case.id in seen:
+            raise DatasetError(f"{path or name}: duplicate case id {case.id!r}; ids must be unique")
+        seen.add(case.id)
+    digest = _digest([case.model_dump(mode="json") for case in cases])
+    return Dataset(name=name, cases=tuple(cases), hash=digest, path=path)
+
+
+def load_dataset(path: str | Path) -> Dataset:
+    """Read ``.jsonl`` (one case per line) or ``.yaml``/``.yml`` (a list of cases, or ``{cases: [...]}``)."""
+    path = Path(path)
+    if not path.is_file():
+        raise DatasetError(f"{path}: dataset file not found")
+    if path.suffix == ".jsonl":
+        cases = [_case(path, number, _json_line(path, number, line)) for number, line in _lines(path)]
+    elif path.suffix in (".yaml", ".yml"):
+        cases = [_case(path, number, raw) for number, raw in _yaml_items(path)]
+    else:
+        raise DatasetError(f"{path}: unknown dataset format {path.suffix!r}; use .jsonl, .yaml or .yml")
+    if not cases:
+        raise DatasetError(f"{path}: the dataset has no cases")
+    return dataset_from_cases(path.stem, cases, path)
+
+
+def _lines(path: Path) -> list[tuple[int, str]]:
+    text = path.read_text(encoding="utf-8")
+    return [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+
+
+def _json_line(path: Path, number: int, line: str) -> Any:
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise DatasetError(f"{path}:{number}: not valid JSON ({exc.msg} at column {exc.colno})") from exc
+
+
+def _yaml_items(path: Path) -> list[tuple[int, Any]]:
+    """The cases of a YAML dataset with the line each starts on (for error messages)."""
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise DatasetError(f"{path}: not valid YAML: {exc}") from exc
+    nodes = root.value if root is not None and isinstance(root.value, list) else []
+    if isinstance(data, dict) and "cases" in data:
+        data = data["cases"]
+        nodes = next((v.value for k, v in root.value if k.value == "cases"), []) if root is not None else []
+    if not isinstance(data, list):
+        raise DatasetError(f"{path}: a YAML dataset is a list of cases or a mapping with a 'cases' list")
+    return [(node.start_mark.line + 1, item) for node, item in zip(nodes, data, strict=True)]
+
+
+def _case(path: Path, number: int, raw: Any) -> Case:
+    if not isinstance(raw, dict):
+        raise DatasetError(f"{path}:{number}: a case is a mapping with at least 'id' and 'input'")
+    try:
+        return Case.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "(case)"
+        raise DatasetError(f"{path}:{number}: field {field!r}: {first['msg']}") from exc
+
+
+def _digest(payload: Any) -> str:
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]

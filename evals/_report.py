@@ -1,0 +1,143 @@
+"""The gate's outputs: a Markdown summary, JUnit XML (one test case per item) and JSON; and its span."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from evals._gate import GateResult
+from instrumentation import Telemetry, semconv
+
+_ICONS = {semconv.GATE_PASS: "✅", semconv.GATE_REGRESSION: "❌", semconv.GATE_INCONCLUSIVE: "⚠️"}
+
+
+def _fmt(x: float) -> str:
+    return "n/a" if isinstance(x, float) and math.isnan(x) else f"{x:.4g}"
+
+
+def markdown(result: GateResult) -> str:
+    level = round(100 * (1 - 2 * result.alpha))
+    lines = [
+        f"## Eval gate: {result.suite} {_ICONS[result.decision]} {result.decision}",
+        "",
+        f"Candidate `{result.candidate_run}` vs approved baseline `{result.baseline_run}` "
+        f"on {len(result.paired.case_ids)} paired items (alpha {result.alpha}, {level}% intervals).",
+        "",
+        "| metric | test | baseline | candidate | delta | interval | p (Holm) | margin | detectable | verdict |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for m in result.metrics:
+        lines.append(
+            f"| {m.name} | {m.test} | {_fmt(m.baseline)} | {_fmt(m.candidate)} | {_fmt(m.delta)} | "
+            f"[{_fmt(m.low)}, {_fmt(m.high)}] | {_fmt(m.p_value)} ({_fmt(m.p_adjusted)}) | {_fmt(m.margin)} | "
+            f"{_fmt(m.detectable)} | {m.verdict} |"
+        )
+    if result.reasons:
+        lines += ["", *[f"- {reason}" for reason in result.reasons]]
+    return "\n".join(lines) + "\n"
+
+
+def write_step_summary(text: str) -> None:
+    """Append to ``$GITHUB_STEP_SUMMARY`` when running in GitHub Actions."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if target:
+        with open(target, "a", encoding="utf-8") as f:
+            f.write(text + "\n")
+
+
+def junit(result: GateResult) -> str:
+    """A ``testcase`` per item, failing when it regressed (passed in the baseline only), is missing or errored."""
+    paired = result.paired
+    base, cand = paired.base.get(semconv.GATE_PASS, []), paired.cand.get(semconv.GATE_PASS, [])
+    suite = ET.Element("testsuite", name=f"eval-gate {result.suite}")
+    failures = 0
+    for i, case_id in enumerate(paired.case_ids):
+        case = ET.SubElement(suite, "testcase", classname=result.suite, name=case_id)
+        b, c = base[i] if i < len(base) else None, cand[i] if i < len(cand) else None
+        props = ET.SubElement(case, "properties")
+        for key, value in (("baseline_pass", b), ("candidate_pass", c), ("traces", paired.traces.get(case_id))):
+            ET.SubElement(props, "property", name=key, value=json.dumps(value))
+        if b is not None and c is not None and c < b:
+            ET.SubElement(case, "failure", message=f"passed in baseline ({b:.2f}), fails in candidate ({c:.2f})")
+            failures += 1
+    for label, items in (("missing", paired.missing), ("errored", paired.errored)):
+        for case_id in items:
+            case = ET.SubElement(suite, "testcase", classname=result.suite, name=case_id)
+            ET.SubElement(case, "failure", message=f"{label} item: fails closed")
+            failures += 1
+    for case_id in paired.replayed:
+        case = ET.SubElement(suite, "testcase", classname=result.suite, name=case_id)
+        ET.SubElement(case, "skipped", message="replayed from the baseline run: not evidence")
+    suite.set("tests", str(len(suite)))
+    suite.set("failures", str(failures))
+    root = ET.Element("testsuites")
+    root.append(suite)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True)
+
+
+def as_json(result: GateResult) -> dict[str, Any]:
+    def clean(x: float) -> float | None:
+        return None if math.isnan(x) else x
+
+    return {
+        "decision": result.decision,
+        "exit_code": result.exit_code,
+        "suite": result.suite,
+        "candidate_run": result.candidate_run,
+        "baseline_run": result.baseline_run,
+        "alpha": result.alpha,
+        "items": len(result.paired.case_ids),
+        "missing": result.paired.missing,
+        "errored": result.paired.errored,
+        "replayed": result.paired.replayed,
+        "reasons": result.reasons,
+        "metrics": [
+            {
+                "name": m.name,
+                "test": m.test,
+                "n": m.n,
+                **{k: clean(getattr(m, k)) for k in ("baseline", "candidate", "delta", "low", "high", "detectable")},
+                "p_value": m.p_value,
+                "p_adjusted": m.p_adjusted,
+                "margin": m.margin,
+                "verdict": m.verdict,
+                "note": m.note,
+            }
+            for m in result.metrics
+        ],
+    }
+
+
+def write_outputs(
+    result: GateResult, *, markdown_path: Path | None, junit_path: Path | None, json_path: Path | None
+) -> None:
+    for path, text in (
+        (markdown_path, lambda: markdown(result)),
+        (junit_path, lambda: junit(result)),
+        (json_path, lambda: json.dumps(as_json(result), indent=2)),
+    ):
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text(), encoding="utf-8")
+
+
+def record_gate(telemetry: Telemetry, result: GateResult, revision: str | None) -> None:
+    """The decision as an ``eval_gate {suite}`` span (what scoring reads for gated deploys)."""
+    attributes: dict[str, Any] = {
+        semconv.HARNESS_RECORD_TYPE: semconv.RECORD_GATE,
+        semconv.HARNESS_GATE_DECISION: result.decision,
+        semconv.HARNESS_GATE_RUN_ID: result.candidate_run,
+        semconv.HARNESS_GATE_SUITE: result.suite,
+        semconv.HARNESS_EVAL_RUN_ID: result.candidate_run,
+        semconv.HARNESS_EVAL_SUITE: result.suite,
+        semconv.HARNESS_EVAL_BASELINE_ID: result.baseline_run,
+        semconv.HARNESS_GATE_METRICS: json.dumps(as_json(result)["metrics"]),
+        semconv.HARNESS_GATE_REASON: "; ".join(result.reasons)[:2000],
+    }
+    if revision:
+        attributes[semconv.VCS_REF_HEAD_REVISION] = revision
+    telemetry.tracer.start_span(semconv.SPAN_EVAL_GATE.format(suite=result.suite), attributes=attributes).end()

@@ -1,0 +1,86 @@
+"""``harness eval sample``: production LLM calls from the lake into a dataset file for review.
+
+Only spans whose content was captured (``gen_ai.input.messages``) qualify. Content is redacted
+(emails, phone numbers, card-like and key-like tokens by default) and de-duplicated by content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from evals._sql import fetch, lake_glob
+from instrumentation import semconv
+
+_PATTERNS = [
+    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "[EMAIL]"),
+    (re.compile(r"\b(?:sk|pk|api|key)[-_][A-Za-z0-9_-]{12,}\b"), "[SECRET]"),
+    (re.compile(r"\b(?:\d[ -]?){13,19}\b"), "[NUMBER]"),
+    (re.compile(r"\+?\d[\d ().-]{7,}\d"), "[PHONE]"),
+]
+
+
+def redact(text: str) -> str:
+    for pattern, replacement in _PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def sample_cases(
+    lake_dir: Path,
+    *,
+    limit: int = 50,
+    seed: int = 0,
+    feature: str | None = None,
+    redactor: Callable[[str], str] = redact,
+) -> list[dict[str, Any]]:
+    glob = lake_glob(lake_dir)
+    if glob is None:
+        return []
+    rows = fetch(
+        "captured_calls",
+        [glob, semconv.GEN_AI_INPUT_MESSAGES, semconv.GEN_AI_OUTPUT_MESSAGES, semconv.GEN_AI_REQUEST_MODEL,
+         semconv.HARNESS_FEATURE, feature],
+    )  # fmt: skip
+    seen: set[str] = set()
+    cases = []
+    for trace_id, span_id, messages, output, model, feat in rows:
+        redacted = redactor(messages)
+        digest = hashlib.sha256(redacted.encode()).hexdigest()[:12]
+        if digest in seen:
+            continue
+        seen.add(digest)
+        cases.append(
+            {
+                "id": f"prod-{digest}",
+                "input": _parse(redacted),
+                "expected": None,
+                "metadata": {
+                    "source": "production",
+                    "trace_id": trace_id,
+                    "span_id": span_id,
+                    "model": model,
+                    "feature": feat,
+                    "observed_output": _parse(redactor(output)) if output else None,
+                },
+            }
+        )
+    random.Random(seed).shuffle(cases)
+    return sorted(cases[:limit], key=lambda c: c["id"])
+
+
+def _parse(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def write_dataset(cases: list[dict[str, Any]], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(c, sort_keys=True) + "\n" for c in cases), encoding="utf-8")

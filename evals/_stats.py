@@ -1,0 +1,208 @@
+"""The statistics the gate needs, in plain Python (no scipy at runtime).
+
+Exact binomial tails (McNemar), Student's t through the regularised incomplete beta function,
+Wilson and Newcombe intervals, a seeded paired bootstrap, Holm's step-down adjustment and
+Cohen's kappa. Each function is small and checked against scipy in ``tests/evals``.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from statistics import NormalDist
+
+_NORMAL = NormalDist()
+
+
+def z_quantile(p: float) -> float:
+    """The standard normal quantile."""
+    return _NORMAL.inv_cdf(p)
+
+
+def binom_sf(k: int, n: int, p: float = 0.5) -> float:
+    """P(X >= k) for X ~ Binomial(n, p), exact (integer arithmetic when p is one half)."""
+    if k <= 0:
+        return 1.0
+    if k > n:
+        return 0.0
+    if p == 0.5:
+        return sum(math.comb(n, i) for i in range(k, n + 1)) / 2**n
+    logs = [_log_binom_pmf(i, n, p) for i in range(k, n + 1)]
+    top = max(logs)
+    return min(1.0, math.exp(top) * sum(math.exp(v - top) for v in logs))
+
+
+def _log_binom_pmf(i: int, n: int, p: float) -> float:
+    return math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * math.log(p) + (n - i) * math.log1p(-p)
+
+
+def mcnemar_exact(worse: int, better: int) -> float:
+    """One-sided exact McNemar p-value that the candidate is worse.
+
+    ``worse`` counts items the baseline passed and the candidate failed; ``better`` the reverse.
+    Conditional on the discordant pairs, ``worse ~ Binomial(worse + better, 1/2)`` under no change.
+    """
+    return binom_sf(worse, worse + better, 0.5)
+
+
+def betainc(a: float, b: float, x: float) -> float:
+    """The regularised incomplete beta function I_x(a, b) (continued fraction, Lentz's method)."""
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    log_front = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+    if x < (a + 1.0) / (a + b + 2.0):
+        return math.exp(log_front) * _beta_fraction(a, b, x) / a
+    return 1.0 - math.exp(log_front) * _beta_fraction(b, a, 1.0 - x) / b
+
+
+def _beta_fraction(a: float, b: float, x: float) -> float:
+    tiny, eps = 1e-300, 1e-15
+    c, d = 1.0, 1.0 - (a + b) * x / (a + 1.0)
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    result = d
+    for m in range(1, 500):
+        for numerator in (
+            m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+            -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)),
+        ):
+            d = 1.0 + numerator * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + numerator / c
+            c = c if abs(c) > tiny else tiny
+            result *= c * d
+        if abs(c * d - 1.0) < eps:
+            break
+    return result
+
+
+def t_sf(t: float, df: float) -> float:
+    """P(T > t) for Student's t with ``df`` degrees of freedom."""
+    tail = 0.5 * betainc(df / 2.0, 0.5, df / (df + t * t))
+    return tail if t >= 0 else 1.0 - tail
+
+
+def t_quantile(p: float, df: float) -> float:
+    """The t quantile, by bisection on ``t_sf`` (monotone, so this always converges)."""
+    lo, hi = -1e3, 1e3
+    for _ in range(200):
+        mid = (lo + hi) / 2.0
+        if 1.0 - t_sf(mid, df) < p:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo < 1e-12:
+            break
+    return (lo + hi) / 2.0
+
+
+def wilson(successes: int, n: int, alpha: float) -> tuple[float, float]:
+    """The two-sided (1 - 2 alpha) Wilson score interval; each side has level alpha."""
+    if n == 0:
+        return 0.0, 1.0
+    z = z_quantile(1.0 - alpha)
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def newcombe_paired(both: int, only_cand: int, only_base: int, neither: int, alpha: float) -> tuple[float, float]:
+    """Interval for p_candidate - p_baseline on paired pass/fail items (Newcombe 1998, method 10)."""
+    n = both + only_cand + only_base + neither
+    p1, p2 = (both + only_cand) / n, (both + only_base) / n
+    l1, u1 = wilson(both + only_cand, n, alpha)
+    l2, u2 = wilson(both + only_base, n, alpha)
+    margins = (both + only_cand) * (only_base + neither) * (both + only_base) * (only_cand + neither)
+    phi = (both * neither - only_cand * only_base) / math.sqrt(margins) if margins else 0.0
+    delta = p1 - p2
+    low = delta - math.sqrt(max(0.0, (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2))
+    high = delta + math.sqrt(max(0.0, (u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2))
+    return max(-1.0, low), min(1.0, high)
+
+
+def clopper_pearson_upper(successes: int, n: int, alpha: float) -> float:
+    """One-sided upper (1 - alpha) bound for a binomial proportion (exact)."""
+    if successes >= n:
+        return 1.0
+    if successes == 0:
+        return 1.0 - alpha ** (1.0 / n)
+    lo, hi = successes / n, 1.0
+    for _ in range(100):  # P(X <= k | p) = 1 - I_p(k+1, n-k) is decreasing in p
+        mid = (lo + hi) / 2.0
+        if 1.0 - betainc(successes + 1, n - successes, mid) > alpha:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+@dataclass(frozen=True, slots=True)
+class PairedT:
+    mean: float
+    se: float
+    df: int
+    p_worse: float  # one-sided p-value of H0 mean >= 0 against H1 mean < 0
+
+
+def paired_t(diffs: Sequence[float]) -> PairedT:
+    """Paired t on per-item differences (positive is better)."""
+    n = len(diffs)
+    mean = sum(diffs) / n
+    var = sum((d - mean) ** 2 for d in diffs) / (n - 1) if n > 1 else 0.0
+    se = math.sqrt(var / n)
+    if se == 0.0:
+        return PairedT(mean, 0.0, n - 1, 1.0 if mean >= 0 else 0.0)
+    return PairedT(mean, se, n - 1, 1.0 - t_sf(mean / se, n - 1))
+
+
+def paired_bootstrap(
+    base: Sequence[float],
+    cand: Sequence[float],
+    statistic: Callable[[list[float]], float],
+    *,
+    resamples: int,
+    seed: int,
+) -> list[float]:
+    """Bootstrap distribution of statistic(cand) - statistic(base), resampling items in pairs."""
+    rng = random.Random(seed)
+    n = len(base)
+    index = range(n)
+    out = []
+    for _ in range(resamples):
+        picks = rng.choices(index, k=n)
+        out.append(statistic([cand[i] for i in picks]) - statistic([base[i] for i in picks]))
+    return out
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Linear-interpolated percentile (numpy's default method), q in [0, 1]."""
+    ordered = sorted(values)
+    pos = q * (len(ordered) - 1)
+    low = math.floor(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+def holm(pvalues: Sequence[float]) -> list[float]:
+    """Holm's step-down adjusted p-values, in the input order."""
+    m = len(pvalues)
+    order = sorted(range(m), key=lambda i: pvalues[i])
+    adjusted = [0.0] * m
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * pvalues[i]))
+        adjusted[i] = running
+    return adjusted
+
+
+def cohen_kappa(first: Sequence[str], second: Sequence[str]) -> float:
+    """Cohen's kappa between two raters' labels on the same items."""
+    n = len(first)
+    observed = sum(a == b for a, b in zip(first, second, strict=True)) / n
+    labels = set(first) | set(second)
+    expected = sum((first.count(label) / n) * (second.count(label) / n) for label in labels)
+    return 1.0 if expected == 1.0 else (observed - expected) / (1.0 - expected)

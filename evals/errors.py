@@ -1,0 +1,25 @@
+"""The errors the eval runner and gate raise; each names the file, line, field or run to fix."""
+
+from __future__ import annotations
+
+from instrumentation.errors import HarnessError
+
+
+class EvalError(HarnessError):
+    """Base of every eval error (the CLI prints it and exits 3)."""
+
+
+class DatasetError(EvalError):
+    """A dataset file is malformed; the message names the file, line and field."""
+
+
+class SuiteError(EvalError):
+    """A suite definition is malformed or names something that cannot be loaded."""
+
+
+class RunNotFoundError(EvalError):
+    """A run id is neither in the lake nor in the run cache."""
+
+
+class IncomparableError(EvalError):
+    """Candidate and baseline cannot be compared (different suite, dataset or judge)."""
