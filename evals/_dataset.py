@@ -53,15 +53,19 @@ def dataset_from_cases(name: str, cases: list[Case] | tuple[Case, ...], path: Pa
     return Dataset(name=name, cases=tuple(cases), hash=digest, path=path)
 
 
-def load_dataset(path: str | Path) -> Dataset:
-    """Read ``.jsonl`` (one case per line) or ``.yaml``/``.yml`` (a list of cases, or ``{cases: [...]}``)."""
+def load_dataset(path: str | Path, fields: dict[str, str] | None = None) -> Dataset:
+    """Read ``.jsonl`` (one case per line) or ``.yaml``/``.yml`` (a list of cases, or ``{cases: [...]}``).
+
+    ``fields`` maps a foreign file's keys onto cases (``{"input": "question", "expected": "keywords"}``);
+    its other keys go to ``metadata``.
+    """
     path = Path(path)
     if not path.is_file():
         raise DatasetError(f"{path}: dataset file not found")
     if path.suffix == ".jsonl":
-        cases = [_case(path, number, _json_line(path, number, line)) for number, line in _lines(path)]
+        cases = [_case(path, n, _mapped(_json_line(path, n, line), fields)) for n, line in _lines(path)]
     elif path.suffix in (".yaml", ".yml"):
-        cases = [_case(path, number, raw) for number, raw in _yaml_items(path)]
+        cases = [_case(path, number, _mapped(raw, fields)) for number, raw in _yaml_items(path)]
     else:
         raise DatasetError(f"{path}: unknown dataset format {path.suffix!r}; use .jsonl, .yaml or .yml")
     if not cases:
@@ -95,6 +99,15 @@ def _yaml_items(path: Path) -> list[tuple[int, Any]]:
     if not isinstance(data, list):
         raise DatasetError(f"{path}: a YAML dataset is a list of cases or a mapping with a 'cases' list")
     return [(node.start_mark.line + 1, item) for node, item in zip(nodes, data, strict=True)]
+
+
+def _mapped(raw: Any, fields: dict[str, str] | None) -> Any:
+    if not fields or not isinstance(raw, dict):
+        return raw
+    mapping = {"id": "id", **fields}
+    case = {ours: raw[theirs] for ours, theirs in mapping.items() if theirs in raw}
+    case["metadata"] = {k: v for k, v in raw.items() if k not in mapping.values()}
+    return case
 
 
 def _case(path: Path, number: int, raw: Any) -> Case:

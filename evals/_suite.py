@@ -102,12 +102,19 @@ def get_suite(ref: str) -> Suite:
     return _REGISTRY[name]()
 
 
+class _DatasetRef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str
+    fields: dict[str, str] = Field(default_factory=dict)
+
+
 class _SuiteFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str
     task: str
-    dataset: str
+    dataset: str | _DatasetRef
     scorers: list[dict[str, Any]] = Field(min_length=1)
     gate: GatePolicy = Field(default_factory=GatePolicy)
     repeats: int = Field(default=1, ge=1)
@@ -130,9 +137,20 @@ def load_suite_yaml(path: Path) -> Suite:
     task = getattr(_import(module, spec.task), attr, None)
     if not callable(task):
         raise SuiteError(f"{path}: task {spec.task!r} is not a callable (write it as module:function)")
-    dataset = load_dataset((path.parent / spec.dataset).resolve())
+    ref = spec.dataset if isinstance(spec.dataset, _DatasetRef) else _DatasetRef(path=spec.dataset)
+    dataset = load_dataset(_resolve(path, ref.path), ref.fields or None)
     scorers = [build_scorer(item, path) for item in spec.scorers]
     return Suite(spec.name, task, dataset, scorers, spec.gate, spec.repeats, spec.concurrency, spec.params, spec.task)
+
+
+def _resolve(suite_file: Path, dataset: str) -> Path:
+    """A dataset path relative to the suite file, or ``package:relative/path`` inside an installed package."""
+    package, sep, inner = dataset.partition(":")
+    if sep and "/" not in package and "\\" not in package:
+        from importlib import resources
+
+        return Path(str(resources.files(package).joinpath(inner)))
+    return (suite_file.parent / dataset).resolve()
 
 
 def _import(module: str, ref: str) -> Any:

@@ -1,0 +1,1 @@
+"""Suites shipped with the project (YAML files plus the small task adapters they name)."""
