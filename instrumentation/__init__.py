@@ -30,6 +30,7 @@ from instrumentation._manual import current_llm_call, llm_call
 from instrumentation._settings import Settings, load_settings
 from instrumentation._setup import Telemetry, configure, get_telemetry
 from instrumentation.errors import ConfigError, HarnessError, TelemetryError
+from instrumentation.providers import VersionedPrompt, instrument_anthropic, instrument_openai, prompt, versioned_prompt
 
 __all__ = [
     "AgentRun",
@@ -50,6 +51,7 @@ __all__ = [
     "ToolCall",
     "ToolCatalogue",
     "ToolNotAllowedError",
+    "VersionedPrompt",
     "agent",
     "compute_cost",
     "configure",
@@ -59,10 +61,14 @@ __all__ = [
     "current_llm_call",
     "feature",
     "get_telemetry",
+    "instrument_anthropic",
+    "instrument_openai",
     "llm_call",
     "load_settings",
+    "prompt",
     "propagate",
     "semconv",
     "start_thread",
     "tool",
+    "versioned_prompt",
 ]

@@ -1,0 +1,187 @@
+"""The wrappers around an SDK client's two choke points: ``request`` (one logical call, one span) and the
+per-attempt send below the SDK's retry loop (one event per retried or failed attempt).
+
+They only build the ``LLMInvocation`` (through the provider's routes) and hand it to the handler.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from instrumentation._handler import LLMInvocation, TelemetryHandler, active_invocation
+from instrumentation._setup import Telemetry, get_telemetry
+from instrumentation.providers._prompt import current_prompt
+from instrumentation.providers._route import Route
+from instrumentation.providers._streams import StreamSpan, trace_async_stream, trace_stream
+
+_INCLUDE_USAGE = {"include_usage": True}
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    """What differs between SDKs: the name, the routes and how to read an attempt."""
+
+    name: str
+    route: Callable[[str], Route | None]
+    attempt_method: str
+    attempt_number: Callable[[tuple[Any, ...], dict[str, Any]], int]
+    attempt_status: Callable[[Any], int | None]
+    stream_type: type
+    async_stream_type: type
+    raw_response_type: type[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """How a wrapper records: which telemetry, and whether to ask OpenAI for usage on streams."""
+
+    provider: Provider
+    telemetry: Telemetry | None = None
+    include_stream_usage: bool = False
+
+    def handler(self) -> TelemetryHandler:
+        return (self.telemetry or get_telemetry()).handler
+
+
+def sync_request(original: Callable[..., Any], opts: Options) -> Callable[..., Any]:
+    def request(self: Any, cast_to: Any, options: Any, *args: Any, **kwargs: Any) -> Any:
+        route = opts.provider.route(options.url)
+        if route is None:
+            return original(self, cast_to, options, *args, **kwargs)
+        handler = opts.handler()
+        inv = _start(self, options, route, opts, handler, bool(kwargs.get("stream")))
+        try:
+            result = original(self, cast_to, options, *args, **kwargs)
+        except BaseException as exc:
+            handler.fail(inv, exc)
+            raise
+        if inv.stream and isinstance(result, opts.provider.stream_type):
+            handler.release(inv)
+            trace_stream(result, StreamSpan(inv, route, handler))
+        else:
+            _finish(result, inv, route, opts, handler)
+        return result
+
+    request.__harness_wrapped__ = original  # type: ignore[attr-defined]
+    return request
+
+
+def async_request(original: Callable[..., Any], opts: Options) -> Callable[..., Any]:
+    async def request(self: Any, cast_to: Any, options: Any, *args: Any, **kwargs: Any) -> Any:
+        route = opts.provider.route(options.url)
+        if route is None:
+            return await original(self, cast_to, options, *args, **kwargs)
+        handler = opts.handler()
+        inv = _start(self, options, route, opts, handler, bool(kwargs.get("stream")))
+        try:
+            result = await original(self, cast_to, options, *args, **kwargs)
+        except BaseException as exc:
+            handler.fail(inv, exc)
+            raise
+        if inv.stream and isinstance(result, opts.provider.async_stream_type):
+            handler.release(inv)
+            trace_async_stream(result, StreamSpan(inv, route, handler))
+        else:
+            _finish(result, inv, route, opts, handler)
+        return result
+
+    request.__harness_wrapped__ = original  # type: ignore[attr-defined]
+    return request
+
+
+def _start(
+    client: Any, options: Any, route: Route, opts: Options, handler: TelemetryHandler, stream: bool
+) -> LLMInvocation:
+    body = options.json_data if isinstance(options.json_data, dict) else {}
+    host, port = _server(client)
+    inv = LLMInvocation(
+        request_model=str(body.get("model") or ""),
+        provider=opts.provider.name,
+        operation=route.operation,
+        server_address=host,
+        server_port=port,
+        stream=stream,
+    )
+    named = current_prompt()
+    if named is not None:
+        inv.prompt_name, inv.prompt_version = named
+    try:
+        route.request(inv, body, handler.capture_content)
+        if stream and opts.include_stream_usage and route.injects_stream_usage and "stream_options" not in body:
+            options.json_data = {**body, "stream_options": _INCLUDE_USAGE}
+    except Exception as exc:  # noqa: BLE001 - a request we cannot read must not break the call
+        handler.errors.report("providers.request", exc)
+    return handler.start(inv)
+
+
+def _server(client: Any) -> tuple[str | None, int | None]:
+    url = client.base_url
+    try:
+        return url.host, url.port or (443 if url.scheme == "https" else 80)
+    except AttributeError:
+        return None, None
+
+
+def _finish(result: Any, inv: LLMInvocation, route: Route, opts: Options, handler: TelemetryHandler) -> None:
+    raw: Any = result
+    try:
+        if isinstance(raw, opts.provider.raw_response_type):  # `with_raw_response`: parsing it caches it
+            result = None if inv.stream else raw.parse()
+        if result is not None:
+            route.response(inv, result, handler.capture_content)
+    except Exception as exc:  # noqa: BLE001
+        handler.errors.report("providers.response", exc)
+    handler.stop(inv)
+
+
+def sync_attempt(original: Callable[..., Any], opts: Options) -> Callable[..., Any]:
+    provider = opts.provider
+
+    def attempt(self: Any, *args: Any, **kwargs: Any) -> Any:
+        inv = active_invocation()
+        if inv is None or inv.provider != provider.name:
+            return original(self, *args, **kwargs)
+        number = provider.attempt_number(args, kwargs)
+        started = time.perf_counter()
+        try:
+            result = original(self, *args, **kwargs)
+        except BaseException as exc:
+            _record_attempt(opts, inv, number, started, None, type(exc).__qualname__)
+            raise
+        _record_attempt(opts, inv, number, started, provider.attempt_status(result), None)
+        return result
+
+    attempt.__harness_wrapped__ = original  # type: ignore[attr-defined]
+    return attempt
+
+
+def async_attempt(original: Callable[..., Any], opts: Options) -> Callable[..., Any]:
+    provider = opts.provider
+
+    async def attempt(self: Any, *args: Any, **kwargs: Any) -> Any:
+        inv = active_invocation()
+        if inv is None or inv.provider != provider.name:
+            return await original(self, *args, **kwargs)
+        number = provider.attempt_number(args, kwargs)
+        started = time.perf_counter()
+        try:
+            result = await original(self, *args, **kwargs)
+        except BaseException as exc:
+            _record_attempt(opts, inv, number, started, None, type(exc).__qualname__)
+            raise
+        _record_attempt(opts, inv, number, started, provider.attempt_status(result), None)
+        return result
+
+    attempt.__harness_wrapped__ = original  # type: ignore[attr-defined]
+    return attempt
+
+
+def _record_attempt(
+    opts: Options, inv: LLMInvocation, number: int, started: float, status: int | None, error_type: str | None
+) -> None:
+    if inv.attempt_ended_at is not None and number <= inv.attempts:
+        return  # a second wrapper on the same client saw this attempt first
+    opts.handler().attempt(inv, number, started, status_code=status, error_type=error_type)

@@ -1,0 +1,53 @@
+"""What a provider adapter provides: per API endpoint, how a request, a response and a stream fill the record."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+from instrumentation._handler import LLMInvocation
+
+
+class Route(Protocol):
+    """Extraction for one endpoint (chat completions, responses, embeddings, messages); never touches a span."""
+
+    operation: str
+    #: inject ``stream_options.include_usage`` into streamed requests that leave it unset (OpenAI chat only)
+    injects_stream_usage: bool
+
+    def request(self, inv: LLMInvocation, body: Mapping[str, Any], capture: bool) -> None:
+        """Record the request parameters (and, when ``capture``, the input messages)."""
+
+    def response(self, inv: LLMInvocation, result: Any, capture: bool) -> None:
+        """Record a whole response: ids, model, finish reasons, tool calls, usage."""
+
+    def stream(self, inv: LLMInvocation, chunks: Sequence[Any], capture: bool) -> bool:
+        """Record what the chunks read so far say; True when they include the stream's final event."""
+
+
+def get(obj: Any, key: str) -> Any:
+    """``obj[key]`` for a mapping, ``obj.key`` for an SDK model, None when absent."""
+    if isinstance(obj, Mapping):
+        return obj.get(key)
+    return getattr(obj, key, None)
+
+
+def set_params(inv: LLMInvocation, body: Mapping[str, Any], names: Mapping[str, str]) -> None:
+    """Copy the request parameters the body sets (body key -> attribute name) onto the record."""
+    attributes = inv.request_attributes
+    for key, attribute in names.items():
+        value = body.get(key)
+        if value is not None and isinstance(value, (int, float, str, bool, list, tuple)):
+            attributes[attribute] = list(value) if isinstance(value, tuple) else value
+
+
+def text_part(text: Any) -> dict[str, Any]:
+    return {"type": "text", "content": text}
+
+
+def tool_call_part(call_id: Any, name: Any, arguments: Any) -> dict[str, Any]:
+    return {"type": "tool_call", "id": call_id, "name": name, "arguments": arguments}
+
+
+def tool_response_part(call_id: Any, response: Any) -> dict[str, Any]:
+    return {"type": "tool_call_response", "id": call_id, "response": response}

@@ -1,0 +1,150 @@
+"""A streamed call's span: covers the whole stream and ends exactly once, however the stream ends.
+
+The SDK's ``Stream``/``AsyncStream`` stays the object the app holds (``isinstance`` and the SDK's own
+helpers keep working): we swap in an iterator that keeps each chunk (one list append, no parsing)
+and wrap ``close``. The chunks are read once, when the stream ends. Exhausted: the span ends with
+the response; the SDK raised: it fails with that error; closed before the final event, or dropped
+unread and garbage-collected: it fails with ``stream_closed`` / ``stream_abandoned`` and the
+finish reason ``error``.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any
+
+from instrumentation import semconv
+from instrumentation._handler import LLMInvocation, TelemetryHandler
+from instrumentation.providers._route import Route
+
+
+class StreamSpan:
+    """Holds one stream's record and chunks until the stream ends."""
+
+    __slots__ = ("capture", "chunks", "ended", "finalizer", "handler", "inv", "route")
+
+    def __init__(self, inv: LLMInvocation, route: Route, handler: TelemetryHandler) -> None:
+        self.inv = inv
+        self.route = route
+        self.handler = handler
+        self.capture = handler.capture_content
+        self.chunks: list[Any] = []
+        self.ended = False
+        self.finalizer: weakref.finalize[Any, Any] | None = None
+
+    def finished(self) -> None:
+        if self._extract() is not None:
+            self.handler.stop(self.inv)
+
+    def failed(self, exc: BaseException) -> None:
+        if self._extract() is not None:
+            self.handler.fail(self.inv, exc)
+
+    def closed(self) -> None:
+        self._cut_short(semconv.ERROR_STREAM_CLOSED)
+
+    def abandoned(self) -> None:
+        self._cut_short(semconv.ERROR_STREAM_ABANDONED)
+
+    def _cut_short(self, error_type: str) -> None:
+        complete = self._extract()
+        if complete is None:
+            return
+        if complete:
+            self.handler.stop(self.inv)
+            return
+        self.inv.finish_reasons = [*(self.inv.finish_reasons or ()), semconv.FINISH_REASON_ERROR]
+        self.handler.fail(self.inv, error_type)
+
+    def _extract(self) -> bool | None:
+        """Read the chunks into the record, once; None when the stream already ended."""
+        if self.ended:
+            return None
+        self.ended = True
+        if self.finalizer is not None:
+            self.finalizer.detach()
+        try:
+            return self.route.stream(self.inv, self.chunks, self.capture)
+        except Exception as exc:  # noqa: BLE001 - a chunk we cannot read must not break the app
+            self.handler.errors.report("providers.stream", exc)
+            return False
+
+
+def trace_stream(stream: Any, span: StreamSpan) -> None:
+    """Make ``stream`` (an SDK ``Stream``) end ``span`` when it is exhausted, fails, closes or is dropped."""
+    stream._iterator = _iterate(stream._iterator, span)
+    stream.close = _closer(stream, span)
+    span.finalizer = weakref.finalize(stream, span.abandoned)
+
+
+def trace_async_stream(stream: Any, span: StreamSpan) -> None:
+    """The ``AsyncStream`` form of ``trace_stream``."""
+    stream._iterator = _aiterate(stream._iterator, span)
+    stream.close = _async_closer(stream, span)
+    span.finalizer = weakref.finalize(stream, span.abandoned)
+
+
+def _iterate(inner: Iterator[Any], span: StreamSpan) -> Iterator[Any]:
+    chunks = span.chunks
+    append = chunks.append
+    try:
+        for item in inner:
+            if not chunks:
+                span.inv.mark_first_chunk()
+            append(item)
+            yield item
+    except GeneratorExit:  # closed by the garbage collector: the app dropped the stream mid-way
+        span.abandoned()
+        raise
+    except BaseException as exc:
+        span.failed(exc)
+        raise
+    span.finished()
+
+
+async def _aiterate(inner: AsyncIterator[Any], span: StreamSpan) -> AsyncIterator[Any]:
+    chunks = span.chunks
+    append = chunks.append
+    try:
+        async for item in inner:
+            if not chunks:
+                span.inv.mark_first_chunk()
+            append(item)
+            yield item
+    except GeneratorExit:
+        span.abandoned()
+        raise
+    except BaseException as exc:
+        span.failed(exc)
+        raise
+    span.finished()
+
+
+def _closer(stream: Any, span: StreamSpan) -> Callable[[], None]:
+    # The stream is held weakly, so a dropped stream is not kept alive by its own `close`.
+    ref = weakref.ref(stream)
+    previous = stream.__dict__.get("close")  # another wrapper's close, if the stream has one
+
+    def close() -> None:
+        span.closed()
+        if previous is not None:
+            previous()
+        elif (owner := ref()) is not None:
+            type(owner).close(owner)
+
+    return close
+
+
+def _async_closer(stream: Any, span: StreamSpan) -> Callable[[], Awaitable[None]]:
+    ref = weakref.ref(stream)
+    previous = stream.__dict__.get("close")
+
+    async def close() -> None:
+        span.closed()
+        if previous is not None:
+            await previous()
+        elif (owner := ref()) is not None:
+            await type(owner).close(owner)
+
+    return close
