@@ -35,11 +35,12 @@ async def _fault_response(request: Request, dialect: Dialect, fault: Fault | Non
     """An error response for rate-limit and server-error faults; a timeout fault sleeps (until the client leaves)."""
     if fault is None:
         return None
+    wait = {"retry-after": f"{fault.retry_after:g}", "retry-after-ms": str(round(fault.retry_after * 1000))}
+    wait = wait if fault.retry_after > 0 else {}
     if fault.kind == "rate_limit":
-        wait = {"retry-after": f"{fault.retry_after:g}", "retry-after-ms": str(round(fault.retry_after * 1000))}
         return _error(dialect, 429, "Rate limit reached for this model (injected by the scenario).", **wait)
     if fault.kind == "server_error":
-        return _error(dialect, fault.status, "The server had an error processing your request (injected).")
+        return _error(dialect, fault.status, "The server had an error processing your request (injected).", **wait)
     if fault.kind == "timeout":
         try:
             await asyncio.wait_for(_wait_for_disconnect(request.receive), timeout=fault.sleep)
@@ -63,7 +64,7 @@ def _stream_response(
         while index < len(frames) - 1 and frames[index].startswith(b"event: ping"):
             index += 1
         frames = [*frames[:index], truncate(frames[index]), *frames[index + 1 :]]
-    return PacedResponse(  # type: ignore[return-value]
+    return PacedResponse(
         frames,
         media_type="text/event-stream",
         headers={**headers, "cache-control": "no-cache"},
@@ -82,9 +83,7 @@ def _json_response(
     frames, cut_after = [body], None
     if fault is not None and fault.kind == "cut_stream":
         frames, cut_after = [body[: len(body) // 2], body[len(body) // 2 :]], 1
-    return PacedResponse(  # type: ignore[return-value]
-        frames, headers=headers, first_delay=delay, cut_after=cut_after, content_length=len(body)
-    )
+    return PacedResponse(frames, headers=headers, first_delay=delay, cut_after=cut_after, content_length=len(body))
 
 
 async def _conversation_endpoint(request: Request, module: ModuleType) -> Response:

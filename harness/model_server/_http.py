@@ -7,6 +7,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 Dialect = Literal["openai", "anthropic"]
@@ -53,7 +54,7 @@ def truncate(frame: bytes) -> bytes:
     return head + b"data: " + payload[: max(1, len(payload) // 2)] + b"\n\n"
 
 
-class PacedResponse:
+class PacedResponse(Response):
     """Sends ``frames`` with a delay before the first and a gap between the others.
 
     With ``cut_after`` it stops after that many frames and returns without finishing the body, so
@@ -73,7 +74,8 @@ class PacedResponse:
         content_length: int | None = None,
     ) -> None:
         self.frames = frames
-        self.status = status
+        self.status_code = status
+        self.background = None
         self.first_delay = first_delay
         self.gap = gap
         self.cut_after = cut_after
@@ -84,7 +86,7 @@ class PacedResponse:
         self.raw_headers = raw
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await send({"type": "http.response.start", "status": self.status, "headers": self.raw_headers})
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
         for index, frame in enumerate(self.frames):
             if index == self.cut_after:
                 return

@@ -32,11 +32,11 @@ class ModelSettings(_Strict):
 
     match: str = "*"
     response_model: str | None = None
-    first_chunk_ms: float = Field(0.0, ge=0)
-    chunk_gap_ms: float = Field(0.0, ge=0)
-    cache_read_tokens: int = Field(0, ge=0)
-    cache_write_tokens: int = Field(0, ge=0)
-    reasoning_tokens: int = Field(0, ge=0)
+    first_chunk_ms: float = Field(default=0.0, ge=0)
+    chunk_gap_ms: float = Field(default=0.0, ge=0)
+    cache_read_tokens: int = Field(default=0, ge=0)
+    cache_write_tokens: int = Field(default=0, ge=0)
+    reasoning_tokens: int = Field(default=0, ge=0)
 
 
 class Fault(_Strict):
@@ -45,11 +45,11 @@ class Fault(_Strict):
     match: str = "*"
     kind: FaultKind
     endpoints: tuple[Endpoint, ...] = ()
-    first: int | None = Field(None, ge=1)
-    status: int = Field(500, ge=500, le=599)
-    retry_after: float = Field(0.05, ge=0)
-    sleep: float = Field(30.0, ge=0)
-    after_chunks: int = Field(2, ge=0)
+    first: int | None = Field(default=None, ge=1)
+    status: int = Field(default=500, ge=500, le=599)
+    retry_after: float = Field(default=0.05, ge=0)
+    sleep: float = Field(default=30.0, ge=0)
+    after_chunks: int = Field(default=2, ge=0)
 
     def applies_to(self, model: str, endpoint: str) -> bool:
         return fnmatch.fnmatchcase(model, self.match) and (not self.endpoints or endpoint in self.endpoints)
