@@ -228,10 +228,10 @@ class TelemetryHandler:
                 if exc is not None:
                     span.record_exception(exc)
             self._record_metrics(inv, duration, counted)
+            span.end()
             run = current_run_hooks()
             if run is not None:  # the agent run in context rolls the call up onto its span
                 run.record_llm(inv, span, counted)
-            span.end()
         except Exception as err:  # noqa: BLE001
             self.errors.report("llm.finish", err)
 
