@@ -1,0 +1,31 @@
+"""Score AI-operations maturity from telemetry: DuckDB views over the Parquet lake.
+
+``scorecard()`` returns the DESIGN.md scorecard (per-axis levels with their evidence, and the
+operational metrics) as a pydantic model; ``metric()`` returns any metric view as a polars
+DataFrame for notebooks. The SQL lives in ``scoring/sql`` (staging -> metrics -> criteria).
+"""
+
+from scoring._criteria import Criterion, load_criteria
+from scoring._engine import ScoringError
+from scoring._model import AXES, AxisScore, CriterionResult, Metrics, Scorecard, SystemInfo, Window
+from scoring._render import render
+from scoring._scorecard import metric, scorecard
+from scoring._sql import METRIC_VIEWS, VIEWS
+
+__all__ = [
+    "AXES",
+    "METRIC_VIEWS",
+    "VIEWS",
+    "AxisScore",
+    "Criterion",
+    "CriterionResult",
+    "Metrics",
+    "Scorecard",
+    "ScoringError",
+    "SystemInfo",
+    "Window",
+    "load_criteria",
+    "metric",
+    "render",
+    "scorecard",
+]

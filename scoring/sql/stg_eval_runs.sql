@@ -1,0 +1,14 @@
+-- Eval runs in the window; runs without a system are organisation-wide and count for every scope.
+SELECT
+    s.ts,
+    s.end_ts,
+    s.eval_run_id AS run_id,
+    s.eval_suite AS suite,
+    s.eval_dataset_hash AS dataset_hash,
+    s.candidate_id,
+    s.eval_passed AS passed,
+    s.system_attr AS system
+FROM spans AS s
+WHERE s.record_type = 'eval_run'
+    AND s.ts >= (SELECT since FROM params) AND s.ts < (SELECT until FROM params)
+    AND (s.system_attr IS NULL OR s.system_attr IN (SELECT name FROM scope_systems))

@@ -1,0 +1,12 @@
+-- Incidents of systems in scope, all time, one row per id (a later record, e.g. the resolution, wins).
+SELECT
+    s.fact_id AS incident_id,
+    s.system_attr AS system,
+    s.fact_start AS started_at,
+    s.fact_end AS resolved_at,
+    s.incident_deployment AS deployment_id,
+    s.severity
+FROM spans AS s
+WHERE s.record_type = 'incident'
+    AND s.system_attr IN (SELECT name FROM scope_systems)
+QUALIFY row_number() OVER (PARTITION BY s.fact_id ORDER BY s.end_ts DESC, s.ts DESC) = 1

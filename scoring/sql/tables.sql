@@ -1,0 +1,27 @@
+-- The materialised staging tables (typed, one row per span or per evaluation result) and their bookkeeping.
+CREATE TABLE IF NOT EXISTS segments (path VARCHAR PRIMARY KEY, size BIGINT, mtime DOUBLE);
+CREATE TABLE IF NOT EXISTS spans (
+    segment VARCHAR, ts TIMESTAMP, end_ts TIMESTAMP,
+    trace_id VARCHAR, span_id VARCHAR, parent_span_id VARCHAR, span_name VARCHAR, span_kind VARCHAR,
+    service VARCHAR, status VARCHAR, duration_ns BIGINT,
+    record_type VARCHAR, system_attr VARCHAR, system_kind VARCHAR, env VARCHAR,
+    operation VARCHAR, provider VARCHAR, request_model VARCHAR, response_model VARCHAR,
+    input_tokens BIGINT, output_tokens BIGINT, cache_read_tokens BIGINT, cache_write_tokens BIGINT,
+    cost DOUBLE, usage_counted BOOLEAN, feature VARCHAR, prompt_version VARCHAR, error_type VARCHAR,
+    agent_name VARCHAR, tool_name VARCHAR, termination VARCHAR,
+    rollup_steps BIGINT, rollup_tool_calls BIGINT, rollup_retries BIGINT,
+    eval_run_id VARCHAR, eval_suite VARCHAR, eval_dataset_hash VARCHAR, eval_passed BOOLEAN, eval_approved BOOLEAN,
+    candidate_id VARCHAR, gate_decision VARCHAR, gate_run_id VARCHAR,
+    fact_id VARCHAR, version VARCHAR, deploy_status VARCHAR, strategy VARCHAR, deploy_trigger VARCHAR,
+    rolls_back VARCHAR, change_ids VARCHAR, approver VARCHAR, pipeline_run_id VARCHAR, revision VARCHAR,
+    incident_deployment VARCHAR, severity VARCHAR, fact_start TIMESTAMP, fact_end TIMESTAMP,
+    change_kind VARCHAR, material BOOLEAN, reviewer VARCHAR, model_name VARCHAR, model_version VARCHAR
+);
+CREATE TABLE IF NOT EXISTS eval_scores (
+    segment VARCHAR, ts TIMESTAMP, trace_id VARCHAR, span_id VARCHAR, system_attr VARCHAR,
+    eval_run_id VARCHAR, eval_suite VARCHAR, evaluation_name VARCHAR, score_value DOUBLE, score_label VARCHAR
+);
+CREATE TABLE IF NOT EXISTS prices (
+    provider VARCHAR, model VARCHAR, input_per_token DOUBLE, output_per_token DOUBLE,
+    cache_read_per_token DOUBLE, cache_write_per_token DOUBLE
+);
