@@ -90,9 +90,13 @@ class agent:  # noqa: N801 - reads as a keyword: `with agent("support-desk", max
             catalogue=options["catalogue"],
             parent=current_agent_run(),
         )
-        span = telemetry.tracer.start_span(
-            semconv.SPAN_INVOKE_AGENT.format(name=self.name), kind=SpanKind.INTERNAL, attributes=self._attributes()
-        )
+        try:
+            span = telemetry.tracer.start_span(
+                semconv.SPAN_INVOKE_AGENT.format(name=self.name), kind=SpanKind.INTERNAL, attributes=self._attributes()
+            )
+        except Exception as err:  # noqa: BLE001 - the run goes on untraced rather than break the app
+            telemetry.errors.report("agent.start", err)
+            span = trace.INVALID_SPAN
         otel_token = otel_context.attach(trace.set_span_in_context(span))
         self._stack.append(_Open(run, span, telemetry, time.perf_counter(), otel_token, _agent_run.set(run)))
         return run

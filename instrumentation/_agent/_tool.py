@@ -84,12 +84,16 @@ class tool:  # noqa: N801 - reads as a keyword: `with tool("search_kb", call_id=
             attributes[semconv.GEN_AI_TOOL_CALL_ARGUMENTS] = _text(self.arguments, telemetry)
         refusal = self._govern(attributes, telemetry, run)
         requester = run.requester_of(self.call_id) if run is not None and self.call_id is not None else None
-        span = telemetry.tracer.start_span(
-            semconv.SPAN_EXECUTE_TOOL.format(name=self.name),
-            kind=SpanKind.INTERNAL,
-            attributes=attributes,
-            links=(Link(requester),) if requester is not None else None,
-        )
+        try:
+            span = telemetry.tracer.start_span(
+                semconv.SPAN_EXECUTE_TOOL.format(name=self.name),
+                kind=SpanKind.INTERNAL,
+                attributes=attributes,
+                links=(Link(requester),) if requester is not None else None,
+            )
+        except Exception as err:  # noqa: BLE001 - the tool runs untraced rather than break the app
+            telemetry.errors.report("tool.start", err)
+            span = trace.INVALID_SPAN
         call = ToolCall(self.name, self.call_id, span, telemetry, time.perf_counter())
         if run is not None:
             run.record_tool()

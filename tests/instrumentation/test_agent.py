@@ -222,3 +222,20 @@ def test_content_capture_records_tool_arguments_and_result_only_when_on(tmp_path
         assert recorded == ('{"query": "refund"}' if capture else None)
         result = span.attributes.get(semconv.GEN_AI_TOOL_CALL_RESULT)  # type: ignore[attr-defined]
         assert result == ('["kb-1"]' if capture else None)
+
+
+def test_a_broken_tracer_leaves_the_agent_and_its_tools_running(captured: Captured) -> None:
+    class BrokenTracer:
+        def start_span(self, *args: object, **kwargs: object) -> None:
+            raise RuntimeError("tracer down")
+
+    telemetry = captured.telemetry
+    telemetry.tracer = BrokenTracer()  # type: ignore[assignment]
+    telemetry.errors.raise_errors = False  # production behaviour: count, never raise into the app
+    with agent("support", telemetry=telemetry) as run:
+        run.step()
+        with tool("search_kb", arguments={"q": 1}, telemetry=telemetry):
+            result = "still ran"
+    assert result == "still ran"
+    assert run.tool_calls == 1 and run.termination == semconv.TERMINATION_COMPLETED
+    assert telemetry.errors.counts["agent.start"] == 1 and telemetry.errors.counts["tool.start"] == 1
