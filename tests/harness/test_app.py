@@ -146,3 +146,12 @@ def test_question_file_errors_name_the_line(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"questions.jsonl:2: not a valid support question"):
         load_questions(path)
     assert isinstance(load_questions()[0], SupportQuestion)
+
+
+def test_public_names_of_the_app() -> None:
+    import harness.app
+
+    assert {"run_agent", "make_client", "load_questions", "scenario_path", "trajectory_by_version", "VERSIONS"} <= set(
+        harness.app.__all__
+    )
+    assert set(harness.app.VERSIONS) == {"baseline", "candidate"}

@@ -239,3 +239,35 @@ def test_a_broken_tracer_leaves_the_agent_and_its_tools_running(captured: Captur
     assert result == "still ran"
     assert run.tool_calls == 1 and run.termination == semconv.TERMINATION_COMPLETED
     assert telemetry.errors.counts["agent.start"] == 1 and telemetry.errors.counts["tool.start"] == 1
+
+
+async def test_async_tool_decorator_records_a_span_per_call(captured: Captured) -> None:
+    @tool("search_kb", telemetry=captured.telemetry)
+    async def search(query: str) -> list[str]:
+        await asyncio.sleep(0)
+        return [query]
+
+    with agent("support", telemetry=captured.telemetry) as run:
+        run.step()
+        assert await asyncio.gather(search(query="a"), search(query="b")) == [["a"], ["b"]]
+    tools = [s for s in captured.finished() if s.name == "execute_tool search_kb"]  # type: ignore[attr-defined]
+    assert [s.attributes[semconv.HARNESS_AGENT_STEP] for s in tools] == [1, 1]
+    assert run.tool_calls == 2
+
+
+def test_public_names_of_the_agent_api() -> None:
+    names = {
+        "AgentRun",
+        "AgentStopped",
+        "CatalogueEntry",
+        "LoopDetected",
+        "MaxStepsExceeded",
+        "ToolCall",
+        "ToolCatalogue",
+        "ToolNotAllowedError",
+        "agent",
+        "current_agent_run",
+        "tool",
+    }
+    assert names <= set(instrumentation.__all__)
+    assert all(getattr(instrumentation, name) is not None for name in names)
