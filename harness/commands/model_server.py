@@ -18,12 +18,15 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import uvicorn
+    from harness.model_server import run_forever
 
-    from harness.model_server import create_app
+    def announce(base: str) -> None:
+        print(
+            f"model server on {base}: OpenAI base_url {base}/v1, Anthropic base_url {base} (Ctrl-C stops)", flush=True
+        )
 
-    app = create_app(args.scenario)
-    base = f"http://{args.host}:{args.port}"
-    print(f"model server on {base}: OpenAI base_url {base}/v1, Anthropic base_url {base} (Ctrl-C stops)", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", lifespan="off")
+    try:
+        run_forever(args.host, args.port, args.scenario, announce)
+    except KeyboardInterrupt:
+        pass
     return 0

@@ -72,7 +72,7 @@ from harness.model_server._app import create_app
 from harness.model_server._judge import judge
 from harness.model_server._kb import Article, load_knowledge_base, load_orders, search_knowledge_base
 from harness.model_server._scenario import Scenario, default_scenario, load_scenario
-from harness.model_server._serve import ServerHandle, serve, start
+from harness.model_server._serve import ServerHandle, run_forever, serve, start
 from harness.model_server._state import RequestRecord
 from harness.model_server._tokens import count_tokens
 
@@ -88,6 +88,7 @@ __all__ = [
     "load_knowledge_base",
     "load_orders",
     "load_scenario",
+    "run_forever",
     "search_knowledge_base",
     "serve",
     "start",

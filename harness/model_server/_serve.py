@@ -5,14 +5,16 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from starlette.applications import Starlette
 
 from harness.model_server._app import create_app
 from harness.model_server._scenario import ScenarioSource, load_scenario
 from harness.model_server._state import RequestRecord, ServerState
+from instrumentation.errors import ConfigError
 
 _STARTUP_TIMEOUT_S = 10.0
 
@@ -57,16 +59,42 @@ class ServerHandle:
         self._socket.close()
 
 
+def _server(app: Starlette, *, log_config: bool) -> uvicorn.Server:
+    config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False, timeout_graceful_shutdown=1)
+    if not log_config:
+        config.log_config = None
+    return uvicorn.Server(config)
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)  # connections queue from now on, even before uvicorn accepts them
+    except OSError as exc:
+        sock.close()
+        raise ConfigError(
+            f"cannot listen on {host}:{port}: {exc.strerror}; choose another --port (0 picks a free one)"
+        ) from exc
+    return sock
+
+
+def run_forever(host: str, port: int, scenario: ScenarioSource, announce: Callable[[str], None]) -> None:
+    """Serve in the foreground until interrupted; ``announce`` gets the base URL once the port is bound."""
+    app = create_app(scenario)
+    sock = _bind(host, port)
+    announce(f"http://{host}:{sock.getsockname()[1]}")
+    try:
+        _server(app, log_config=True).run(sockets=[sock])
+    finally:
+        sock.close()
+
+
 def start(host: str = "127.0.0.1", port: int = 0, scenario: ScenarioSource = None) -> ServerHandle:
     """Start a server in a background thread and return once its port accepts connections."""
     app = create_app(scenario)
-    config = uvicorn.Config(
-        app, log_level="warning", lifespan="off", access_log=False, timeout_graceful_shutdown=1, log_config=None
-    )
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    handle = ServerHandle(host, sock, uvicorn.Server(config), app.state.server)
+    handle = ServerHandle(host, _bind(host, port), _server(app, log_config=False), app.state.server)
     try:
         handle._start()
     except BaseException:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -230,3 +233,21 @@ def test_cli_reports_a_broken_scenario_as_a_usage_error(tmp_path: Path, capsys: 
     bad.write_text("faults: [{kind: nope}]", encoding="utf-8")
     assert main(["model-server", "--port", "0", "--scenario", str(bad)]) == 3
     assert "faults.0.kind" in capsys.readouterr().err
+
+
+def test_cli_serves_the_sdk_on_a_free_port() -> None:
+    command = [sys.executable, "-m", "harness.cli", "model-server", "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        banner = process.stdout.readline()
+        base = re.search(r"OpenAI base_url (http://[^\s,]+)", banner)
+        assert base is not None, banner
+        client = openai.OpenAI(base_url=base.group(1), api_key="k", max_retries=0)
+        reply = client.chat.completions.create(model="m", messages=[{"role": "user", "content": "refund"}])
+        assert reply.choices[0].message.content == search_knowledge_base("refund")[0].body
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
