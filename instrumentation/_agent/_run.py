@@ -18,6 +18,7 @@ from opentelemetry.trace import Span, SpanContext
 from instrumentation import semconv
 from instrumentation._agent._errors import LoopDetected, MaxStepsExceeded
 from instrumentation._catalogue import ToolCatalogue
+from instrumentation._handler import LLMInvocation
 
 _MAX_REMEMBERED_CALLS = 256
 
@@ -74,7 +75,7 @@ class AgentRun:
         if self.current_step:
             span.set_attribute(semconv.HARNESS_AGENT_STEP, self.current_step)
 
-    def record_llm(self, invocation: Any, span: Span, counted: bool) -> None:
+    def record_llm(self, invocation: LLMInvocation, span: Span, counted: bool) -> None:
         """Roll one finished inference call up (called by the handler); nested duplicates count once."""
         outermost = invocation.parent is None
         requested = [(call_id, span.get_span_context()) for _, call_id in invocation.tool_calls or ()]
