@@ -26,6 +26,7 @@ from harness.app._agent import (
     AgentAnswer,
     feature_for,
     run_agent,
+    run_questions,
     tool_catalogue,
 )
 from harness.app._questions import SupportQuestion, load_questions, questions_path
@@ -71,6 +72,7 @@ __all__ = [
     "make_client",
     "questions_path",
     "run_agent",
+    "run_questions",
     "scenario_path",
     "tool_catalogue",
     "trajectory_by_version",

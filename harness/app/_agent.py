@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,6 +109,13 @@ def run_agent(
         retries=run.retries,
         trace_id=trace_id,
     )
+
+
+def run_questions(
+    questions: Iterable[str], *, version: str | AgentVersion, client: Any, telemetry: Telemetry | None = None
+) -> list[AgentAnswer]:
+    """Run ``version`` over several questions in order (the demo's and the trajectory query's input)."""
+    return [run_agent(q, version=version, client=client, telemetry=telemetry) for q in questions]
 
 
 def _converse(

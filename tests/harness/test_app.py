@@ -16,7 +16,7 @@ from harness.app import (
     SupportQuestion,
     load_questions,
     make_client,
-    run_agent,
+    run_questions,
     scenario_path,
     trajectory_by_version,
 )
@@ -36,10 +36,8 @@ def both_versions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Ca
     with serve(scenario=scenario_path()) as server:
         client = make_client(server.openai_base_url, telemetry=captured.telemetry)
         for version in ("baseline", "candidate"):
-            answers[version] = [
-                run_agent(q.question, version=version, client=client, telemetry=captured.telemetry)
-                for q in load_questions()
-            ]
+            questions = [q.question for q in load_questions()]
+            answers[version] = run_questions(questions, version=version, client=client, telemetry=captured.telemetry)
     captured.finished()  # keep the in-memory spans, then write the lake
     captured.telemetry.shutdown()
     yield captured, answers
