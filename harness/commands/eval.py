@@ -116,6 +116,7 @@ def gate_runs(args: argparse.Namespace) -> int:
     import evals
 
     policy = evals.get_suite(args.suite).gate if args.suite else evals.GatePolicy()
+    evals.RunStore(load_settings({"home": args.home}).home).load(args.candidate)  # input errors before telemetry
     telemetry = _telemetry(args)
     outputs = evals.GateOutputs(markdown=args.markdown, junit=args.junit, json=args.json)
     try:

@@ -45,5 +45,5 @@ def test_a_yaml_suite_with_an_unknown_scorer_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SuiteError, match="scorer type 'vibes' unknown"):
         load_suite_yaml(suite)
     suite.write_text("name: s\ntask: json:dumps\ndataset: d.jsonl\nscorers: [{type: exact}]\ngate: {alpha: 2}\n")
-    with pytest.raises(SuiteError, match="field 'gate.alpha'"):
+    with pytest.raises(SuiteError, match=r"field 'gate\.alpha'"):
         load_suite_yaml(suite)
