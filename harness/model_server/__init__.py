@@ -38,7 +38,8 @@ Scenario file (YAML; every key optional; unknown keys are errors)::
       - match: "flaky-*"        # glob on the model
         kind: rate_limit        # rate_limit | server_error | timeout | cut_stream | malformed_json
         endpoints: [chat.completions, responses, embeddings, messages]   # default: all
-        first: 1                # fail only the first N matching requests, then succeed (default: all)
+        first: 1                # fail only the first N matching requests, then succeed
+        every: 3                # fail every Nth matching request (3rd, 6th, ...); neither first nor every: all fail
         retry_after: 0.05       # rate_limit, server_error: seconds, sent as retry-after and retry-after-ms (0: none)
         status: 500             # server_error: 500..599 (529 is Anthropic's overloaded_error)
         sleep: 30               # timeout: seconds before answering (ends early if the client leaves)

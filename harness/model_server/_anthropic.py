@@ -51,7 +51,7 @@ def _messages(raw: Any, index: int, names: dict[str, str]) -> list[Message]:
 
 def parse(body: dict[str, Any]) -> Parsed:
     model = required(body, "model", str)
-    required(body, "max_tokens", int)
+    limit = required(body, "max_tokens", int)
     raw_messages = required(body, "messages", list)
     if not raw_messages:
         raise RequestError("messages: at least one message is required.", "messages")
@@ -64,7 +64,8 @@ def parse(body: dict[str, Any]) -> Parsed:
     if not all(isinstance(tool, dict) and isinstance(tool.get("name"), str) for tool in tools):
         raise RequestError("tools: each tool needs a string 'name'.", "tools")
     stream = optional(body, "stream", bool, False)
-    return Parsed(Conversation(model, tuple(messages), frozenset(t["name"] for t in tools)), stream=stream)
+    offered = frozenset(t["name"] for t in tools)
+    return Parsed(Conversation(model, tuple(messages), offered, max_output_tokens=limit), stream=stream)
 
 
 def usage_json(usage: Usage) -> dict[str, Any]:
@@ -80,6 +81,12 @@ def usage_json(usage: Usage) -> dict[str, Any]:
     return body
 
 
+def _stop_reason(reply: Reply) -> str:
+    if reply.tool_calls:
+        return "tool_use"
+    return "max_tokens" if reply.truncated else "end_turn"
+
+
 def _content(reply: Reply) -> list[dict[str, Any]]:
     content: list[dict[str, Any]] = [{"type": "text", "text": reply.text}] if reply.text else []
     content += [{"type": "tool_use", "id": c.id, "name": c.name, "input": c.arguments} for c in reply.tool_calls]
@@ -93,7 +100,7 @@ def _message(reply: Reply, response_id: str, content: list[dict[str, Any]], usag
         "role": "assistant",
         "model": reply.model,
         "content": content,
-        "stop_reason": "tool_use" if reply.tool_calls else "end_turn",
+        "stop_reason": _stop_reason(reply),
         "stop_sequence": None,
         "usage": usage,
     }
@@ -122,6 +129,6 @@ def stream(reply: Reply, response_id: str, parsed: Parsed) -> list[bytes]:
     frames = [sse({"type": "message_start", "message": start}, "message_start"), sse({"type": "ping"}, "ping")]
     for index, block in enumerate(_content(reply)):
         frames += _block_frames(index, block)
-    delta = {"stop_reason": "tool_use" if reply.tool_calls else "end_turn", "stop_sequence": None}
+    delta = {"stop_reason": _stop_reason(reply), "stop_sequence": None}
     frames.append(sse({"type": "message_delta", "delta": delta, "usage": usage}, "message_delta"))
     return [*frames, sse({"type": "message_stop"}, "message_stop")]

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from harness.model_server._judge import judge
 from harness.model_server._kb import search_knowledge_base
 from harness.model_server._scenario import Rule, Scenario
-from harness.model_server._tokens import Usage
+from harness.model_server._tokens import Usage, chunk_text, count_tokens
 
 Role = Literal["system", "user", "assistant", "tool"]
 NO_ANSWER = "I could not find an answer to that in our help center. Could you rephrase the question?"
@@ -40,6 +40,7 @@ class Conversation:
     model: str
     messages: tuple[Message, ...]
     tools: frozenset[str] = field(default_factory=frozenset)
+    max_output_tokens: int | None = None
 
     def prompt_text(self) -> str:
         parts = [m.text for m in self.messages]
@@ -56,6 +57,7 @@ class Reply:
     text: str
     tool_calls: tuple[ToolCall, ...]
     usage: Usage
+    truncated: bool = False  # the answer hit the request's output-token limit
 
 
 class _Vars(dict[str, str]):
@@ -110,6 +112,10 @@ def decide(scenario: Scenario, conversation: Conversation, new_call_id: Callable
     """The reply for ``conversation``: a judge verdict, the first matching rule, or a knowledge-base answer."""
     settings = scenario.settings_for(conversation.model)
     text, calls = _outcome(scenario, conversation, new_call_id)
+    limit = conversation.max_output_tokens
+    truncated = limit is not None and count_tokens(text) > limit
+    if truncated:
+        text = _truncate(text, limit or 0)
     answer = text + "".join(c.name + json.dumps(c.arguments) for c in calls)
     usage = Usage.measure(
         conversation.prompt_text(),
@@ -118,7 +124,16 @@ def decide(scenario: Scenario, conversation: Conversation, new_call_id: Callable
         cache_write=settings.cache_write_tokens,
         reasoning=settings.reasoning_tokens,
     )
-    return Reply(settings.response_model or conversation.model, text, calls, usage)
+    return Reply(settings.response_model or conversation.model, text, calls, usage, truncated)
+
+
+def _truncate(text: str, limit: int) -> str:
+    kept = ""
+    for piece in chunk_text(text):
+        if count_tokens(kept + piece) > limit:
+            break
+        kept += piece
+    return kept.rstrip()
 
 
 def _outcome(

@@ -62,7 +62,9 @@ def parse(body: dict[str, Any]) -> Parsed:
     stream = optional(body, "stream", bool, False)
     options = optional(body, "stream_options", dict, {})
     include_usage = bool(options.get("include_usage"))
-    return Parsed(Conversation(model, parsed, tools), stream=stream, include_usage=include_usage)
+    limit = optional(body, "max_completion_tokens", int, None) or optional(body, "max_tokens", int, None)
+    conversation = Conversation(model, parsed, tools, max_output_tokens=limit)
+    return Parsed(conversation, stream=stream, include_usage=include_usage)
 
 
 def usage_json(usage: Usage) -> dict[str, Any]:
@@ -86,7 +88,9 @@ def usage_json(usage: Usage) -> dict[str, Any]:
 
 
 def _finish(reply: Reply) -> str:
-    return "tool_calls" if reply.tool_calls else "stop"
+    if reply.tool_calls:
+        return "tool_calls"
+    return "length" if reply.truncated else "stop"
 
 
 def _call_json(call: ToolCall) -> dict[str, Any]:

@@ -53,7 +53,8 @@ def parse(body: dict[str, Any]) -> Parsed:
         messages.insert(0, Message("system", instructions))
     tools = optional(body, "tools", list, [])
     echo = {"tools": tools, "instructions": instructions or None}
-    conversation = Conversation(model, tuple(messages), tool_names(tools))
+    limit = optional(body, "max_output_tokens", int, None)
+    conversation = Conversation(model, tuple(messages), tool_names(tools), max_output_tokens=limit)
     return Parsed(conversation, stream=optional(body, "stream", bool, False), echo=echo)
 
 
@@ -74,7 +75,7 @@ def _items(reply: Reply, response_id: str) -> list[dict[str, Any]]:
     if reply.text:
         text = {"type": "output_text", "text": reply.text, "annotations": [], "logprobs": []}
         items.append(
-            {"id": f"msg_{suffix}", "type": "message", "role": "assistant", "status": "completed", "content": [text]}
+            {"id": f"msg_{suffix}", "type": "message", "role": "assistant", "status": _status(reply), "content": [text]}
         )
     for index, call in enumerate(reply.tool_calls):
         arguments = json.dumps(call.arguments)
@@ -88,7 +89,7 @@ def _response(reply: Reply, response_id: str, parsed: Parsed, *, done: bool) -> 
         "id": response_id,
         "object": "response",
         "created_at": CREATED,
-        "status": "completed" if done else "in_progress",
+        "status": _status(reply) if done else "in_progress",
         "model": reply.model,
         "output": _items(reply, response_id) if done else [],
         "usage": usage_json(reply.usage) if done else None,
@@ -97,10 +98,14 @@ def _response(reply: Reply, response_id: str, parsed: Parsed, *, done: bool) -> 
         "tools": parsed.echo.get("tools", []),
         "instructions": parsed.echo.get("instructions"),
         "error": None,
-        "incomplete_details": None,
+        "incomplete_details": {"reason": "max_output_tokens"} if done and reply.truncated else None,
         "metadata": {},
         "text": {"format": {"type": "text"}},
     }
+
+
+def _status(reply: Reply) -> str:
+    return "incomplete" if reply.truncated else "completed"
 
 
 def render(reply: Reply, response_id: str, parsed: Parsed) -> dict[str, Any]:
@@ -156,5 +161,6 @@ def stream(reply: Reply, response_id: str, parsed: Parsed) -> list[bytes]:
     ]
     for index, item in enumerate(_items(reply, response_id)):
         events += _item_events(index, item)
-    events.append({"type": "response.completed", "response": _response(reply, response_id, parsed, done=True)})
+    final = _response(reply, response_id, parsed, done=True)
+    events.append({"type": f"response.{final['status']}", "response": final})
     return [sse({**event, "sequence_number": number}, event["type"]) for number, event in enumerate(events)]

@@ -40,12 +40,13 @@ class ModelSettings(_Strict):
 
 
 class Fault(_Strict):
-    """A failure injected into requests for matching models; ``first: N`` fails only the first N of them."""
+    """A failure injected into matching requests: all of them, the first N (``first``), or every Nth (``every``)."""
 
     match: str = "*"
     kind: FaultKind
     endpoints: tuple[Endpoint, ...] = ()
     first: int | None = Field(default=None, ge=1)
+    every: int | None = Field(default=None, ge=1)
     status: int = Field(default=500, ge=500, le=599)
     retry_after: float = Field(default=0.05, ge=0)
     sleep: float = Field(default=30.0, ge=0)
@@ -53,6 +54,12 @@ class Fault(_Strict):
 
     def applies_to(self, model: str, endpoint: str) -> bool:
         return fnmatch.fnmatchcase(model, self.match) and (not self.endpoints or endpoint in self.endpoints)
+
+    def fails(self, nth: int) -> bool:
+        """Whether the ``nth`` (1-based) matching request fails."""
+        if self.first is None and self.every is None:
+            return True
+        return (self.first is not None and nth <= self.first) or (self.every is not None and nth % self.every == 0)
 
 
 class ToolCallSpec(_Strict):

@@ -50,7 +50,7 @@ class ServerState:
                 if not fault.applies_to(model, endpoint):
                     continue
                 self._fault_hits[index] += 1
-                if fault.first is None or self._fault_hits[index] <= fault.first:
+                if fault.fails(self._fault_hits[index]):
                     return fault
             return None
 

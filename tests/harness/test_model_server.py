@@ -9,6 +9,7 @@ import anthropic
 import openai
 import pytest
 
+from harness import model_server
 from harness.model_server import ServerHandle, count_tokens, search_knowledge_base, serve
 
 REFUND = "How do I get a refund?"
@@ -246,6 +247,41 @@ async def test_async_anthropic_stream_helper(server: ServerHandle) -> None:
         final = await stream.get_final_message()
     assert text == REFUND_ANSWER and final.usage.output_tokens == count_tokens(REFUND_ANSWER)
     await client.close()
+
+
+def test_output_token_limit_truncates_in_each_dialect(oai: openai.OpenAI, claude: anthropic.Anthropic) -> None:
+    chat = oai.chat.completions.create(
+        model="m", messages=[{"role": "user", "content": REFUND}], max_completion_tokens=5
+    )
+    assert chat.choices[0].finish_reason == "length"
+    assert chat.choices[0].message.content == "You can request a full"
+    message = claude.messages.create(model="m", max_tokens=5, messages=[{"role": "user", "content": REFUND}])
+    assert message.stop_reason == "max_tokens" and message.usage.output_tokens == 5
+    response = oai.responses.create(model="m", input=REFUND, max_output_tokens=5)
+    assert response.status == "incomplete" and response.incomplete_details is not None
+    assert response.incomplete_details.reason == "max_output_tokens"
+    events = list(oai.responses.create(model="m", input=REFUND, max_output_tokens=5, stream=True))
+    assert events[-1].type == "response.incomplete"
+
+
+def test_public_names_are_pinned() -> None:
+    assert sorted(model_server.__all__) == [
+        "Article",
+        "RequestRecord",
+        "Scenario",
+        "ServerHandle",
+        "count_tokens",
+        "create_app",
+        "default_scenario",
+        "judge",
+        "load_knowledge_base",
+        "load_orders",
+        "load_scenario",
+        "run_forever",
+        "search_knowledge_base",
+        "serve",
+        "start",
+    ]
 
 
 def test_server_logs_each_request(server: ServerHandle, oai: openai.OpenAI) -> None:

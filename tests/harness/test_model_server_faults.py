@@ -25,6 +25,7 @@ SCENARIO = {
         {"match": "cut", "kind": "cut_stream", "after_chunks": 3},
         {"match": "garbled", "kind": "malformed_json"},
         {"match": "chat-only", "kind": "server_error", "endpoints": ["chat.completions"]},
+        {"match": "every-third", "kind": "server_error", "every": 3, "retry_after": 0},
     ],
 }
 
@@ -80,7 +81,7 @@ def test_first_n_counts_per_server_and_reset_restarts_it(server: ServerHandle) -
 
 
 def test_anthropic_429_then_success(server: ServerHandle) -> None:
-    message = _anthropic(server, retries=1).messages.create(model="limited", max_tokens=9, messages=MESSAGES)  # type: ignore[arg-type]
+    message = _anthropic(server, retries=1).messages.create(model="limited", max_tokens=200, messages=MESSAGES)  # type: ignore[arg-type]
     assert message.stop_reason == "end_turn"
     assert _faults(server) == ["rate_limit", None]
 
@@ -90,7 +91,7 @@ def test_500_in_both_error_shapes(server: ServerHandle) -> None:
         _openai(server).chat.completions.create(model="broken", messages=MESSAGES)
     assert from_openai.value.status_code == 500 and from_openai.value.type == "server_error"
     with pytest.raises(anthropic.InternalServerError) as from_anthropic:
-        _anthropic(server).messages.create(model="broken", max_tokens=9, messages=MESSAGES)  # type: ignore[arg-type]
+        _anthropic(server).messages.create(model="broken", max_tokens=200, messages=MESSAGES)  # type: ignore[arg-type]
     assert from_anthropic.value.body == {
         "type": "error",
         "error": {"type": "api_error", "message": "The server had an error processing your request (injected)."},
@@ -99,10 +100,10 @@ def test_500_in_both_error_shapes(server: ServerHandle) -> None:
 
 def test_anthropic_overloaded_529_is_retried(server: ServerHandle) -> None:
     with pytest.raises(anthropic.APIStatusError) as caught:
-        _anthropic(server).messages.create(model="overloaded", max_tokens=9, messages=MESSAGES)  # type: ignore[arg-type]
+        _anthropic(server).messages.create(model="overloaded", max_tokens=200, messages=MESSAGES)  # type: ignore[arg-type]
     assert caught.value.status_code == 529
     server.reset()
-    assert _anthropic(server, retries=1).messages.create(model="overloaded", max_tokens=9, messages=MESSAGES).content  # type: ignore[arg-type]
+    assert _anthropic(server, retries=1).messages.create(model="overloaded", max_tokens=200, messages=MESSAGES).content  # type: ignore[arg-type]
 
 
 def test_fault_limited_to_one_endpoint(server: ServerHandle) -> None:
@@ -112,12 +113,25 @@ def test_fault_limited_to_one_endpoint(server: ServerHandle) -> None:
     assert client.responses.create(model="chat-only", input="refund").output_text
 
 
+def test_every_nth_request_fails(server: ServerHandle) -> None:
+    client = _openai(server)
+    outcomes = []
+    for _ in range(6):
+        try:
+            client.embeddings.create(model="every-third", input="x")
+            outcomes.append("ok")
+        except openai.InternalServerError as exc:
+            assert "retry-after" not in exc.response.headers
+            outcomes.append("500")
+    assert outcomes == ["ok", "ok", "500", "ok", "ok", "500"]
+
+
 def test_timeout_sleeps_past_the_client_timeout(server: ServerHandle) -> None:
     started = time.perf_counter()
     with pytest.raises(openai.APITimeoutError):
         _openai(server, timeout=0.1).chat.completions.create(model="hanging", messages=MESSAGES)
     with pytest.raises(anthropic.APITimeoutError):
-        _anthropic(server, timeout=0.1).messages.create(model="hanging", max_tokens=9, messages=MESSAGES)  # type: ignore[arg-type]
+        _anthropic(server, timeout=0.1).messages.create(model="hanging", max_tokens=200, messages=MESSAGES)  # type: ignore[arg-type]
     assert time.perf_counter() - started < 1.0
 
 
@@ -129,7 +143,7 @@ def test_cut_stream_raises_mid_stream(server: ServerHandle) -> None:
     assert len(received) == 3
     events: list[str] = []
     with pytest.raises((anthropic.APIConnectionError, httpx2.RemoteProtocolError)):
-        for event in _anthropic(server).messages.create(model="cut", max_tokens=9, messages=MESSAGES, stream=True):  # type: ignore[arg-type]
+        for event in _anthropic(server).messages.create(model="cut", max_tokens=200, messages=MESSAGES, stream=True):  # type: ignore[arg-type]
             events.append(event.type)
     assert events == ["message_start", "content_block_start"]  # the ping in between is not surfaced
 
@@ -145,7 +159,7 @@ def test_malformed_json_raises_plain_and_streamed(server: ServerHandle) -> None:
     with pytest.raises(json.JSONDecodeError):
         list(_openai(server).responses.create(model="garbled", input="refund", stream=True))
     with pytest.raises(json.JSONDecodeError):
-        list(_anthropic(server).messages.create(model="garbled", max_tokens=9, messages=MESSAGES, stream=True))  # type: ignore[arg-type]
+        list(_anthropic(server).messages.create(model="garbled", max_tokens=200, messages=MESSAGES, stream=True))  # type: ignore[arg-type]
     with pytest.raises(json.JSONDecodeError):
         _openai(server).embeddings.create(model="garbled", input="refund")
 
