@@ -1,0 +1,55 @@
+"""A pytest plugin so a CI job runs a suite and its gate inside pytest.
+
+Enable it with ``pytest_plugins = ["evals.pytest_plugin"]`` in a ``conftest.py``, then::
+
+    def test_support_agent_does_not_regress(eval_gate):
+        eval_gate("evals/suites/support_agent.yaml", candidate_id="candidate", params={"base_url": URL})
+
+``eval_gate`` runs the suite, gates the run against its approved baseline (or ``baseline_run``)
+and fails the test with the Markdown summary unless the decision is ``pass``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evals._api import GateOutputs, gate_run, run
+from evals._gate import GateResult
+from evals._report import markdown
+from evals._suite import Suite, get_suite
+from instrumentation import configure, semconv
+
+GateFixture = Callable[..., GateResult]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("evals")
+    group.addoption(
+        "--eval-home", default=None, help="HARNESS_HOME for eval runs (default: HARNESS_HOME or ./.harness)"
+    )
+    group.addoption("--eval-junit", default=None, help="also write the gate's per-item JUnit XML here")
+
+
+@pytest.fixture
+def eval_gate(request: pytest.FixtureRequest) -> Iterator[GateFixture]:
+    home = request.config.getoption("--eval-home")
+    junit = request.config.getoption("--eval-junit")
+    telemetry = configure("harness-eval", home=home, set_global=False)
+
+    def run_and_gate(
+        suite: Suite | str, *, candidate_id: str, baseline_run: str | None = None, **run_args: Any
+    ) -> GateResult:
+        chosen = get_suite(suite) if isinstance(suite, str) else suite
+        result = run(chosen, telemetry, candidate_id=candidate_id, progress=None, **run_args)
+        outputs = GateOutputs(junit=Path(junit) if junit else None)
+        decision = gate_run(telemetry, result.run_id, policy=chosen.gate, baseline_run=baseline_run, outputs=outputs)
+        if decision.decision != semconv.GATE_PASS:
+            pytest.fail(markdown(decision), pytrace=False)
+        return decision
+
+    yield run_and_gate
+    telemetry.shutdown()
