@@ -6,12 +6,12 @@ import json
 from typing import Any
 
 from harness.model_server._engine import Conversation, Message, Parsed, Reply, ToolCall
-from harness.model_server._http import RequestError, sse
+from harness.model_server._http import Dialect, RequestError, sse
 from harness.model_server._parse import optional, required, text_of
 from harness.model_server._tokens import Usage, chunk_text
 
 ENDPOINT = "messages"
-DIALECT = "anthropic"
+DIALECT: Dialect = "anthropic"
 ID_PREFIX = "msg_"
 CALL_PREFIX = "toolu_"
 

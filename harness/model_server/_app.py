@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -14,12 +13,25 @@ from starlette.routing import Route
 from starlette.types import Receive
 
 from harness.model_server import _anthropic, _embeddings, _openai_chat, _openai_responses
-from harness.model_server._engine import decide
+from harness.model_server._engine import Parsed, Reply, decide
 from harness.model_server._http import Dialect, PacedResponse, RequestError, error_body, json_bytes, truncate
 from harness.model_server._parse import body_object
 from harness.model_server._scenario import Fault, ModelSettings, ScenarioSource, load_scenario
 from harness.model_server._state import ServerState
 from harness.model_server._tokens import chunk_text
+
+
+class _Endpoint(Protocol):
+    """What each conversational endpoint module provides (``_openai_chat``, ``_openai_responses``, ``_anthropic``)."""
+
+    ENDPOINT: str
+    DIALECT: Dialect
+    ID_PREFIX: str
+    CALL_PREFIX: str
+
+    def parse(self, body: dict[str, Any]) -> Parsed: ...
+    def render(self, reply: Reply, response_id: str, parsed: Parsed) -> dict[str, Any]: ...
+    def stream(self, reply: Reply, response_id: str, parsed: Parsed) -> list[bytes]: ...
 
 
 def _error(dialect: Dialect, status: int, message: str, param: str | None = None, **headers: str) -> Response:
@@ -86,8 +98,8 @@ def _json_response(
     return PacedResponse(frames, headers=headers, first_delay=delay, cut_after=cut_after, content_length=len(body))
 
 
-async def _conversation_endpoint(request: Request, module: ModuleType) -> Response:
-    dialect: Dialect = module.DIALECT
+async def _conversation_endpoint(request: Request, module: _Endpoint) -> Response:
+    dialect = module.DIALECT
     state: ServerState = request.app.state.server
     try:
         parsed = module.parse(body_object(await request.body()))
@@ -151,9 +163,10 @@ async def health(request: Request) -> Response:
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
-    status = exc.status_code if isinstance(exc, HTTPException) else 500
     dialect: Dialect = "anthropic" if request.url.path.startswith("/v1/messages") else "openai"
-    return _error(dialect, status, f"{request.method} {request.url.path}: {getattr(exc, 'detail', 'error')}.")
+    if isinstance(exc, HTTPException):
+        return _error(dialect, exc.status_code, f"{request.method} {request.url.path}: {exc.detail}.")
+    return _error(dialect, 500, f"The model server failed on {request.url.path}: {type(exc).__name__}: {exc}")
 
 
 def create_app(scenario: ScenarioSource = None) -> Starlette:
@@ -167,7 +180,7 @@ def create_app(scenario: ScenarioSource = None) -> Starlette:
         Route("/_scenario/requests", request_log, methods=["GET"]),
         Route("/healthz", health, methods=["GET"]),
     ]
-    handlers: dict[Any, Any] = {HTTPException: _http_error}
+    handlers: dict[Any, Any] = {HTTPException: _http_error, Exception: _http_error}
     app = Starlette(routes=routes, exception_handlers=handlers)
     app.state.server = ServerState(load_scenario(scenario))
     return app

@@ -6,12 +6,12 @@ import json
 from typing import Any
 
 from harness.model_server._engine import Conversation, Message, Parsed, Reply, ToolCall
-from harness.model_server._http import RequestError, sse
+from harness.model_server._http import Dialect, RequestError, sse
 from harness.model_server._parse import arguments_object, optional, required, text_of
 from harness.model_server._tokens import Usage, chunk_text
 
 ENDPOINT = "chat.completions"
-DIALECT = "openai"
+DIALECT: Dialect = "openai"
 ID_PREFIX = "chatcmpl-"
 CALL_PREFIX = "call_"
 CREATED = 1_767_225_600  # fixed, so responses are byte-for-byte deterministic

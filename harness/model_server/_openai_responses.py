@@ -6,13 +6,13 @@ import json
 from typing import Any
 
 from harness.model_server._engine import Conversation, Message, Parsed, Reply, ToolCall
-from harness.model_server._http import RequestError, sse
+from harness.model_server._http import Dialect, RequestError, sse
 from harness.model_server._openai_chat import CREATED, tool_names
 from harness.model_server._parse import arguments_object, optional, required, text_of
 from harness.model_server._tokens import Usage, chunk_text
 
 ENDPOINT = "responses"
-DIALECT = "openai"
+DIALECT: Dialect = "openai"
 ID_PREFIX = "resp_"
 CALL_PREFIX = "call_"
 _ROLES = {"system": "system", "developer": "system", "user": "user", "assistant": "assistant"}

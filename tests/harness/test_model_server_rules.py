@@ -83,6 +83,41 @@ def test_search_result_turns_into_the_article_answer(oai: openai.OpenAI) -> None
     assert answer == search_knowledge_base(question)[0].body and "Forgot password" in answer
 
 
+def _run_tool(name: str, arguments: dict[str, object]) -> str:
+    if name == "lookup_order":
+        return json.dumps(load_orders()[str(arguments["order_id"])])
+    if name == "search_kb":
+        return json.dumps([article.id for article in search_knowledge_base(str(arguments["query"]))])
+    return {"calculator": "84", "escalate": "ticket T-9"}[name]
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        (
+            "Where is my order ORD-1001?",
+            "Your wireless headphones order is shipped (carrier: UPS; expected: 2 business days).",
+        ),
+        ("What is 12 * 7?", "The result is 84."),
+        ("How long does shipping take?", search_knowledge_base("shipping take")[0].body),
+    ],
+)
+def test_support_agent_loop_with_every_tool(oai: openai.OpenAI, question: str, answer: str) -> None:
+    all_tools = [*TOOLS, {"type": "function", "function": {"name": "lookup_order", "parameters": {}}}]
+    history: list[dict[str, object]] = [{"role": "system", "content": "You are a support agent."}]
+    history.append({"role": "user", "content": question})
+    for _ in range(3):
+        message = oai.chat.completions.create(model="gpt-4o", messages=history, tools=all_tools).choices[0].message  # type: ignore[arg-type]
+        history.append(message.model_dump(exclude_none=True))
+        if not message.tool_calls:
+            break
+        for call in message.tool_calls:
+            result = _run_tool(call.function.name, json.loads(call.function.arguments))  # type: ignore[union-attr]
+            history.append({"role": "tool", "tool_call_id": call.id, "content": result})
+    assert history[-1]["content"] == answer
+    assert len(history) == 5  # system, user, tool call, tool result, answer
+
+
 def test_regressed_model_skips_tools_and_answers_vaguely(oai: openai.OpenAI) -> None:
     choice = oai.chat.completions.create(
         model="support-regressed",
