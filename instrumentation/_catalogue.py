@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from instrumentation import semconv
 from instrumentation.errors import ConfigError
 
@@ -47,6 +45,8 @@ class ToolCatalogue:
     @classmethod
     def from_file(cls, path: str | Path, *, policy: str | None = None) -> ToolCatalogue:
         """Load a catalogue file; ``policy`` overrides the file's. Errors name the file and the field."""
+        import yaml  # only when a catalogue is used: `import instrumentation` stays light
+
         path = Path(path)
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))

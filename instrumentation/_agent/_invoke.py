@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import functools
 import inspect
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -180,7 +180,8 @@ def _termination(exc: BaseException | None) -> str:
         return semconv.TERMINATION_COMPLETED
     if isinstance(exc, AgentStopped):
         return exc.reason
-    if isinstance(exc, asyncio.CancelledError | KeyboardInterrupt):
+    asyncio = sys.modules.get("asyncio")  # only a loaded asyncio can have cancelled the run: no import here
+    if isinstance(exc, KeyboardInterrupt) or (asyncio is not None and isinstance(exc, asyncio.CancelledError)):
         return semconv.TERMINATION_CANCELLED
     if isinstance(exc, TimeoutError):
         return semconv.TERMINATION_TIMEOUT
