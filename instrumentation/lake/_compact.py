@@ -74,7 +74,7 @@ def _merge(folder: Path, inputs: list[Path], writer: SegmentWriter) -> int:
     _write_json(marker, {"inputs": [p.name for p in inputs], "output": output_name})
     writer.write_table(day, merged, name=output_name)
     _finish(folder, marker)
-    return merged.num_rows
+    return int(merged.num_rows)
 
 
 def _recover(folder: Path) -> None:
