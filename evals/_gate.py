@@ -106,8 +106,8 @@ def _known(metric: str, run: RunResult) -> bool:
 def _compare(
     name: str, binary: bool, paired: Paired, margin: float, relative: bool, policy: GatePolicy
 ) -> tuple[MetricResult, _tests.Comparison | None]:
-    rows = [(b, c) for b, c in zip(paired.base.get(name, []), paired.cand.get(name, []), strict=True)]
-    rows = [(b, c) for b, c in rows if b is not None and c is not None]
+    pairs = zip(paired.base.get(name, []), paired.cand.get(name, []), strict=True)
+    rows = [(b, c) for b, c in pairs if b is not None and c is not None]
     if len(rows) < 2:
         return _unavailable(name, len(rows), margin), None
     base, cand = [b for b, _ in rows], [c for _, c in rows]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -115,14 +116,15 @@ def as_json(result: GateResult) -> dict[str, Any]:
 def write_outputs(
     result: GateResult, *, markdown_path: Path | None, junit_path: Path | None, json_path: Path | None
 ) -> None:
-    for path, text in (
+    renderers: list[tuple[Path | None, Callable[[], str]]] = [
         (markdown_path, lambda: markdown(result)),
         (junit_path, lambda: junit(result)),
         (json_path, lambda: json.dumps(as_json(result), indent=2)),
-    ):
+    ]
+    for path, render in renderers:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text(), encoding="utf-8")
+            path.write_text(render(), encoding="utf-8")
 
 
 def record_gate(telemetry: Telemetry, result: GateResult, revision: str | None) -> None:

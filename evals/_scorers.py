@@ -171,7 +171,7 @@ class Custom(Scorer):
 
     def __init__(self, fn: ScoreFn, *, name: str | None = None, binary: bool = True, threshold: float = 0.5) -> None:
         self.fn, self.binary, self.threshold = fn, binary, threshold
-        self.name = name or getattr(fn, "__name__", "custom")
+        self.name = name or str(getattr(fn, "__name__", "custom"))
 
     async def score(self, ctx: ScoreContext) -> Score:
         result = self.fn(ctx)

@@ -28,7 +28,7 @@ def binom_sf(k: int, n: int, p: float = 0.5) -> float:
     if k > n:
         return 0.0
     if p == 0.5:
-        return sum(math.comb(n, i) for i in range(k, n + 1)) / 2**n
+        return float(sum(math.comb(n, i) for i in range(k, n + 1)) / 2**n)
     logs = [_log_binom_pmf(i, n, p) for i in range(k, n + 1)]
     top = max(logs)
     return min(1.0, math.exp(top) * sum(math.exp(v - top) for v in logs))
@@ -129,7 +129,7 @@ def clopper_pearson_upper(successes: int, n: int, alpha: float) -> float:
     if successes >= n:
         return 1.0
     if successes == 0:
-        return 1.0 - alpha ** (1.0 / n)
+        return 1.0 - float(alpha ** (1.0 / n))
     lo, hi = successes / n, 1.0
     for _ in range(100):  # P(X <= k | p) = 1 - I_p(k+1, n-k) is decreasing in p
         mid = (lo + hi) / 2.0

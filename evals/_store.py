@@ -39,7 +39,7 @@ class RunStore:
 
     def approve(self, run_id: str, telemetry: Telemetry, *, by: str = "") -> RunResult:
         run = self.load(run_id)
-        attributes = {
+        attributes: dict[str, str | bool] = {
             semconv.HARNESS_RECORD_TYPE: semconv.RECORD_EVAL_APPROVAL,
             semconv.HARNESS_EVAL_RUN_ID: run.run_id,
             semconv.HARNESS_EVAL_SUITE: run.suite,
