@@ -1,8 +1,9 @@
 """The local model server: OpenAI- and Anthropic-compatible, deterministic, with scripted tools and faults.
 
 Endpoints: ``POST /v1/chat/completions``, ``/v1/responses``, ``/v1/embeddings`` (OpenAI) and
-``/v1/messages`` (Anthropic), plain and streamed; ``POST /_scenario/reset``, ``GET /_scenario/requests``
-and ``GET /healthz`` for tests and tools. Malformed requests get a 400 in the provider's error shape.
+``/v1/messages`` (Anthropic), plain and streamed, and ``/v1/messages/count_tokens``; for tests and
+tools ``POST /_scenario/reset``, ``GET /_scenario/requests`` and ``GET /healthz``. Malformed
+requests get a 400 in the provider's error shape.
 
 Python API::
 

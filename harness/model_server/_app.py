@@ -18,7 +18,7 @@ from harness.model_server._http import Dialect, PacedResponse, RequestError, err
 from harness.model_server._parse import body_object
 from harness.model_server._scenario import Fault, ModelSettings, ScenarioSource, load_scenario
 from harness.model_server._state import ServerState
-from harness.model_server._tokens import chunk_text
+from harness.model_server._tokens import chunk_text, count_tokens
 
 
 class _Endpoint(Protocol):
@@ -132,6 +132,15 @@ async def messages(request: Request) -> Response:
     return await _conversation_endpoint(request, _anthropic)
 
 
+async def count_message_tokens(request: Request) -> Response:
+    """Anthropic ``POST /v1/messages/count_tokens``: the prompt's tokens, without the scenario's cache prefix."""
+    try:
+        parsed = _anthropic.parse({"max_tokens": 1, **body_object(await request.body())})
+    except RequestError as exc:
+        return _error("anthropic", exc.status, exc.message, exc.param)
+    return JSONResponse({"input_tokens": count_tokens(parsed.conversation.prompt_text())})
+
+
 async def embeddings(request: Request) -> Response:
     state: ServerState = request.app.state.server
     try:
@@ -176,6 +185,7 @@ def create_app(scenario: ScenarioSource = None) -> Starlette:
         Route("/v1/responses", responses, methods=["POST"]),
         Route("/v1/embeddings", embeddings, methods=["POST"]),
         Route("/v1/messages", messages, methods=["POST"]),
+        Route("/v1/messages/count_tokens", count_message_tokens, methods=["POST"]),
         Route("/_scenario/reset", reset, methods=["POST"]),
         Route("/_scenario/requests", request_log, methods=["GET"]),
         Route("/healthz", health, methods=["GET"]),

@@ -238,6 +238,13 @@ def test_anthropic_stream_helper_tool_use_then_answer(claude: anthropic.Anthropi
     assert answer.content[0].type == "text" and "human agent" in answer.content[0].text
 
 
+def test_anthropic_count_tokens(claude: anthropic.Anthropic) -> None:
+    counted = claude.messages.count_tokens(
+        model="usage-model", system="Be brief.", messages=[{"role": "user", "content": REFUND}]
+    )
+    assert counted.input_tokens == count_tokens("Be brief.") + count_tokens(REFUND)
+
+
 async def test_async_anthropic_stream_helper(server: ServerHandle) -> None:
     client = anthropic.AsyncAnthropic(base_url=server.anthropic_base_url, api_key="k", max_retries=0)
     async with client.messages.stream(
