@@ -44,6 +44,7 @@ def run(
         suite.params = {**suite.params, **params}
     store = RunStore(telemetry.settings.home)
     cache = ResultCache(store.folder / "cache", suite.name) if use_cache else None
+    baseline, _ = store.latest_approved(suite.name, suite.dataset.hash)
     result = asyncio.run(
         run_suite(
             suite,
@@ -55,6 +56,7 @@ def run(
             cache=cache,
             progress=progress,
             run_id=run_id,
+            baseline_id=baseline.run_id if baseline else None,
         )
     )
     store.save(result)
@@ -73,13 +75,18 @@ def gate_run(
     telemetry: Telemetry,
     candidate_run: str,
     *,
-    policy: GatePolicy,
+    policy: GatePolicy | None = None,
     baseline_run: str | None = None,
     outputs: GateOutputs = GateOutputs(),
 ) -> GateResult:
-    """Compare a run with its baseline (explicit, or the latest approved of its suite and dataset)."""
+    """Compare a run with its baseline (explicit, or the latest approved of its suite and dataset).
+
+    The policy defaults to the one the suite declared when the candidate ran.
+    """
     store = RunStore(telemetry.settings.home)
     candidate = store.load(candidate_run)
+    if policy is None:
+        policy = GatePolicy.model_validate(candidate.policy) if candidate.policy else GatePolicy()
     baseline = store.load(baseline_run) if baseline_run else store.baseline_for(candidate)
     check_comparable(baseline, candidate)
     note = _calibration_note(candidate, policy)

@@ -46,6 +46,8 @@ def _run(a: Mapping[str, str]) -> RunResult:
         judges=json.loads(a.get(semconv.HARNESS_EVAL_JUDGES, "{}")),
         scorers=json.loads(a.get(semconv.HARNESS_EVAL_SCORER, "{}")),
         revision=a.get(semconv.VCS_REF_HEAD_REVISION),
+        baseline_id=a.get(semconv.HARNESS_EVAL_BASELINE_ID),
+        policy=json.loads(a[semconv.HARNESS_EVAL_GATE_POLICY]) if semconv.HARNESS_EVAL_GATE_POLICY in a else None,
         status=a.get(semconv.HARNESS_EVAL_RUN_STATUS, semconv.EVAL_STATUS_COMPLETE),
     )
 

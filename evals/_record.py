@@ -40,6 +40,10 @@ def run_attributes(run: RunResult) -> dict[str, Any]:
     }
     if run.revision:
         attributes[semconv.VCS_REF_HEAD_REVISION] = run.revision
+    if run.baseline_id:
+        attributes[semconv.HARNESS_EVAL_BASELINE_ID] = run.baseline_id
+    if run.policy is not None:
+        attributes[semconv.HARNESS_EVAL_GATE_POLICY] = json.dumps(run.policy, sort_keys=True)
     return attributes
 
 

@@ -74,6 +74,8 @@ class RunResult:
     judges: dict[str, str] = field(default_factory=dict)
     scorers: dict[str, bool] = field(default_factory=dict)  # name -> binary
     revision: str | None = None
+    baseline_id: str | None = None  # the approved baseline when the run started, if any
+    policy: dict[str, Any] | None = None  # the suite's gate policy, so the gate needs no suite file
     status: str = "complete"
     started_at: str = ""
     cases: list[CaseResult] = field(default_factory=list)
@@ -97,6 +99,8 @@ class RunResult:
             "judges": self.judges,
             "scorers": self.scorers,
             "revision": self.revision,
+            "baseline_id": self.baseline_id,
+            "policy": self.policy,
             "status": self.status,
             "started_at": self.started_at,
             "cases": [c.to_json() for c in self.cases],
@@ -111,6 +115,8 @@ class RunResult:
             judges=dict(data.get("judges") or {}),
             scorers=dict(data.get("scorers") or {}),
             revision=data.get("revision"),
+            baseline_id=data.get("baseline_id"),
+            policy=data.get("policy"),
             status=data.get("status", "complete"),
             started_at=data.get("started_at", ""),
             cases=[CaseResult.from_json(c) for c in data.get("cases", [])],

@@ -19,7 +19,7 @@ from typing import Any
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.trace import Link, Status, StatusCode
 
 from evals._cache import ResultCache, cache_key
@@ -80,6 +80,7 @@ async def run_suite(
     progress: Progress | None = None,
     run_id: str | None = None,
     revision: str | None = None,
+    baseline_id: str | None = None,
 ) -> RunResult:
     """Run every case ``repeats`` times; stop starting cases once ``budget`` (USD of task cost) is spent."""
     run = RunResult(
@@ -92,6 +93,8 @@ async def run_suite(
         judges=suite.judges,
         scorers={s.name: s.binary for s in suite.scorers},
         revision=revision if revision is not None else git_revision(),
+        baseline_id=baseline_id,
+        policy=suite.gate.model_dump(mode="json"),
         started_at=datetime.now(UTC).isoformat(),
     )
     runner = _Runner(suite, run, telemetry, cache, budget, progress)
@@ -154,8 +157,8 @@ class _Runner:
         )
         token = otel_context.attach(trace.set_span_in_context(span))
         try:
-            result = await self._produce(case, repeat, span)
-            await self._score(case, result)
+            result, spans = await self._produce(case, repeat, span)
+            await self._score(case, result, spans)
             finish_case_span(span, result, self.run.judges)
             if result.error is not None:
                 span.set_status(Status(StatusCode.ERROR, result.error[:200]))
@@ -164,7 +167,7 @@ class _Runner:
             otel_context.detach(token)
             span.end()
 
-    async def _produce(self, case: Case, repeat: int, span: trace.Span) -> CaseResult:
+    async def _produce(self, case: Case, repeat: int, span: trace.Span) -> tuple[CaseResult, list[ReadableSpan] | None]:
         trace_id = span.get_span_context().trace_id
         result = CaseResult(case.id, repeat, trace_id=f"{trace_id:032x}")
         key = None
@@ -182,7 +185,7 @@ class _Runner:
                 result.output, result.error, result.latency = hit["output"], hit["error"], hit["latency"]
                 result.trajectory = Trajectory.from_json(hit["trajectory"])
                 result.cached, result.cached_from = True, hit["run_id"]
-                return result
+                return result, None
         self.capture.watch(trace_id)
         ctx = _task_context(self, repeat)
         started = time.perf_counter()
@@ -195,15 +198,16 @@ class _Runner:
             result.error = f"{type(exc).__qualname__}: {exc}"
             span.record_exception(exc)
         result.latency = time.perf_counter() - started
-        result.trajectory = trajectory_of(span_pairs(self.capture.take(trace_id)))
+        spans = self.capture.take(trace_id)
+        result.trajectory = trajectory_of(span_pairs(spans))
         if self.cache is not None and key is not None and result.error is None:
             self.cache.put(key, _cache_entry(self.run.run_id, result))
-        return result
+        return result, spans
 
-    async def _score(self, case: Case, result: CaseResult) -> None:
+    async def _score(self, case: Case, result: CaseResult, spans: list[ReadableSpan] | None) -> None:
         if result.error is not None:
             return
-        ctx = ScoreContext(case, result.output, result.trajectory)
+        ctx = ScoreContext(case, result.output, result.trajectory, spans)
         outcomes = await asyncio.gather(*(run_scorer(s, ctx) for s in self.suite.scorers), return_exceptions=True)
         for scorer, outcome in zip(self.suite.scorers, outcomes, strict=True):
             if isinstance(outcome, BaseException):

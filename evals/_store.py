@@ -64,21 +64,30 @@ class RunStore:
         merged = list(dict.fromkeys(from_file + approvals_from_lake(self.lake_dir)))
         return merged
 
-    def baseline_for(self, candidate: RunResult) -> RunResult:
-        """The latest approved run of the candidate's suite and dataset hash (never the candidate itself)."""
+    def latest_approved(
+        self, suite: str, dataset_hash: str, *, exclude: str = ""
+    ) -> tuple[RunResult | None, list[str]]:
+        """The latest approved run of ``suite`` on ``dataset_hash``, and the approved runs on other datasets."""
         others: list[str] = []
         for run_id in self.approved():
-            if run_id == candidate.run_id:
+            if run_id == exclude:
                 continue
             try:
                 run = self.load(run_id)
             except RunNotFoundError:
                 continue
-            if run.suite != candidate.suite:
+            if run.suite != suite:
                 continue
-            if run.dataset_hash == candidate.dataset_hash:
-                return run
+            if run.dataset_hash == dataset_hash:
+                return run, others
             others.append(f"{run.run_id} (dataset {run.dataset_hash})")
+        return None, others
+
+    def baseline_for(self, candidate: RunResult) -> RunResult:
+        """The latest approved run of the candidate's suite and dataset hash (never the candidate itself)."""
+        run, others = self.latest_approved(candidate.suite, candidate.dataset_hash, exclude=candidate.run_id)
+        if run is not None:
+            return run
         hint = f"; approved runs of this suite use other datasets: {', '.join(others)}" if others else ""
         raise IncomparableError(
             f"no approved baseline for suite {candidate.suite!r} on dataset {candidate.dataset_hash}{hint}. "

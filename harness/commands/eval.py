@@ -38,7 +38,7 @@ def register(subparsers: Any) -> None:
     gate = actions.add_parser("gate", help="compare a candidate run with its approved baseline")
     gate.add_argument("--candidate", required=True, help="the candidate run id")
     gate.add_argument("--baseline", help="a baseline run id (default: latest approved of the suite and dataset)")
-    gate.add_argument("--suite", help="suite whose gate policy applies (default policy: pass rate, margin 0.05)")
+    gate.add_argument("--suite", help="suite whose gate policy applies (default: the policy the run recorded)")
     gate.add_argument("--markdown", type=Path)
     gate.add_argument("--junit", type=Path)
     gate.add_argument("--json", type=Path)
@@ -115,7 +115,7 @@ def approve_run(args: argparse.Namespace) -> int:
 def gate_runs(args: argparse.Namespace) -> int:
     import evals
 
-    policy = evals.get_suite(args.suite).gate if args.suite else evals.GatePolicy()
+    policy = evals.get_suite(args.suite).gate if args.suite else None  # else: the policy the run recorded
     evals.RunStore(load_settings({"home": args.home}).home).load(args.candidate)  # input errors before telemetry
     telemetry = _telemetry(args)
     outputs = evals.GateOutputs(markdown=args.markdown, junit=args.junit, json=args.json)
