@@ -1,8 +1,10 @@
 """Feature attribution and context that survives threads, asyncio tasks and callbacks.
 
-The feature lives in a ContextVar, like the OpenTelemetry context itself, so asyncio tasks
-inherit both. Threads do not copy contextvars on their own: ``ContextThreadPoolExecutor``,
-``propagate`` and ``start_thread`` carry the caller's context across.
+The feature and the open agent run live in ContextVars, like the OpenTelemetry context itself,
+so asyncio tasks (``gather``, ``TaskGroup``, ``to_thread``) and loop callbacks inherit all three.
+Threads do not copy contextvars on their own: ``ContextThreadPoolExecutor``, ``propagate`` and
+``start_thread`` carry the caller's context across, and ``with context_propagating_executors():``
+is the one-line setup that does it for every ``ThreadPoolExecutor`` (``loop.run_in_executor`` too).
 """
 
 from __future__ import annotations
