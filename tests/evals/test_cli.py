@@ -1,0 +1,84 @@
+"""``harness eval run --approve`` then ``harness eval gate`` in a subprocess, on a YAML suite; the gate uses
+the policy the run recorded. Plus calibration required by the policy, redaction, and the public names."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import evals
+from evals import CalibrationRule, GatePolicy, MetricRule
+from tests.conftest import make_captured
+from tests.evals._runs import base_passes, make_run
+
+TASK = """
+def double(case, ctx):
+    wrong = ctx.candidate_id == "broken" and case.input % 4 == 0
+    return str(case.input * 2 + (1 if wrong else 0))
+"""
+SUITE = """
+name: double
+task: double_task:double
+dataset: cases.jsonl
+scorers: [{type: exact}]
+gate: {metrics: {pass: {margin: 0.1}}}
+"""
+
+
+def harness(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HARNESS_HOME": str(tmp_path / ".harness"), "PYTHONPATH": str(tmp_path)}
+    return subprocess.run(
+        [sys.executable, "-m", "harness.cli", "eval", *args], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_run_approve_and_gate_from_the_command_line(tmp_path: Path) -> None:
+    (tmp_path / "double_task.py").write_text(TASK)
+    (tmp_path / "cases.jsonl").write_text(
+        "".join(json.dumps({"id": f"c{i}", "input": i, "expected": str(2 * i)}) + "\n" for i in range(160))
+    )
+    suite = tmp_path / "double.yaml"
+    suite.write_text(SUITE)
+    base = harness(tmp_path, "run", str(suite), "--candidate-id", "good", "--approve", "--run-id", "base")
+    assert base.returncode == 0 and "approved base" in base.stdout, base.stderr
+    both = harness(tmp_path, "run", str(suite), "--candidate-id", "broken", "--run-id", "cand")
+    assert both.returncode == 0, both.stderr
+    gated = harness(tmp_path, "gate", "--candidate", "cand", "--json", str(tmp_path / "g.json"))
+    assert gated.returncode == 1, gated.stdout + gated.stderr
+    data = json.loads((tmp_path / "g.json").read_text())
+    assert data["baseline_run"] == "base" and data["metrics"][0]["margin"] == 0.1  # the suite's recorded policy
+    assert harness(tmp_path, "run", str(tmp_path / "nope.yaml")).returncode == 3
+
+
+def test_the_gate_can_require_a_calibrated_judge(tmp_path: Path) -> None:
+    cap = make_captured(tmp_path / ".harness")
+    passes = base_passes(300)
+    store = evals.RunStore(cap.home)
+    store.save(make_run("b", passes))
+    store.save(make_run("c", list(passes)))
+    store.approve("b", cap.telemetry)
+    disagreeing = tmp_path / "labels.jsonl"
+    disagreeing.write_text(
+        "".join(json.dumps({"case_id": f"case-{i:04d}", "label": i % 2 == 0}) + "\n" for i in range(300))
+    )
+    rule = CalibrationRule(scorer="correct", labels=str(disagreeing), min_kappa=0.6)
+    policy = GatePolicy(metrics={"pass": MetricRule(margin=0.05)}, require_calibrated_judge=rule)
+    result = evals.gate_run(cap.telemetry, "c", policy=policy)
+    cap.telemetry.shutdown()
+    assert result.decision == "inconclusive" and "not calibrated" in result.reasons[-1]
+
+
+def test_redaction_removes_contact_details_and_secrets() -> None:
+    text = "mail jane.doe@example.com or call +44 20 7946 0958, key sk-abcdefghijklmnop1234, card 4111 1111 1111 1111"
+    redacted = evals.redact(text)
+    assert "example.com" not in redacted and "7946" not in redacted and "abcdefgh" not in redacted
+    assert "4111" not in redacted and "[EMAIL]" in redacted
+
+
+def test_the_public_names_are_pinned() -> None:
+    assert {"run", "gate", "gate_run", "suite", "LLMJudge", "GatePolicy", "RunStore", "calibrate"} <= set(evals.__all__)
+    assert all(not name.startswith("_") for name in evals.__all__)
+    assert all(hasattr(evals, name) for name in evals.__all__)
