@@ -26,17 +26,24 @@ N = 1000
 CONCURRENCY = 16
 
 
+QUESTION = "How long does standard shipping take?"
+
+
 def cases() -> list[Case]:
     return [
-        Case(id=f"case-{i:04d}", input="How long does standard shipping take?", expected="business days")
+        Case(id=f"case-{i:04d}", input=QUESTION, expected="business days", metadata={"keywords": ["business days"]})
         for i in range(N)
     ]
 
 
 def server_suite(base_url: str) -> Suite:
-    from openai import AsyncOpenAI
+    from openai import AsyncOpenAI, OpenAI
 
     client = AsyncOpenAI(base_url=base_url, api_key="local")
+    reference = OpenAI(base_url=base_url, api_key="local").chat.completions.create(
+        model="gpt-4o-mini", messages=[{"role": "user", "content": QUESTION}]
+    )
+    expected = reference.choices[0].message.content or ""
 
     async def ask(case: Case, ctx: TaskContext) -> str:
         reply = await client.chat.completions.create(
@@ -45,7 +52,7 @@ def server_suite(base_url: str) -> Suite:
         return reply.choices[0].message.content or ""
 
     scorers = [
-        Exact(name="exact"),
+        Exact(expected, name="exact"),
         Contains(name="contains"),
         Regex(r"\d+ to \d+", name="regex"),
         LLMJudge("judge-keywords", "States the delivery time.", base_url=base_url, api_key="local"),
