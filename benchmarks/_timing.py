@@ -20,6 +20,27 @@ def per_call_us(fn: Callable[[], object], *, loops: int = 5000, repeats: int = 7
     return statistics.median(samples)
 
 
+def paired_us(
+    variants: dict[str, Callable[[], object]], *, loops: int = 2000, rounds: int = 15, warmup: int = 500
+) -> dict[str, float]:
+    """Median microseconds per call of each variant, timed in alternating short rounds.
+
+    Alternating rounds expose every variant to the same background load, so the ratios between
+    them hold even on a busy machine where absolute figures drift.
+    """
+    for fn in variants.values():
+        for _ in range(warmup):
+            fn()
+    samples: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(rounds):
+        for name, fn in variants.items():
+            start = time.perf_counter()
+            for _ in range(loops):
+                fn()
+            samples[name].append((time.perf_counter() - start) / loops * 1e6)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
 def print_table(title: str, header: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
     widths = [max(len(str(x)) for x in column) for column in zip(header, *rows, strict=True)]
     print(f"\n{title}")

@@ -15,7 +15,7 @@ from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 from opentelemetry.trace import SpanKind
 
 import instrumentation
-from benchmarks._timing import per_call_us, print_table
+from benchmarks._timing import paired_us, print_table
 from instrumentation import semconv
 
 TARGET_RATIO = 1.6
@@ -58,10 +58,7 @@ def main() -> dict[str, float]:
             call.set_response(model="gpt-4o-2024-08-06", finish_reasons=["stop"])
 
     with instrumentation.feature("ticket-summary"):
-        results = {}
-        for _ in range(2):  # interleave to share the machine's noise
-            results["bare"] = per_call_us(bare)
-            results["ours"] = per_call_us(ours)
+        results = paired_us({"bare": bare, "ours": ours})
     telemetry.shutdown()
     ratio = results["ours"] / results["bare"]
     print_table(

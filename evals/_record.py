@@ -103,6 +103,3 @@ def score_event(name: str, score: Score, judge: str | None) -> dict[str, Any]:
 def flush(telemetry: Telemetry) -> None:
     """Export what was recorded and write the lake's buffered rows now (the gate reads them back)."""
     telemetry.flush()
-    lake = getattr(telemetry, "lake_exporter", None)
-    if lake is not None:
-        lake.force_flush()

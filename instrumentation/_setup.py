@@ -26,6 +26,19 @@ from instrumentation._settings import Settings, load_settings
 _VERSION = "0.1.0"
 
 
+class _FlushingBatchProcessor(BatchSpanProcessor):
+    """A BatchSpanProcessor whose flush reaches the exporter: the SDK's stops at handing over the queue,
+    which leaves an exporter's own buffer (the lake's pending segment) unwritten."""
+
+    def __init__(self, exporter: SpanExporter, **kwargs: Any) -> None:
+        super().__init__(exporter, **kwargs)
+        self._flush_target = exporter
+
+    def force_flush(self, timeout_millis: int | None = None) -> bool:
+        handed_over = super().force_flush(timeout_millis)
+        return self._flush_target.force_flush(timeout_millis or 30_000) and handed_over
+
+
 class Telemetry:
     """The handle ``configure()`` returns: the providers, the handler, ``flush()`` and ``shutdown()``."""
 
@@ -66,7 +79,7 @@ class Telemetry:
         self._is_shut_down = False
 
     def flush(self, timeout_millis: int = 30_000) -> bool:
-        """Export everything recorded so far (spans to every exporter, metrics to every reader)."""
+        """Export everything recorded so far: spans through every exporter (the lake writes its segment), metrics."""
         ok = all(p.force_flush(timeout_millis) for p in self._processors)
         if self._owns_meter_provider and isinstance(self.meter_provider, MeterProvider):
             ok = self.meter_provider.force_flush(timeout_millis) and ok
@@ -149,7 +162,7 @@ def configure(
         if name == "lake":
             lake_exporter = exporter
         processors.append(
-            BatchSpanProcessor(
+            _FlushingBatchProcessor(
                 GuardedExporter(exporter, name, meter, errors),
                 max_queue_size=settings.queue_size,
                 max_export_batch_size=settings.batch_size,

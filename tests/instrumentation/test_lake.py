@@ -136,3 +136,11 @@ def test_every_column_of_a_span_comes_back(tmp_path: Path) -> None:
     assert child_row[6] == {"flag": "true", "n": "3", "tags": '["a","b"]'}
     assert child_row[7][0]["Name"] == "retry" and child_row[7][0]["Attributes"] == {"attempt": "2"}
     assert child_row[8] > 0
+
+
+def test_flush_writes_the_lake_segment_now(tmp_path: Path) -> None:
+    cap = make_captured(tmp_path / ".harness", lake_flush_seconds=3600)
+    cap.telemetry.tracer.start_span("flushed").end()
+    assert cap.telemetry.flush()
+    assert _count(cap.telemetry.settings.lake_dir) == 1  # readable before shutdown, no timer needed
+    cap.telemetry.shutdown()
