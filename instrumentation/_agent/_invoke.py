@@ -13,11 +13,12 @@ from typing import Any, ParamSpec, TypeVar
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
-from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+from opentelemetry.trace import Span, SpanKind
 
 from instrumentation import semconv
 from instrumentation._agent._errors import AgentStopped
 from instrumentation._agent._run import AgentRun
+from instrumentation._agent._spans import end_timed_span
 from instrumentation._catalogue import ToolCatalogue
 from instrumentation._context import RunHooks, _agent_run
 from instrumentation._setup import Telemetry, get_telemetry
@@ -140,16 +141,15 @@ class agent:  # noqa: N801 - reads as a keyword: `with agent("support-desk", max
             semconv.GEN_AI_AGENT_NAME: self.name,
             semconv.HARNESS_AGENT_TERMINATION: termination,
         }
-        if exc is not None:
-            error_type = type(exc).__qualname__
-            span.set_attribute(semconv.ERROR_TYPE, error_type)
-            span.set_status(Status(StatusCode.ERROR, str(exc) or error_type))
-            span.record_exception(exc)
-            metric_attributes[semconv.ERROR_TYPE] = error_type
-        span.end()
         instruments = opened.telemetry.instruments
-        duration = time.perf_counter() - opened.started_at
-        instruments.deferred.defer(instruments.agent_duration, duration, tuple(metric_attributes.items()))
+        end_timed_span(
+            span,
+            exc,
+            instruments=instruments,
+            histogram=instruments.agent_duration,
+            started_at=opened.started_at,
+            metric_attributes=metric_attributes,
+        )
 
     def __call__(self, fn: Callable[P, R]) -> Callable[P, R]:
         """Decorate a sync or async function; each call is one run (concurrent calls do not share state)."""

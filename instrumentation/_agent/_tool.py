@@ -12,12 +12,13 @@ from typing import Any, ParamSpec, TypeVar
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
-from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode
+from opentelemetry.trace import Link, Span, SpanKind
 
 from instrumentation import semconv
 from instrumentation._agent._errors import AgentStopped, ToolNotAllowedError
 from instrumentation._agent._invoke import current_agent_run
 from instrumentation._agent._run import AgentRun
+from instrumentation._agent._spans import end_timed_span
 from instrumentation._catalogue import ToolCatalogue
 from instrumentation._setup import Telemetry, get_telemetry
 
@@ -147,16 +148,15 @@ class tool:  # noqa: N801 - reads as a keyword: `with tool("search_kb", call_id=
             semconv.GEN_AI_OPERATION_NAME: semconv.OP_EXECUTE_TOOL,
             semconv.GEN_AI_TOOL_NAME: self.name,
         }
-        if exc is not None:
-            error_type = type(exc).__qualname__
-            span.set_attribute(semconv.ERROR_TYPE, error_type)
-            span.set_status(Status(StatusCode.ERROR, str(exc) or error_type))
-            span.record_exception(exc)
-            metric_attributes[semconv.ERROR_TYPE] = error_type
-        span.end()
         instruments = call.telemetry.instruments
-        duration = time.perf_counter() - call.started_at
-        instruments.deferred.defer(instruments.tool_duration, duration, tuple(metric_attributes.items()))
+        end_timed_span(
+            span,
+            exc,
+            instruments=instruments,
+            histogram=instruments.tool_duration,
+            started_at=call.started_at,
+            metric_attributes=metric_attributes,
+        )
 
     def __call__(self, fn: Callable[P, R]) -> Callable[P, R]:
         """Decorate a tool function; its keyword arguments feed the loop detector."""
