@@ -57,6 +57,9 @@ class Messages:
         if capture:
             inv.output_messages = [{"role": "assistant", "parts": _parts(blocks), "finish_reason": reason}]
 
+    def keep(self, event: Any) -> bool:
+        return bool(event.type != "content_block_delta")
+
     def stream(self, inv: LLMInvocation, chunks: Sequence[Any], capture: bool) -> bool:
         usage: Any = None
         delta_usage: Any = None

@@ -27,7 +27,6 @@ class Provider:
     name: str
     route: Callable[[str], Route | None]
     attempt_method: str
-    attempt_number: Callable[[tuple[Any, ...], dict[str, Any]], int]
     attempt_status: Callable[[Any], int | None]
     stream_type: type
     async_stream_type: type
@@ -144,7 +143,7 @@ def sync_attempt(original: Callable[..., Any], opts: Options) -> Callable[..., A
         inv = active_invocation()
         if inv is None or inv.provider != provider.name:
             return original(self, *args, **kwargs)
-        number = provider.attempt_number(args, kwargs)
+        number = 1 if inv.attempt_ended_at is None else inv.attempts + 1  # each call here is one attempt
         started = time.perf_counter()
         try:
             result = original(self, *args, **kwargs)
@@ -165,7 +164,7 @@ def async_attempt(original: Callable[..., Any], opts: Options) -> Callable[..., 
         inv = active_invocation()
         if inv is None or inv.provider != provider.name:
             return await original(self, *args, **kwargs)
-        number = provider.attempt_number(args, kwargs)
+        number = 1 if inv.attempt_ended_at is None else inv.attempts + 1  # each call here is one attempt
         started = time.perf_counter()
         try:
             result = await original(self, *args, **kwargs)

@@ -156,7 +156,6 @@ def _openai_provider() -> Provider:
         name=semconv.PROVIDER_OPENAI,
         route=_openai.route,
         attempt_method="_send_request",
-        attempt_number=_openai_attempt_number,
         attempt_status=_status_code,
         stream_type=openai.Stream,
         async_stream_type=openai.AsyncStream,
@@ -172,22 +171,11 @@ def _anthropic_provider() -> Provider:
         name=semconv.PROVIDER_ANTHROPIC,
         route=_anthropic.route,
         attempt_method="_attempt_request",
-        attempt_number=_anthropic_attempt_number,
         attempt_status=lambda result: _status_code(result[0]),
         stream_type=anthropic.Stream,
         async_stream_type=anthropic.AsyncStream,
         raw_response_type=_NeverRaw,
     )
-
-
-def _openai_attempt_number(args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
-    request = args[0] if args else kwargs.get("request")
-    retries = request.headers.get("x-stainless-retry-count") if request is not None else None
-    return int(retries) + 1 if retries and retries.isdigit() else 1
-
-
-def _anthropic_attempt_number(args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
-    return int(kwargs.get("retries_taken") or 0) + 1
 
 
 def _status_code(response: Any) -> int | None:

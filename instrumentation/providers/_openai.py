@@ -75,6 +75,14 @@ class ChatCompletions:
         if capture:
             inv.output_messages = content.chat_output(choices)
 
+    def keep(self, chunk: Any) -> bool:
+        if chunk.usage is not None or not chunk.choices:
+            return True
+        for choice in chunk.choices:
+            if choice.finish_reason is not None or (choice.delta is not None and choice.delta.tool_calls):
+                return True
+        return False
+
     def stream(self, inv: LLMInvocation, chunks: Sequence[Any], capture: bool) -> bool:
         if not chunks:
             return False
@@ -92,8 +100,8 @@ class ChatCompletions:
                         inv.tool_calls.append((get(call.function, "name") or "", call.id))
         if finish:
             inv.finish_reasons = [finish[index] for index in sorted(finish)]
-        last = chunks[-1]
-        _record_usage(inv, get(last, "usage"), "prompt_tokens", "completion_tokens", _CHAT_DETAILS)
+        usage = next((chunk.usage for chunk in reversed(chunks) if chunk.usage is not None), None)
+        _record_usage(inv, usage, "prompt_tokens", "completion_tokens", _CHAT_DETAILS)
         if capture:
             inv.output_messages = content.chat_stream_output(chunks, finish)
         return bool(finish)
@@ -123,6 +131,9 @@ class Responses:
         _record_usage(inv, get(result, "usage"), "input_tokens", "output_tokens", _RESPONSES_DETAILS)
         if capture:
             inv.output_messages = content.responses_output(output, inv.finish_reasons)
+
+    def keep(self, event: Any) -> bool:
+        return not str(get(event, "type")).endswith(".delta")
 
     def stream(self, inv: LLMInvocation, chunks: Sequence[Any], capture: bool) -> bool:
         for event in reversed(chunks):
@@ -165,6 +176,9 @@ class Embeddings:
         usage = get(result, "usage")
         if usage is not None:
             inv.record_usage(input_tokens=get(usage, "prompt_tokens"), output_tokens=0)
+
+    def keep(self, chunk: Any) -> bool:
+        return False
 
     def stream(self, inv: LLMInvocation, chunks: Sequence[Any], capture: bool) -> bool:
         return True

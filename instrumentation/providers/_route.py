@@ -21,13 +21,16 @@ class Route(Protocol):
     def response(self, inv: LLMInvocation, result: Any, capture: bool) -> None:
         """Record a whole response: ids, model, finish reasons, tool calls, usage."""
 
+    def keep(self, chunk: Any) -> bool:
+        """Whether ``stream`` needs this chunk (content deltas are dropped when content is not captured)."""
+
     def stream(self, inv: LLMInvocation, chunks: Sequence[Any], capture: bool) -> bool:
-        """Record what the chunks read so far say; True when they include the stream's final event."""
+        """Record what the kept chunks say (the first and last are always kept); True when the stream finished."""
 
 
 def get(obj: Any, key: str) -> Any:
     """``obj[key]`` for a mapping, ``obj.key`` for an SDK model, None when absent."""
-    if isinstance(obj, Mapping):
+    if type(obj) is dict or isinstance(obj, Mapping):  # the exact-type test first: it is the cheap one
         return obj.get(key)
     return getattr(obj, key, None)
 

@@ -2,7 +2,9 @@
 
 The SDK's ``Stream``/``AsyncStream`` stays the object the app holds (``isinstance`` and the SDK's own
 helpers keep working): we swap in an iterator that keeps each chunk (one list append, no parsing)
-and wrap ``close``. The chunks are read once, when the stream ends. Exhausted: the span ends with
+and wrap ``close``. Per chunk the cost is one cheap test (does the route need it: ids, finish
+reasons, tool calls, usage; content deltas only when content is captured) and a list append; the
+kept chunks are read once, when the stream ends. Exhausted: the span ends with
 the response; the SDK raised: it fails with that error; closed before the final event, or dropped
 unread and garbage-collected: it fails with ``stream_closed`` / ``stream_abandoned`` and the
 finish reason ``error``.
@@ -88,11 +90,14 @@ def trace_async_stream(stream: Any, span: StreamSpan) -> None:
 def _iterate(inner: Iterator[Any], span: StreamSpan) -> Iterator[Any]:
     chunks = span.chunks
     append = chunks.append
+    keep = None if span.capture else span.route.keep
     try:
         for item in inner:
             if not chunks:
                 span.inv.mark_first_chunk()
-            append(item)
+                append(item)
+            elif keep is None or keep(item):
+                append(item)
             yield item
     except GeneratorExit:  # closed by the garbage collector: the app dropped the stream mid-way
         span.abandoned()
@@ -106,11 +111,14 @@ def _iterate(inner: Iterator[Any], span: StreamSpan) -> Iterator[Any]:
 async def _aiterate(inner: AsyncIterator[Any], span: StreamSpan) -> AsyncIterator[Any]:
     chunks = span.chunks
     append = chunks.append
+    keep = None if span.capture else span.route.keep
     try:
         async for item in inner:
             if not chunks:
                 span.inv.mark_first_chunk()
-            append(item)
+                append(item)
+            elif keep is None or keep(item):
+                append(item)
             yield item
     except GeneratorExit:
         span.abandoned()

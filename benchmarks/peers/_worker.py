@@ -1,0 +1,64 @@
+"""One variant in its own process: set up the instrumentation, warm up, time calls and streams, report JSON."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from benchmarks.peers._mock import MODEL, MockOpenAI
+from benchmarks.peers._setups import SETUPS, CountingExporter
+
+SHORT, LONG = 4, 200
+MESSAGES = [{"role": "user", "content": "Say hello."}]
+
+
+def _median_us(fn: Callable[[], object], loops: int, repeats: int, warmup: int) -> float:
+    """Median CPU microseconds per call (process time, all threads: exporters' background work counts)."""
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeats):
+        start = time.process_time()
+        for _ in range(loops):
+            fn()
+        samples.append((time.process_time() - start) / loops * 1e6)
+    return statistics.median(samples)
+
+
+def run_worker(name: str, *, quick: bool) -> dict[str, Any]:
+    mock = MockOpenAI((SHORT, LONG))
+    client = mock.client()
+    exporter = CountingExporter()
+    flush = SETUPS[name](client, exporter)
+    loops, repeats, warmup = (100, 3, 20) if quick else (600, 5, 200)
+
+    def call() -> None:
+        client.chat.completions.create(model=MODEL, messages=MESSAGES)
+
+    def stream() -> None:
+        options = {"include_usage": True}
+        for _ in client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True, stream_options=options):
+            pass
+
+    call_us = _median_us(call, loops, repeats, warmup)
+    mock.chunks = SHORT
+    short_us = _median_us(stream, loops // 2, repeats, warmup // 2)
+    mock.chunks = LONG
+    long_us = _median_us(stream, max(loops // 40, 5), repeats, max(warmup // 40, 2))
+    made = (warmup + loops * repeats) + (warmup // 2 + loops // 2 * repeats)
+    made += max(warmup // 40, 2) + max(loops // 40, 5) * repeats
+    flush()
+    spans = exporter.count
+    return {
+        "call_us": call_us,
+        "short_stream_us": short_us,
+        "chunk_us": (long_us - short_us) / (LONG - SHORT),
+        "spans_per_call": spans / made,
+        "loops": loops,
+        "repeats": repeats,
+        "warmup": warmup,
+        "short_chunks": SHORT,
+        "long_chunks": LONG,
+    }
