@@ -1,0 +1,104 @@
+"""``harness demo``: the whole loop offline on the embedded default, in under a minute.
+
+1. start the local model server with the reference app's scenario;
+2. configure telemetry (lake exporter) for the app, service ``support-desk``;
+3. run the support-agent eval suite on the baseline (approved as the baseline) and the regressed candidate;
+4. gate the candidate: the gate must block it (``regression``);
+5. record four weeks of the team's history as facts (changes, deployments, an incident and its rollback,
+   audit requests) plus today's gated release, and write the systems catalogue;
+6. score the last 30 days into ``reports/scorecard.json`` and ``.md`` and compare the versions' trajectories;
+7. print where everything went. Exit 0 when the gate blocked the regression, 1 when the story did not hold.
+
+Everything lands in HARNESS_HOME (``--home``, default ``./.harness``); a rerun clears only the demo's own outputs.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from harness.demo._evals import EvalStory, run_and_gate, suite_path, summary
+from harness.demo._history import backfill, today
+from harness.demo._home import SYSTEM, DemoHome, DemoHomeError, prepare
+from harness.demo._report import lake_summary, trajectory_table, write_scorecard
+from instrumentation import semconv
+
+__all__ = ["DemoHomeError", "run_demo"]
+
+
+def run_demo(home: str | None = None) -> int:
+    """Run the story in ``home`` (default HARNESS_HOME); 0 when the gate blocked the regressed candidate."""
+    import instrumentation
+    from harness.app import scenario_path
+    from harness.facts import record
+    from harness.model_server import serve
+
+    started = time.monotonic()
+    demo = prepare(instrumentation.load_settings({"home": home}).home)
+    print(f"harness demo in {demo.root} (offline: a local model server stands in for the providers)\n")
+    telemetry = instrumentation.configure(SYSTEM, home=demo.root, price_book=demo.price_book, set_global=False)
+    try:
+        with serve(scenario=scenario_path()) as server:
+            print(f"[1] local model server at {server.openai_base_url}, scenario {scenario_path().name}")
+            print(f"[2] telemetry: service {SYSTEM!r} -> lake {demo.lake}")
+            print(f"[3] eval suite {suite_path().name} (baseline approved, baseline again, regressed candidate)")
+            story = run_and_gate(demo, telemetry, server.openai_base_url)
+        _print_gates(story)
+        now = datetime.now(UTC)
+        facts = backfill(now) + today(now, story.rerun.run_id, story.candidate.run_id)
+        record(facts, telemetry=telemetry)
+        print(f"\n[5] recorded {len(facts)} facts of four weeks of history (changes, deployments, incidents, audits)")
+    finally:
+        telemetry.shutdown()
+    card, written = write_scorecard(demo, now)
+    print(f"\n[6] scorecard, last 30 days ({written.json}):\n")
+    print(_indent(_render_table(card)))
+    print("\n    trajectories by agent version (from the lake):")
+    print("\n".join(trajectory_table(demo.lake)))
+    blocked = story.candidate_gate.decision == semconv.GATE_REGRESSION
+    _print_where(demo, story, written.json, written.markdown)
+    print(f"\ndone in {time.monotonic() - started:.1f} s: " + _verdict(story, blocked))
+    return 0 if blocked else 1
+
+
+def _print_gates(story: EvalStory) -> None:
+    print("\n[4] eval gate")
+    print("\n".join(summary(story.candidate_gate)))
+    rerun = story.rerun_gate
+    print(f"  gate {rerun.candidate_run} (baseline again) vs {rerun.baseline_run}: {rerun.decision.upper()}")
+
+
+def _render_table(card: object) -> str:
+    import scoring
+
+    assert isinstance(card, scoring.Scorecard)
+    return scoring.render(card, "table")
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" if line else "" for line in text.splitlines())
+
+
+def _print_where(demo: DemoHome, story: EvalStory, card_json: object, card_md: object) -> None:
+    outputs = story.gate_outputs
+    print("\n[7] where everything went")
+    print(f"  lake (Parquet, otel_traces columns): {demo.lake}")
+    for kind, service, spans in lake_summary(demo.lake):
+        print(f"    {spans:>5} {kind:<14} spans from {service}")
+    print(f"  eval runs (copies under {demo.root / 'evals' / 'runs'}):")
+    print(f"    {story.approved.run_id} baseline, approved as the suite's baseline")
+    print(f"    {story.rerun.run_id} baseline again, gate {story.rerun_gate.decision} (shipped today as 1.9.0)")
+    print(f"    {story.candidate.run_id} candidate, gate {story.candidate_gate.decision}")
+    print(f"  gate outputs: {outputs.markdown}, {outputs.json}, {outputs.junit}")
+    print(f"  scorecard: {card_json} and {card_md}")
+    print(f"  systems catalogue: {demo.catalogue}")
+    print(f"  next: harness score --home {demo.root} --format markdown")
+
+
+def _verdict(story: EvalStory, blocked: bool) -> str:
+    if blocked:
+        return "the gate blocked the regressed candidate, as expected."
+    return (
+        f"the story did not hold: the gate decided {story.candidate_gate.decision!r} for the regressed candidate "
+        f"{story.candidate.run_id} (expected 'regression'); see {story.gate_outputs.markdown}"
+    )
