@@ -87,16 +87,17 @@ class PacedResponse(Response):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
-        for index, frame in enumerate(self.frames):
-            if index == self.cut_after:
-                return
+        frames = list(self.frames[: self.cut_after] if self.cut_after is not None else self.frames)
+        if not self.gap and frames:
+            frames = [b"".join(frames)]  # nothing to pace: one write (the client still parses each event)
+        for index, frame in enumerate(frames):
             delay = self.first_delay if index == 0 else self.gap
             if delay:
                 await asyncio.sleep(delay)
-            await send({"type": "http.response.body", "body": frame, "more_body": True})
-        if self.cut_after is not None and self.cut_after >= len(self.frames):
-            return
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
+            last = index == len(frames) - 1 and self.cut_after is None
+            await send({"type": "http.response.body", "body": frame, "more_body": not last})
+        if not frames and self.cut_after is None:
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 def json_bytes(body: Mapping[str, Any]) -> bytes:

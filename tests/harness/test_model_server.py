@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 
 import anthropic
+import httpx2
 import openai
 import pytest
 
@@ -289,6 +291,16 @@ def test_public_names_are_pinned() -> None:
         "serve",
         "start",
     ]
+
+
+def test_round_trips_are_not_delayed_by_nagle(server: ServerHandle) -> None:
+    with httpx2.Client() as http:
+        http.get(server.anthropic_base_url + "/healthz")
+        started = time.perf_counter()
+        for _ in range(20):
+            http.post(server.openai_base_url + "/embeddings", json={"model": "e", "input": "x"})
+        elapsed = time.perf_counter() - started
+    assert elapsed < 0.4  # with Nagle + delayed ACK each call costs ~40 ms: 0.8 s for 20
 
 
 def test_server_logs_each_request(server: ServerHandle, oai: openai.OpenAI) -> None:
