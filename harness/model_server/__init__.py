@@ -14,7 +14,8 @@ Python API::
         server.requests    # what the server answered: endpoint, model, stream, fault
         server.reset()     # forget fault counters, ids and the request log (optionally a new scenario)
 
-``create_app(scenario)`` gives the ASGI app for in-process use (``httpx.ASGITransport``).
+``create_app(scenario)`` gives the ASGI app for in-process use (``httpx2.ASGITransport``). Ids
+(``chatcmpl-mock000001``, ``call_mock000002`` ...) count up per server and restart on ``reset()``.
 
 How a reply is chosen (provider-neutral; both dialects behave the same):
 
@@ -34,7 +35,7 @@ Scenario file (YAML; every key optional; unknown keys are errors)::
         chunk_gap_ms: 0         # delay between chunks (non-streamed: added once per chunk)
         cache_read_tokens: 0    # a virtual cached prefix read from cache, added to the prompt's tokens
         cache_write_tokens: 0   # a virtual prefix written to cache, added to the prompt's tokens
-        reasoning_tokens: 0
+        reasoning_tokens: 0     # added to the output tokens (OpenAI: inside completion_tokens_details)
     faults:                     # checked in order; each counts the requests it applies to
       - match: "flaky-*"        # glob on the model
         kind: rate_limit        # rate_limit | server_error | timeout | cut_stream | malformed_json
@@ -57,7 +58,10 @@ Scenario file (YAML; every key optional; unknown keys are errors)::
         # or: answer: "text with {variables}"
 Variables for ``call`` arguments and ``answer``: the named groups of ``pattern``, ``{user}`` (last user
 message), ``{tool_result}`` (the last message when it is a tool result) and its top-level keys when
-it is a JSON object, ``{kb_answer}`` / ``{kb_title}`` (best article for the last user message), ``{model}``.
+it is a JSON object, ``{kb_answer}`` / ``{kb_title}`` (best article for the last user message), ``{model}``;
+unknown variables are empty, literal braces are doubled (``{{``). A text answer longer than the request's
+output limit (``max_completion_tokens``/``max_tokens``, ``max_tokens``, ``max_output_tokens``) is cut,
+with finish reason ``length`` / stop reason ``max_tokens`` / status ``incomplete``.
 
 The shipped scenario (``data/default_scenario.yaml``) drives the reference support agent (tools
 ``search_kb``, ``lookup_order``, ``calculator``, ``escalate``), names fault models ``fault-429*``,

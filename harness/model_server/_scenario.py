@@ -93,7 +93,27 @@ class Rule(_Strict):
     def _one_outcome(self) -> Rule:
         if (self.call is None) == (self.answer is None):
             raise ValueError("a rule needs exactly one of `call` (a tool call) or `answer` (a final answer)")
+        for template in _strings(self.answer if self.call is None else self.call.arguments):
+            try:
+                template.format_map(_Blank())
+            except (ValueError, IndexError, KeyError, AttributeError) as exc:
+                raise ValueError(f"bad template {template!r} ({exc}); write literal braces as {{{{ and }}}}") from exc
         return self
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
 
 
 class Scenario(_Strict):

@@ -200,6 +200,8 @@ def test_invalid_scenarios_name_the_field(tmp_path: Path) -> None:
         load_scenario({"faults": [{"kind": "explode"}]})
     with pytest.raises(ConfigError, match="exactly one of `call`"):
         load_scenario({"rules": [{"answer": "a", "call": {"name": "t"}}]})
+    with pytest.raises(ConfigError, match="bad template"):
+        load_scenario({"rules": [{"call": {"name": "t", "arguments": {"q": ["{unclosed"]}}}]})
     with pytest.raises(ConfigError, match="not a valid regular expression"):
         load_scenario({"rules": [{"pattern": "(", "answer": "a"}]})
     bad = tmp_path / "bad.yaml"
