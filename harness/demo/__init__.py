@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
+import scoring
 from harness.demo._evals import EvalStory, run_and_gate, suite_path, summary
 from harness.demo._history import backfill, today
 from harness.demo._home import SYSTEM, DemoHome, DemoHomeError, prepare
@@ -52,9 +54,9 @@ def run_demo(home: str | None = None) -> int:
         telemetry.shutdown()
     card, written = write_scorecard(demo, now)
     print(f"\n[6] scorecard, last 30 days ({written.json}):\n")
-    print(_indent(_render_table(card)))
-    print("\n    trajectories by agent version (from the lake):")
-    print("\n".join(trajectory_table(demo.lake)))
+    print(_indent(scoring.render(card, "table")))
+    print("\n    agent trajectories by version (trajectory_by_version over the lake):")
+    print(_indent("\n".join(trajectory_table(demo.lake))))
     blocked = story.candidate_gate.decision == semconv.GATE_REGRESSION
     _print_where(demo, story, written.json, written.markdown)
     print(f"\ndone in {time.monotonic() - started:.1f} s: " + _verdict(story, blocked))
@@ -68,18 +70,11 @@ def _print_gates(story: EvalStory) -> None:
     print(f"  gate {rerun.candidate_run} (baseline again) vs {rerun.baseline_run}: {rerun.decision.upper()}")
 
 
-def _render_table(card: object) -> str:
-    import scoring
-
-    assert isinstance(card, scoring.Scorecard)
-    return scoring.render(card, "table")
-
-
 def _indent(text: str) -> str:
     return "\n".join(f"    {line}" if line else "" for line in text.splitlines())
 
 
-def _print_where(demo: DemoHome, story: EvalStory, card_json: object, card_md: object) -> None:
+def _print_where(demo: DemoHome, story: EvalStory, card_json: Path, card_md: Path) -> None:
     outputs = story.gate_outputs
     print("\n[7] where everything went")
     print(f"  lake (Parquet, otel_traces columns): {demo.lake}")

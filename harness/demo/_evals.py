@@ -79,7 +79,7 @@ def summary(result: evals.GateResult) -> list[str]:
     for m in result.metrics:
         lines.append(
             f"    {m.name:<6} baseline {m.baseline:>9.4g}  candidate {m.candidate:>9.4g}  delta {m.delta:>+10.4g}  "
-            f"p {m.p_adjusted:<9.3g} margin {m.margin:<8.4g} {m.verdict}"
+            f"p (Holm) {m.p_adjusted:<9.3g} margin {m.margin:<8.4g} {m.verdict}"
         )
     lines += [f"    - {reason}" for reason in result.reasons]
     return lines

@@ -74,13 +74,14 @@ def _failures(now: datetime) -> list[Fact]:
     """1.6.1's prompt change broke refunds: an incident linked to it and a rollback; 1.7.1's incident is unlinked."""
     failed_at = now - timedelta(days=_days(FAILED_VERSION))
     started = failed_at + timedelta(hours=1, minutes=30)
-    linked = Incident("INC-301", SYSTEM, started, started + timedelta(minutes=50), deployment_id(FAILED_VERSION), "sev2")
+    failed = deployment_id(FAILED_VERSION)
+    linked = Incident("INC-301", SYSTEM, started, started + timedelta(minutes=50), deployment=failed, severity="sev2")
     rollback = Deployment(
-        SYSTEM, "1.6.0", id=deployment_id("1.6.0-rollback"), trigger="rollback", rolls_back=deployment_id(FAILED_VERSION),
-        approver="sam", started_at=started + timedelta(minutes=30), at=started + timedelta(minutes=35),
+        SYSTEM, "1.6.0", id=deployment_id("1.6.0-rollback"), trigger="rollback", rolls_back=failed, approver="sam",
+        started_at=started + timedelta(minutes=30), at=started + timedelta(minutes=35),
     )  # fmt: skip
-    unlinked_start = now - timedelta(days=_days(UNLINKED_VERSION)) + timedelta(hours=3)
-    unlinked = Incident("INC-302", SYSTEM, unlinked_start, unlinked_start + timedelta(hours=2, minutes=10), None, "sev3")
+    later = now - timedelta(days=_days(UNLINKED_VERSION)) + timedelta(hours=3)
+    unlinked = Incident("INC-302", SYSTEM, later, later + timedelta(hours=2, minutes=10), severity="sev3")
     return [linked, rollback, unlinked]
 
 
@@ -106,7 +107,7 @@ def backfill(now: datetime) -> list[Fact]:
 
 
 def today(now: datetime, gated_run: str, blocked_run: str) -> list[Fact]:
-    """Today: the gated baseline ships (naming its real gate run); the regressed candidate's prompt change stays open."""
+    """Today: the gated baseline ships naming its real gate run; the blocked candidate's prompt change stays open."""
     shipped = Change("PR-140", SYSTEM, "code", now - timedelta(hours=3), now - timedelta(hours=1), "li",
                      revision=_revision("PR-140"))  # fmt: skip
     blocked = Change("PR-141", SYSTEM, "prompt", now - timedelta(hours=2), None, None, material=True,

@@ -4,8 +4,8 @@ trajectory comparison of the two agent versions over the lake."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from datetime import datetime, timedelta
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +33,13 @@ def write_scorecard(home: DemoHome, now: datetime) -> tuple[scoring.Scorecard, W
 
 
 def trajectory_table(lake_dir: Path) -> list[str]:
-    """One line per agent version: runs, mean steps/LLM calls/tool calls, retries, completed share, cost, terminations."""
+    """Per agent version: runs, mean steps/LLM calls/tool calls, retries, completed share, cost, terminations."""
     rows = trajectory_by_version(lake_dir)
-    header = f"  {'version':<10}" + "".join(f"{c:>16}" for c in _TRAJECTORY_COLUMNS) + f"{'cost_usd':>11}  terminations"
+    header = f"{'version':<10}" + "".join(f"{c:>16}" for c in _TRAJECTORY_COLUMNS) + f"{'cost_usd':>11}  terminations"
     lines = [header]
     for version, row in rows.items():
         cells = "".join(f"{_cell(row[c]):>16}" for c in _TRAJECTORY_COLUMNS)
-        lines.append(f"  {version:<10}{cells}{_cell(row['cost_usd']):>11}  {_terminations(row['terminations'])}")
+        lines.append(f"{version:<10}{cells}{_cell(row['cost_usd']):>11}  {_terminations(row['terminations'])}")
     return lines
 
 
@@ -63,4 +63,5 @@ def lake_summary(lake_dir: Path) -> list[tuple[str, str, int]]:
 
     sql = resources.files("harness.demo").joinpath("lake_summary.sql").read_text(encoding="utf-8")
     with duckdb.connect() as connection:
-        return [(str(k), str(s), int(n)) for k, s, n in connection.execute(sql, {"glob": traces_glob(lake_dir)}).fetchall()]
+        rows = connection.execute(sql, {"glob": traces_glob(lake_dir)}).fetchall()
+    return [(str(kind), str(service), int(count)) for kind, service, count in rows]

@@ -1,0 +1,125 @@
+"""`harness demo` end to end, in-process: exit 0, every kind of span in the lake, the gate's regression on
+record, the scorecard JSON in the DESIGN.md shape, an idempotent rerun, and a foreign home left alone."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from harness.cli import main
+from instrumentation import semconv
+from instrumentation.lake import traces_glob
+
+SPAN_KINDS = {
+    "chat", "invoke_agent", "execute_tool", "evaluate", "evaluate_case", "eval_approve", "eval_gate",
+    "deploy", "change", "incident", "audit_request",
+}  # fmt: skip
+METRIC_KEYS = {
+    "deployment_frequency_per_week", "lead_time_hours", "change_failure_rate", "time_to_restore_hours",
+    "cost_per_feature_usd", "audit_evidence_response_hours", "latency_ms", "cost_per_request_usd",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Demo:
+    home: Path
+    code: int
+    out: str
+
+
+def run_demo(home: Path) -> Demo:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["demo", "--home", str(home)])
+    return Demo(home, code, out.getvalue())
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    return run_demo(tmp_path_factory.mktemp("demo") / ".harness")
+
+
+def spans(home: Path, sql: str, params: dict[str, str] | None = None) -> list[tuple[object, ...]]:
+    view = f"SELECT * FROM read_parquet('{traces_glob(home / 'lake')}', hive_partitioning = true)"
+    return duckdb.execute(sql.replace("SPANS", f"({view})"), params or {}).fetchall()
+
+
+def facts(home: Path, record_type: str, *keys: str) -> list[tuple[object, ...]]:
+    columns = ", ".join(f"SpanAttributes['{key}']" for key in keys)
+    rows = spans(home, f"SELECT {columns} FROM SPANS WHERE SpanAttributes[$rt] = $value", {
+        "rt": semconv.HARNESS_RECORD_TYPE, "value": record_type,
+    })  # fmt: skip
+    return sorted(rows, key=repr)
+
+
+def test_demo_exits_0_and_the_lake_holds_every_kind_of_span(demo: Demo) -> None:
+    assert demo.code == 0, demo.out
+    assert "REGRESSION" in demo.out and "the gate blocked the regressed candidate" in demo.out
+    kinds = {row[0] for row in spans(demo.home, "SELECT DISTINCT split_part(SpanName, ' ', 1) FROM SPANS")}
+    assert kinds >= SPAN_KINDS
+    services = {row[0] for row in spans(demo.home, "SELECT DISTINCT ServiceName FROM SPANS")}
+    assert services == {"support-desk"}
+
+
+def test_the_gate_decisions_on_record_block_the_candidate_and_gate_the_shipped_release(demo: Demo) -> None:
+    report = json.loads((demo.home / "reports" / "gate.json").read_text())
+    assert report["decision"] == semconv.GATE_REGRESSION
+    gates = dict(facts(demo.home, semconv.RECORD_GATE, semconv.HARNESS_GATE_RUN_ID, semconv.HARNESS_GATE_DECISION))
+    assert gates[report["candidate_run"]] == semconv.GATE_REGRESSION
+    assert sorted(gates.values()) == [semconv.GATE_PASS, semconv.GATE_REGRESSION]
+    deploys = facts(
+        demo.home, semconv.RECORD_DEPLOYMENT, semconv.HARNESS_GATE_RUN_ID, semconv.HARNESS_DEPLOYMENT_TRIGGER,
+        semconv.HARNESS_DEPLOYMENT_ROLLS_BACK, semconv.HARNESS_DEPLOYMENT_STRATEGY,
+    )  # fmt: skip
+    gated = [d for d in deploys if d[0] is not None]
+    assert len(gated) == 1 and gates[str(gated[0][0])] == semconv.GATE_PASS  # a real gate run, and it passed
+    assert {d[1] for d in deploys} == {"pipeline", "rollback"}
+    assert [d[2] for d in deploys if d[1] == "rollback"] == ["deploy-support-desk-1.6.1"]
+    assert {d[3] for d in deploys} == {"direct", "canary"}
+    incidents = facts(demo.home, semconv.RECORD_INCIDENT, semconv.HARNESS_INCIDENT_DEPLOYMENT_ID)
+    assert incidents == [("deploy-support-desk-1.6.1",), (None,)]  # one linked, one left to attribution
+    kinds = {row[0] for row in facts(demo.home, semconv.RECORD_CHANGE, semconv.HARNESS_CHANGE_KIND)}
+    assert {"prompt", "model", "code"} <= kinds
+    audits = facts(demo.home, semconv.RECORD_AUDIT_REQUEST, semconv.HARNESS_AUDIT_FULFILLED_AT)
+    assert len(audits) == 2 and all(a[0] for a in audits)
+
+
+def test_the_scorecard_is_written_in_the_design_shape(demo: Demo) -> None:
+    card = json.loads((demo.home / "reports" / "scorecard.json").read_text())
+    assert {"window", "systems", "axes", "metrics"} <= set(card)
+    assert card["systems"] == [{"name": "support-desk", "kind": "llm", "owner": "support-platform-team"}]
+    assert set(card["axes"]) == {"evaluation", "deployment", "observability", "reproducibility", "governance"}
+    for axis in card["axes"].values():
+        assert {"level", "evidence_coverage", "criteria", "next_level"} <= set(axis)
+    metrics = card["metrics"]
+    assert set(metrics) >= METRIC_KEYS
+    assert metrics["change_failure_rate"] > 0 and metrics["time_to_restore_hours"]["median"] is not None
+    assert metrics["audit_evidence_response_hours"]["median"] is not None and metrics["deployment_frequency_per_week"]
+    assert (demo.home / "reports" / "scorecard.md").read_text().startswith("# AI-operations scorecard")
+    assert "baseline" in demo.out and "loop_detected" in demo.out  # the trajectory comparison was printed
+
+
+def test_a_rerun_replaces_the_demo_outputs_instead_of_adding_to_them(demo: Demo) -> None:
+    before = spans(demo.home, "SELECT count(*) FILTER (WHERE SpanName LIKE 'deploy %'), count(*) FROM SPANS")[0]
+    again = run_demo(demo.home)
+    assert again.code == 0, again.out
+    after = spans(again.home, "SELECT count(*) FILTER (WHERE SpanName LIKE 'deploy %'), count(*) FROM SPANS")[0]
+    assert after[0] == before[0] == 13
+    assert after[1] < 2 * before[1]
+    assert len(list((demo.home / "evals" / "runs").glob("*.json"))) == 3
+
+
+def test_a_home_with_someone_elses_lake_is_refused_and_left_alone(tmp_path: Path) -> None:
+    segment = tmp_path / "lake" / "dt=2026-01-01" / "part.parquet"
+    segment.parent.mkdir(parents=True)
+    segment.write_bytes(b"not ours")
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        assert main(["demo", "--home", str(tmp_path)]) == 3
+    assert "did not write" in err.getvalue() and segment.read_bytes() == b"not ours"
