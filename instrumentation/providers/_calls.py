@@ -31,15 +31,19 @@ class Provider:
     stream_type: type
     async_stream_type: type
     raw_response_type: type[Any]
+    #: the client property that gives the SDK's own tracer (Anthropic's SDK makes spans of its own), if any
+    sdk_tracer: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    """How a wrapper records: which telemetry, and whether to ask OpenAI for usage on streams."""
+    """How a wrapper records: which telemetry, whether to ask OpenAI for usage on streams, and whether the
+    SDK's own spans (if it makes any) are kept beside ours."""
 
     provider: Provider
     telemetry: Telemetry | None = None
     include_stream_usage: bool = False
+    sdk_spans: bool = False
 
     def handler(self) -> TelemetryHandler:
         return (self.telemetry or get_telemetry()).handler

@@ -69,12 +69,20 @@ def instrument_openai(
     return _instrument(client, Options(provider, telemetry, include_stream_usage), openai.OpenAI, openai.AsyncOpenAI)
 
 
-def instrument_anthropic(client: Any = None, *, telemetry: Telemetry | None = None) -> Instrumentation:
-    """Trace an ``Anthropic``/``AsyncAnthropic`` client (or, with no client, every one) as ``chat`` spans."""
+def instrument_anthropic(
+    client: Any = None, *, telemetry: Telemetry | None = None, sdk_spans: bool = False
+) -> Instrumentation:
+    """Trace an ``Anthropic``/``AsyncAnthropic`` client (or, with no client, every one) as ``chat`` spans.
+
+    The Anthropic SDK makes a span of its own for each call when OpenTelemetry is set up; a backend
+    summing ``gen_ai.usage.*`` would then count the call twice, so the wrapped client's own spans are
+    turned off (until ``undo()``). ``sdk_spans=True`` keeps them, nested under ours.
+    """
     import anthropic
 
     provider = _anthropic_provider()
-    return _instrument(client, Options(provider, telemetry), anthropic.Anthropic, anthropic.AsyncAnthropic)
+    opts = Options(provider, telemetry, sdk_spans=sdk_spans)
+    return _instrument(client, opts, anthropic.Anthropic, anthropic.AsyncAnthropic)
 
 
 def _instrument(client: Any, opts: Options, sync_cls: type, async_cls: type) -> Instrumentation:
@@ -100,6 +108,8 @@ def _wrap(target: Any, opts: Options, *, is_async: bool, on_class: bool) -> Inst
         wrapper = make(_original(target, name, on_class), opts)
         setattr(target, name, wrapper if on_class else types.MethodType(wrapper, target))
         saved.append((name, previous))
+    if opts.provider.sdk_tracer and not opts.sdk_spans:
+        saved.append(_silence_sdk_spans(target, opts.provider.sdk_tracer, on_class))
     if not on_class:  # a copy of the client (`with_options`, `copy`) is instrumented like it
         for name in ("copy", "with_options"):
             saved.append((name, target.__dict__.get(name, _MISSING)))
@@ -107,6 +117,18 @@ def _wrap(target: Any, opts: Options, *, is_async: bool, on_class: bool) -> Inst
     handle = Instrumentation(target, saved)
     _handles[target] = handle
     return handle
+
+
+def _silence_sdk_spans(target: Any, tracer_property: str, on_class: bool) -> tuple[str, Any]:
+    """Turn off the SDK's own span for each call (ours replaces it, so one call is one span, counted once)."""
+    if on_class:
+        previous = target.__dict__.get(tracer_property, _MISSING)
+        setattr(target, tracer_property, property(lambda self: None))
+        return tracer_property, previous
+    name = "_lazy_tracer"  # what the client's tracer property reads first: None means "no spans"
+    previous = target.__dict__.get(name, _MISSING)
+    setattr(target, name, None)
+    return name, previous
 
 
 def _copier(original: Any, opts: Options, is_async: bool) -> Any:
@@ -175,6 +197,7 @@ def _anthropic_provider() -> Provider:
         stream_type=anthropic.Stream,
         async_stream_type=anthropic.AsyncStream,
         raw_response_type=_NeverRaw,
+        sdk_tracer="_tracer",
     )
 
 

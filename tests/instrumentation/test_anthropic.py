@@ -140,3 +140,19 @@ def test_content_off_by_default_and_no_api_key(client: anthropic.Anthropic, cap:
     spans = cap.finished()
     assert semconv.GEN_AI_INPUT_MESSAGES not in spans[0].attributes
     assert not [v for v in every_value(spans) if API_KEY in v]
+
+
+def test_the_sdk_own_span_is_off_by_default_so_one_call_is_one_span(server: ServerHandle, cap: Captured) -> None:
+    sdk_option = {"tracer_provider": cap.telemetry.tracer_provider}
+    for keep in (False, True):
+        with anthropic.Anthropic(base_url=server.anthropic_base_url, api_key=API_KEY, open_telemetry=sdk_option) as c:
+            handle = instrument_anthropic(c, telemetry=cap.telemetry, sdk_spans=keep)
+            c.messages.create(model=f"claude-test-{keep}", max_tokens=32, messages=QUESTION)
+            handle.undo()
+            assert "_lazy_tracer" not in vars(c) or c._lazy_tracer is not None
+    spans = cap.finished()
+    ours = [s for s in spans if s.instrumentation_scope.name == semconv.INSTRUMENTATION_SCOPE]
+    sdk_own = [s for s in spans if s.instrumentation_scope.name != semconv.INSTRUMENTATION_SCOPE]
+    assert sorted(s.name for s in ours) == ["chat claude-test-False", "chat claude-test-True"]
+    assert len(sdk_own) == 1  # only where sdk_spans=True, nested under ours
+    assert sdk_own[0].parent.span_id == next(s for s in ours if "True" in s.name).context.span_id
