@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
+import instrumentation
 import scoring
+from harness.app import scenario_path
 from harness.demo._evals import EvalStory, run_and_gate, suite_path, summary
 from harness.demo._history import backfill, today
 from harness.demo._home import SYSTEM, DemoHome, DemoHomeError, prepare
-from harness.demo._report import lake_summary, trajectory_table, write_scorecard
+from harness.demo._report import Written, lake_summary, trajectory_table, write_scorecard
+from harness.facts import record
+from harness.model_server import serve
 from instrumentation import semconv
 
 __all__ = ["DemoHomeError", "run_demo"]
@@ -30,14 +33,19 @@ __all__ = ["DemoHomeError", "run_demo"]
 
 def run_demo(home: str | None = None) -> int:
     """Run the story in ``home`` (default HARNESS_HOME); 0 when the gate blocked the regressed candidate."""
-    import instrumentation
-    from harness.app import scenario_path
-    from harness.facts import record
-    from harness.model_server import serve
-
     started = time.monotonic()
     demo = prepare(instrumentation.load_settings({"home": home}).home)
     print(f"harness demo in {demo.root} (offline: a local model server stands in for the providers)\n")
+    story, now = _record(demo)
+    written = _score(demo, now)
+    blocked = story.candidate_gate.decision == semconv.GATE_REGRESSION
+    _print_where(demo, story, written)
+    print(f"\ndone in {time.monotonic() - started:.1f} s: " + _verdict(story, blocked))
+    return 0 if blocked else 1
+
+
+def _record(demo: DemoHome) -> tuple[EvalStory, datetime]:
+    """Steps 1-5: everything the story puts in the lake, through one telemetry of the app."""
     telemetry = instrumentation.configure(SYSTEM, home=demo.root, price_book=demo.price_book, set_global=False)
     try:
         with serve(scenario=scenario_path()) as server:
@@ -49,18 +57,21 @@ def run_demo(home: str | None = None) -> int:
         now = datetime.now(UTC)
         facts = backfill(now) + today(now, story.rerun.run_id, story.candidate.run_id)
         record(facts, telemetry=telemetry)
-        print(f"\n[5] recorded {len(facts)} facts of four weeks of history (changes, deployments, incidents, audits)")
     finally:
         telemetry.shutdown()
+    print(f"\n[5] recorded {len(facts)} facts: four weeks of changes, deployments, incidents, a rollback, audits")
+    print(f"    and today's release 1.9.0, gated by {story.rerun.run_id}; systems catalogue {demo.catalogue}")
+    return story, now
+
+
+def _score(demo: DemoHome, now: datetime) -> Written:
+    """Step 6: the scorecard of the last 30 days, written and printed, and the versions' trajectories."""
     card, written = write_scorecard(demo, now)
     print(f"\n[6] scorecard, last 30 days ({written.json}):\n")
     print(_indent(scoring.render(card, "table")))
     print("\n    agent trajectories by version (trajectory_by_version over the lake):")
     print(_indent("\n".join(trajectory_table(demo.lake))))
-    blocked = story.candidate_gate.decision == semconv.GATE_REGRESSION
-    _print_where(demo, story, written.json, written.markdown)
-    print(f"\ndone in {time.monotonic() - started:.1f} s: " + _verdict(story, blocked))
-    return 0 if blocked else 1
+    return written
 
 
 def _print_gates(story: EvalStory) -> None:
@@ -74,7 +85,7 @@ def _indent(text: str) -> str:
     return "\n".join(f"    {line}" if line else "" for line in text.splitlines())
 
 
-def _print_where(demo: DemoHome, story: EvalStory, card_json: Path, card_md: Path) -> None:
+def _print_where(demo: DemoHome, story: EvalStory, written: Written) -> None:
     outputs = story.gate_outputs
     print("\n[7] where everything went")
     print(f"  lake (Parquet, otel_traces columns): {demo.lake}")
@@ -85,7 +96,7 @@ def _print_where(demo: DemoHome, story: EvalStory, card_json: Path, card_md: Pat
     print(f"    {story.rerun.run_id} baseline again, gate {story.rerun_gate.decision} (shipped today as 1.9.0)")
     print(f"    {story.candidate.run_id} candidate, gate {story.candidate_gate.decision}")
     print(f"  gate outputs: {outputs.markdown}, {outputs.json}, {outputs.junit}")
-    print(f"  scorecard: {card_json} and {card_md}")
+    print(f"  scorecard: {written.json} and {written.markdown}")
     print(f"  systems catalogue: {demo.catalogue}")
     print(f"  next: harness score --home {demo.root} --format markdown")
 
