@@ -1,15 +1,19 @@
-"""The DuckDB side: a typed staging table kept in step with the lake, segment by segment.
+"""The DuckDB side: typed staging tables kept in step with the lake, segment by segment.
 
-The lake's Parquet segments are loaded once into ``spans`` (and ``eval_scores``) in
-``HARNESS_HOME/harness.duckdb``; later runs load only new segments and drop rows of segments
-that disappeared (compaction), so a warm scorecard never re-reads raw MAP columns.
+The lake's Parquet segments are loaded once into ``spans`` (plus ``eval_scores``, ``fact_spans``,
+``span_rollup``, ``unpriced`` and ``orphans``) in ``HARNESS_HOME/harness.duckdb``; later runs load
+only new segments and drop the rows of segments that disappeared (compaction), so a warm
+scorecard never re-reads raw MAP columns. Calls recorded without cost are priced at load time
+(and repriced when the price book or the genai-prices release changes).
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import os
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +36,7 @@ class Engine:
 
     def __init__(self, lake_dir: Path, database: Path | str | None = None, price_book: Path | None = None) -> None:
         self.lake_dir = Path(lake_dir)
-        self.price_book = PriceBook.from_file(price_book)
+        self.price_book_path = price_book
         try:
             self.conn = duckdb.connect(str(database) if database is not None else ":memory:")
         except duckdb.Error as exc:
@@ -40,10 +44,7 @@ class Engine:
         self.conn.execute("SET TimeZone = 'UTC'")
         self._ensure_schema()
         self.loaded_segments = self.sync()
-        self._refresh_prices()
         self.conn.execute(_sql.read("session"))
-        for name in _sql.VIEWS:
-            self.conn.execute(_sql.create_view_statement(name))
 
     def close(self) -> None:
         self.conn.close()
@@ -51,12 +52,16 @@ class Engine:
     def _ensure_schema(self) -> None:
         version = _sql.schema_version()
         self.conn.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-        if row is not None and row[0] != version:
-            for table in ("segments", "spans", "eval_scores", "prices"):
+        if self._meta("schema") not in (None, version):
+            for table in ("segments", "prices", *_sql.DERIVED_TABLES):
                 self.conn.execute(f"DROP TABLE IF EXISTS {table}")
+            self.conn.execute("DELETE FROM meta")
         self.conn.execute(_sql.read("tables"))
         self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", [version])
+
+    def _meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
 
     def _segments_on_disk(self) -> dict[str, tuple[int, float]]:
         found: dict[str, tuple[int, float]] = {}
@@ -69,49 +74,99 @@ class Engine:
         return found
 
     def sync(self) -> int:
-        """Load new segments, forget vanished or rewritten ones; returns how many segments were loaded."""
+        """Load new segments, forget vanished or rewritten ones, keep orphans and prices current.
+
+        Returns how many segments were loaded. A warm call (nothing changed) only lists the lake.
+        """
         current = self._segments_on_disk()
         known = {path: (size, mtime) for path, size, mtime in self.conn.execute("SELECT * FROM segments").fetchall()}
         stale = [path for path, stamp in known.items() if current.get(path) != stamp]
         new = [path for path, stamp in current.items() if known.get(path) != stamp]
-        if not stale and not new:
+        prices_key = self._prices_key()
+        prices_changed = self._meta("prices") != prices_key
+        if not stale and not new and not prices_changed:
             return 0
         self.conn.execute("BEGIN TRANSACTION")
         try:
-            if stale:
-                for table in ("spans", "eval_scores", "segments"):
-                    column = "path" if table == "segments" else "segment"
-                    self.conn.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT unnest($stale))", {"stale": stale})
-            if new:
-                self.conn.execute(_sql.read("load_spans"), {"segments": new})
-                self.conn.execute(_sql.read("load_eval_scores"), {"segments": new})
-                self.conn.executemany(
-                    "INSERT INTO segments VALUES (?, ?, ?)", [[path, *current[path]] for path in new]
-                )
+            self._forget(stale)
+            self._load(new, current)
+            self._track_orphans(new, rebuild=bool(stale))
+            self._price(list(current) if prices_changed or stale else new)
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('prices', ?)", [prices_key])
             self.conn.execute("COMMIT")
         except duckdb.Error as exc:
             self.conn.execute("ROLLBACK")
             raise ScoringError(f"cannot load the lake at {self.lake_dir}: {exc}") from exc
         return len(new)
 
-    def _refresh_prices(self) -> None:
+    def _forget(self, stale: list[str]) -> None:
+        if not stale:
+            return
+        for table in _sql.DERIVED_TABLES:
+            self.conn.execute(f"DELETE FROM {table} WHERE segment IN (SELECT unnest($stale))", {"stale": stale})
+        self.conn.execute("DELETE FROM segments WHERE path IN (SELECT unnest($stale))", {"stale": stale})
+
+    def _load(self, new: list[str], current: dict[str, tuple[int, float]]) -> None:
+        if not new:
+            return
+        for load in _sql.LOADS:
+            self.conn.execute(_sql.read(load), {"segments": new})
+        self.conn.executemany("INSERT INTO segments VALUES (?, ?, ?)", [[path, *current[path]] for path in new])
+
+    def _track_orphans(self, new: list[str], *, rebuild: bool) -> None:
+        if rebuild:  # a rewritten segment may have held anyone's parent: recompute from every segment
+            self.conn.execute("DELETE FROM orphans")
+            new = [row[0] for row in self.conn.execute("SELECT path FROM segments").fetchall()]
+        if new:
+            self.conn.execute(_sql.read("resolve_orphans"), {"segments": new})
+            self.conn.execute(_sql.read("load_orphans"), {"segments": new})
+
+    def _prices_key(self) -> str:
+        """Changes when the price book's content or the genai-prices release changes."""
+        digest = hashlib.sha256(importlib.metadata.version("genai-prices").encode())
+        if self.price_book_path is not None:
+            try:
+                digest.update(Path(self.price_book_path).read_bytes())
+            except OSError as exc:
+                raise ScoringError(f"{self.price_book_path}: cannot read the price book: {exc}") from exc
+        return digest.hexdigest()[:16]
+
+    def _price(self, segments: list[str]) -> None:
+        """Rebuild the price table for unpriced (provider, model) pairs and price those segments' calls."""
+        if not segments:
+            return
+        book = PriceBook.from_file(self.price_book_path)
         rows = []
         for provider, model in self.conn.execute(_sql.read("missing_prices")).fetchall():
-            price = self.price_book.lookup(provider or "", model)
+            price = book.lookup(provider or "", model)
             if price is not None:
                 base = price.base
                 rows.append([provider, model, base.input, base.output, base.cache_read, base.cache_write])
         self.conn.execute("DELETE FROM prices")
         if rows:
             self.conn.executemany("INSERT INTO prices VALUES (?, ?, ?, ?, ?, ?)", rows)
+        self.conn.execute(
+            "UPDATE spans SET priced_cost = NULL WHERE priced_cost IS NOT NULL AND segment IN (SELECT unnest($s))",
+            {"s": segments},
+        )
+        self.conn.execute(_sql.read("price_calls"), {"segments": segments})
 
-    def set_scope(self, since: datetime, until: datetime, env: str, systems: Iterable[Sequence[Any]]) -> None:
-        self.conn.execute("DELETE FROM params")
-        self.conn.execute("INSERT INTO params VALUES (?, ?, ?)", [_naive(since), _naive(until), env])
+    def set_scope(
+        self, since: datetime, until: datetime, env: str, systems: Iterable[Sequence[Any]], *, materialize: bool = True
+    ) -> None:
+        """Bind the window, environment and systems, then create every view.
+
+        With ``materialize`` the shared views are computed once into temp tables (see ``_sql.LAZY_VIEWS``).
+        """
+        self.conn.execute("SET VARIABLE since = CAST(? AS TIMESTAMP)", [_naive(since)])
+        self.conn.execute("SET VARIABLE until = CAST(? AS TIMESTAMP)", [_naive(until)])
+        self.conn.execute("SET VARIABLE env = CAST(? AS VARCHAR)", [env])
         self.conn.execute("DELETE FROM scope_systems")
         rows = [list(row) for row in systems]
         if rows:
             self.conn.executemany("INSERT INTO scope_systems VALUES (?, ?, ?, ?, ?)", rows)
+        for name in _sql.VIEWS:
+            self.conn.execute(_sql.create_statement(name, materialize=materialize))
 
     def observed_systems(self) -> list[tuple[str, str | None, bool, bool]]:
         return [tuple(row) for row in self.conn.execute(_sql.read("observed_systems")).fetchall()]  # type: ignore[misc]
@@ -123,7 +178,7 @@ class Engine:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def frame(self, view: str) -> pl.DataFrame:
-        return self.conn.execute(f"SELECT * FROM {_checked(view)}").pl()
+        return self.conn.sql(f"SELECT * FROM {_checked(view)}").pl()
 
 
 def _checked(view: str) -> str:
@@ -134,6 +189,4 @@ def _checked(view: str) -> str:
 
 def _naive(moment: datetime) -> datetime:
     """UTC wall time without tzinfo: the staging tables hold naive UTC timestamps."""
-    from datetime import UTC
-
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment

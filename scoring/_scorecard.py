@@ -93,19 +93,24 @@ def session(
     system: str | Sequence[str] | None = None,
     env: str = "production",
     systems_file: str | Path | None = None,
-    materialize: bool = True,
+    cache: bool = True,
+    eager: bool = True,
 ) -> Iterator[tuple[Engine, Scope, list[tuple[Any, ...]]]]:
-    """An engine over the lake in ``home`` with the scope set; closed on exit."""
+    """An engine over the lake in ``home`` with the scope set; closed on exit.
+
+    ``eager`` computes the shared views once into temp tables (the whole scorecard reads them
+    many times); without it every view stays a view (one metric reads only what it needs).
+    """
     settings = load_settings({"home": home})
     scope = Scope.build(since, until, kind, system, env)
     catalogue = load_catalogue(systems_file or settings.home / SYSTEMS_FILE)
-    database = settings.home / DATABASE_FILE if materialize else None
+    database = settings.home / DATABASE_FILE if cache else None
     if database is not None:
         database.parent.mkdir(parents=True, exist_ok=True)
     engine = Engine(settings.lake_dir, database, settings.price_book)
     try:
         rows = scope_rows(engine, catalogue, scope)
-        engine.set_scope(scope.since, scope.until, scope.env, rows)
+        engine.set_scope(scope.since, scope.until, scope.env, rows, materialize=eager)
         yield engine, scope, rows
     finally:
         engine.close()
@@ -146,19 +151,20 @@ def scorecard(
     env: str = "production",
     systems_file: str | Path | None = None,
     attestations_file: str | Path | None = None,
-    materialize: bool = True,
+    cache: bool = True,
 ) -> Scorecard:
     """The maturity scorecard of the lake in ``home`` (default HARNESS_HOME) over ``[since, until)``.
 
     The window defaults to the 90 days before now. ``kind`` scores LLM or classical systems
-    (never both at once); ``system`` narrows to named systems. With ``materialize`` the typed
-    staging table is kept in ``HARNESS_HOME/harness.duckdb`` and refreshed per new segment.
+    (never both at once); ``system`` narrows to named systems. With ``cache`` the typed
+    staging table is kept in ``HARNESS_HOME/harness.duckdb`` and refreshed per new segment;
+    without it the lake is loaded into memory for this call only.
     """
     settings = load_settings({"home": home})
     attestations = load_attestations(attestations_file or settings.home / ATTESTATIONS_FILE)
     with session(
         home, since=since, until=until, kind=kind, system=system, env=env,
-        systems_file=systems_file, materialize=materialize,
+        systems_file=systems_file, cache=cache,
     ) as (engine, scope, rows):
         names = [row[0] for row in rows]
         axes = {
@@ -184,7 +190,7 @@ def metric(
     system: str | Sequence[str] | None = None,
     env: str = "production",
     systems_file: str | Path | None = None,
-    materialize: bool = True,
+    cache: bool = True,
 ) -> pl.DataFrame:
     """Any view of the scoring layer as a polars DataFrame: ``latency_by`` reads ``met_latency_by``."""
     view = name if name in _sql.VIEWS else f"met_{name}"
@@ -193,7 +199,7 @@ def metric(
         raise ScoringError(f"unknown metric {name!r}; metrics: {metrics} (or any view: {', '.join(_sql.VIEWS)})")
     with session(
         home, since=since, until=until, kind=kind, system=system, env=env,
-        systems_file=systems_file, materialize=materialize,
+        systems_file=systems_file, cache=cache, eager=False,
     ) as (engine, _, _):
         return engine.frame(view)
 

@@ -29,6 +29,9 @@ STAGING_VIEWS = (
     "int_incident_attribution",
     "int_window_deploys",
     "int_activity",
+    "int_incident_summary",
+    "int_retention",
+    "int_model_call_summary",
 )
 METRIC_VIEWS = (
     "met_deployment_frequency",
@@ -47,7 +50,25 @@ METRIC_VIEWS = (
 )
 CRITERIA_VIEWS = ("crit_deployment", "crit_evaluation", "crit_observability", "crit_reproducibility", "crit_governance")
 VIEWS = STAGING_VIEWS + METRIC_VIEWS + CRITERIA_VIEWS
-TABLE_FILES = ("tables", "load_spans", "load_eval_scores")
+# Loads run in this order for each batch of new segments (bound as $segments).
+LOADS = ("load_spans", "load_eval_scores", "load_rollup", "load_unpriced", "load_facts")
+TABLE_FILES = ("tables", *LOADS, "load_orphans", "resolve_orphans", "price_calls")
+DERIVED_TABLES = ("spans", "eval_scores", "span_rollup", "unpriced", "fact_spans", "orphans")
+# Views that stay views: the span-sized staging (copying millions of rows costs more than re-scanning
+# the columnar table) and the metrics the scorecard does not read. Every other view is computed once
+# per scope into a small temp table, so criteria and metrics sharing inputs never recompute them.
+LAZY_VIEWS = frozenset(
+    {
+        "stg_llm_calls",
+        "stg_predictions",
+        "stg_model_calls",
+        "stg_agent_runs",
+        "stg_agent_steps",
+        "met_latency_by",
+        "met_trajectory",
+        "met_drift",
+    }
+)
 
 
 @cache
@@ -64,7 +85,9 @@ def schema_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def create_view_statement(name: str) -> str:
+def create_statement(name: str, *, materialize: bool) -> str:
+    """``CREATE`` the allow-listed view ``name`` as a view, or as a temp table of its rows."""
     if name not in VIEWS:
         raise ValueError(f"unknown view {name!r}")
-    return f"CREATE OR REPLACE TEMP VIEW {name} AS\n{read(name)}"
+    kind = "TABLE" if materialize and name not in LAZY_VIEWS else "VIEW"
+    return f"CREATE OR REPLACE TEMP {kind} {name} AS\n{read(name)}"

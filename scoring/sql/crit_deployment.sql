@@ -9,26 +9,22 @@ d AS (
         count(*) FILTER (WHERE strategy IN ('canary', 'shadow')) AS progressive
     FROM int_window_deploys
 ),
-inc AS (
-    SELECT count(*) AS n, count(attributed_deployment) AS attributed
-    FROM int_incident_attribution
-    WHERE started_at >= (SELECT since FROM params) AND started_at < (SELECT until FROM params)
-),
+inc AS (SELECT * FROM int_incident_summary),
 rollbacks AS (
     SELECT count(*) AS n FROM stg_deployments
     WHERE deploy_trigger IN ('rollback', 'eval_regression')
-        AND deployed_at >= (SELECT since FROM params) AND deployed_at < (SELECT until FROM params)
+        AND deployed_at >= getvariable('since') AND deployed_at < getvariable('until')
 )
 SELECT
     CASE WHEN a.deployments_recorded = 0 THEN NULL ELSE a.deployments_recorded END AS deployments_recorded,
     CASE WHEN d.n = 0 THEN NULL ELSE d.from_pipeline / d.n END AS pipeline_share,
     (SELECT deploy_days_band_rank FROM met_deployment_frequency) AS deploy_days_band_rank,
     CASE WHEN d.n = 0 THEN NULL ELSE d.linked / d.n END AS change_linked_share,
-    CASE WHEN inc.n = 0 THEN NULL ELSE inc.attributed / inc.n END AS incident_attributed_share,
+    inc.incident_attributed_share,
     CASE WHEN d.n = 0 THEN NULL ELSE d.progressive / d.n END AS progressive_share,
     (SELECT median FROM met_lead_time) AS lead_time_median_hours,
     (SELECT change_failure_rate FROM met_change_failure_rate) AS change_failure_rate,
     (SELECT median FROM met_time_to_restore) AS restore_median_hours,
     CASE WHEN a.deployments_recorded = 0 THEN NULL ELSE rollbacks.n END AS automatic_rollbacks,
-    a.deployments_recorded > 0 AND inc.n = 0 AS no_incidents
+    inc.no_incidents
 FROM a, d, inc, rollbacks

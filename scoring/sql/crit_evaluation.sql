@@ -13,14 +13,15 @@ ev AS (
     SELECT
         (SELECT count(*) FROM stg_eval_results) AS results,
         (SELECT count(*) FROM stg_eval_runs) AS runs,
-        (SELECT count(DISTINCT date_diff('day', r.ts, w.until) // 7) FROM stg_eval_runs AS r, params AS w
-            WHERE date_diff('day', r.ts, w.until) < 28) AS recent_weeks,
-        (SELECT count(DISTINCT date_diff('day', w.since, e.ts) // 7) FROM stg_eval_results AS e, params AS w
+        (SELECT count(DISTINCT date_diff('day', r.ts, getvariable('until')) // 7) FROM stg_eval_runs AS r
+            WHERE date_diff('day', r.ts, getvariable('until')) < 28) AS recent_weeks,
+        (SELECT count(DISTINCT date_diff('day', getvariable('since'), e.ts) // 7) FROM stg_eval_results AS e
             WHERE e.score_value IS NOT NULL) AS score_weeks,
-        (SELECT count(*) FROM stg_gate_decisions AS g, params AS w
-            WHERE g.decided_at >= w.since AND g.decided_at < w.until) AS gates,
-        (SELECT count(*) FROM stg_deployments AS s, params AS w
-            WHERE s.deploy_trigger = 'eval_regression' AND s.deployed_at >= w.since AND s.deployed_at < w.until)
+        (SELECT count(*) FROM stg_gate_decisions AS g
+            WHERE g.decided_at >= getvariable('since') AND g.decided_at < getvariable('until')) AS gates,
+        (SELECT count(*) FROM stg_deployments AS s
+            WHERE s.deploy_trigger = 'eval_regression' AND s.deployed_at >= getvariable('since')
+                AND s.deployed_at < getvariable('until'))
             AS regression_reactions
 )
 SELECT

@@ -15,7 +15,7 @@ ch AS (
         count(*) FILTER (WHERE material) AS material,
         count(*) FILTER (WHERE material AND reviewer IS NOT NULL) AS material_reviewed
     FROM stg_changes
-    WHERE opened_at >= (SELECT since FROM params) AND opened_at < (SELECT until FROM params)
+    WHERE opened_at >= getvariable('since') AND opened_at < getvariable('until')
 )
 SELECT
     CASE WHEN sys.n = 0 THEN NULL ELSE sys.catalogued / sys.n END AS catalogue_share,
@@ -26,6 +26,6 @@ SELECT
     CASE WHEN ch.material = 0 THEN NULL ELSE ch.material_reviewed / ch.material END AS material_review_share,
     (SELECT median FROM met_audit_response) AS audit_median_hours,
     (SELECT p90 FROM met_audit_response) AS audit_p90_hours,
-    (SELECT retention_days FROM crit_observability) AS retention_days,
+    (SELECT retention_days FROM int_retention) AS retention_days,
     ch.n > 0 AND ch.material = 0 AS no_material_changes
 FROM sys, d, ch

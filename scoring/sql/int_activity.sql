@@ -1,12 +1,14 @@
--- Whether the scope has any telemetry in the window and any facts at all: absent inputs make metrics null.
+-- Whether the scope has any telemetry in the window (by day, from the rollup) and any facts at all:
+-- absent inputs make metrics null.
 SELECT
-    (SELECT count(*) FROM spans
-        WHERE ts >= (SELECT since FROM params) AND ts < (SELECT until FROM params)
-            AND coalesce(system_attr, service) IN (SELECT name FROM scope_systems)) AS spans_in_window,
+    (SELECT count(*) FROM span_rollup
+        WHERE system IN (SELECT name FROM scope_systems)
+            AND day >= CAST(getvariable('since') AS DATE) AND day <= CAST(getvariable('until') AS DATE))
+        AS spans_in_window,
     (SELECT count(*) FROM stg_deployments
-        WHERE deployed_at >= (SELECT since FROM params) AND deployed_at < (SELECT until FROM params)) AS deployments_recorded,
+        WHERE deployed_at >= getvariable('since') AND deployed_at < getvariable('until')) AS deployments_recorded,
     (SELECT count(*) FROM stg_incidents
-        WHERE started_at >= (SELECT since FROM params) AND started_at < (SELECT until FROM params)) AS incidents,
+        WHERE started_at >= getvariable('since') AND started_at < getvariable('until')) AS incidents,
     (SELECT count(*) FROM stg_changes
-        WHERE opened_at >= (SELECT since FROM params) AND opened_at < (SELECT until FROM params)) AS changes,
+        WHERE opened_at >= getvariable('since') AND opened_at < getvariable('until')) AS changes,
     (SELECT count(*) FROM stg_agent_runs) AS agent_runs

@@ -33,4 +33,4 @@ SELECT
 FROM int_deploys AS d
 LEFT JOIN gates AS g ON g.gate_run_id = d.gate_run_id
 LEFT JOIN shipped AS sh ON sh.deployment_id = d.deployment_id
-WHERE d.deployed_at >= (SELECT since FROM params) AND d.deployed_at < (SELECT until FROM params)
+WHERE d.deployed_at >= getvariable('since') AND d.deployed_at < getvariable('until')

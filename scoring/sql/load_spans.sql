@@ -1,10 +1,13 @@
 -- raw -> staging: one typed row per span of the Parquet segments bound as $segments.
 -- Attribute names are the constants of instrumentation/semconv.py (a test pins every one).
-INSERT INTO spans
+INSERT INTO spans BY NAME
 SELECT
     filename AS segment,
     ts,
     ts + to_microseconds(CAST("Duration" // 1000 AS BIGINT)) AS end_ts,
+    hash("TraceId") AS trace_key,
+    TRY_CAST('0x' || "SpanId" AS UBIGINT) AS span_key,
+    TRY_CAST('0x' || "ParentSpanId" AS UBIGINT) AS parent_key,
     "TraceId" AS trace_id,
     "SpanId" AS span_id,
     "ParentSpanId" AS parent_span_id,
@@ -13,6 +16,14 @@ SELECT
     "ServiceName" AS service,
     "StatusCode" AS status,
     CAST("Duration" AS BIGINT) AS duration_ns,
+    CASE
+        WHEN op IN ('chat', 'text_completion', 'generate_content', 'embeddings') THEN 1
+        WHEN op = 'invoke_agent' THEN 2
+        WHEN op = 'execute_tool' THEN 3
+        WHEN rt = 'prediction' THEN 4
+        ELSE 0
+    END AS span_class,
+    coalesce(a['harness.system'], r['harness.system'], "ServiceName") AS system,
     rt AS record_type,
     coalesce(a['harness.system'], r['harness.system']) AS system_attr,
     coalesce(a['harness.system.kind'], r['harness.system.kind']) AS system_kind,

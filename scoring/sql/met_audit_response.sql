@@ -3,6 +3,6 @@ SELECT count(*) AS requests, quantile_cont(hours, 0.5) AS median, quantile_cont(
 FROM (
     SELECT date_diff('millisecond', requested_at, fulfilled_at) / 3600000.0 AS hours
     FROM stg_audit_requests
-    WHERE requested_at >= (SELECT since FROM params) AND requested_at < (SELECT until FROM params)
+    WHERE requested_at >= getvariable('since') AND requested_at < getvariable('until')
         AND fulfilled_at IS NOT NULL
 ) AS answered

@@ -1,7 +1,10 @@
 -- Deployment frequency: |D| / (window days / 7), and the deploy-days band (median deploy days per week, per 30 days).
 -- Null when the window holds no deployment facts at all.
 WITH w AS (
-    SELECT since, until, date_diff('second', since, until) / 86400.0 AS days FROM params
+    SELECT
+        getvariable('since') AS since,
+        getvariable('until') AS until,
+        date_diff('second', getvariable('since'), getvariable('until')) / 86400.0 AS days
 ),
 deploy_days AS (
     SELECT DISTINCT date_diff('day', CAST(w.since AS DATE), CAST(d.deployed_at AS DATE)) AS day_index

@@ -10,9 +10,9 @@ WITH obs AS (
     FROM stg_eval_results WHERE score_value IS NOT NULL
 ),
 hist AS (
-    SELECT o.signal, date_diff('day', w.since, o.ts) // 7 AS week, o.bin, count(*) AS n
-    FROM obs AS o, params AS w
-    GROUP BY o.signal, date_diff('day', w.since, o.ts) // 7, o.bin
+    SELECT o.signal, date_diff('day', getvariable('since'), o.ts) // 7 AS week, o.bin, count(*) AS n
+    FROM obs AS o
+    GROUP BY o.signal, date_diff('day', getvariable('since'), o.ts) // 7, o.bin
 ),
 totals AS (SELECT signal, week, sum(n) AS total FROM hist GROUP BY signal, week),
 prob AS (
@@ -36,7 +36,7 @@ joined AS (
 SELECT
     j.signal,
     j.week,
-    (SELECT since FROM params) + to_days(CAST(j.week * 7 AS INTEGER)) AS week_start,
+    getvariable('since') + to_days(CAST(j.week * 7 AS INTEGER)) AS week_start,
     0.5 * sum(CASE WHEN j.q > 0 THEN j.q * log2(j.q / ((j.q + j.r) / 2)) ELSE 0 END)
         + 0.5 * sum(CASE WHEN j.r > 0 THEN j.r * log2(j.r / ((j.q + j.r) / 2)) ELSE 0 END) AS js_divergence
 FROM joined AS j

@@ -3,6 +3,6 @@ SELECT count(*) AS incidents, quantile_cont(hours, 0.5) AS median, avg(hours) AS
 FROM (
     SELECT date_diff('millisecond', started_at, resolved_at) / 3600000.0 AS hours
     FROM stg_incidents
-    WHERE started_at >= (SELECT since FROM params) AND started_at < (SELECT until FROM params)
+    WHERE started_at >= getvariable('since') AND started_at < getvariable('until')
         AND resolved_at IS NOT NULL
 ) AS restored

@@ -3,7 +3,7 @@ SELECT
     s.ts,
     s.trace_id,
     s.span_id,
-    coalesce(s.system_attr, s.service) AS system,
+    s.system,
     s.feature,
     s.agent_name,
     s.termination,
@@ -13,6 +13,6 @@ SELECT
     s.duration_ns / 1e6 AS duration_ms,
     s.status = 'Error' OR s.error_type IS NOT NULL AS is_error
 FROM spans AS s
-WHERE s.operation = 'invoke_agent'
-    AND s.ts >= (SELECT since FROM params) AND s.ts < (SELECT until FROM params)
-    AND coalesce(s.system_attr, s.service) IN (SELECT name FROM scope_systems)
+WHERE s.span_class = 2
+    AND s.ts >= getvariable('since') AND s.ts < getvariable('until')
+    AND s.system IN (SELECT name FROM scope_systems)

@@ -8,7 +8,7 @@ SELECT
     s.reviewer,
     coalesce(s.material, false) AS material,
     s.revision
-FROM spans AS s
+FROM fact_spans AS s
 WHERE s.record_type = 'change'
     AND s.system_attr IN (SELECT name FROM scope_systems)
 QUALIFY row_number() OVER (PARTITION BY s.fact_id ORDER BY s.end_ts DESC, s.ts DESC) = 1

@@ -8,7 +8,7 @@ SELECT
     s.candidate_id,
     s.eval_passed AS passed,
     s.system_attr AS system
-FROM spans AS s
+FROM fact_spans AS s
 WHERE s.record_type = 'eval_run'
-    AND s.ts >= (SELECT since FROM params) AND s.ts < (SELECT until FROM params)
+    AND s.ts >= getvariable('since') AND s.ts < getvariable('until')
     AND (s.system_attr IS NULL OR s.system_attr IN (SELECT name FROM scope_systems))

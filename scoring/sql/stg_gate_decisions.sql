@@ -8,6 +8,6 @@ SELECT
     s.gate_decision AS decision,
     coalesce(s.eval_approved, false) AS approved,
     s.system_attr AS system
-FROM spans AS s
+FROM fact_spans AS s
 WHERE s.record_type = 'gate'
     AND (s.system_attr IS NULL OR s.system_attr IN (SELECT name FROM scope_systems))

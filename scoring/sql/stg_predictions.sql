@@ -2,14 +2,15 @@
 SELECT
     s.ts,
     s.trace_id,
-    s.span_id,
-    s.system_attr AS system,
+    s.trace_key,
+    s.span_key,
+    s.system,
     s.feature,
     s.model_name AS model,
     s.model_version,
     s.duration_ns / 1e6 AS duration_ms,
     s.status = 'Error' OR s.error_type IS NOT NULL AS is_error
 FROM spans AS s
-WHERE s.record_type = 'prediction'
-    AND s.ts >= (SELECT since FROM params) AND s.ts < (SELECT until FROM params)
-    AND s.system_attr IN (SELECT name FROM scope_systems)
+WHERE s.span_class = 4
+    AND s.ts >= getvariable('since') AND s.ts < getvariable('until')
+    AND s.system IN (SELECT name FROM scope_systems)

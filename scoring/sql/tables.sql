@@ -1,13 +1,16 @@
 -- The materialised staging tables (typed, one row per span or per evaluation result) and their bookkeeping.
+-- span_class: 1 inference (chat, text_completion, generate_content, embeddings), 2 invoke_agent,
+-- 3 execute_tool, 4 classical prediction, 0 anything else. priced_cost is filled from the price table
+-- for counted inference spans recorded without cost.
 CREATE TABLE IF NOT EXISTS segments (path VARCHAR PRIMARY KEY, size BIGINT, mtime DOUBLE);
 CREATE TABLE IF NOT EXISTS spans (
-    segment VARCHAR, ts TIMESTAMP, end_ts TIMESTAMP,
+    segment VARCHAR, ts TIMESTAMP, end_ts TIMESTAMP, trace_key UBIGINT, span_key UBIGINT, parent_key UBIGINT,
     trace_id VARCHAR, span_id VARCHAR, parent_span_id VARCHAR, span_name VARCHAR, span_kind VARCHAR,
     service VARCHAR, status VARCHAR, duration_ns BIGINT,
-    record_type VARCHAR, system_attr VARCHAR, system_kind VARCHAR, env VARCHAR,
+    span_class TINYINT, system VARCHAR, record_type VARCHAR, system_attr VARCHAR, system_kind VARCHAR, env VARCHAR,
     operation VARCHAR, provider VARCHAR, request_model VARCHAR, response_model VARCHAR,
     input_tokens BIGINT, output_tokens BIGINT, cache_read_tokens BIGINT, cache_write_tokens BIGINT,
-    cost DOUBLE, usage_counted BOOLEAN, feature VARCHAR, prompt_version VARCHAR, error_type VARCHAR,
+    cost DOUBLE, priced_cost DOUBLE, usage_counted BOOLEAN, feature VARCHAR, prompt_version VARCHAR, error_type VARCHAR,
     agent_name VARCHAR, tool_name VARCHAR, termination VARCHAR,
     rollup_steps BIGINT, rollup_tool_calls BIGINT, rollup_retries BIGINT,
     eval_run_id VARCHAR, eval_suite VARCHAR, eval_dataset_hash VARCHAR, eval_passed BOOLEAN, eval_approved BOOLEAN,
@@ -25,3 +28,10 @@ CREATE TABLE IF NOT EXISTS prices (
     provider VARCHAR, model VARCHAR, input_per_token DOUBLE, output_per_token DOUBLE,
     cache_read_per_token DOUBLE, cache_write_per_token DOUBLE
 );
+CREATE TABLE IF NOT EXISTS span_rollup (
+    segment VARCHAR, system VARCHAR, day DATE, declared_kind VARCHAR,
+    has_llm BOOLEAN, has_predictions BOOLEAN, is_system BOOLEAN, spans BIGINT
+);
+CREATE TABLE IF NOT EXISTS unpriced (segment VARCHAR, provider VARCHAR, model VARCHAR);
+CREATE TABLE IF NOT EXISTS fact_spans AS SELECT * FROM spans LIMIT 0;
+CREATE TABLE IF NOT EXISTS orphans (segment VARCHAR, span_key UBIGINT, parent_key UBIGINT);

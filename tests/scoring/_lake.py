@@ -1,0 +1,158 @@
+"""Fixture lakes written through the real OTel SDK and the real lake exporter, with fixed times."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.trace import Span
+
+from harness.facts import AuditRequest, Change, Deployment, Incident, lake_tracer_provider, record
+from instrumentation import semconv
+
+
+def t(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def ns(text: str) -> int:
+    return int(t(text).timestamp()) * 1_000_000_000
+
+
+class SpanWriter:
+    """Spans of one service with explicit times, written to the lake under ``home``."""
+
+    def __init__(self, home: Path, service: str) -> None:
+        self.provider: TracerProvider = lake_tracer_provider(home / "lake", service_name=service)
+        self.tracer = self.provider.get_tracer("tests.scoring")
+
+    def span(
+        self, name: str, start: str, ms: float, attributes: dict[str, Any], parent: Span | None = None
+    ) -> Span:
+        context = trace.set_span_in_context(parent) if parent is not None else None
+        span = self.tracer.start_span(name, context=context, start_time=ns(start), attributes=attributes)
+        span.end(end_time=ns(start) + int(ms * 1_000_000))
+        return span
+
+    def llm(self, start: str, ms: float, parent: Span | None = None, **extra: Any) -> Span:
+        attributes = {
+            semconv.GEN_AI_OPERATION_NAME: semconv.OP_CHAT,
+            semconv.GEN_AI_PROVIDER_NAME: "openai",
+            semconv.GEN_AI_REQUEST_MODEL: "gpt-4o-mini",
+            semconv.GEN_AI_RESPONSE_MODEL: "gpt-4o-mini-2024-07-18",
+            semconv.GEN_AI_USAGE_INPUT_TOKENS: 100,
+            semconv.GEN_AI_USAGE_OUTPUT_TOKENS: 50,
+        }
+        attributes.update({key: value for key, value in extra.items() if value is not None})
+        attributes = {key: value for key, value in attributes.items() if value is not None}
+        return self.span(semconv.SPAN_CHAT.format(model=attributes[semconv.GEN_AI_REQUEST_MODEL]), start, ms, attributes, parent)
+
+    def close(self) -> None:
+        self.provider.shutdown()
+
+
+def attrs(**named: Any) -> dict[str, Any]:
+    """Attributes by semconv constant name: ``attrs(HARNESS_FEATURE="x")``."""
+    return {getattr(semconv, key): value for key, value in named.items()}
+
+
+def write_llm_calls(home: Path) -> None:
+    """Six calls in the window (one nested, one priced from the price book) and one before it.
+
+    latency ms 100..600; cost ticket-summary 0.30, search 0.05, unattributed 0.01 + 0.002 (priced);
+    four traces hold inference spans.
+    """
+    w = SpanWriter(home, "support")
+    a = w.llm("2026-03-05T10:00:00", 100, **attrs(HARNESS_FEATURE="ticket-summary", GEN_AI_USAGE_COST_AMOUNT=0.10))
+    w.llm("2026-03-05T10:00:01", 200, parent=a, **attrs(HARNESS_FEATURE="ticket-summary", GEN_AI_USAGE_COST_AMOUNT=0.20))
+    c = w.llm("2026-03-06T10:00:00", 300, **attrs(HARNESS_FEATURE="search", GEN_AI_USAGE_COST_AMOUNT=0.05))
+    w.llm("2026-03-06T10:00:01", 600, parent=c, **attrs(HARNESS_FEATURE="search", HARNESS_USAGE_COUNTED=False))
+    w.llm("2026-03-12T10:00:00", 400, **attrs(GEN_AI_USAGE_COST_AMOUNT=0.01))
+    w.llm(
+        "2026-03-13T10:00:00",
+        500,
+        **attrs(
+            GEN_AI_PROVIDER_NAME="house",
+            GEN_AI_REQUEST_MODEL="house-model",
+            GEN_AI_RESPONSE_MODEL="house-model",
+            GEN_AI_USAGE_INPUT_TOKENS=1000,
+            GEN_AI_USAGE_OUTPUT_TOKENS=500,
+        ),
+    )
+    w.llm("2026-03-01T10:00:00", 9000, **attrs(HARNESS_FEATURE="ticket-summary", GEN_AI_USAGE_COST_AMOUNT=1.0))
+    w.close()
+
+
+PRICE_BOOK = """
+[[model]]
+provider = "house"
+model = "house-model"
+input_mtok = 1.0
+output_mtok = 2.0
+"""
+
+
+def write_gate(home: Path, run_id: str, decision: str, at: str) -> None:
+    w = SpanWriter(home, "harness-eval")
+    w.span(
+        semconv.SPAN_EVAL_GATE.format(suite="support"),
+        at,
+        1000,
+        attrs(
+            HARNESS_RECORD_TYPE=semconv.RECORD_GATE,
+            HARNESS_GATE_RUN_ID=run_id,
+            HARNESS_GATE_DECISION=decision,
+            HARNESS_GATE_SUITE="support",
+        ),
+    )
+    w.close()
+
+
+def write_facts(home: Path) -> None:
+    """Deployments, changes, incidents and audit requests whose metrics are worked out in test_metrics.py."""
+    changes = [
+        Change(id="c1", system="support", kind="prompt", opened_at=t("2026-03-01T00:00:00"), reviewer="rev"),
+        Change(id="c2", system="support", kind="model", opened_at=t("2026-03-03T00:00:00"), reviewer="rev"),
+        Change(id="c3", system="support", kind="code", opened_at=t("2026-03-09T12:00:00")),
+        Change(id="c4", system="support", kind="prompt", opened_at=t("2026-03-20T00:00:00"), material=True),
+    ]
+    common: dict[str, Any] = {"system": "support", "trigger": "pipeline", "revision": "abc", "approver": "lead"}
+    deployments = [
+        Deployment(version="0", id="d0", at=t("2026-02-20T00:00:00"), **common),
+        Deployment(version="1", id="d1", at=t("2026-03-02T12:00:00"), changes=("c1",), gate_run="g1", **common),
+        Deployment(version="2", id="d2", at=t("2026-03-04T00:00:00"), changes=("c2",), **common),
+        Deployment(version="3", id="d3", at=t("2026-03-10T00:00:00"), changes=("c3",), **common),
+        Deployment(
+            system="support", version="2", id="d4", at=t("2026-03-11T00:00:00"), trigger="rollback", rolls_back="d3"
+        ),
+        Deployment(version="5", id="d5", at=t("2026-03-20T06:00:00"), changes=("c4",), strategy="canary", **common),
+        Deployment(version="6", id="d6", at=t("2026-03-21T00:00:00"), status="failed", **common),
+        Deployment(version="s", id="ds", at=t("2026-03-05T00:00:00"), environment="staging", **common),
+    ]
+    incidents = [
+        Incident(id="i0", system="support", started_at=t("2026-02-25T00:00:00"), resolved_at=t("2026-02-25T05:00:00")),
+        Incident(
+            id="i1",
+            system="support",
+            started_at=t("2026-03-05T00:00:00"),
+            resolved_at=t("2026-03-05T02:00:00"),
+            deployment="d1",
+        ),
+        Incident(id="i5", system="support", started_at=t("2026-03-03T00:00:00"), resolved_at=t("2026-03-03T06:00:00")),
+        Incident(id="i2", system="support", started_at=t("2026-03-20T12:00:00"), resolved_at=t("2026-03-20T13:30:00")),
+        Incident(id="i3", system="support", started_at=t("2026-03-25T00:00:00")),
+    ]
+    audits = [
+        AuditRequest(id="a1", requested_at=t("2026-03-10T00:00:00"), fulfilled_at=t("2026-03-10T04:00:00")),
+        AuditRequest(id="a2", requested_at=t("2026-03-15T00:00:00"), fulfilled_at=t("2026-03-16T00:00:00")),
+        AuditRequest(id="a3", requested_at=t("2026-03-20T00:00:00")),
+        AuditRequest(id="a4", requested_at=t("2026-03-12T00:00:00"), fulfilled_at=t("2026-03-12T01:00:00")),
+    ]
+    record([*changes, *deployments, *incidents, *audits], home=home)
+    write_gate(home, "g1", semconv.GATE_PASS, "2026-03-02T11:00:00")
+
+
+WINDOW = {"since": "2026-03-02T00:00:00Z", "until": "2026-03-30T00:00:00Z"}

@@ -1,0 +1,25 @@
+"""One fully recorded fixture lake per module (writing it is the slow part), plus the price book."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.scoring import _lake
+
+
+@pytest.fixture(scope="module")
+def full_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("full") / ".harness"
+    _lake.write_llm_calls(home)
+    _lake.write_facts(home)
+    return home
+
+
+@pytest.fixture(autouse=True)
+def price_book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "prices.toml"
+    path.write_text(_lake.PRICE_BOOK, encoding="utf-8")
+    monkeypatch.setenv("HARNESS_PRICE_BOOK", str(path))
+    return path

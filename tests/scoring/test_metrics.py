@@ -1,0 +1,90 @@
+"""Each operational metric equals the value worked out by hand from the fixture in _lake.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import scoring
+from tests.scoring._lake import WINDOW
+
+
+@pytest.fixture(scope="module")
+def card(full_home: Path, tmp_path_factory: pytest.TempPathFactory) -> scoring.Scorecard:
+    prices = tmp_path_factory.mktemp("prices") / "prices.toml"
+    from tests.scoring._lake import PRICE_BOOK
+
+    prices.write_text(PRICE_BOOK, encoding="utf-8")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("HARNESS_PRICE_BOOK", str(prices))
+    try:
+        return scoring.scorecard(full_home, cache=False, **WINDOW)
+    finally:
+        mp.undo()
+
+
+def test_deployment_frequency_counts_succeeded_non_rollback_production_deploys(card: scoring.Scorecard) -> None:
+    # D in window: d1, d2, d3, d5 (d4 is a rollback, d6 failed, ds staging, d0 before the window); 28 days.
+    assert card.metrics.deployment_frequency_per_week == pytest.approx(4 / 4)
+    # deploy days by week from 2026-03-02: [2, 1, 1, 0] -> median 1 -> high
+    assert card.metrics.deployment_frequency_band == "high"
+
+
+def test_lead_time_median_and_p90_interpolate(card: scoring.Scorecard) -> None:
+    # d1 36 h (c1), d2 24 h (c2), d3 12 h (c3), d5 6 h (c4): sorted 6, 12, 24, 36
+    assert card.metrics.lead_time_hours.median == pytest.approx(18.0)
+    assert card.metrics.lead_time_hours.p90 == pytest.approx(24 + 0.7 * 12)
+
+
+def test_change_failure_rate_counts_linked_inferred_incidents_and_rollbacks(card: scoring.Scorecard) -> None:
+    # d1 failed (i1 linked; i5 unlinked also lands on d1), d3 rolled back by d4, d5 gets unlinked i2 and i3.
+    # d2 is the last deploy before i1 but i1's explicit link wins, so d2 did not fail.
+    assert card.metrics.change_failure_rate == pytest.approx(3 / 4)
+
+
+def test_time_to_restore_uses_resolved_incidents_started_in_window(card: scoring.Scorecard) -> None:
+    # i1 2 h, i5 6 h, i2 1.5 h; i3 unresolved; i0 started before the window
+    assert card.metrics.time_to_restore_hours.median == pytest.approx(2.0)
+    assert card.metrics.time_to_restore_hours.mean == pytest.approx(9.5 / 3)
+
+
+def test_audit_response_median_and_p90(card: scoring.Scorecard) -> None:
+    # a1 4 h, a2 24 h, a4 1 h; a3 not fulfilled
+    assert card.metrics.audit_evidence_response_hours.median == pytest.approx(4.0)
+    assert card.metrics.audit_evidence_response_hours.p90 == pytest.approx(4 + 0.8 * 20)
+
+
+def test_cost_per_feature_with_unattributed_and_price_book(card: scoring.Scorecard) -> None:
+    costs = card.metrics.cost_per_feature_usd
+    assert costs is not None
+    assert costs["ticket-summary"] == pytest.approx(0.30)
+    assert costs["search"] == pytest.approx(0.05)  # the nested call does not count twice
+    # 0.01 recorded + house-model priced from the price book: 1000 * 1e-6 + 500 * 2e-6
+    assert costs["(unattributed)"] == pytest.approx(0.012)
+
+
+def test_latency_and_cost_per_request(card: scoring.Scorecard) -> None:
+    assert card.metrics.latency_ms.p50 == pytest.approx(350.0)
+    assert card.metrics.latency_ms.p95 == pytest.approx(575.0)
+    assert card.metrics.latency_ms.p99 == pytest.approx(595.0)
+    assert card.metrics.cost_per_request_usd == pytest.approx(0.362 / 4)
+
+
+def test_window_without_deployments_gives_null_not_zero(full_home: Path) -> None:
+    card = scoring.scorecard(full_home, since="2026-04-01", until="2026-04-29", cache=False)
+    m = card.metrics
+    assert m.deployment_frequency_per_week is None
+    assert m.change_failure_rate is None
+    assert m.lead_time_hours.median is None
+    assert m.time_to_restore_hours.median is None
+    assert m.cost_per_feature_usd is None
+    assert m.latency_ms.p50 is None
+
+
+def test_metric_returns_a_polars_frame(full_home: Path) -> None:
+    frame = scoring.metric("latency_by", full_home, cache=False, **WINDOW)
+    by_feature = {row["value"]: row["calls"] for row in frame.filter(frame["dimension"] == "feature").to_dicts()}
+    assert by_feature == {"ticket-summary": 2, "search": 2, "(unattributed)": 2}
+    with pytest.raises(scoring.ScoringError, match="unknown metric"):
+        scoring.metric("no_such_thing", full_home, cache=False)

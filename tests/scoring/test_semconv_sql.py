@@ -1,0 +1,41 @@
+"""Every attribute and name the SQL reads is defined in instrumentation/semconv.py."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+from instrumentation import semconv
+
+_MAP_KEY = re.compile(r"""(?:SpanAttributes|ResourceAttributes|Attributes|\ba|\br)"?\s*\[\s*'([^']+)'\s*\]""")
+_DOTTED = re.compile(r"'([a-z_]+(?:\.[a-z_]+)+)'")
+
+
+def _sql_files() -> dict[str, str]:
+    folder = resources.files("scoring").joinpath("sql")
+    return {entry.name: entry.read_text(encoding="utf-8") for entry in folder.iterdir() if entry.name.endswith(".sql")}
+
+
+def _semconv_values() -> set[str]:
+    return {value for name, value in vars(semconv).items() if name.isupper() and isinstance(value, str)}
+
+
+def test_sql_reads_attributes_only_by_semconv_names() -> None:
+    known = _semconv_values()
+    read = {key for text in _sql_files().values() for key in _MAP_KEY.findall(text)}
+    assert len(read) > 40  # the extraction found the attribute reads
+    assert sorted(read - known) == []
+
+
+def test_every_dotted_literal_in_sql_is_a_semconv_name() -> None:
+    known = _semconv_values()
+    dotted = {name for text in _sql_files().values() for name in _DOTTED.findall(text)}
+    assert semconv.EVENT_EVALUATION_RESULT in dotted
+    assert sorted(dotted - known) == []
+
+
+def test_record_types_and_operations_compared_in_sql_are_semconv_values() -> None:
+    text = "\n".join(_sql_files().values())
+    compared = set(re.findall(r"record_type (?:=|IN) \(?'([a-z_]+)'", text))
+    compared |= set(re.findall(r"operation (?:=|IN) \(?'([a-z_]+)'", text))
+    assert compared and sorted(compared - _semconv_values()) == []
