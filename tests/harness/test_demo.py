@@ -4,6 +4,7 @@ record, the scorecard JSON in the DESIGN.md shape, an idempotent rerun, and a fo
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from harness.app import VERSIONS
 from harness.cli import main
 from instrumentation import semconv
 from instrumentation.lake import traces_glob
@@ -123,3 +125,15 @@ def test_a_home_with_someone_elses_lake_is_refused_and_left_alone(tmp_path: Path
     with contextlib.redirect_stderr(err):
         assert main(["demo", "--home", str(tmp_path)]) == 3
     assert "did not write" in err.getvalue() and segment.read_bytes() == b"not ours"
+
+
+def test_the_demo_fails_when_the_gate_lets_the_candidate_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a "candidate" that is the baseline under another name: nothing regresses, so the story does not hold
+    same = dataclasses.replace(VERSIONS["baseline"], name="candidate")
+    monkeypatch.setitem(VERSIONS, "candidate", same)
+    failed = run_demo(tmp_path / ".harness")
+    assert failed.code == 1, failed.out
+    assert "the story did not hold" in failed.out and "expected 'regression'" in failed.out
+    assert json.loads((tmp_path / ".harness" / "reports" / "gate.json").read_text())["decision"] == "pass"
