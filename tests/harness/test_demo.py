@@ -9,6 +9,7 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -47,12 +48,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     return run_demo(tmp_path_factory.mktemp("demo") / ".harness")
 
 
-def spans(home: Path, sql: str, params: dict[str, str] | None = None) -> list[tuple[object, ...]]:
+def spans(home: Path, sql: str, params: dict[str, str] | None = None) -> list[tuple[Any, ...]]:
     view = f"SELECT * FROM read_parquet('{traces_glob(home / 'lake')}', hive_partitioning = true)"
     return duckdb.execute(sql.replace("SPANS", f"({view})"), params or {}).fetchall()
 
 
-def facts(home: Path, record_type: str, *keys: str) -> list[tuple[object, ...]]:
+def facts(home: Path, record_type: str, *keys: str) -> list[tuple[Any, ...]]:
     columns = ", ".join(f"SpanAttributes['{key}']" for key in keys)
     rows = spans(home, f"SELECT {columns} FROM SPANS WHERE SpanAttributes[$rt] = $value", {
         "rt": semconv.HARNESS_RECORD_TYPE, "value": record_type,
