@@ -126,7 +126,9 @@ def _day_table(rng: np.random.Generator, day: int, traces: int) -> pa.Table:
             sc.GEN_AI_PROMPT_VERSION: only(is_chat, pa.array(np.full(n, "v3"))),
             sc.GEN_AI_TOOL_NAME: only(is_tool, _pick(rng, TOOLS, n)),
             sc.GEN_AI_AGENT_NAME: only(is_agent, pa.array(np.full(n, "support"))),
-            sc.HARNESS_AGENT_TERMINATION: only(is_agent, _pick(rng, ["completed", "max_steps", "error"], n, [0.9, 0.07, 0.03])),
+            sc.HARNESS_AGENT_TERMINATION: only(
+                is_agent, _pick(rng, ["completed", "max_steps", "error"], n, [0.9, 0.07, 0.03])
+            ),
             sc.HARNESS_AGENT_ROLLUP_STEPS: only(is_agent, pa.array(np.full(n, CHAT + TOOL))),
             sc.HARNESS_AGENT_ROLLUP_TOOL_CALLS: only(is_agent, pa.array(np.full(n, TOOL))),
             sc.HARNESS_AGENT_ROLLUP_RETRIES: only(is_agent, pa.array(rng.poisson(0.2, n))),
@@ -138,7 +140,9 @@ def _day_table(rng: np.random.Generator, day: int, traces: int) -> pa.Table:
     resource_map = _map(
         {sc.SERVICE_NAME: service, sc.DEPLOYMENT_ENVIRONMENT_NAME: pa.array(np.full(n, "production"))}, n
     )
-    subject = pc.if_else(is_chat, model, pc.if_else(is_tool, pa.array(np.full(n, "tool")), pa.array(np.full(n, "support"))))
+    subject = pc.if_else(
+        is_chat, model, pc.if_else(is_tool, pa.array(np.full(n, "tool")), pa.array(np.full(n, "support")))
+    )
     names = pc.binary_join_element_wise(op.fill_null("GET"), subject, " ")
     return pa.table(
         {
@@ -189,8 +193,12 @@ def _write_evals_and_facts(home: Path) -> None:
         run = tracer.start_span(
             sc.SPAN_EVAL_RUN.format(suite="support"),
             start_time=ns,
-            attributes={sc.HARNESS_RECORD_TYPE: sc.RECORD_EVAL_RUN, sc.HARNESS_EVAL_RUN_ID: run_id,
-                        sc.HARNESS_EVAL_SUITE: "support", sc.HARNESS_EVAL_DATASET_HASH: "sha256:ab"},
+            attributes={
+                sc.HARNESS_RECORD_TYPE: sc.RECORD_EVAL_RUN,
+                sc.HARNESS_EVAL_RUN_ID: run_id,
+                sc.HARNESS_EVAL_SUITE: "support",
+                sc.HARNESS_EVAL_DATASET_HASH: "sha256:ab",
+            },
         )
         for case in range(100):
             span = tracer.start_span(
@@ -198,27 +206,54 @@ def _write_evals_and_facts(home: Path) -> None:
                 start_time=ns + case * 10**6,
                 attributes={sc.HARNESS_RECORD_TYPE: sc.RECORD_EVAL_CASE, sc.HARNESS_EVAL_RUN_ID: run_id},
             )
-            span.add_event(sc.EVENT_EVALUATION_RESULT, {sc.GEN_AI_EVALUATION_NAME: "correctness",
-                           sc.GEN_AI_EVALUATION_SCORE_VALUE: float(rng.beta(8, 2))}, timestamp=ns + case * 10**6)
+            span.add_event(
+                sc.EVENT_EVALUATION_RESULT,
+                {sc.GEN_AI_EVALUATION_NAME: "correctness", sc.GEN_AI_EVALUATION_SCORE_VALUE: float(rng.beta(8, 2))},
+                timestamp=ns + case * 10**6,
+            )
             span.end(end_time=ns + case * 10**6 + 5 * 10**5)
         run.end(end_time=ns + 2 * 10**9)
         gate = tracer.start_span(
-            sc.SPAN_EVAL_GATE.format(suite="support"), start_time=ns + 3 * 10**9,
-            attributes={sc.HARNESS_RECORD_TYPE: sc.RECORD_GATE, sc.HARNESS_GATE_RUN_ID: gate_id,
-                        sc.HARNESS_GATE_DECISION: sc.GATE_PASS if rng.random() < 0.9 else sc.GATE_REGRESSION},
+            sc.SPAN_EVAL_GATE.format(suite="support"),
+            start_time=ns + 3 * 10**9,
+            attributes={
+                sc.HARNESS_RECORD_TYPE: sc.RECORD_GATE,
+                sc.HARNESS_GATE_RUN_ID: gate_id,
+                sc.HARNESS_GATE_DECISION: sc.GATE_PASS if rng.random() < 0.9 else sc.GATE_REGRESSION,
+            },
         )
         gate.end(end_time=ns + 4 * 10**9)
         for index, system in enumerate(SERVICES):
             change = f"ch-{day}-{index}"
             deployed = at + timedelta(hours=2 + index)
-            facts.append(Change(id=change, system=system, kind="prompt", opened_at=deployed - timedelta(hours=30),
-                                reviewer="rev"))
-            facts.append(Deployment(system=system, version=f"{day}", id=f"dep-{day}-{index}", at=deployed,
-                                    trigger="pipeline", changes=(change,), gate_run=gate_id, approver="lead",
-                                    revision="abc", strategy="canary" if index % 2 else "direct"))
+            facts.append(
+                Change(
+                    id=change, system=system, kind="prompt", opened_at=deployed - timedelta(hours=30), reviewer="rev"
+                )
+            )
+            facts.append(
+                Deployment(
+                    system=system,
+                    version=f"{day}",
+                    id=f"dep-{day}-{index}",
+                    at=deployed,
+                    trigger="pipeline",
+                    changes=(change,),
+                    gate_run=gate_id,
+                    approver="lead",
+                    revision="abc",
+                    strategy="canary" if index % 2 else "direct",
+                )
+            )
             if rng.random() < 0.08:
-                facts.append(Incident(id=f"inc-{day}-{index}", system=system, started_at=deployed + timedelta(hours=3),
-                                      resolved_at=deployed + timedelta(hours=3.5)))
+                facts.append(
+                    Incident(
+                        id=f"inc-{day}-{index}",
+                        system=system,
+                        started_at=deployed + timedelta(hours=3),
+                        resolved_at=deployed + timedelta(hours=3.5),
+                    )
+                )
         if day % 7 == 0:
             facts.append(AuditRequest(id=f"audit-{day}", requested_at=at, fulfilled_at=at + timedelta(hours=5)))
     provider.shutdown()
@@ -252,7 +287,9 @@ def _score_once(home: str) -> None:
 def _run(home: Path) -> dict[str, object]:
     out = subprocess.run(
         [sys.executable, "-m", "benchmarks.scoring", "--score-once", str(home)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 

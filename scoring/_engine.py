@@ -169,7 +169,8 @@ class Engine:
             self.conn.execute(_sql.create_statement(name, materialize=materialize))
 
     def observed_systems(self) -> list[tuple[str, str | None, bool, bool]]:
-        return [tuple(row) for row in self.conn.execute(_sql.read("observed_systems")).fetchall()]  # type: ignore[misc]
+        rows = self.conn.execute(_sql.read("observed_systems")).fetchall()
+        return [(str(name), kind, bool(llm), bool(pred)) for name, kind, llm, pred in rows]
 
     def rows(self, view: str) -> list[dict[str, Any]]:
         """Every row of an allow-listed view as dicts."""
@@ -178,7 +179,8 @@ class Engine:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def frame(self, view: str) -> pl.DataFrame:
-        return self.conn.sql(f"SELECT * FROM {_checked(view)}").pl()
+        frame: pl.DataFrame = self.conn.sql(f"SELECT * FROM {_checked(view)}").pl()
+        return frame
 
 
 def _checked(view: str) -> str:

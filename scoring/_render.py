@@ -18,20 +18,31 @@ def _number(value: Any) -> str:
     return str(value)
 
 
+def _pair(first: str, a: Any, second: str, b: Any) -> str:
+    return f"{first} {_number(a)}, {second} {_number(b)}"
+
+
 def _metric_lines(card: Scorecard) -> list[tuple[str, str]]:
     m = card.metrics
     costs = m.cost_per_feature_usd
+    audit = m.audit_evidence_response_hours
     return [
-        ("deployment_frequency_per_week", f"{_number(m.deployment_frequency_per_week)} ({m.deployment_frequency_band or '—'})"),
+        (
+            "deployment_frequency_per_week",
+            f"{_number(m.deployment_frequency_per_week)} ({m.deployment_frequency_band or '—'})",
+        ),
         ("lead_time_hours", f"median {_number(m.lead_time_hours.median)}, p90 {_number(m.lead_time_hours.p90)}"),
         ("change_failure_rate", _number(m.change_failure_rate)),
-        ("time_to_restore_hours", f"median {_number(m.time_to_restore_hours.median)}, mean {_number(m.time_to_restore_hours.mean)}"),
-        ("cost_per_feature_usd", ", ".join(f"{k} {_number(v)}" for k, v in costs.items()) if costs else "—"),
         (
-            "audit_evidence_response_hours",
-            f"median {_number(m.audit_evidence_response_hours.median)}, p90 {_number(m.audit_evidence_response_hours.p90)}",
+            "time_to_restore_hours",
+            f"median {_number(m.time_to_restore_hours.median)}, mean {_number(m.time_to_restore_hours.mean)}",
         ),
-        ("latency_ms", f"p50 {_number(m.latency_ms.p50)}, p95 {_number(m.latency_ms.p95)}, p99 {_number(m.latency_ms.p99)}"),
+        ("cost_per_feature_usd", ", ".join(f"{k} {_number(v)}" for k, v in costs.items()) if costs else "—"),
+        ("audit_evidence_response_hours", _pair("median", audit.median, "p90", audit.p90)),
+        (
+            "latency_ms",
+            f"p50 {_number(m.latency_ms.p50)}, p95 {_number(m.latency_ms.p95)}, p99 {_number(m.latency_ms.p99)}",
+        ),
         ("cost_per_request_usd", _number(m.cost_per_request_usd)),
     ]
 
@@ -44,24 +55,33 @@ def _table(card: Scorecard) -> str:
         first = axis.next_level[0] if axis.next_level else "—"
         lines.append(f"{name:<16} {axis.level:>5} {axis.evidence_coverage:>9.0%}  {first}")
     lines += ["", "criteria:"]
-    for name, axis in card.axes.items():
+    for axis in card.axes.values():
         for c in axis.criteria:
-            lines.append(
-                f"  L{c.level} {_MARK[c.status]:<4} {c.id:<34} {_number(c.value):>10} (threshold {_number(c.threshold)})"
-            )
+            shown = f"{_number(c.value):>10} (threshold {_number(c.threshold)})"
+            lines.append(f"  L{c.level} {_MARK[c.status]:<4} {c.id:<34} {shown}")
     lines += ["", "metrics:"]
     lines += [f"  {key:<31} {text}" for key, text in _metric_lines(card)]
     return "\n".join(lines)
 
 
 def _markdown(card: Scorecard) -> str:
-    lines = [f"# AI-operations scorecard ({card.kind})", "", f"Window: `{card.window.since}` to `{card.window.until}`", ""]
+    lines = [
+        f"# AI-operations scorecard ({card.kind})",
+        "",
+        f"Window: `{card.window.since}` to `{card.window.until}`",
+        "",
+    ]
     lines += ["| system | kind | owner |", "|---|---|---|"]
     lines += [f"| {s.name} | {s.kind} | {s.owner or '—'} |" for s in card.systems]
     lines += ["", "| axis | level | evidence coverage |", "|---|---:|---:|"]
     lines += [f"| {name} | {a.level} | {a.evidence_coverage:.0%} |" for name, a in card.axes.items()]
     for name, axis in card.axes.items():
-        lines += ["", f"## {name} (level {axis.level})", "", "| level | criterion | status | value | threshold | evidence |"]
+        lines += [
+            "",
+            f"## {name} (level {axis.level})",
+            "",
+            "| level | criterion | status | value | threshold | evidence |",
+        ]
         lines.append("|---:|---|---|---:|---:|---|")
         for c in axis.criteria:
             evidence = c.evidence.replace("|", "\\|")

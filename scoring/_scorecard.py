@@ -163,8 +163,14 @@ def scorecard(
     settings = load_settings({"home": home})
     attestations = load_attestations(attestations_file or settings.home / ATTESTATIONS_FILE)
     with session(
-        home, since=since, until=until, kind=kind, system=system, env=env,
-        systems_file=systems_file, cache=cache,
+        home,
+        since=since,
+        until=until,
+        kind=kind,
+        system=system,
+        env=env,
+        systems_file=systems_file,
+        cache=cache,
     ) as (engine, scope, rows):
         names = [row[0] for row in rows]
         axes = {
@@ -198,8 +204,15 @@ def metric(
         metrics = ", ".join(v.removeprefix("met_") for v in _sql.METRIC_VIEWS)
         raise ScoringError(f"unknown metric {name!r}; metrics: {metrics} (or any view: {', '.join(_sql.VIEWS)})")
     with session(
-        home, since=since, until=until, kind=kind, system=system, env=env,
-        systems_file=systems_file, cache=cache, eager=False,
+        home,
+        since=since,
+        until=until,
+        kind=kind,
+        system=system,
+        env=env,
+        systems_file=systems_file,
+        cache=cache,
+        eager=False,
     ) as (engine, _, _):
         return engine.frame(view)
 

@@ -10,7 +10,7 @@ from instrumentation.errors import HarnessError
 FORMATS = ("table", "json", "markdown")
 
 
-class EngineNotImplemented(HarnessError):
+class EngineNotImplementedError(HarnessError):
     """The requested query engine is not available yet."""
 
 
@@ -34,7 +34,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.engine == "clickhouse":
-        raise EngineNotImplemented(
+        raise EngineNotImplementedError(
             "--engine clickhouse is not implemented yet: score the Parquet lake with --engine duckdb "
             "(the SQL in scoring/sql is kept portable for the ClickHouse port)"
         )
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         env=args.env,
         systems_file=args.systems_file,
         attestations_file=args.attestations,
-        materialize=not args.no_cache,
+        cache=not args.no_cache,
     )
     text = scoring.render(card, args.format)
     if args.output:

@@ -12,7 +12,16 @@ from harness.facts._catalogue import (
     load_attestations,
     load_catalogue,
 )
-from harness.facts._facts import AuditRequest, Change, Deployment, Fact, FactError, Incident, new_deployment_id, parse_time
+from harness.facts._facts import (
+    AuditRequest,
+    Change,
+    Deployment,
+    Fact,
+    FactError,
+    Incident,
+    new_deployment_id,
+    parse_time,
+)
 from harness.facts._predict import predict
 from harness.facts._record import emit, lake_tracer_provider, record
 

@@ -89,7 +89,9 @@ def load_catalogue(path: str | Path | None) -> list[SystemEntry]:
     try:
         parsed = _SystemsFile.model_validate(_load_yaml(path))
     except ValidationError as exc:
-        raise FactError(_where(path, exc) + " (expected systems: [{name, kind: llm|classical, owner, on-call}])") from exc
+        raise FactError(
+            _where(path, exc) + " (expected systems: [{name, kind: llm|classical, owner, on-call}])"
+        ) from exc
     names = [entry.name for entry in parsed.systems]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:

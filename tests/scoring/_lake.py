@@ -29,9 +29,7 @@ class SpanWriter:
         self.provider: TracerProvider = lake_tracer_provider(home / "lake", service_name=service)
         self.tracer = self.provider.get_tracer("tests.scoring")
 
-    def span(
-        self, name: str, start: str, ms: float, attributes: dict[str, Any], parent: Span | None = None
-    ) -> Span:
+    def span(self, name: str, start: str, ms: float, attributes: dict[str, Any], parent: Span | None = None) -> Span:
         context = trace.set_span_in_context(parent) if parent is not None else None
         span = self.tracer.start_span(name, context=context, start_time=ns(start), attributes=attributes)
         span.end(end_time=ns(start) + int(ms * 1_000_000))
@@ -48,7 +46,9 @@ class SpanWriter:
         }
         attributes.update({key: value for key, value in extra.items() if value is not None})
         attributes = {key: value for key, value in attributes.items() if value is not None}
-        return self.span(semconv.SPAN_CHAT.format(model=attributes[semconv.GEN_AI_REQUEST_MODEL]), start, ms, attributes, parent)
+        return self.span(
+            semconv.SPAN_CHAT.format(model=attributes[semconv.GEN_AI_REQUEST_MODEL]), start, ms, attributes, parent
+        )
 
     def close(self) -> None:
         self.provider.shutdown()
@@ -67,7 +67,9 @@ def write_llm_calls(home: Path) -> None:
     """
     w = SpanWriter(home, "support")
     a = w.llm("2026-03-05T10:00:00", 100, **attrs(HARNESS_FEATURE="ticket-summary", GEN_AI_USAGE_COST_AMOUNT=0.10))
-    w.llm("2026-03-05T10:00:01", 200, parent=a, **attrs(HARNESS_FEATURE="ticket-summary", GEN_AI_USAGE_COST_AMOUNT=0.20))
+    w.llm(
+        "2026-03-05T10:00:01", 200, parent=a, **attrs(HARNESS_FEATURE="ticket-summary", GEN_AI_USAGE_COST_AMOUNT=0.20)
+    )
     c = w.llm("2026-03-06T10:00:00", 300, **attrs(HARNESS_FEATURE="search", GEN_AI_USAGE_COST_AMOUNT=0.05))
     w.llm("2026-03-06T10:00:01", 600, parent=c, **attrs(HARNESS_FEATURE="search", HARNESS_USAGE_COUNTED=False))
     w.llm("2026-03-12T10:00:00", 400, **attrs(GEN_AI_USAGE_COST_AMOUNT=0.01))

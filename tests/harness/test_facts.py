@@ -1,0 +1,196 @@
+"""Recording facts (API and CLI), the systems catalogue, attestations and the classical predict span."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+import scoring
+from harness import facts
+from harness.cli import main
+from instrumentation import semconv
+from instrumentation.lake import traces_glob
+
+
+def _rows(home: Path) -> list[tuple[str, dict[str, str], int]]:
+    query = "SELECT SpanName, SpanAttributes, Duration FROM read_parquet($glob) ORDER BY Timestamp"
+    return duckdb.execute(query, {"glob": traces_glob(home / "lake")}).fetchall()
+
+
+def test_cli_records_each_fact_with_its_own_times(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = str(tmp_path / ".harness")
+    commands = [
+        [
+            "change",
+            "record",
+            "--id",
+            "c1",
+            "--system",
+            "bot",
+            "--kind",
+            "prompt",
+            "--opened-at",
+            "2026-03-01T08:00:00Z",
+            "--merged-at",
+            "2026-03-01T09:00:00Z",
+            "--reviewer",
+            "ann",
+            "--material",
+        ],
+        [
+            "deploy",
+            "record",
+            "--system",
+            "bot",
+            "--version",
+            "7",
+            "--id",
+            "d1",
+            "--change",
+            "c1",
+            "--change",
+            "c0",
+            "--strategy",
+            "canary",
+            "--trigger",
+            "pipeline",
+            "--gate-run",
+            "g1",
+            "--approver",
+            "lee",
+            "--started-at",
+            "2026-03-01T10:00:00Z",
+            "--at",
+            "2026-03-01T10:30:00Z",
+        ],
+        [
+            "incident",
+            "record",
+            "--id",
+            "i1",
+            "--system",
+            "bot",
+            "--started-at",
+            "2026-03-01T11:00:00Z",
+            "--resolved-at",
+            "2026-03-01T12:00:00+01:00",
+            "--severity",
+            "sev2",
+        ],
+        ["audit", "record", "--id", "a1", "--requested-at", "2026-03-02T00:00:00Z"],
+    ]
+    for argv in commands:
+        assert main([*argv, "--home", home]) == 0
+    printed = capsys.readouterr().out.split()
+    assert [printed[i] for i in (2, 5, 8, 12)] == ["c1", "d1", "i1", "a1"]
+    rows = {name: (attrs, duration) for name, attrs, duration in _rows(Path(home))}
+    deploy_attrs, deploy_ns = rows["deploy bot"]
+    assert deploy_ns == 30 * 60 * 10**9  # started-at to at
+    assert deploy_attrs[semconv.HARNESS_DEPLOYMENT_CHANGE_IDS] == '["c1","c0"]'
+    assert deploy_attrs[semconv.DEPLOYMENT_ENVIRONMENT_NAME] == "production"
+    incident_attrs, incident_ns = rows["incident bot"]
+    assert incident_ns == 0  # 12:00+01:00 is 11:00Z: resolved when it started
+    assert incident_attrs[semconv.HARNESS_INCIDENT_RESOLVED_AT] == "2026-03-01T11:00:00Z"
+    assert rows["change bot"][0][semconv.HARNESS_CHANGE_MATERIAL] == "true"
+    assert semconv.HARNESS_AUDIT_FULFILLED_AT not in rows["audit_request"][0]
+
+
+def test_cli_rejects_bad_input_with_exit_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = str(tmp_path / ".harness")
+    assert main(["incident", "record", "--id", "i", "--system", "s", "--started-at", "yesterday", "--home", home]) == 3
+    assert "--started-at" in capsys.readouterr().err
+    assert main(["deploy", "record", "--system", "s", "--version", "1", "--strategy", "big-bang", "--home", home]) == 3
+    argv = [
+        "change",
+        "record",
+        "--id",
+        "c",
+        "--system",
+        "s",
+        "--kind",
+        "code",
+        "--opened-at",
+        "2026-03-02",
+        "--merged-at",
+        "2026-03-01",
+        "--home",
+        home,
+    ]
+    assert main(argv) == 3
+    assert "before" in capsys.readouterr().err
+    assert not (tmp_path / ".harness" / "lake").exists()  # nothing half-recorded
+
+
+def test_score_command_prints_json_markdown_and_refuses_clickhouse(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = str(tmp_path / ".harness")
+    main(["deploy", "record", "--system", "bot", "--version", "1", "--at", "2026-03-03T00:00:00Z", "--home", home])
+    capsys.readouterr()
+    window = ["--since", "2026-03-02", "--until", "2026-03-09", "--home", home]
+    assert main(["score", "--format", "json", *window]) == 0
+    card = scoring.Scorecard.model_validate_json(capsys.readouterr().out)
+    assert card.metrics.deployment_frequency_per_week == pytest.approx(1.0)
+    assert set(card.axes) == set(scoring.AXES)
+    assert main(["score", "--format", "markdown", "--no-cache", *window]) == 0
+    assert "| deployment |" in capsys.readouterr().out
+    assert main(["score", "--engine", "clickhouse", *window]) == 3
+    assert "not implemented" in capsys.readouterr().err
+
+
+def test_catalogue_and_attestation_errors_name_the_file_and_field(tmp_path: Path) -> None:
+    systems = tmp_path / "systems.yaml"
+    systems.write_text("systems:\n  - {name: a, kind: quantum}\n", encoding="utf-8")
+    with pytest.raises(facts.FactError, match=r"systems.yaml: systems.0.kind"):
+        facts.load_catalogue(systems)
+    systems.write_text("systems:\n  - {name: a}\n  - {name: a}\n", encoding="utf-8")
+    with pytest.raises(facts.FactError, match="listed twice: a"):
+        facts.load_catalogue(systems)
+    attestations = tmp_path / "attestations.yaml"
+    attestations.write_text("attestations:\n  - {criterion: x, by: b, at: 2026-01-01}\n", encoding="utf-8")
+    with pytest.raises(facts.FactError, match=r"attestations.0.expires"):
+        facts.load_attestations(attestations)
+    assert facts.load_catalogue(tmp_path / "absent.yaml") == []
+
+
+def test_predict_span_marks_errors_and_lets_them_through() -> None:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracer = provider.get_tracer("test")
+    with facts.predict("churn-xgb", system="churn", version="7", rows=32, tracer=tracer):
+        pass
+    with pytest.raises(KeyError), facts.predict("churn-xgb", system="churn", tracer=tracer):
+        raise KeyError("feature missing")
+    ok, failed = exporter.get_finished_spans()
+    assert ok.name == "predict churn-xgb"
+    assert ok.attributes is not None and ok.attributes[semconv.HARNESS_PREDICT_ROWS] == 32
+    assert ok.attributes[semconv.HARNESS_SYSTEM_KIND] == semconv.SYSTEM_KIND_CLASSICAL
+    assert failed.status.is_ok is False
+    assert failed.attributes is not None and failed.attributes[semconv.ERROR_TYPE] == "KeyError"
+
+
+def test_classical_systems_are_scored_apart_from_llm_systems(tmp_path: Path) -> None:
+    home = tmp_path / ".harness"
+    provider = facts.lake_tracer_provider(home / "lake", service_name="churn-service")
+    tracer = provider.get_tracer("test")
+    for _ in range(3):
+        with facts.predict("churn-xgb", system="churn", version="7", tracer=tracer):
+            pass
+    provider.shutdown()
+    facts.record(facts.Deployment(system="churn", version="7"), home=home)
+    classical = scoring.scorecard(home, kind="classical", cache=False)
+    llm = scoring.scorecard(home, kind="llm", cache=False)
+    assert [s.name for s in classical.systems] == ["churn"]
+    assert llm.systems == []
+    assert classical.axes["observability"].criteria[0].status == "pass"  # predictions count as model calls
+    assert classical.metrics.deployment_frequency_per_week is not None
+    assert llm.metrics.deployment_frequency_per_week is None
+    reproducibility = {c.id: c for c in classical.axes["reproducibility"].criteria}
+    assert reproducibility["repro.model_version"].value == pytest.approx(1.0)
+    assert "repro.prompt_version" not in reproducibility

@@ -1,0 +1,54 @@
+"""The materialised staging table follows the lake: new segments load, vanished ones are forgotten."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+import scoring
+from harness.facts import Deployment, record
+from instrumentation.lake import SegmentWriter, span_to_row
+from tests.scoring import _lake
+from tests.scoring._lake import WINDOW, t
+
+
+def _segments(home: Path) -> list[Path]:
+    return sorted((home / "lake" / "otel_traces").glob("dt=*/*.parquet"))
+
+
+def test_cache_loads_only_new_segments_and_forgets_compacted_ones(tmp_path: Path) -> None:
+    home = tmp_path / ".harness"
+    _lake.write_llm_calls(home)
+    first = scoring.scorecard(home, **WINDOW)
+    assert (home / "harness.duckdb").is_file()
+    assert first.metrics.deployment_frequency_per_week is None
+
+    record(Deployment(system="support", version="1", id="x1", at=t("2026-03-10T00:00:00")), home=home)
+    second = scoring.scorecard(home, **WINDOW)
+    assert second.metrics.deployment_frequency_per_week == pytest.approx(0.25)  # 1 deploy / 4 weeks
+
+    # merge every segment of one day into a single new file, as compaction does
+    day = _segments(home)[0].parent
+    parts = sorted(day.glob("*.parquet"))
+    merged = pq.read_table(parts[0]) if len(parts) == 1 else pq.read_table(day)
+    for part in parts:
+        part.unlink()
+    pq.write_table(merged, day / "part-merged.parquet")
+    third = scoring.scorecard(home, **WINDOW)
+    assert third.metrics.latency_ms == second.metrics.latency_ms
+    assert third.metrics.cost_per_feature_usd == second.metrics.cost_per_feature_usd
+
+
+def test_orphan_share_sees_a_parent_that_arrives_in_a_later_segment(tmp_path: Path) -> None:
+    home = tmp_path / ".harness"
+    writer = _lake.SpanWriter(home, "support")
+    parent = writer.tracer.start_span("invoke_agent support", start_time=_lake.ns("2026-03-05T10:00:00"))
+    writer.llm("2026-03-05T10:00:01", 100, parent=parent)
+    writer.close()  # the child's segment is on disk; the parent has not ended
+    assert scoring.metric("orphan_spans", home, **WINDOW)["orphan_share"][0] == pytest.approx(1.0)
+
+    parent.end(end_time=_lake.ns("2026-03-05T10:00:05"))
+    SegmentWriter(home / "lake").write_rows([span_to_row(parent)])  # arrives later, in its own segment
+    assert scoring.metric("orphan_spans", home, **WINDOW)["orphan_share"][0] == pytest.approx(0.0)
