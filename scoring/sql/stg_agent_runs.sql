@@ -2,7 +2,7 @@
 SELECT
     s.ts,
     s.trace_id,
-    s.span_id,
+    s.span_key,
     s.system,
     s.feature,
     s.agent_name,

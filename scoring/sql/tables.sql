@@ -1,24 +1,29 @@
--- The materialised staging tables (typed, one row per span or per evaluation result) and their bookkeeping.
--- span_class: 1 inference (chat, text_completion, generate_content, embeddings), 2 invoke_agent,
--- 3 execute_tool, 4 classical prediction, 0 anything else. priced_cost is filled from the price table
--- for counted inference spans recorded without cost.
+-- The materialised staging tables and their bookkeeping.
+-- spans: one narrow typed row per span (what the metrics read). span_class: 1 inference (chat,
+-- text_completion, generate_content, embeddings), 2 invoke_agent, 3 execute_tool, 4 classical prediction,
+-- 0 anything else. priced_cost is filled from the price table for counted inference spans recorded without
+-- cost. Span and parent ids are kept as 64-bit keys (the hex ids), the trace id as text and a hash key.
 CREATE TABLE IF NOT EXISTS segments (path VARCHAR PRIMARY KEY, size BIGINT, mtime DOUBLE);
 CREATE TABLE IF NOT EXISTS spans (
-    segment VARCHAR, ts TIMESTAMP, end_ts TIMESTAMP, trace_key UBIGINT, span_key UBIGINT, parent_key UBIGINT,
-    trace_id VARCHAR, span_id VARCHAR, parent_span_id VARCHAR, span_name VARCHAR, span_kind VARCHAR,
-    service VARCHAR, status VARCHAR, duration_ns BIGINT,
-    span_class TINYINT, system VARCHAR, record_type VARCHAR, system_attr VARCHAR, system_kind VARCHAR, env VARCHAR,
-    operation VARCHAR, provider VARCHAR, request_model VARCHAR, response_model VARCHAR,
+    segment VARCHAR, ts TIMESTAMP, trace_id VARCHAR, trace_key UBIGINT, span_key UBIGINT, parent_key UBIGINT,
+    span_class TINYINT, system VARCHAR, system_kind VARCHAR, record_type VARCHAR, status VARCHAR,
+    error_type VARCHAR, duration_ns BIGINT, feature VARCHAR,
+    operation VARCHAR, provider VARCHAR, request_model VARCHAR, response_model VARCHAR, prompt_version VARCHAR,
     input_tokens BIGINT, output_tokens BIGINT, cache_read_tokens BIGINT, cache_write_tokens BIGINT,
-    cost DOUBLE, priced_cost DOUBLE, usage_counted BOOLEAN, feature VARCHAR, prompt_version VARCHAR, error_type VARCHAR,
+    cost DOUBLE, priced_cost DOUBLE, usage_counted BOOLEAN,
     agent_name VARCHAR, tool_name VARCHAR, termination VARCHAR,
     rollup_steps BIGINT, rollup_tool_calls BIGINT, rollup_retries BIGINT,
-    eval_run_id VARCHAR, eval_suite VARCHAR, eval_dataset_hash VARCHAR, eval_passed BOOLEAN, eval_approved BOOLEAN,
-    candidate_id VARCHAR, gate_decision VARCHAR, gate_run_id VARCHAR,
+    model_name VARCHAR, model_version VARCHAR
+);
+-- fact_spans: the few spans that are facts (deployments, incidents, changes, audit requests, eval runs, gates).
+CREATE TABLE IF NOT EXISTS fact_spans (
+    segment VARCHAR, ts TIMESTAMP, end_ts TIMESTAMP, trace_id VARCHAR, record_type VARCHAR, system_attr VARCHAR,
+    env VARCHAR, eval_run_id VARCHAR, eval_suite VARCHAR, eval_dataset_hash VARCHAR, eval_passed BOOLEAN,
+    eval_approved BOOLEAN, candidate_id VARCHAR, gate_decision VARCHAR, gate_run_id VARCHAR,
     fact_id VARCHAR, version VARCHAR, deploy_status VARCHAR, strategy VARCHAR, deploy_trigger VARCHAR,
     rolls_back VARCHAR, change_ids VARCHAR, approver VARCHAR, pipeline_run_id VARCHAR, revision VARCHAR,
     incident_deployment VARCHAR, severity VARCHAR, fact_start TIMESTAMP, fact_end TIMESTAMP,
-    change_kind VARCHAR, material BOOLEAN, reviewer VARCHAR, model_name VARCHAR, model_version VARCHAR
+    change_kind VARCHAR, material BOOLEAN, reviewer VARCHAR
 );
 CREATE TABLE IF NOT EXISTS eval_scores (
     segment VARCHAR, ts TIMESTAMP, trace_id VARCHAR, span_id VARCHAR, system_attr VARCHAR,
@@ -33,5 +38,4 @@ CREATE TABLE IF NOT EXISTS span_rollup (
     has_llm BOOLEAN, has_predictions BOOLEAN, is_system BOOLEAN, spans BIGINT
 );
 CREATE TABLE IF NOT EXISTS unpriced (segment VARCHAR, provider VARCHAR, model VARCHAR);
-CREATE TABLE IF NOT EXISTS fact_spans AS SELECT * FROM spans LIMIT 0;
 CREATE TABLE IF NOT EXISTS orphans (segment VARCHAR, span_key UBIGINT, parent_key UBIGINT);
