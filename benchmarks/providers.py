@@ -26,18 +26,22 @@ from typing import Any
 from benchmarks._timing import print_table
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PYTHON = ROOT / ".venv" / "bin" / "python"
-BENCH_VENV = ROOT / ".venv-bench"
-BENCH_PYTHON = BENCH_VENV / "bin" / "python"
-REQUIREMENTS = Path(__file__).with_name("requirements-peers.txt")
+HERE = Path(__file__).resolve().parent
+# virtualenv -> (folder, requirements it is made from; None: the project's own .venv)
+ENVS: dict[str, tuple[Path, Path | None]] = {
+    "project": (ROOT / ".venv", None),
+    "bench": (ROOT / ".venv-bench", HERE / "requirements-peers.txt"),
+    "bench-v2": (ROOT / ".venv-bench-v2", HERE / "requirements-peers-v2.txt"),
+}
+BASELINES = {"project": "none", "bench": "none (peer venv)", "bench-v2": "none (peer venv)"}
 
 # name -> (virtualenv, what it is)
 VARIANTS: dict[str, tuple[str, str]] = {
     "none": ("project", "openai SDK alone"),
     "harness": ("project", "instrument_openai: span, tokens, cost, TTFC, metrics"),
-    "none (peer venv)": ("bench", "baseline for the peer rows"),
-    "official genai-openai": ("bench", "opentelemetry-instrumentation-genai-openai"),
-    "official openai-v2": ("bench", "opentelemetry-instrumentation-openai-v2"),
+    "none (peer venv)": ("bench", "baseline for the peer rows (same openai and httpx2 as every peer venv)"),
+    "official genai-openai": ("bench", "opentelemetry-instrumentation-genai-openai (the official one's successor)"),
+    "official openai-v2": ("bench-v2", "opentelemetry-instrumentation-openai-v2 (own venv: older util-genai)"),
     "OpenInference": ("bench", "openinference-instrumentation-openai, inputs/outputs hidden"),
     "OpenLLMetry": ("bench", "opentelemetry-instrumentation-openai, TRACELOOP_TRACE_CONTENT=false"),
     "Langfuse": ("bench", "langfuse.openai (always records content)"),
@@ -57,16 +61,15 @@ def main() -> None:
 
         print(json.dumps(run_worker(args.worker, quick=args.quick)))
         return
-    bench_problem = _ensure_bench_venv()
     names = [name for name in VARIANTS if not args.only or name in args.only]
+    problems = {venv: _ensure_venv(venv) for venv in {VARIANTS[name][0] for name in names}}
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
     for _ in range(1 if args.quick else args.rounds):  # rounds interleave the variants, so drift hits all alike
         for name in names:
             venv = VARIANTS[name][0]
-            if venv == "bench" and bench_problem:
-                runs[name].append({"error": bench_problem})
-                continue
-            runs[name].append(_run_variant(name, PROJECT_PYTHON if venv == "project" else BENCH_PYTHON, args.quick))
+            problem = problems[venv]
+            python = ENVS[venv][0] / "bin" / "python"
+            runs[name].append({"error": problem} if problem else _run_variant(name, python, args.quick))
     _report({name: _median_of_runs(results) for name, results in runs.items()})
 
 
@@ -81,17 +84,19 @@ def _median_of_runs(results: list[dict[str, Any]]) -> dict[str, Any]:
     return merged
 
 
-def _ensure_bench_venv() -> str | None:
-    """Create .venv-bench with the peers on first use; the reason it is unusable, or None."""
-    if BENCH_PYTHON.exists():
-        return None
+def _ensure_venv(venv: str) -> str | None:
+    """Create a peer virtualenv from its requirements on first use; the reason it is unusable, or None."""
+    folder, requirements = ENVS[venv]
+    python = folder / "bin" / "python"
+    if requirements is None or python.exists():
+        return None if python.exists() else f"{folder} missing: run `make install` first"
     uv = ROOT / ".venv" / "bin" / "uv"
     steps = [
-        [str(uv), "venv", str(BENCH_VENV), "--python", "3.11", "-q"],
-        [str(uv), "pip", "install", "-q", "--python", str(BENCH_PYTHON), "-r", str(REQUIREMENTS)],
+        [str(uv), "venv", str(folder), "--python", "3.11", "-q"],
+        [str(uv), "pip", "install", "-q", "--python", str(python), "-r", str(requirements)],
     ]
     for step in steps:
-        print("setting up peers:", " ".join(step[1:3]), "...", file=sys.stderr)
+        print(f"setting up {folder.name}: uv {step[1]} ...", file=sys.stderr)
         done = subprocess.run(step, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             return "peers not installed: " + (done.stderr.strip().splitlines() or ["uv failed"])[-1][:80]
@@ -114,12 +119,11 @@ def _run_variant(name: str, python: Path, quick: bool) -> dict[str, Any]:
 
 
 def _report(results: dict[str, dict[str, Any]]) -> None:
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for name, result in results.items():
-        venv = VARIANTS[name][0]
-        baseline = results.get("none" if venv == "project" else "none (peer venv)", {})
+        baseline = results.get(BASELINES[VARIANTS[name][0]], {})
         if "error" in result:
-            rows.append((name, str(result["error"]), "", "", "", "", ""))
+            rows.append((name, "-", "-", "-", "-", "-", "-", str(result["error"])))
             continue
         rows.append(
             (
@@ -130,9 +134,10 @@ def _report(results: dict[str, dict[str, Any]]) -> None:
                 f"{result['chunk_us']:.2f}",
                 _overhead(result, baseline, "chunk_us", digits=2),
                 f"{result['spans_per_call']:.2f}",
+                "",
             )
         )
-    header = ("variant", "call µs", "+µs/call", "+µs/stream", "chunk µs", "+µs/chunk", "spans/call")
+    header = ("variant", "call µs", "+µs/call", "+µs/stream", "chunk µs", "+µs/chunk", "spans/call", "note")
     print_table("openai chat.completions.create, in-process mock transport (medians)", header, rows)
     first = next((r for r in results.values() if "error" not in r), None)
     if first is not None:

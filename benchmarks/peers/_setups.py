@@ -102,7 +102,8 @@ def langfuse(client: Any, exporter: CountingExporter) -> Flush:
     )
     import langfuse.openai  # noqa: F401 - importing it wraps the openai resources
 
-    return lf.flush
+    flush: Flush = lf.flush
+    return flush
 
 
 def logfire(client: Any, exporter: CountingExporter) -> Flush:
@@ -116,7 +117,8 @@ def logfire(client: Any, exporter: CountingExporter) -> Flush:
         inspect_arguments=False,
     )
     lf.instrument_openai(client)
-    return lf.force_flush
+    flush: Flush = lf.force_flush
+    return flush
 
 
 SETUPS: dict[str, Callable[[Any, CountingExporter], Flush]] = {

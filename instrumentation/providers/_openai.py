@@ -34,14 +34,14 @@ _RESPONSE_TERMINAL_EVENTS = frozenset({"response.completed", "response.incomplet
 def _record_usage(inv: LLMInvocation, usage: Any, input_key: str, output_key: str, details: tuple[str, str]) -> None:
     if usage is None:
         return
-    input_details = get(usage, details[0])
-    output_details = get(usage, details[1])
+    input_details = getattr(usage, details[0], None)
+    output_details = getattr(usage, details[1], None)
     inv.record_usage(
-        input_tokens=get(usage, input_key),
-        output_tokens=get(usage, output_key),
-        cache_read_tokens=get(input_details, "cached_tokens") or 0,
-        cache_write_tokens=get(input_details, "cache_write_tokens") or 0,
-        reasoning_tokens=get(output_details, "reasoning_tokens") or 0,
+        input_tokens=getattr(usage, input_key, None),
+        output_tokens=getattr(usage, output_key, None),
+        cache_read_tokens=getattr(input_details, "cached_tokens", None) or 0,
+        cache_write_tokens=getattr(input_details, "cache_write_tokens", None) or 0,
+        reasoning_tokens=getattr(output_details, "reasoning_tokens", None) or 0,
     )
 
 
@@ -62,16 +62,15 @@ class ChatCompletions:
             inv.input_messages = content.chat_input(body.get("messages") or ())
 
     def response(self, inv: LLMInvocation, result: Any, capture: bool) -> None:
-        choices = get(result, "choices") or ()
+        # `result` is the SDK's ChatCompletion: plain attribute reads (this is the per-call hot path)
+        choices = result.choices or ()
         inv.set_response(
-            model=get(result, "model"),
-            id=get(result, "id"),
-            finish_reasons=[get(choice, "finish_reason") or "" for choice in choices],
+            model=result.model, id=result.id, finish_reasons=[choice.finish_reason or "" for choice in choices]
         )
         for choice in choices:
-            for call in get(get(choice, "message"), "tool_calls") or ():
-                inv.tool_calls.append((get(get(call, "function"), "name") or "", get(call, "id") or ""))
-        _record_usage(inv, get(result, "usage"), "prompt_tokens", "completion_tokens", _CHAT_DETAILS)
+            for call in getattr(choice.message, "tool_calls", None) or ():
+                inv.tool_calls.append((get(getattr(call, "function", None), "name") or "", call.id or ""))
+        _record_usage(inv, result.usage, "prompt_tokens", "completion_tokens", _CHAT_DETAILS)
         if capture:
             inv.output_messages = content.chat_output(choices)
 
