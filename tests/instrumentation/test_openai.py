@@ -234,3 +234,26 @@ def test_content_is_off_by_default_and_no_api_key_is_recorded(client: openai.Ope
     assert semconv.GEN_AI_INPUT_MESSAGES not in spans[0].attributes
     assert semconv.GEN_AI_OUTPUT_MESSAGES not in spans[0].attributes
     assert not [v for v in every_value(spans) if API_KEY in v or "Bearer" in v]
+
+
+def test_raw_responses_and_the_chat_stream_helper_are_recorded(client: openai.OpenAI, cap: Captured) -> None:
+    raw = client.chat.completions.with_raw_response.create(model="gpt-test-raw", messages=QUESTION)
+    reply = raw.parse()
+    with client.chat.completions.stream(model="gpt-test-helper", messages=QUESTION) as stream:
+        final = stream.get_final_completion()
+    spans = {s.name: attrs(s) for s in cap.finished()}
+    assert spans["chat gpt-test-raw"][semconv.GEN_AI_USAGE_OUTPUT_TOKENS] == reply.usage.completion_tokens
+    helper = spans["chat gpt-test-helper"]
+    assert helper[semconv.GEN_AI_RESPONSE_ID] == final.id
+    assert helper[semconv.GEN_AI_USAGE_INPUT_TOKENS] == final.usage.prompt_tokens
+    assert helper[semconv.GEN_AI_RESPONSE_FINISH_REASONS] == ("stop",)
+
+
+def test_without_the_opt_in_a_stream_request_is_sent_as_the_app_wrote_it(server: ServerHandle, cap: Captured) -> None:
+    with openai.OpenAI(base_url=server.openai_base_url, api_key=API_KEY) as sdk:
+        instrument_openai(sdk, telemetry=cap.telemetry)
+        chunks = list(sdk.chat.completions.create(model="gpt-test", messages=QUESTION, stream=True))
+    assert all(chunk.choices for chunk in chunks)  # no usage-only chunk the app did not ask for
+    a = attrs(cap.span("chat gpt-test"))
+    assert semconv.GEN_AI_USAGE_INPUT_TOKENS not in a
+    assert a[semconv.GEN_AI_RESPONSE_FINISH_REASONS] == ("stop",)
