@@ -11,7 +11,14 @@ from typing import Any
 
 import polars as pl
 
-from harness.facts import ATTESTATIONS_FILE, SYSTEMS_FILE, SystemEntry, load_attestations, load_catalogue
+from harness.facts import (
+    ATTESTATIONS_FILE,
+    SYSTEMS_FILE,
+    SystemEntry,
+    load_attestations,
+    load_catalogue,
+    parse_time,
+)
 from instrumentation import load_settings
 from scoring import _sql
 from scoring._criteria import score_axis
@@ -43,21 +50,12 @@ class Scope:
     ) -> Scope:
         if kind not in KINDS:
             raise ScoringError(f"kind {kind!r}: use one of {', '.join(KINDS)}")
-        end = _time(until, "until") or datetime.now(UTC)
-        start = _time(since, "since") or end - DEFAULT_WINDOW
+        end = parse_time(until, "until") or datetime.now(UTC)
+        start = parse_time(since, "since") or end - DEFAULT_WINDOW
         if start >= end:
             raise ScoringError(f"since ({start.isoformat()}) must be before until ({end.isoformat()})")
         names = (system,) if isinstance(system, str) else tuple(system or ())
         return cls(start, end, kind, names, env)
-
-
-def _time(value: datetime | str | None, name: str) -> datetime | None:
-    from harness.facts import parse_time
-
-    try:
-        return parse_time(value, name)
-    except ValueError as exc:
-        raise ScoringError(str(exc)) from exc
 
 
 def _resolve_kind(entry: SystemEntry | None, declared: str | None, has_llm: bool, has_predictions: bool) -> str:

@@ -1,0 +1,84 @@
+"""The metric views beyond the six: coverage, trajectory, drift and latency by dimension."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import scoring
+from instrumentation import semconv
+from tests.scoring import _lake
+from tests.scoring._lake import WINDOW, attrs
+
+
+def test_telemetry_coverage_counts_calls_that_count_usage(full_home: Path) -> None:
+    row = scoring.metric("telemetry_coverage", full_home, cache=False, **WINDOW).to_dicts()[0]
+    assert row["calls"] == 5  # the nested wrapper call does not count
+    assert row["feature_share"] == pytest.approx(3 / 5)
+    assert row["recorded_cost_share"] == pytest.approx(4 / 5)
+    assert row["cost_share"] == pytest.approx(1.0)  # the house model is priced from the price book
+    assert row["tokens_share"] == pytest.approx(1.0)
+
+
+def _agent_run(writer: _lake.SpanWriter, start: str, termination: str, steps: int, retries: int) -> None:
+    writer.span(
+        semconv.SPAN_INVOKE_AGENT.format(name="helper"),
+        start,
+        1000,
+        attrs(
+            GEN_AI_OPERATION_NAME=semconv.OP_INVOKE_AGENT,
+            GEN_AI_AGENT_NAME="helper",
+            HARNESS_AGENT_TERMINATION=termination,
+            HARNESS_AGENT_ROLLUP_STEPS=steps,
+            HARNESS_AGENT_ROLLUP_TOOL_CALLS=steps - 1,
+            HARNESS_AGENT_ROLLUP_RETRIES=retries,
+            HARNESS_AGENT_ROLLUP_COST_AMOUNT=9.99,  # a roll-up: never added to inference cost
+        ),
+    )
+
+
+def test_trajectory_per_agent_and_rollups_never_count_as_cost(tmp_path: Path) -> None:
+    home = tmp_path / ".harness"
+    writer = _lake.SpanWriter(home, "helpdesk")
+    _agent_run(writer, "2026-03-03T10:00:00", "completed", 4, 0)
+    _agent_run(writer, "2026-03-03T11:00:00", "completed", 6, 1)
+    _agent_run(writer, "2026-03-03T12:00:00", "max_steps", 8, 2)
+    writer.llm("2026-03-03T10:00:01", 100, **attrs(GEN_AI_USAGE_COST_AMOUNT=0.5))
+    writer.close()
+    row = scoring.metric("trajectory", home, cache=False, **WINDOW).to_dicts()[0]
+    assert (row["agent"], row["runs"]) == ("helper", 3)
+    assert row["mean_steps"] == pytest.approx(6.0)
+    assert row["mean_retries"] == pytest.approx(1.0)
+    assert row["completed_share"] == pytest.approx(2 / 3)
+    card = scoring.scorecard(home, cache=False, **WINDOW)
+    assert card.metrics.cost_per_request_usd == pytest.approx(0.5)
+    observability = {c.id: c for c in card.axes["observability"].criteria}
+    assert observability["obs.trajectory"].value == pytest.approx(1.0)
+
+
+def test_drift_is_zero_for_the_same_distribution_and_one_for_disjoint_ones(tmp_path: Path) -> None:
+    home = tmp_path / ".harness"
+    writer = _lake.SpanWriter(home, "helpdesk")
+    for day, ms in (("02", 100), ("03", 1000), ("09", 100), ("10", 1000), ("16", 100000), ("17", 100000)):
+        writer.llm(f"2026-03-{day}T10:00:00", ms)
+    writer.close()
+    frame = scoring.metric("drift", home, cache=False, **WINDOW)
+    latency = {row["week"]: row["js_divergence"] for row in frame.to_dicts() if row["signal"] == "latency_ms"}
+    assert latency[1] == pytest.approx(0.0)  # week 1 has the same latencies as week 0
+    assert latency[2] == pytest.approx(1.0)  # week 2 shares no bin with week 1
+
+
+def test_latency_by_model_and_error_rate(tmp_path: Path) -> None:
+    home = tmp_path / ".harness"
+    writer = _lake.SpanWriter(home, "helpdesk")
+    writer.llm("2026-03-03T10:00:00", 100)
+    writer.llm("2026-03-03T10:00:01", 300, **attrs(ERROR_TYPE="timeout"))
+    writer.llm("2026-03-03T10:00:02", 50, **attrs(GEN_AI_REQUEST_MODEL="small", GEN_AI_RESPONSE_MODEL="small-1"))
+    writer.close()
+    frame = scoring.metric("latency_by", home, cache=False, **WINDOW)
+    models = {row["value"]: row for row in frame.to_dicts() if row["dimension"] == "model"}
+    assert set(models) == {"gpt-4o-mini-2024-07-18", "small-1"}
+    assert models["gpt-4o-mini-2024-07-18"]["p50"] == pytest.approx(200.0)
+    assert models["gpt-4o-mini-2024-07-18"]["error_rate"] == pytest.approx(0.5)
+    assert models["small-1"]["error_rate"] == pytest.approx(0.0)
