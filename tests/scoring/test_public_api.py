@@ -1,0 +1,67 @@
+"""The public names of scoring and harness.facts are pinned: changing them is an interface change."""
+
+from __future__ import annotations
+
+import scoring
+from harness import facts
+
+
+def test_scoring_exports() -> None:
+    assert set(scoring.__all__) == {
+        "AXES",
+        "METRIC_VIEWS",
+        "VIEWS",
+        "AxisScore",
+        "Criterion",
+        "CriterionResult",
+        "Metrics",
+        "Scorecard",
+        "ScoringError",
+        "SystemInfo",
+        "Window",
+        "load_criteria",
+        "metric",
+        "render",
+        "scorecard",
+    }
+    assert all(hasattr(scoring, name) for name in scoring.__all__)
+
+
+def test_facts_exports() -> None:
+    assert set(facts.__all__) == {
+        "ATTESTATIONS_FILE",
+        "SYSTEMS_FILE",
+        "Attestation",
+        "AuditRequest",
+        "Change",
+        "Deployment",
+        "Fact",
+        "FactError",
+        "Incident",
+        "SystemEntry",
+        "emit",
+        "lake_tracer_provider",
+        "load_attestations",
+        "load_catalogue",
+        "new_deployment_id",
+        "parse_time",
+        "predict",
+        "record",
+    }
+    assert all(hasattr(facts, name) for name in facts.__all__)
+
+
+def test_scorecard_json_keys_follow_design() -> None:
+    keys = set(scoring.Metrics.model_fields)
+    design = {
+        "deployment_frequency_per_week",
+        "lead_time_hours",
+        "change_failure_rate",
+        "time_to_restore_hours",
+        "cost_per_feature_usd",
+        "audit_evidence_response_hours",
+        "latency_ms",
+        "cost_per_request_usd",
+    }
+    assert design <= keys
+    assert {"window", "systems", "axes", "metrics"} <= set(scoring.Scorecard.model_fields)
