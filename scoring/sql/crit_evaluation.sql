@@ -25,8 +25,8 @@ ev AS (
             AS regression_reactions
 )
 SELECT
-    CASE WHEN a.spans_in_window = 0 AND ev.results = 0 AND ev.runs = 0 THEN NULL ELSE ev.results + ev.runs END
-        AS eval_signals,
+    CASE WHEN a.spans_in_window = 0 AND ev.results + ev.runs + ev.gates = 0 THEN NULL
+        ELSE ev.results + ev.runs + ev.gates END AS eval_signals,
     CASE WHEN a.spans_in_window = 0 AND ev.runs = 0 THEN NULL ELSE ev.recent_weeks / 4.0 END AS recent_weeks_share,
     CASE WHEN a.spans_in_window = 0 AND ev.gates = 0 THEN NULL ELSE ev.gates END AS gate_decisions,
     CASE WHEN d.n = 0 THEN NULL ELSE d.gated / d.n END AS gated_share,

@@ -3,7 +3,8 @@
 SELECT
     (SELECT count(*) FROM span_rollup
         WHERE system IN (SELECT name FROM scope_systems)
-            AND day >= CAST(getvariable('since') AS DATE) AND day <= CAST(getvariable('until') AS DATE))
+            AND day >= CAST(getvariable('since') AS DATE)
+            AND day <= CAST(getvariable('until') - INTERVAL 1 MICROSECOND AS DATE))
         AS spans_in_window,
     (SELECT count(*) FROM stg_deployments
         WHERE deployed_at >= getvariable('since') AND deployed_at < getvariable('until')) AS deployments_recorded,

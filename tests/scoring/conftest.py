@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,11 @@ def full_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home
 
 
-@pytest.fixture(autouse=True)
-def price_book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "prices.toml"
+@pytest.fixture(autouse=True, scope="module")
+def price_book(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The price book that prices the fixture's house model (set before any module-scoped scorecard)."""
+    path = tmp_path_factory.mktemp("prices") / "prices.toml"
     path.write_text(_lake.PRICE_BOOK, encoding="utf-8")
-    monkeypatch.setenv("HARNESS_PRICE_BOOK", str(path))
-    return path
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HARNESS_PRICE_BOOK", str(path))
+        yield path

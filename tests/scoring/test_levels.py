@@ -38,8 +38,18 @@ def test_deployment_axis_reaches_level_three_and_no_higher(card: scoring.Scoreca
     assert any(item.startswith("deploy.model_swap_playbook") for item in axis.next_level)  # not attested: unknown
 
 
+def test_observability_axis_stops_where_feature_attribution_fails(card: scoring.Scorecard) -> None:
+    found = _criteria(card, "observability")
+    assert found["obs.cost"].value == pytest.approx(1.0)  # 4 recorded + 1 priced from the price book
+    assert found["obs.features"].value == pytest.approx(3 / 5)
+    assert card.axes["observability"].level == 2
+
+
 def test_evaluation_gate_counts_only_gates_decided_before_the_deploy(card: scoring.Scorecard) -> None:
     found = _criteria(card, "evaluation")
+    assert found["eval.signals"].status == "pass"  # the gate decision is an evaluation signal
+    assert found["eval.regular_runs"].status == "fail"  # but no eval runs were recorded
+    assert card.axes["evaluation"].level == 1
     assert found["eval.gated_deploys"].value == pytest.approx(1 / 4)  # only d1 shipped through gate g1
     assert found["eval.gated_deploys"].status == "fail"
 

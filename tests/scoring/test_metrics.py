@@ -11,17 +11,8 @@ from tests.scoring._lake import WINDOW
 
 
 @pytest.fixture(scope="module")
-def card(full_home: Path, tmp_path_factory: pytest.TempPathFactory) -> scoring.Scorecard:
-    prices = tmp_path_factory.mktemp("prices") / "prices.toml"
-    from tests.scoring._lake import PRICE_BOOK
-
-    prices.write_text(PRICE_BOOK, encoding="utf-8")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("HARNESS_PRICE_BOOK", str(prices))
-    try:
-        return scoring.scorecard(full_home, cache=False, **WINDOW)
-    finally:
-        mp.undo()
+def card(full_home: Path) -> scoring.Scorecard:
+    return scoring.scorecard(full_home, cache=False, **WINDOW)
 
 
 def test_deployment_frequency_counts_succeeded_non_rollback_production_deploys(card: scoring.Scorecard) -> None:
