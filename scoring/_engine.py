@@ -96,6 +96,12 @@ class Engine:
             self.conn.execute("COMMIT")
         except duckdb.Error as exc:
             self.conn.execute("ROLLBACK")
+            unreadable = [path for path in new if not _readable(path)]
+            if unreadable:
+                raise ScoringError(
+                    f"unreadable Parquet segment(s): {', '.join(unreadable)} (truncated or not Parquet): "
+                    "move them out of the lake and score again"
+                ) from exc
             raise ScoringError(f"cannot load the lake at {self.lake_dir}: {exc}") from exc
         return len(new)
 
@@ -181,6 +187,14 @@ class Engine:
     def frame(self, view: str) -> pl.DataFrame:
         frame: pl.DataFrame = self.conn.sql(f"SELECT * FROM {_checked(view)}").pl()
         return frame
+
+
+def _readable(path: str) -> bool:
+    try:
+        duckdb.execute("SELECT count(*) FROM read_parquet($path)", {"path": path}).fetchall()
+    except duckdb.Error:
+        return False
+    return True
 
 
 def _checked(view: str) -> str:

@@ -52,3 +52,15 @@ def test_orphan_share_sees_a_parent_that_arrives_in_a_later_segment(tmp_path: Pa
     parent.end(end_time=_lake.ns("2026-03-05T10:00:05"))
     SegmentWriter(home / "lake").write_rows([span_to_row(parent)])  # arrives later, in its own segment
     assert scoring.metric("orphan_spans", home, **WINDOW)["orphan_share"][0] == pytest.approx(0.0)
+
+
+def test_a_truncated_segment_is_named_and_nothing_is_half_loaded(tmp_path: Path) -> None:
+    home = tmp_path / ".harness"
+    _lake.write_llm_calls(home)
+    good = _segments(home)[0]
+    bad = good.parent / "part-truncated.parquet"
+    bad.write_bytes(good.read_bytes()[:200])
+    with pytest.raises(scoring.ScoringError, match="part-truncated.parquet"):
+        scoring.scorecard(home, **WINDOW)
+    bad.unlink()
+    assert scoring.scorecard(home, **WINDOW).metrics.latency_ms.p50 == pytest.approx(350.0)
