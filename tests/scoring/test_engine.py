@@ -60,7 +60,7 @@ def test_a_truncated_segment_is_named_and_nothing_is_half_loaded(tmp_path: Path)
     good = _segments(home)[0]
     bad = good.parent / "part-truncated.parquet"
     bad.write_bytes(good.read_bytes()[:200])
-    with pytest.raises(scoring.ScoringError, match="part-truncated.parquet"):
+    with pytest.raises(scoring.ScoringError, match=r"part-truncated\.parquet"):
         scoring.scorecard(home, **WINDOW)
     bad.unlink()
     assert scoring.scorecard(home, **WINDOW).metrics.latency_ms.p50 == pytest.approx(350.0)
