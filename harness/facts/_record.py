@@ -124,10 +124,11 @@ def record(
     home: str | Path | None = None,
     telemetry: instrumentation.Telemetry | None = None,
 ) -> list[str]:
-    """Write facts into the lake under ``home`` (or through ``telemetry``) and return their ids.
+    """Write facts into the lake under ``home`` and return their ids.
 
-    Without ``telemetry`` a private tracer provider writes straight to the lake (no global
-    state is touched) and is shut down before returning, so the facts are on disk.
+    A private tracer provider writes straight to the lake (no global state is touched) and is
+    shut down before returning, so the facts are on disk. With ``telemetry`` the facts go
+    through its exporters instead (lake, OTLP ...); call ``telemetry.flush()`` to force them out.
     """
     batch = [facts] if isinstance(facts, Deployment | Incident | Change | AuditRequest) else list(facts)
     if telemetry is not None:
