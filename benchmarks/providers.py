@@ -134,10 +134,10 @@ def _report(results: dict[str, dict[str, Any]]) -> None:
                 f"{result['chunk_us']:.2f}",
                 _overhead(result, baseline, "chunk_us", digits=2),
                 f"{result['spans_per_call']:.2f}",
-                "",
+                "+".join(result.get("records", ())) or "-",
             )
         )
-    header = ("variant", "call µs", "+µs/call", "+µs/stream", "chunk µs", "+µs/chunk", "spans/call", "note")
+    header = ("variant", "call µs", "+µs/call", "+µs/stream", "chunk µs", "+µs/chunk", "spans/call", "on span / note")
     print_table("openai chat.completions.create, in-process mock transport (medians)", header, rows)
     first = next((r for r in results.values() if "error" not in r), None)
     if first is not None:

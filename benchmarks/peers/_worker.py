@@ -11,6 +11,12 @@ from benchmarks.peers._mock import MODEL, MockOpenAI
 from benchmarks.peers._setups import SETUPS, CountingExporter
 
 SHORT, LONG = 4, 200
+# What a span records, by the names each library uses (the conventions', Logfire's cost, OpenInference's tokens)
+RECORDS = {
+    "tokens": ("gen_ai.usage.input_tokens", "llm.token_count.prompt"),
+    "cost": ("gen_ai.usage.cost.amount", "operation.cost", "gen_ai.usage.cost"),
+    "TTFC": ("gen_ai.response.time_to_first_chunk",),
+}
 MESSAGES = [{"role": "user", "content": "Say hello."}]
 
 
@@ -56,6 +62,7 @@ def run_worker(name: str, *, quick: bool) -> dict[str, Any]:
         "short_stream_us": short_us,
         "chunk_us": (long_us - short_us) / (LONG - SHORT),
         "spans_per_call": spans / made,
+        "records": [what for what, names in RECORDS.items() if exporter.names.intersection(names)],
         "loops": loops,
         "repeats": repeats,
         "warmup": warmup,
