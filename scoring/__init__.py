@@ -7,25 +7,43 @@ DataFrame for notebooks. The SQL lives in ``scoring/sql`` (staging -> metrics ->
 
 from scoring._criteria import Criterion, load_criteria
 from scoring._engine import ScoringError
+from scoring._inputs import (
+    ATTESTATIONS_FILE,
+    SYSTEMS_FILE,
+    Attestation,
+    InputFileError,
+    SystemEntry,
+    load_attestations,
+    load_catalogue,
+    parse_time,
+)
 from scoring._model import AXES, AxisScore, CriterionResult, Metrics, Scorecard, SystemInfo, Window
 from scoring._render import render
 from scoring._scorecard import metric, scorecard
 from scoring._sql import METRIC_VIEWS, VIEWS
 
 __all__ = [
+    "ATTESTATIONS_FILE",
     "AXES",
     "METRIC_VIEWS",
+    "SYSTEMS_FILE",
     "VIEWS",
+    "Attestation",
     "AxisScore",
     "Criterion",
     "CriterionResult",
+    "InputFileError",
     "Metrics",
     "Scorecard",
     "ScoringError",
+    "SystemEntry",
     "SystemInfo",
     "Window",
+    "load_attestations",
+    "load_catalogue",
     "load_criteria",
     "metric",
+    "parse_time",
     "render",
     "scorecard",
 ]

@@ -12,7 +12,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from harness.facts import Attestation
+from scoring._inputs import Attestation
 from scoring._model import AXES, AxisScore, CriterionResult, Status
 
 MAX_LEVEL = 5

@@ -11,18 +11,11 @@ from typing import Any
 
 import polars as pl
 
-from harness.facts import (
-    ATTESTATIONS_FILE,
-    SYSTEMS_FILE,
-    SystemEntry,
-    load_attestations,
-    load_catalogue,
-    parse_time,
-)
 from instrumentation import load_settings
 from scoring import _sql
 from scoring._criteria import score_axis
 from scoring._engine import DATABASE_FILE, Engine, ScoringError
+from scoring._inputs import ATTESTATIONS_FILE, SYSTEMS_FILE, SystemEntry, load_attestations, load_catalogue, parse_time
 from scoring._model import AXES, Latency, Metrics, Quantiles, Restore, Scorecard, SystemInfo, Window
 
 DEFAULT_WINDOW = timedelta(days=90)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harness.facts import SYSTEMS_FILE
 from instrumentation.errors import HarnessError
+from scoring import SYSTEMS_FILE
 
 MARKER = ".harness-demo"
 SYSTEM = "support-desk"

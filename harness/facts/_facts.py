@@ -18,22 +18,6 @@ class FactError(HarnessError):
     """A fact to record is malformed; the message names the field and what it accepts."""
 
 
-def parse_time(value: str | datetime | None, field_name: str) -> datetime | None:
-    """An ISO 8601 time as an aware UTC datetime; a naive time is taken as UTC."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        parsed = value
-    else:
-        try:
-            parsed = datetime.fromisoformat(value.strip())
-        except ValueError as exc:
-            raise FactError(f"{field_name}: {value!r} is not an ISO 8601 time (e.g. 2026-05-01T12:00:00Z)") from exc
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
 def iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 

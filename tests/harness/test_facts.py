@@ -146,16 +146,16 @@ def test_score_command_prints_json_markdown_and_refuses_clickhouse(
 def test_catalogue_and_attestation_errors_name_the_file_and_field(tmp_path: Path) -> None:
     systems = tmp_path / "systems.yaml"
     systems.write_text("systems:\n  - {name: a, kind: quantum}\n", encoding="utf-8")
-    with pytest.raises(facts.FactError, match=r"systems.yaml: systems.0.kind"):
-        facts.load_catalogue(systems)
+    with pytest.raises(scoring.InputFileError, match=r"systems.yaml: systems.0.kind"):
+        scoring.load_catalogue(systems)
     systems.write_text("systems:\n  - {name: a}\n  - {name: a}\n", encoding="utf-8")
-    with pytest.raises(facts.FactError, match="listed twice: a"):
-        facts.load_catalogue(systems)
+    with pytest.raises(scoring.InputFileError, match="listed twice: a"):
+        scoring.load_catalogue(systems)
     attestations = tmp_path / "attestations.yaml"
     attestations.write_text("attestations:\n  - {criterion: x, by: b, at: 2026-01-01}\n", encoding="utf-8")
-    with pytest.raises(facts.FactError, match=r"attestations.0.expires"):
-        facts.load_attestations(attestations)
-    assert facts.load_catalogue(tmp_path / "absent.yaml") == []
+    with pytest.raises(scoring.InputFileError, match=r"attestations.0.expires"):
+        scoring.load_attestations(attestations)
+    assert scoring.load_catalogue(tmp_path / "absent.yaml") == []
 
 
 def test_predict_span_marks_errors_and_lets_them_through() -> None:

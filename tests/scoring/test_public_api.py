@@ -8,19 +8,27 @@ from harness import facts
 
 def test_scoring_exports() -> None:
     assert set(scoring.__all__) == {
+        "ATTESTATIONS_FILE",
         "AXES",
         "METRIC_VIEWS",
+        "SYSTEMS_FILE",
         "VIEWS",
+        "Attestation",
         "AxisScore",
         "Criterion",
         "CriterionResult",
+        "InputFileError",
         "Metrics",
         "Scorecard",
         "ScoringError",
+        "SystemEntry",
         "SystemInfo",
         "Window",
+        "load_attestations",
+        "load_catalogue",
         "load_criteria",
         "metric",
+        "parse_time",
         "render",
         "scorecard",
     }
@@ -29,20 +37,14 @@ def test_scoring_exports() -> None:
 
 def test_facts_exports() -> None:
     assert set(facts.__all__) == {
-        "ATTESTATIONS_FILE",
-        "SYSTEMS_FILE",
-        "Attestation",
         "AuditRequest",
         "Change",
         "Deployment",
         "Fact",
         "FactError",
         "Incident",
-        "SystemEntry",
         "emit",
         "lake_tracer_provider",
-        "load_attestations",
-        "load_catalogue",
         "new_deployment_id",
         "parse_time",
         "predict",

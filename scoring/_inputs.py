@@ -1,4 +1,4 @@
-"""The systems catalogue and the attestation file: what telemetry alone cannot show.
+"""Scoring's inputs besides telemetry: the systems catalogue, the attestation file, and times.
 
 ``systems.yaml`` names each AI system, its kind (llm or classical), owner and on-call rotation;
 ``attestations.yaml`` records human statements (risk assessment done, runbook exists) with who,
@@ -14,10 +14,32 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from harness.facts._facts import FactError
+from instrumentation.errors import HarnessError
 
 SYSTEMS_FILE = "systems.yaml"
 ATTESTATIONS_FILE = "attestations.yaml"
+
+
+class InputFileError(HarnessError):
+    """A catalogue, attestation file or time given to scoring is malformed; the message names where."""
+
+
+def parse_time(value: str | datetime | None, field_name: str) -> datetime | None:
+    """An ISO 8601 time as an aware UTC datetime; a naive time is taken as UTC; empty is None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise InputFileError(
+                f"{field_name}: {value!r} is not an ISO 8601 time (e.g. 2026-05-01T12:00:00Z)"
+            ) from exc
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
 
 
 class SystemEntry(BaseModel):
@@ -70,9 +92,9 @@ def _load_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except OSError as exc:
-        raise FactError(f"{path}: cannot read: {exc}") from exc
+        raise InputFileError(f"{path}: cannot read: {exc}") from exc
     except yaml.YAMLError as exc:
-        raise FactError(f"{path}: not valid YAML: {exc}") from exc
+        raise InputFileError(f"{path}: not valid YAML: {exc}") from exc
 
 
 def _where(path: Path, exc: ValidationError) -> str:
@@ -89,13 +111,13 @@ def load_catalogue(path: str | Path | None) -> list[SystemEntry]:
     try:
         parsed = _SystemsFile.model_validate(_load_yaml(path))
     except ValidationError as exc:
-        raise FactError(
+        raise InputFileError(
             _where(path, exc) + " (expected systems: [{name, kind: llm|classical, owner, on-call}])"
         ) from exc
     names = [entry.name for entry in parsed.systems]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
-        raise FactError(f"{path}: systems listed twice: {', '.join(duplicates)}")
+        raise InputFileError(f"{path}: systems listed twice: {', '.join(duplicates)}")
     return parsed.systems
 
 
@@ -107,4 +129,4 @@ def load_attestations(path: str | Path | None) -> list[Attestation]:
     try:
         return _AttestationsFile.model_validate(_load_yaml(path)).attestations
     except ValidationError as exc:
-        raise FactError(_where(path, exc) + " (expected attestations: [{criterion, by, at, expires}])") from exc
+        raise InputFileError(_where(path, exc) + " (expected attestations: [{criterion, by, at, expires}])") from exc
