@@ -12,6 +12,7 @@ from functools import cache
 from importlib import resources
 
 STAGING_VIEWS = (
+    "stg_eval_traces",
     "stg_llm_calls",
     "stg_predictions",
     "stg_model_calls",

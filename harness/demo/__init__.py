@@ -2,7 +2,8 @@
 
 1. start the local model server with the reference app's scenario;
 2. configure telemetry (lake exporter) for the app, service ``support-desk``;
-3. run the support-agent eval suite on the baseline (approved as the baseline) and the regressed candidate;
+3. run the support-agent eval suite on the baseline (approved as the baseline) and the regressed candidate,
+   then serve production traffic with the shipped baseline (eval traffic stays out of production metrics);
 4. gate the candidate: the gate must block it (``regression``);
 5. record four weeks of the team's history as facts (changes, deployments, an incident and its rollback,
    audit requests) plus today's gated release, and write the systems catalogue;
@@ -19,7 +20,7 @@ from datetime import UTC, datetime
 
 import instrumentation
 import scoring
-from harness.app import scenario_path
+from harness.app import load_questions, make_client, run_questions, scenario_path
 from harness.demo._evals import EvalStory, run_and_gate, suite_path, summary
 from harness.demo._history import backfill, today
 from harness.demo._home import SYSTEM, DemoHome, DemoHomeError, prepare
@@ -53,6 +54,8 @@ def _record(demo: DemoHome) -> tuple[EvalStory, datetime]:
             print(f"[2] telemetry: service {SYSTEM!r} -> lake {demo.lake}")
             print(f"[3] eval suite {suite_path().name} (baseline approved, baseline again, regressed candidate)")
             story = run_and_gate(demo, telemetry, server.openai_base_url)
+            served = _serve_production(telemetry, server.openai_base_url)
+            print(f"    production traffic: the shipped baseline answered {served} support questions")
         _print_gates(story)
         now = datetime.now(UTC)
         facts = backfill(now) + today(now, story.rerun.run_id, story.candidate.run_id)
@@ -62,6 +65,13 @@ def _record(demo: DemoHome) -> tuple[EvalStory, datetime]:
     print(f"\n[5] recorded {len(facts)} facts: four weeks of changes, deployments, incidents, a rollback, audits")
     print(f"    and today's release 1.9.0, gated by {story.rerun.run_id}; systems catalogue {demo.catalogue}")
     return story, now
+
+
+def _serve_production(telemetry: instrumentation.Telemetry, base_url: str) -> int:
+    """The shipped baseline answering the question set as users would ask it: production spans."""
+    client = make_client(base_url, telemetry=telemetry)
+    questions = [question.question for question in load_questions()]
+    return len(run_questions(questions, version="baseline", client=client, telemetry=telemetry))
 
 
 def _score(demo: DemoHome, now: datetime) -> Written:

@@ -12,3 +12,4 @@ FROM spans AS s
 WHERE s.span_class = 3
     AND s.ts >= getvariable('since') AND s.ts < getvariable('until')
     AND s.system IN (SELECT name FROM scope_systems)
+    AND s.trace_key NOT IN (SELECT trace_key FROM stg_eval_traces)

@@ -82,3 +82,24 @@ def test_latency_by_model_and_error_rate(tmp_path: Path) -> None:
     assert models["gpt-4o-mini-2024-07-18"]["p50"] == pytest.approx(200.0)
     assert models["gpt-4o-mini-2024-07-18"]["error_rate"] == pytest.approx(0.5)
     assert models["small-1"]["error_rate"] == pytest.approx(0.0)
+
+
+def test_eval_traffic_stays_out_of_production_metrics(tmp_path: Path) -> None:
+    home = tmp_path / ".harness"
+    writer = _lake.SpanWriter(home, "helpdesk")
+    writer.llm("2026-03-03T10:00:00", 100, **attrs(HARNESS_FEATURE="answer", GEN_AI_USAGE_COST_AMOUNT=0.25))
+    case = writer.span(
+        semconv.SPAN_EVAL_CASE.format(case="q1"),
+        "2026-03-03T11:00:00",
+        5000,
+        attrs(HARNESS_RECORD_TYPE=semconv.RECORD_EVAL_CASE, HARNESS_EVAL_CASE_ID="q1"),
+    )
+    in_eval = attrs(HARNESS_FEATURE="answer", GEN_AI_USAGE_COST_AMOUNT=9.0)
+    writer.llm("2026-03-03T11:00:01", 4000, parent=case, **in_eval)
+    _agent_run(writer, "2026-03-03T11:00:02", "loop_detected", 9, 3)  # its own trace: production
+    writer.close()
+    card = scoring.scorecard(home, cache=False, **WINDOW)
+    assert card.metrics.cost_per_feature_usd == {"answer": pytest.approx(0.25)}  # the eval call's $9 is not spend
+    assert card.metrics.latency_ms is not None and card.metrics.latency_ms.p99 == pytest.approx(100.0)
+    row = scoring.metric("trajectory", home, cache=False, **WINDOW).to_dicts()[0]
+    assert row["runs"] == 1
