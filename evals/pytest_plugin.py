@@ -3,7 +3,7 @@
 Enable it with ``pytest_plugins = ["evals.pytest_plugin"]`` in a ``conftest.py``, then::
 
     def test_support_agent_does_not_regress(eval_gate):
-        eval_gate("evals/suites/support_agent.yaml", candidate_id="candidate", params={"base_url": URL})
+        eval_gate("harness/app/eval_suite.yaml", candidate_id="candidate", params={"base_url": URL})
 
 ``eval_gate`` runs the suite, gates the run against its approved baseline (or ``baseline_run``)
 and fails the test with the Markdown summary unless the decision is ``pass``.

@@ -16,7 +16,10 @@ EXIT_USAGE = 3
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="harness", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="harness",
+        description="Instrument LLM apps, gate releases on evals, and score AI-operations maturity from telemetry.",
+    )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"harness.commands.{name}").register(subparsers)

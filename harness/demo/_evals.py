@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import evals
+from harness.app import app_file
 from harness.demo._home import DemoHome
 from instrumentation import Telemetry
 
 
 def suite_path() -> Path:
-    """The shipped support-agent suite (``evals/suites/support_agent.yaml``)."""
-    return Path(evals.__file__).parent / "suites" / "support_agent.yaml"
+    """The reference app's eval suite (``harness/app/eval_suite.yaml``)."""
+    return app_file("eval_suite.yaml")
 
 
 @dataclass(frozen=True, slots=True)

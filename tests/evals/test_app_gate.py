@@ -19,7 +19,7 @@ from harness.cli import main
 from harness.model_server import serve
 from tests.conftest import make_captured
 
-SUITE = str(Path(__file__).parents[2] / "evals" / "suites" / "support_agent.yaml")
+SUITE = str(Path(__file__).parents[2] / "harness" / "app" / "eval_suite.yaml")
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
-"""The task adapter for the reference support agent (``harness.app``), used by ``support_agent.yaml``.
+"""The eval task for the reference support agent, named by ``eval_suite.yaml`` beside it.
 
-The app is imported when a case runs, so ``evals`` itself never depends on ``harness``. The model
+The suite lives with its subject, so ``evals`` stays generic and never depends on ``harness``. The model
 server's address comes from the suite parameter ``base_url`` (``--param base_url=...``) or
 ``OPENAI_BASE_URL``; the candidate id is the agent version (``baseline`` or ``candidate``).
 """
@@ -11,9 +11,7 @@ import os
 import threading
 from typing import Any
 
-from evals._dataset import Case
-from evals._runner import TaskContext
-from evals.errors import SuiteError
+from evals import Case, SuiteError, TaskContext
 
 _clients: dict[tuple[str, int], Any] = {}
 _lock = threading.Lock()
