@@ -39,6 +39,7 @@ BASELINES = {"project": "none", "bench": "none (peer venv)", "bench-v2": "none (
 VARIANTS: dict[str, tuple[str, str]] = {
     "none": ("project", "openai SDK alone"),
     "harness": ("project", "instrument_openai: span, tokens, cost, TTFC, metrics"),
+    "bare OTel span (floor)": ("project", "one SDK span per call with the same attributes as constants: the floor"),
     "none (peer venv)": ("bench", "baseline for the peer rows (same openai and httpx2 as every peer venv)"),
     "official genai-openai": ("bench", "opentelemetry-instrumentation-genai-openai (the official one's successor)"),
     "official openai-v2": ("bench-v2", "opentelemetry-instrumentation-openai-v2 (own venv: older util-genai)"),

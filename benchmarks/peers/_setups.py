@@ -59,6 +59,54 @@ def harness(client: Any, exporter: CountingExporter) -> Flush:
     return telemetry.flush
 
 
+def bare_span(client: Any, exporter: CountingExporter) -> Flush:
+    """The floor: one OTel SDK span per call, current during the call, with the attributes ours records,
+    set from constants (no extraction, no cost lookup, no metrics)."""
+    import types
+
+    from opentelemetry import context, trace
+
+    from instrumentation import semconv
+
+    tracer_provider, _, flush = _providers(exporter)
+    tracer = tracer_provider.get_tracer(semconv.INSTRUMENTATION_SCOPE)
+    start = {
+        semconv.GEN_AI_OPERATION_NAME: semconv.OP_CHAT,
+        semconv.GEN_AI_PROVIDER_NAME: semconv.PROVIDER_OPENAI,
+        semconv.GEN_AI_REQUEST_MODEL: "gpt-4o-mini",
+        semconv.SERVER_ADDRESS: "127.0.0.1",
+        semconv.SERVER_PORT: 9,
+        semconv.OPENAI_API_TYPE: semconv.OPENAI_API_CHAT_COMPLETIONS,
+    }
+    end = {
+        semconv.GEN_AI_RESPONSE_MODEL: "gpt-4o-mini-2024-07-18",
+        semconv.GEN_AI_RESPONSE_ID: "chatcmpl-bench",
+        semconv.GEN_AI_RESPONSE_FINISH_REASONS: ["stop"],
+        semconv.GEN_AI_USAGE_INPUT_TOKENS: 1200,
+        semconv.GEN_AI_USAGE_OUTPUT_TOKENS: 40,
+        semconv.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS: 1024,
+        semconv.GEN_AI_USAGE_COST_AMOUNT: 1e-4,
+        semconv.GEN_AI_USAGE_COST_CURRENCY: semconv.COST_CURRENCY_USD,
+        semconv.GEN_AI_USAGE_COST_SOURCE: semconv.COST_SOURCE_LOCAL,
+        semconv.HARNESS_PRICE_SOURCE: "genai-prices",
+        semconv.HARNESS_PRICE_VERSION: "0",
+    }
+    original = type(client).request
+
+    def request(self: Any, *args: Any, **kwargs: Any) -> Any:
+        span = tracer.start_span("chat gpt-4o-mini", kind=trace.SpanKind.CLIENT, attributes=start)
+        token = context.attach(trace.set_span_in_context(span))
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            context.detach(token)
+            span.set_attributes(end)
+            span.end()
+
+    client.request = types.MethodType(request, client)
+    return flush
+
+
 def official_genai(client: Any, exporter: CountingExporter) -> Flush:
     from opentelemetry.instrumentation.genai.openai import OpenAIInstrumentor
 
@@ -128,6 +176,7 @@ def logfire(client: Any, exporter: CountingExporter) -> Flush:
 SETUPS: dict[str, Callable[[Any, CountingExporter], Flush]] = {
     "none": none,
     "harness": harness,
+    "bare OTel span (floor)": bare_span,
     "none (peer venv)": none,
     "official genai-openai": official_genai,
     "official openai-v2": official_v2,

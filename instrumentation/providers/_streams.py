@@ -24,7 +24,7 @@ from instrumentation.providers._route import Route
 class StreamSpan:
     """Holds one stream's record and chunks until the stream ends."""
 
-    __slots__ = ("capture", "chunks", "ended", "finalizer", "handler", "inv", "route")
+    __slots__ = ("capture", "chunks", "ended", "handler", "inv", "route", "watch")
 
     def __init__(self, inv: LLMInvocation, route: Route, handler: TelemetryHandler) -> None:
         self.inv = inv
@@ -33,7 +33,7 @@ class StreamSpan:
         self.capture = handler.capture_content
         self.chunks: list[Any] = []
         self.ended = False
-        self.finalizer: weakref.finalize[Any, Any] | None = None
+        self.watch: weakref.ref[Any] | None = None
 
     def finished(self) -> None:
         if self._extract() is not None:
@@ -64,8 +64,8 @@ class StreamSpan:
         if self.ended:
             return None
         self.ended = True
-        if self.finalizer is not None:
-            self.finalizer.detach()
+        if self.watch is not None:
+            _watched.pop(self.watch, None)
         try:
             return self.route.stream(self.inv, self.chunks, self.capture)
         except Exception as exc:  # noqa: BLE001 - a chunk we cannot read must not break the app
@@ -73,18 +73,35 @@ class StreamSpan:
             return False
 
 
+# Streams not yet ended, by a weak reference to the stream: when the app drops a stream (even one it
+# never read, whose iterator never ran) the reference's callback ends the span. Cheaper than
+# `weakref.finalize`, which costs more than the rest of a stream's set-up together.
+_watched: dict[weakref.ref[Any], StreamSpan] = {}
+
+
+def _collected(ref: weakref.ref[Any]) -> None:
+    span = _watched.pop(ref, None)
+    if span is not None:
+        span.abandoned()
+
+
+def _watch(stream: Any, span: StreamSpan) -> None:
+    span.watch = weakref.ref(stream, _collected)
+    _watched[span.watch] = span
+
+
 def trace_stream(stream: Any, span: StreamSpan) -> None:
     """Make ``stream`` (an SDK ``Stream``) end ``span`` when it is exhausted, fails, closes or is dropped."""
     stream._iterator = _iterate(stream._iterator, span)
     stream.close = _closer(stream, span)
-    span.finalizer = weakref.finalize(stream, span.abandoned)
+    _watch(stream, span)
 
 
 def trace_async_stream(stream: Any, span: StreamSpan) -> None:
     """The ``AsyncStream`` form of ``trace_stream``."""
     stream._iterator = _aiterate(stream._iterator, span)
     stream.close = _async_closer(stream, span)
-    span.finalizer = weakref.finalize(stream, span.abandoned)
+    _watch(stream, span)
 
 
 def _iterate(inner: Iterator[Any], span: StreamSpan) -> Iterator[Any]:

@@ -257,3 +257,12 @@ def test_without_the_opt_in_a_stream_request_is_sent_as_the_app_wrote_it(server:
     a = attrs(cap.span("chat gpt-test"))
     assert semconv.GEN_AI_USAGE_INPUT_TOKENS not in a
     assert a[semconv.GEN_AI_RESPONSE_FINISH_REASONS] == ("stop",)
+
+
+def test_a_stream_dropped_before_any_chunk_is_read_still_ends_its_span(client: openai.OpenAI, cap: Captured) -> None:
+    stream = client.chat.completions.create(model="gpt-test", messages=QUESTION, stream=True)
+    del stream
+    gc.collect()
+    span = cap.span("chat gpt-test")
+    assert attrs(span)[semconv.ERROR_TYPE] == semconv.ERROR_STREAM_ABANDONED
+    assert semconv.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK not in span.attributes
