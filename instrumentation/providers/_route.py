@@ -38,9 +38,9 @@ def get(obj: Any, key: str) -> Any:
 def set_params(inv: LLMInvocation, body: Mapping[str, Any], names: Mapping[str, str]) -> None:
     """Copy the request parameters the body sets (body key -> attribute name) onto the record."""
     attributes = inv.request_attributes
-    for key, attribute in names.items():
-        value = body.get(key)
-        if value is not None and isinstance(value, (int, float, str, bool, list, tuple)):
+    for key, value in body.items():  # a request sets few keys: walk them, not the table
+        attribute = names.get(key)
+        if attribute is not None and value is not None and isinstance(value, (int, float, str, bool, list, tuple)):
             attributes[attribute] = list(value) if isinstance(value, tuple) else value
 
 
