@@ -31,14 +31,20 @@ class CountingExporter(SpanExporter):
         return SpanExportResult.SUCCESS
 
 
+def _batch(exporter: CountingExporter) -> Any:
+    """A BatchSpanProcessor sized like ours (the SDK's default queue drops spans at these rates)."""
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+    return BatchSpanProcessor(exporter, max_queue_size=8192, max_export_batch_size=512, schedule_delay_millis=500)
+
+
 def _providers(exporter: CountingExporter) -> tuple[Any, Any, Flush]:
     from opentelemetry.sdk.metrics import MeterProvider
     from opentelemetry.sdk.metrics.export import InMemoryMetricReader
     from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
     tracer_provider = TracerProvider()
-    tracer_provider.add_span_processor(BatchSpanProcessor(exporter))
+    tracer_provider.add_span_processor(_batch(exporter))
     meter_provider = MeterProvider(metric_readers=[InMemoryMetricReader()])
     return tracer_provider, meter_provider, tracer_provider.force_flush
 
@@ -160,12 +166,11 @@ def langfuse(client: Any, exporter: CountingExporter) -> Flush:
 
 def logfire(client: Any, exporter: CountingExporter) -> Flush:
     import logfire as lf
-    from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
     lf.configure(
         send_to_logfire=False,
         console=False,
-        additional_span_processors=[BatchSpanProcessor(exporter)],
+        additional_span_processors=[_batch(exporter)],
         inspect_arguments=False,
     )
     lf.instrument_openai(client)
