@@ -1,6 +1,7 @@
 """Provider-wrapper overhead: ours vs no instrumentation vs the peers, each variant in its own process.
 
-    .venv/bin/python -m benchmarks.providers            # full run (three interleaved rounds, a few minutes)
+    .venv/bin/python -m benchmarks.providers            # full run (two interleaved rounds, a few minutes)
+    .venv/bin/python -m benchmarks.providers --rounds 3 # steadier medians on a busy machine
     .venv/bin/python -m benchmarks.providers --quick    # smoke run, fewer loops
 
 Every variant drives the real ``openai`` SDK against the same in-process ``httpx2.MockTransport``
@@ -55,7 +56,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer loops: a smoke run, not a measurement")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--only", nargs="*", help="run only these variants")
-    parser.add_argument("--rounds", type=int, default=3, help="runs of every variant, interleaved (default 3)")
+    parser.add_argument("--rounds", type=int, default=2, help="runs of every variant, interleaved (default 2)")
     args = parser.parse_args()
     if args.worker:
         from benchmarks.peers._worker import run_worker
