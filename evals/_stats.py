@@ -156,7 +156,7 @@ def paired_t(diffs: Sequence[float]) -> PairedT:
     se = math.sqrt(var / n)
     if se == 0.0:
         return PairedT(mean, 0.0, n - 1, 1.0 if mean >= 0 else 0.0)
-    return PairedT(mean, se, n - 1, 1.0 - t_sf(mean / se, n - 1))
+    return PairedT(mean, se, n - 1, t_sf(-mean / se, n - 1))  # P(T <= t) by symmetry, exact far in the tail
 
 
 def paired_bootstrap(

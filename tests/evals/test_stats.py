@@ -37,6 +37,13 @@ def test_paired_t_matches_scipy() -> None:
     assert ours.p_worse == pytest.approx(theirs.pvalue, rel=1e-9)
 
 
+def test_paired_t_keeps_precision_far_in_the_lower_tail() -> None:
+    diffs = [-1.0 + 0.01 * (i % 3) for i in range(30)]  # a large, consistent drop: t far below zero
+    result = _stats.paired_t(diffs)
+    expected = stats.t.cdf(result.mean / result.se, result.df)
+    assert expected < 1e-30 and result.p_worse == pytest.approx(expected, rel=1e-9)
+
+
 def test_wilson_and_clopper_pearson_match_references() -> None:
     low, high = _stats.wilson(7, 20, 0.025)
     ref = stats.binomtest(7, 20).proportion_ci(0.95, method="wilson")
