@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from harness.model_server._judge import judge
 from harness.model_server._kb import search_knowledge_base
-from harness.model_server._scenario import Rule, Scenario
+from harness.model_server._scenario import Rule, Scenario, Variables
 from harness.model_server._tokens import Usage, chunk_text, count_tokens
 
 Role = Literal["system", "user", "assistant", "tool"]
@@ -60,16 +60,11 @@ class Reply:
     truncated: bool = False  # the answer hit the request's output-token limit
 
 
-class _Vars(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return ""
-
-
-def _variables(conversation: Conversation, match: re.Match[str] | None) -> _Vars:
+def _variables(conversation: Conversation, match: re.Match[str] | None) -> Variables:
     user = conversation.last_text("user")
     tool_result = conversation.last_text("tool") if conversation.messages[-1].role == "tool" else ""
     articles = search_knowledge_base(user, limit=1)
-    found = _Vars(user=user, tool_result=tool_result, model=conversation.model)
+    found = Variables(user=user, tool_result=tool_result, model=conversation.model)
     found["kb_answer"] = articles[0].body if articles else NO_ANSWER
     found["kb_title"] = articles[0].title if articles else ""
     try:
@@ -98,7 +93,7 @@ def _matches(rule: Rule, conversation: Conversation) -> tuple[bool, re.Match[str
     return (rule.pattern is None or match is not None), match
 
 
-def _fill(value: Any, variables: _Vars) -> Any:
+def _fill(value: Any, variables: Variables) -> Any:
     if isinstance(value, str):
         return value.format_map(variables)
     if isinstance(value, dict):

@@ -95,13 +95,15 @@ class Rule(_Strict):
             raise ValueError("a rule needs exactly one of `call` (a tool call) or `answer` (a final answer)")
         for template in _strings(self.answer if self.call is None else self.call.arguments):
             try:
-                template.format_map(_Blank())
+                template.format_map(Variables())
             except (ValueError, IndexError, KeyError, AttributeError) as exc:
                 raise ValueError(f"bad template {template!r} ({exc}); write literal braces as {{{{ and }}}}") from exc
         return self
 
 
-class _Blank(dict[str, str]):
+class Variables(dict[str, str]):
+    """Template variables for ``answer`` and ``call`` arguments: an unknown variable is empty."""
+
     def __missing__(self, key: str) -> str:
         return ""
 
