@@ -24,11 +24,10 @@ def _item(raw: Any, index: int, names: dict[str, str]) -> Message:
         raise RequestError(f"Invalid type for 'input[{index}]': expected an object.", f"input[{index}]")
     kind = raw.get("type", "message")
     if kind == "function_call":
-        call = ToolCall(required(raw, "call_id", str, where), required(raw, "name", str, where), {})
-        names[call.id] = call.name
-        return Message(
-            "assistant", "", tool_calls=(ToolCall(call.id, call.name, arguments_object(raw.get("arguments", ""))),)
-        )
+        call_id, name = required(raw, "call_id", str, where), required(raw, "name", str, where)
+        names[call_id] = name
+        call = ToolCall(call_id, name, arguments_object(raw.get("arguments", "")))
+        return Message("assistant", "", tool_calls=(call,))
     if kind == "function_call_output":
         call_id = required(raw, "call_id", str, where)
         return Message("tool", text_of(raw.get("output"), where + "output"), tool_name=names.get(call_id))
