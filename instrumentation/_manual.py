@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 from collections.abc import Callable
@@ -87,18 +88,25 @@ class llm_call:  # noqa: N801 - reads as a keyword: `with llm_call("gpt-4o", pro
             handler.stop(invocation)
 
     def __call__(self, fn: Callable[P, R]) -> Callable[P, R]:
+        """Decorate a sync or async function; each call is one span (concurrent calls do not share state)."""
+
+        def fresh() -> llm_call:
+            call = copy.copy(self)  # same request, its own stack of open invocations
+            call._stack = []
+            return call
+
         if inspect.iscoroutinefunction(fn):
 
             @functools.wraps(fn)
             async def run_async(*args: P.args, **kwargs: P.kwargs) -> Any:
-                with self:
+                with fresh():
                     return await fn(*args, **kwargs)
 
             return run_async  # type: ignore[return-value]
 
         @functools.wraps(fn)
         def run(*args: P.args, **kwargs: P.kwargs) -> R:
-            with self:
+            with fresh():
                 return fn(*args, **kwargs)
 
         return run

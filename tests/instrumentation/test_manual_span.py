@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import duckdb
@@ -121,3 +122,18 @@ def test_nested_llm_spans_count_usage_once(captured: Captured) -> None:
     assert len(spans) == 2 and len(with_cost) == 1
     (cost,) = captured.metric_points(semconv.METRIC_CLIENT_COST)
     assert cost.value == pytest.approx(100 * 2.5e-6 + 10 * 10e-6)  # type: ignore[attr-defined]
+
+
+async def test_concurrent_calls_of_a_decorated_function_each_end_their_own_span(captured: Captured) -> None:
+    from instrumentation import current_llm_call
+
+    @llm_call("gpt-4o-mini", provider="openai", telemetry=captured.telemetry)
+    async def answer(tokens: int, delay: float) -> None:
+        await asyncio.sleep(delay)  # the first call to start is the first to finish
+        call = current_llm_call()
+        assert call is not None
+        call.record_usage(input_tokens=tokens, output_tokens=1)
+
+    await asyncio.gather(answer(10, 0.0), answer(20, 0.02))
+    spans = [s for s in captured.finished() if s.name == "chat gpt-4o-mini"]  # type: ignore[attr-defined]
+    assert sorted(s.attributes[semconv.GEN_AI_USAGE_INPUT_TOKENS] for s in spans) == [10, 20]  # type: ignore[attr-defined]
