@@ -27,7 +27,6 @@ class ServerHandle:
         self.port: int = sock.getsockname()[1]
         self.openai_base_url = f"http://{host}:{self.port}/v1"
         self.anthropic_base_url = f"http://{host}:{self.port}"
-        self.base_url = self.openai_base_url
         self._socket = sock
         self._server = server
         self._state = state
