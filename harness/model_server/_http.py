@@ -65,7 +65,6 @@ class PacedResponse(Response):
         self,
         frames: Sequence[bytes],
         *,
-        status: int = 200,
         media_type: str = "application/json",
         headers: Mapping[str, str] | None = None,
         first_delay: float = 0.0,
@@ -74,7 +73,7 @@ class PacedResponse(Response):
         content_length: int | None = None,
     ) -> None:
         self.frames = frames
-        self.status_code = status
+        self.status_code = 200
         self.background = None
         self.first_delay = first_delay
         self.gap = gap
