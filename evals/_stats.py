@@ -21,30 +21,15 @@ def z_quantile(p: float) -> float:
     return _NORMAL.inv_cdf(p)
 
 
-def binom_sf(k: int, n: int, p: float = 0.5) -> float:
-    """P(X >= k) for X ~ Binomial(n, p), exact (integer arithmetic when p is one half)."""
-    if k <= 0:
-        return 1.0
-    if k > n:
-        return 0.0
-    if p == 0.5:
-        return float(sum(math.comb(n, i) for i in range(k, n + 1)) / 2**n)
-    logs = [_log_binom_pmf(i, n, p) for i in range(k, n + 1)]
-    top = max(logs)
-    return min(1.0, math.exp(top) * sum(math.exp(v - top) for v in logs))
-
-
-def _log_binom_pmf(i: int, n: int, p: float) -> float:
-    return math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * math.log(p) + (n - i) * math.log1p(-p)
-
-
 def mcnemar_exact(worse: int, better: int) -> float:
     """One-sided exact McNemar p-value that the candidate is worse.
 
     ``worse`` counts items the baseline passed and the candidate failed; ``better`` the reverse.
-    Conditional on the discordant pairs, ``worse ~ Binomial(worse + better, 1/2)`` under no change.
+    Conditional on the discordant pairs, ``worse ~ Binomial(worse + better, 1/2)`` under no change,
+    so the p-value is the exact tail P(X >= worse), in integer arithmetic.
     """
-    return binom_sf(worse, worse + better, 0.5)
+    n = worse + better
+    return sum(math.comb(n, i) for i in range(worse, n + 1)) / 2**n
 
 
 def betainc(a: float, b: float, x: float) -> float:
