@@ -31,7 +31,7 @@ class GuardedExporter(SpanExporter):
             result = SpanExportResult.FAILURE
             self.errors.warn_once(f"export:{self.name}:{type(exc).__name__}", f"exporter {self.name} failed: {exc!r}")
         if result is not SpanExportResult.SUCCESS:
-            self._dropped.add(len(spans), {"exporter": self.name})
+            self._dropped.add(len(spans), {semconv.EXPORTER_NAME: self.name})
             self.errors.counts[f"export.{self.name}"] += len(spans)
         return result
 

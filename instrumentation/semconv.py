@@ -291,6 +291,7 @@ METRIC_INVOKE_AGENT_DURATION: Final = "gen_ai.invoke_agent.duration"
 METRIC_COST_UNKNOWN_MODEL: Final = "harness.cost.unknown_model"
 METRIC_TELEMETRY_ERRORS: Final = "harness.telemetry.errors"
 METRIC_EXPORT_DROPPED: Final = "harness.export.dropped_spans"
+EXPORTER_NAME: Final = "exporter"  # the dimension of METRIC_EXPORT_DROPPED: which exporter dropped them
 METRIC_TOOL_UNLISTED: Final = "harness.tool.unlisted_calls"
 
 TOKEN_TYPE_INPUT: Final = "input"

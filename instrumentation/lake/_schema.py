@@ -11,6 +11,8 @@ import pyarrow as pa
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.trace import SpanKind, StatusCode
 
+from instrumentation import semconv
+
 _STR_MAP = pa.map_(pa.string(), pa.string())
 _TS = pa.timestamp("ns", tz="UTC")
 _FIELDS: list[tuple[str, pa.DataType]] = [
@@ -103,7 +105,7 @@ def span_to_row(span: ReadableSpan) -> dict[str, Any]:
         "TraceState": ctx.trace_state.to_header() if ctx and ctx.trace_state else "",
         "SpanName": span.name,
         "SpanKind": SPAN_KIND_NAMES.get(span.kind, "Unspecified"),
-        "ServiceName": str(resource.get("service.name", "")),
+        "ServiceName": str(resource.get(semconv.SERVICE_NAME, "")),
         "ResourceAttributes": attr_map(resource),
         "ScopeName": scope.name if scope else "",
         "ScopeVersion": (scope.version or "") if scope else "",
