@@ -29,7 +29,7 @@ def mcnemar_exact(worse: int, better: int) -> float:
     so the p-value is the exact tail P(X >= worse), in integer arithmetic.
     """
     n = worse + better
-    return sum(math.comb(n, i) for i in range(worse, n + 1)) / 2**n
+    return sum(math.comb(n, i) for i in range(worse, n + 1)) / (1 << n)
 
 
 def betainc(a: float, b: float, x: float) -> float:
