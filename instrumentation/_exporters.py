@@ -32,7 +32,7 @@ class GuardedExporter(SpanExporter):
             self.errors.warn_once(f"export:{self.name}:{type(exc).__name__}", f"exporter {self.name} failed: {exc!r}")
         if result is not SpanExportResult.SUCCESS:
             self._dropped.add(len(spans), {semconv.EXPORTER_NAME: self.name})
-            self.errors.counts[f"export.{self.name}"] += len(spans)
+            self.errors.count(f"export.{self.name}", len(spans))
         return result
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:

@@ -39,6 +39,11 @@ class InternalErrors:
         if self.raise_errors:
             raise TelemetryError(f"internal telemetry error in {where}: {exc!r}") from exc
 
+    def count(self, where: str, n: int = 1) -> None:
+        """Count ``n`` failures at ``where`` without logging (exporter threads count their drops here)."""
+        with self._lock:
+            self.counts[where] += n
+
     def warn_once(self, key: str, message: str) -> None:
         with self._lock:
             if key in self._last_logged:
