@@ -30,7 +30,7 @@ from harness.app._agent import (
     tool_catalogue,
 )
 from harness.app._questions import SupportQuestion, load_questions, questions_path
-from harness.app._report import trajectory_by_version
+from harness.app._report import trajectory_by_version, trajectory_table
 from harness.app._tools import TOOLS, ToolInputError, calculator
 from harness.app._versions import AGENT_NAME, PROMPT_NAME, VERSIONS, AgentVersion, app_file, get_version
 from instrumentation import Telemetry
@@ -76,4 +76,5 @@ __all__ = [
     "scenario_path",
     "tool_catalogue",
     "trajectory_by_version",
+    "trajectory_table",
 ]

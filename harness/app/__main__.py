@@ -1,7 +1,8 @@
 """``python -m harness.app [HARNESS_HOME]``: run both agent versions on the question set and compare them.
 
 Starts the local model server with the app's scenario, runs baseline and candidate over every shipped
-question into the lake under HARNESS_HOME (default ``./.harness``), then prints ``trajectory.sql``'s rows.
+question into the lake under HARNESS_HOME (default ``./.harness``), then prints ``trajectory.sql``'s rows
+and how many answers each version got right.
 """
 
 from __future__ import annotations
@@ -9,10 +10,8 @@ from __future__ import annotations
 import sys
 
 import instrumentation
-from harness.app import load_questions, make_client, run_questions, scenario_path, trajectory_by_version
+from harness.app import load_questions, make_client, run_questions, scenario_path, trajectory_table
 from harness.model_server import serve
-
-_COLUMNS = ("runs", "mean_steps", "mean_llm_calls", "mean_tool_calls", "retries", "completed_share", "cost_usd")
 
 
 def main(argv: list[str]) -> int:
@@ -27,11 +26,8 @@ def main(argv: list[str]) -> int:
             )
             correct[version] = sum(q.is_answered_by(a.text) for q, a in zip(questions, answers, strict=True))
     telemetry.shutdown()
-    by_version = trajectory_by_version(telemetry.settings.lake_dir)
-    print(f"{'version':<10} {'correct':>7} " + " ".join(f"{c:>15}" for c in _COLUMNS) + "  terminations")
-    for version, row in by_version.items():
-        cells = " ".join(f"{row[c]:>15.6g}" if isinstance(row[c], float) else f"{row[c]!s:>15}" for c in _COLUMNS)
-        print(f"{version:<10} {correct.get(version, 0):>7} {cells}  {row['terminations']}")
+    print("\n".join(trajectory_table(telemetry.settings.lake_dir)))
+    print("correct: " + ", ".join(f"{version} {count}/{len(questions)}" for version, count in correct.items()))
     print(f"lake: {telemetry.settings.lake_dir}")
     return 0
 

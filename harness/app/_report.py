@@ -1,4 +1,4 @@
-"""Compare the agent's versions over the lake with ``trajectory.sql`` (DuckDB, bound parameters)."""
+"""Compare the agent's versions over the lake with ``trajectory.sql`` (DuckDB, bound parameters), as rows or a table."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ _PARAMETERS = {
     "invoke_agent": semconv.OP_INVOKE_AGENT,
     "completed": semconv.TERMINATION_COMPLETED,
 }
+_TABLE_COLUMNS = ("runs", "mean_steps", "mean_llm_calls", "mean_tool_calls", "retries", "completed_share")
 
 
 def trajectory_sql() -> str:
@@ -38,3 +39,25 @@ def trajectory_by_version(lake_dir: str | Path, *, agent: str = AGENT_NAME) -> d
         cursor = connection.execute(trajectory_sql(), parameters)
         columns = [column[0] for column in cursor.description or ()]
         return {row[0]: dict(zip(columns[1:], row[1:], strict=True)) for row in cursor.fetchall()}
+
+
+def trajectory_table(lake_dir: str | Path) -> list[str]:
+    """``trajectory_by_version`` as text lines: a header, then one row per version with its termination mix."""
+    header = f"{'version':<10}" + "".join(f"{c:>16}" for c in _TABLE_COLUMNS) + f"{'cost_usd':>11}  terminations"
+    lines = [header]
+    for version, row in trajectory_by_version(lake_dir).items():
+        cells = "".join(f"{_cell(row[c]):>16}" for c in _TABLE_COLUMNS)
+        lines.append(f"{version:<10}{cells}{_cell(row['cost_usd']):>11}  {_terminations(row['terminations'])}")
+    return lines
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return "—" if value is None else str(value)
+
+
+def _terminations(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{reason} {count}" for reason, count in sorted(value.items()))
+    return str(value)

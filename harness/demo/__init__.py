@@ -20,11 +20,11 @@ from datetime import UTC, datetime
 
 import instrumentation
 import scoring
-from harness.app import load_questions, make_client, run_questions, scenario_path
+from harness.app import load_questions, make_client, run_questions, scenario_path, trajectory_table
 from harness.demo._evals import EvalStory, run_and_gate, suite_path, summary
 from harness.demo._history import backfill, today
 from harness.demo._home import SYSTEM, DemoHome, DemoHomeError, prepare
-from harness.demo._report import Written, lake_summary, trajectory_table, write_scorecard
+from harness.demo._report import Written, lake_summary, write_scorecard
 from harness.facts import record
 from harness.model_server import serve
 from instrumentation import semconv

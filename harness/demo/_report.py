@@ -1,5 +1,5 @@
-"""The demo's closing output: the scorecard (written as JSON and Markdown, printed as a table) and the
-trajectory comparison of the two agent versions over the lake."""
+"""The demo's closing output: the scorecard (written as JSON and Markdown, printed as a table) and what the
+lake holds."""
 
 from __future__ import annotations
 
@@ -7,14 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import scoring
-from harness.app import trajectory_by_version
 from harness.demo._home import DemoHome
 
 WINDOW = timedelta(days=30)
-_TRAJECTORY_COLUMNS = ("runs", "mean_steps", "mean_llm_calls", "mean_tool_calls", "retries", "completed_share")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,29 +27,6 @@ def write_scorecard(home: DemoHome, now: datetime) -> tuple[scoring.Scorecard, W
     written.json.write_text(scoring.render(card, "json") + "\n", encoding="utf-8")
     written.markdown.write_text(scoring.render(card, "markdown"), encoding="utf-8")
     return card, written
-
-
-def trajectory_table(lake_dir: Path) -> list[str]:
-    """Per agent version: runs, mean steps/LLM calls/tool calls, retries, completed share, cost, terminations."""
-    rows = trajectory_by_version(lake_dir)
-    header = f"{'version':<10}" + "".join(f"{c:>16}" for c in _TRAJECTORY_COLUMNS) + f"{'cost_usd':>11}  terminations"
-    lines = [header]
-    for version, row in rows.items():
-        cells = "".join(f"{_cell(row[c]):>16}" for c in _TRAJECTORY_COLUMNS)
-        lines.append(f"{version:<10}{cells}{_cell(row['cost_usd']):>11}  {_terminations(row['terminations'])}")
-    return lines
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return "—" if value is None else str(value)
-
-
-def _terminations(value: Any) -> str:
-    if isinstance(value, dict):
-        return ", ".join(f"{reason} {count}" for reason, count in sorted(value.items()))
-    return str(value)
 
 
 def lake_summary(lake_dir: Path) -> list[tuple[str, str, int]]:
