@@ -9,15 +9,7 @@ from collections.abc import Callable
 
 def per_call_us(fn: Callable[[], object], *, loops: int = 5000, repeats: int = 7, warmup: int = 500) -> float:
     """Median microseconds per call of ``fn`` over ``repeats`` timed loops."""
-    for _ in range(warmup):
-        fn()
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(loops):
-            fn()
-        samples.append((time.perf_counter() - start) / loops * 1e6)
-    return statistics.median(samples)
+    return paired_us({"fn": fn}, loops=loops, rounds=repeats, warmup=warmup)["fn"]
 
 
 def paired_us(
