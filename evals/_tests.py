@@ -28,7 +28,7 @@ class Comparison:
 
 def _unseen_rate(n: int, alpha: float) -> float:
     """The largest per-item difference rate that n items showing none cannot rule out (rule of three)."""
-    return 1.0 - float(alpha ** (1.0 / n))
+    return _stats.clopper_pearson_upper(0, n, alpha)
 
 
 def mcnemar(base: Sequence[bool], cand: Sequence[bool], alpha: float, power: float) -> Comparison:
