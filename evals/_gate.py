@@ -92,7 +92,7 @@ def gate(base: RunResult, cand: RunResult, policy: GatePolicy, *, calibration_no
         metric, comparison = _compare(name, metrics[name] and single, paired, rule.margin, rule.relative, policy)
         result.metrics.append(metric)
         oriented.append(comparison)
-    _adjust(result.metrics, policy.alpha)
+    _adjust(result.metrics)
     for metric, comparison in zip(result.metrics, oriented, strict=True):
         _judge_metric(metric, comparison, policy.alpha)
     _decide(result, calibration_note)
@@ -149,7 +149,7 @@ def _unavailable(name: str, n: int, margin: float) -> MetricResult:
     )
 
 
-def _adjust(metrics: list[MetricResult], alpha: float) -> None:
+def _adjust(metrics: list[MetricResult]) -> None:
     testable = [m for m in metrics if m.test != "none"]
     for metric, adjusted in zip(testable, _stats.holm([m.p_value for m in testable]), strict=True):
         metric.p_adjusted = adjusted
