@@ -49,14 +49,15 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
 
 
 def spans(home: Path, sql: str, params: dict[str, str] | None = None) -> list[tuple[Any, ...]]:
-    view = f"SELECT * FROM read_parquet('{traces_glob(home / 'lake')}', hive_partitioning = true)"
-    return duckdb.execute(sql.replace("SPANS", f"({view})"), params or {}).fetchall()
+    view = "(SELECT * FROM read_parquet($glob, hive_partitioning = true))"
+    bound = {"glob": traces_glob(home / "lake"), **(params or {})}
+    return duckdb.execute(sql.replace("SPANS", view), bound).fetchall()
 
 
 def facts(home: Path, record_type: str, *keys: str) -> list[tuple[Any, ...]]:
-    columns = ", ".join(f"SpanAttributes['{key}']" for key in keys)
+    columns = ", ".join(f"SpanAttributes[$key{index}]" for index in range(len(keys)))
     rows = spans(home, f"SELECT {columns} FROM SPANS WHERE SpanAttributes[$rt] = $value", {
-        "rt": semconv.HARNESS_RECORD_TYPE, "value": record_type,
+        "rt": semconv.HARNESS_RECORD_TYPE, "value": record_type, **{f"key{i}": key for i, key in enumerate(keys)},
     })  # fmt: skip
     return sorted(rows, key=repr)
 
