@@ -2,9 +2,11 @@
 
 1. start the local model server with the reference app's scenario;
 2. configure telemetry (lake exporter) for the app, service ``support-desk``;
-3. run the support-agent eval suite on the baseline (approved as the baseline) and the regressed candidate,
-   then serve production traffic with the shipped baseline (eval traffic stays out of production metrics);
-4. gate the candidate: the gate must block it (``regression``);
+3. run the support-agent eval suite on the baseline (approved as the baseline), the baseline again and the
+   regressed candidate, then serve production traffic with the shipped baseline (eval traffic stays out of
+   production metrics);
+4. gate the second baseline run (it passes and ships today) and the candidate: the gate must block it
+   (``regression``);
 5. record four weeks of the team's history as facts (changes, deployments, an incident and its rollback,
    audit requests) plus today's gated release, and write the systems catalogue;
 6. score the last 30 days into ``reports/scorecard.json`` and ``.md`` and compare the versions' trajectories;
