@@ -11,6 +11,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from evals._gate import GateResult
+from evals._policy import PASS
 from instrumentation import Telemetry, semconv
 
 _ICONS = {semconv.GATE_PASS: "✅", semconv.GATE_REGRESSION: "❌", semconv.GATE_INCONCLUSIVE: "⚠️"}
@@ -53,7 +54,7 @@ def write_step_summary(text: str) -> None:
 def junit(result: GateResult) -> str:
     """A ``testcase`` per item, failing when it regressed (passed in the baseline only), is missing or errored."""
     paired = result.paired
-    base, cand = paired.base.get(semconv.GATE_PASS, []), paired.cand.get(semconv.GATE_PASS, [])
+    base, cand = paired.base.get(PASS, []), paired.cand.get(PASS, [])
     suite = ET.Element("testsuite", name=f"eval-gate {result.suite}")
     failures = 0
     for i, case_id in enumerate(paired.case_ids):
