@@ -6,7 +6,6 @@ reduced to ``(name, attributes)`` pairs so one extraction serves both.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -121,7 +120,3 @@ def lake_span_pairs(lake_dir: Path, trace_id: str) -> list[tuple[str, Mapping[st
         return []
     rows = fetch("trace_spans", [glob, trace_id])
     return [(name, dict(zip(keys, values, strict=True))) for name, keys, values in rows]
-
-
-def tools_json(tools: list[str]) -> str:
-    return json.dumps(tools)
