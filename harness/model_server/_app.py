@@ -104,7 +104,7 @@ async def _conversation_endpoint(request: Request, module: _Endpoint) -> Respons
     try:
         parsed = module.parse(body_object(await request.body()))
     except RequestError as exc:
-        return _error(dialect, exc.status, exc.message, exc.param)
+        return _error(dialect, 400, exc.message, exc.param)
     model = parsed.conversation.model
     fault = state.take_fault(model, module.ENDPOINT)
     state.record(module.ENDPOINT, model, parsed.stream, fault)
@@ -137,7 +137,7 @@ async def count_message_tokens(request: Request) -> Response:
     try:
         parsed = _anthropic.parse({"max_tokens": 1, **body_object(await request.body())})
     except RequestError as exc:
-        return _error("anthropic", exc.status, exc.message, exc.param)
+        return _error("anthropic", 400, exc.message, exc.param)
     return JSONResponse({"input_tokens": count_tokens(parsed.conversation.prompt_text())})
 
 
@@ -146,7 +146,7 @@ async def embeddings(request: Request) -> Response:
     try:
         model, body = _embeddings.render(body_object(await request.body()))
     except RequestError as exc:
-        return _error("openai", exc.status, exc.message, exc.param)
+        return _error("openai", 400, exc.message, exc.param)
     fault = state.take_fault(model, _embeddings.ENDPOINT)
     state.record(_embeddings.ENDPOINT, model, False, fault)
     if (failed := await _fault_response(request, "openai", fault)) is not None:

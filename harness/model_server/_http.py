@@ -22,13 +22,12 @@ _ANTHROPIC_TYPES = {
 
 
 class RequestError(Exception):
-    """A malformed request: answered with ``status`` in the dialect's error shape, naming ``param``."""
+    """A malformed request: answered with a 400 in the dialect's error shape, naming ``param``."""
 
-    def __init__(self, message: str, param: str | None = None, status: int = 400) -> None:
+    def __init__(self, message: str, param: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.param = param
-        self.status = status
 
 
 def error_body(dialect: Dialect, status: int, message: str, param: str | None = None) -> dict[str, Any]:
