@@ -18,6 +18,7 @@ SELECT
     END AS span_class,
     coalesce(a['harness.system'], r['harness.system'], "ServiceName") AS system,
     coalesce(a['harness.system.kind'], r['harness.system.kind']) AS system_kind,
+    coalesce(a['deployment.environment.name'], r['deployment.environment.name']) AS env,
     rt AS record_type,
     "StatusCode" AS status,
     a['error.type'] AS error_type,

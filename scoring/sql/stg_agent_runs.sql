@@ -1,4 +1,5 @@
--- `invoke_agent` spans in scope and window with their trajectory roll-ups (never summed with inference cost).
+-- `invoke_agent` spans in scope, window and environment (unset counts as production) with their trajectory
+-- roll-ups (never summed with inference cost).
 SELECT
     s.ts,
     s.trace_id,
@@ -16,4 +17,5 @@ FROM spans AS s
 WHERE s.span_class = 2
     AND s.ts >= getvariable('since') AND s.ts < getvariable('until')
     AND s.system IN (SELECT name FROM scope_systems)
+    AND coalesce(s.env, 'production') = getvariable('env')
     AND s.trace_key NOT IN (SELECT trace_key FROM stg_eval_traces)

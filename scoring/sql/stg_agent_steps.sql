@@ -1,4 +1,4 @@
--- `execute_tool` spans in scope and window (one row per tool step of an agent run).
+-- `execute_tool` spans in scope, window and environment (one row per tool step of an agent run).
 SELECT
     s.ts,
     s.trace_id,
@@ -12,4 +12,5 @@ FROM spans AS s
 WHERE s.span_class = 3
     AND s.ts >= getvariable('since') AND s.ts < getvariable('until')
     AND s.system IN (SELECT name FROM scope_systems)
+    AND coalesce(s.env, 'production') = getvariable('env')
     AND s.trace_key NOT IN (SELECT trace_key FROM stg_eval_traces)

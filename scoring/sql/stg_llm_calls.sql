@@ -1,4 +1,5 @@
--- Inference spans of systems in scope, in the window; cost is the recorded one, else the priced one.
+-- Inference spans of systems in scope, in the window and environment (unset counts as production, as for
+-- deployments); cost is the recorded one, else the priced one.
 SELECT
     s.ts,
     s.trace_id,
@@ -25,4 +26,5 @@ FROM spans AS s
 WHERE s.span_class = 1
     AND s.ts >= getvariable('since') AND s.ts < getvariable('until')
     AND s.system IN (SELECT name FROM scope_systems)
+    AND coalesce(s.env, 'production') = getvariable('env')
     AND s.trace_key NOT IN (SELECT trace_key FROM stg_eval_traces)

@@ -1,4 +1,4 @@
--- Classical-model `predict {model}` spans of systems in scope, in the window.
+-- Classical-model `predict {model}` spans of systems in scope, in the window and environment.
 SELECT
     s.ts,
     s.trace_id,
@@ -14,3 +14,4 @@ FROM spans AS s
 WHERE s.span_class = 4
     AND s.ts >= getvariable('since') AND s.ts < getvariable('until')
     AND s.system IN (SELECT name FROM scope_systems)
+    AND coalesce(s.env, 'production') = getvariable('env')

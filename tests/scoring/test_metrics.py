@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
+import instrumentation
 import scoring
-from tests.scoring._lake import WINDOW
+from instrumentation import semconv
+from tests.scoring import _lake
+from tests.scoring._lake import WINDOW, attrs
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +63,34 @@ def test_latency_and_cost_per_request(card: scoring.Scorecard) -> None:
     assert card.metrics.latency_ms.p95 == pytest.approx(575.0)
     assert card.metrics.latency_ms.p99 == pytest.approx(595.0)
     assert card.metrics.cost_per_request_usd == pytest.approx(0.362 / 4)
+
+
+def test_model_calls_of_another_environment_stay_out_of_production_metrics(tmp_path: Path) -> None:
+    home = tmp_path / ".harness"
+    production = _lake.SpanWriter(home, "helpdesk")  # no environment recorded: production
+    production.llm("2026-03-03T10:00:00", 100, **attrs(HARNESS_FEATURE="answer", GEN_AI_USAGE_COST_AMOUNT=0.25))
+    production.close()
+    staging = instrumentation.configure("helpdesk", environment="staging", home=home, set_global=False)
+    span = staging.tracer.start_span(
+        semconv.SPAN_CHAT.format(model="gpt-4o-mini"),
+        start_time=_lake.ns("2026-03-04T10:00:00"),
+        attributes=attrs(
+            GEN_AI_OPERATION_NAME=semconv.OP_CHAT,
+            GEN_AI_REQUEST_MODEL="gpt-4o-mini",
+            HARNESS_FEATURE="answer",
+            GEN_AI_USAGE_COST_AMOUNT=4.0,
+        ),
+    )
+    span.end(end_time=_lake.ns("2026-03-04T10:00:00") + 900_000_000)
+    staging.shutdown()
+
+    card = scoring.scorecard(home, cache=False, **WINDOW)
+    assert card.metrics.cost_per_feature_usd == {"answer": pytest.approx(0.25)}
+    assert card.metrics.cost_per_request_usd == pytest.approx(0.25)
+    assert card.metrics.latency_ms.p99 == pytest.approx(100.0)
+    in_staging = scoring.scorecard(home, cache=False, env="staging", **WINDOW)
+    assert in_staging.metrics.cost_per_feature_usd == {"answer": pytest.approx(4.0)}
+    assert in_staging.metrics.latency_ms.p50 == pytest.approx(900.0)
 
 
 def test_window_without_deployments_gives_null_not_zero(full_home: Path) -> None:
