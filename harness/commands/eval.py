@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from instrumentation import configure, load_settings
+from instrumentation import Telemetry, configure, load_settings
 from instrumentation.errors import ConfigError
 
 
@@ -71,43 +71,41 @@ def _params(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def _telemetry(args: argparse.Namespace) -> Any:
+def _telemetry(args: argparse.Namespace) -> Telemetry:
     return configure("harness-eval", home=args.home)
 
 
 def run_suite(args: argparse.Namespace) -> int:
     import evals
 
-    telemetry = _telemetry(args)
-    result = evals.run(
-        args.suite,
-        telemetry,
-        candidate_id=args.candidate_id,
-        repeats=args.repeats,
-        concurrency=args.concurrency,
-        budget=args.budget,
-        use_cache=args.cache,
-        params=_params(args.param),
-        run_id=args.run_id,
-    )
-    errors = sum(c.error is not None for c in result.cases)
-    print(
-        f"run {result.run_id}: {len(result.cases)} results over {len(result.case_ids)} cases x {result.repeats}, "
-        f"pass rate {result.pass_rate:.3f}, {errors} errored, task cost ${result.cost:.4f}, status {result.status}"
-    )
-    if args.approve:
-        evals.RunStore(telemetry.settings.home).approve(result.run_id, telemetry)
-        print(f"approved {result.run_id} as the baseline of {result.suite} ({result.dataset_hash})")
-    telemetry.shutdown()
+    with _telemetry(args) as telemetry:
+        result = evals.run(
+            args.suite,
+            telemetry,
+            candidate_id=args.candidate_id,
+            repeats=args.repeats,
+            concurrency=args.concurrency,
+            budget=args.budget,
+            use_cache=args.cache,
+            params=_params(args.param),
+            run_id=args.run_id,
+        )
+        errors = sum(c.error is not None for c in result.cases)
+        print(
+            f"run {result.run_id}: {len(result.cases)} results over {len(result.case_ids)} cases x {result.repeats}, "
+            f"pass rate {result.pass_rate:.3f}, {errors} errored, task cost ${result.cost:.4f}, status {result.status}"
+        )
+        if args.approve:
+            evals.RunStore(telemetry.settings.home).approve(result.run_id, telemetry)
+            print(f"approved {result.run_id} as the baseline of {result.suite} ({result.dataset_hash})")
     return 0
 
 
 def approve_run(args: argparse.Namespace) -> int:
     import evals
 
-    telemetry = _telemetry(args)
-    run = evals.RunStore(telemetry.settings.home).approve(args.run_id, telemetry, by=args.by)
-    telemetry.shutdown()
+    with _telemetry(args) as telemetry:
+        run = evals.RunStore(telemetry.settings.home).approve(args.run_id, telemetry, by=args.by)
     print(f"approved {run.run_id} as the baseline of {run.suite} ({run.dataset_hash})")
     return 0
 
@@ -117,12 +115,9 @@ def gate_runs(args: argparse.Namespace) -> int:
 
     policy = evals.get_suite(args.suite).gate if args.suite else None  # else: the policy the run recorded
     evals.RunStore(load_settings({"home": args.home}).home).load(args.candidate)  # input errors before telemetry
-    telemetry = _telemetry(args)
     outputs = evals.GateOutputs(markdown=args.markdown, junit=args.junit, json=args.json)
-    try:
+    with _telemetry(args) as telemetry:
         result = evals.gate_run(telemetry, args.candidate, policy=policy, baseline_run=args.baseline, outputs=outputs)
-    finally:
-        telemetry.shutdown()
     print(evals.markdown(result))
     return result.exit_code
 
