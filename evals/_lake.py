@@ -19,7 +19,11 @@ def run_from_lake(lake_dir: Path, run_id: str) -> RunResult | None:
     glob = lake_glob(lake_dir)
     if glob is None:
         return None
-    rows = fetch("run_spans", [glob, semconv.HARNESS_RECORD_TYPE, semconv.HARNESS_EVAL_RUN_ID, run_id])
+    rows = fetch(
+        "run_spans",
+        [glob, semconv.HARNESS_RECORD_TYPE, semconv.HARNESS_EVAL_RUN_ID, run_id,
+         semconv.RECORD_EVAL_RUN, semconv.RECORD_EVAL_CASE],
+    )  # fmt: skip
     heads = [dict(attrs) for kind, _, attrs, _, _ in rows if kind == semconv.RECORD_EVAL_RUN]
     if not heads:
         return None
