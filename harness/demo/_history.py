@@ -52,7 +52,7 @@ def _revision(text: str) -> str:
 
 def _release_facts(release: _Release, number: int, now: datetime) -> list[Fact]:
     at = now - timedelta(days=release.days_ago)
-    changes: list[Fact] = []
+    changes: list[Change] = []
     for index, (kind, hours, reviewer) in enumerate(release.changes):
         opened = at - timedelta(hours=hours)
         merged = opened + timedelta(hours=hours * 0.6)
@@ -64,7 +64,7 @@ def _release_facts(release: _Release, number: int, now: datetime) -> list[Fact]:
     rollout = timedelta(minutes=45 if release.strategy == "canary" else 8)
     deployment = Deployment(
         SYSTEM, release.version, id=deployment_id(release.version), strategy=release.strategy, trigger=_PIPELINE,
-        changes=tuple(c.id for c in changes if isinstance(c, Change)), approver=release.approver,
+        changes=tuple(c.id for c in changes), approver=release.approver,
         revision=_revision(release.version), pipeline_run=f"ci-{4100 + number}", started_at=at - rollout, at=at,
     )  # fmt: skip
     return [*changes, deployment]
