@@ -212,28 +212,35 @@ class TelemetryHandler:
             return
         inv.span = None  # ends exactly once
         try:
-            self._detach(inv)
-            duration = time.perf_counter() - inv.started_at
-            counted = self._usage_counted(inv)
-            attributes = self._response_attributes(inv)
-            if counted:
-                self._add_usage_and_cost(attributes, inv)
-            else:
-                attributes[semconv.HARNESS_USAGE_COUNTED] = False
-            if inv.error_type is not None:
-                attributes[semconv.ERROR_TYPE] = inv.error_type
-            span.set_attributes(attributes)  # one call: the SDK takes its lock once per call
-            if inv.error_type is not None:
-                span.set_status(Status(StatusCode.ERROR, str(exc) if exc is not None else inv.error_type))
-                if exc is not None:
-                    span.record_exception(exc)
-            self._record_metrics(inv, duration, counted)
-            span.end()
+            try:
+                counted = self._record(inv, span, exc)
+            finally:
+                span.end()  # whatever failed while recording, the span is not left open
             run = current_run_hooks()
             if run is not None:  # the agent run in context rolls the call up onto its span
                 run.record_llm(inv, span, counted)
         except Exception as err:  # noqa: BLE001
             self.errors.report("llm.finish", err)
+
+    def _record(self, inv: LLMInvocation, span: Span, exc: BaseException | None) -> bool:
+        """Put the response, usage, cost and status on the span and queue the metrics; True if usage counted."""
+        self._detach(inv)
+        duration = time.perf_counter() - inv.started_at
+        counted = self._usage_counted(inv)
+        attributes = self._response_attributes(inv)
+        if counted:
+            self._add_usage_and_cost(attributes, inv)
+        else:
+            attributes[semconv.HARNESS_USAGE_COUNTED] = False
+        if inv.error_type is not None:
+            attributes[semconv.ERROR_TYPE] = inv.error_type
+        span.set_attributes(attributes)  # one call: the SDK takes its lock once per call
+        if inv.error_type is not None:
+            span.set_status(Status(StatusCode.ERROR, str(exc) if exc is not None else inv.error_type))
+            if exc is not None:
+                span.record_exception(exc)
+        self._record_metrics(inv, duration, counted)
+        return counted
 
     def _detach(self, inv: LLMInvocation) -> None:
         if inv._ctx_token is not None:

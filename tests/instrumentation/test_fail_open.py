@@ -16,6 +16,7 @@ from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 import instrumentation
 from instrumentation import TelemetryError, llm_call, semconv
 from instrumentation._internal_errors import InternalErrors
+from tests.conftest import make_captured
 
 
 class ExplodingExporter(SpanExporter):
@@ -91,3 +92,14 @@ def test_a_broken_handler_does_not_break_the_app_outside_tests(tmp_path: Path) -
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "app ok 1"
+
+
+def test_the_span_still_ends_when_our_own_code_fails_at_the_end(tmp_path: Path) -> None:
+    cap = make_captured(tmp_path, raise_internal_errors=False)
+    cap.telemetry.handler.price_book = None  # type: ignore[assignment]  # sabotage: pricing raises
+    with llm_call("gpt-4o", provider="openai", telemetry=cap.telemetry) as call:
+        call.record_usage(1, 1)
+    assert cap.telemetry.errors.counts["llm.finish"] == 1
+    span = cap.span("chat gpt-4o")
+    assert span.attributes[semconv.GEN_AI_REQUEST_MODEL] == "gpt-4o"  # type: ignore[attr-defined]
+    cap.telemetry.shutdown()
