@@ -93,6 +93,24 @@ def test_model_calls_of_another_environment_stay_out_of_production_metrics(tmp_p
     assert in_staging.metrics.latency_ms.p50 == pytest.approx(900.0)
 
 
+def test_latency_of_an_llm_system_reads_its_inference_spans_not_its_predictions(tmp_path: Path) -> None:
+    home = tmp_path / ".harness"
+    home.mkdir()
+    (home / scoring.SYSTEMS_FILE).write_text("systems:\n  - {name: helpdesk, kind: llm}\n", encoding="utf-8")
+    writer = _lake.SpanWriter(home, "helpdesk")
+    writer.llm("2026-03-03T10:00:00", 100)
+    router = attrs(
+        HARNESS_RECORD_TYPE=semconv.RECORD_PREDICTION,
+        HARNESS_SYSTEM_KIND=semconv.SYSTEM_KIND_CLASSICAL,
+        HARNESS_MODEL_NAME="router",
+    )
+    writer.span(semconv.SPAN_PREDICT.format(model="router"), "2026-03-03T10:00:01", 900, router)
+    writer.close()
+    card = scoring.scorecard(home, cache=False, **WINDOW)
+    assert card.metrics.latency_ms.p50 == pytest.approx(100.0)  # not 500: the router's 900 ms is no inference
+    assert card.metrics.latency_ms.p99 == pytest.approx(100.0)
+
+
 def test_window_without_deployments_gives_null_not_zero(full_home: Path) -> None:
     card = scoring.scorecard(full_home, since="2026-04-01", until="2026-04-29", cache=False)
     m = card.metrics
