@@ -12,7 +12,7 @@ from evals._cache import ResultCache
 from evals._calibration import calibrate, load_labels
 from evals._gate import GateResult, check_comparable, gate
 from evals._policy import GatePolicy
-from evals._record import flush, git_revision
+from evals._record import git_revision
 from evals._report import markdown, record_gate, write_outputs, write_step_summary
 from evals._results import RunResult
 from evals._runner import Progress, run_suite
@@ -60,7 +60,7 @@ def run(
         )
     )
     store.save(result)
-    flush(telemetry)
+    telemetry.flush()  # the lake's rows are on disk before anyone reads the run back
     return result
 
 
@@ -94,7 +94,7 @@ def gate_run(
     write_outputs(result, markdown_path=outputs.markdown, junit_path=outputs.junit, json_path=outputs.json)
     write_step_summary(markdown(result))
     record_gate(telemetry, result, git_revision())
-    flush(telemetry)
+    telemetry.flush()
     return result
 
 

@@ -11,7 +11,7 @@ from opentelemetry.trace import Span
 
 from evals._results import CaseResult, RunResult
 from evals._scorers import Score
-from instrumentation import Telemetry, semconv
+from instrumentation import semconv
 
 
 def git_revision() -> str | None:
@@ -98,8 +98,3 @@ def score_event(name: str, score: Score, judge: str | None) -> dict[str, Any]:
         event[semconv.HARNESS_EVAL_JUDGE_MODEL] = model
         event[semconv.HARNESS_EVAL_JUDGE_PROMPT_VERSION] = version
     return event
-
-
-def flush(telemetry: Telemetry) -> None:
-    """Export what was recorded and write the lake's buffered rows now (the gate reads them back)."""
-    telemetry.flush()

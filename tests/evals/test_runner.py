@@ -9,7 +9,6 @@ import pytest
 
 from evals import Case, Contains, GatePolicy, MaxSteps, RunStore, Suite, ToolUsed, dataset_from_cases, run_suite
 from evals._cache import ResultCache
-from evals._record import flush
 from evals._runner import TaskContext
 from evals._scorers import ScoreContext, scorer
 from instrumentation import llm_call, semconv
@@ -72,7 +71,7 @@ async def test_case_spans_parent_the_apps_spans_and_carry_results(captured: Capt
 
 async def test_the_run_reads_back_from_the_lake(captured: Captured) -> None:
     run = await run_suite(make_suite(), telemetry=captured.telemetry, candidate_id="good", run_id="r-lake")
-    flush(captured.telemetry)
+    captured.telemetry.flush()
     store = RunStore(captured.home)  # no run file was saved: this can only come from the lake
     back = store.load("r-lake")
     assert back.dataset_hash == run.dataset_hash and back.case_ids == run.case_ids
@@ -80,7 +79,7 @@ async def test_the_run_reads_back_from_the_lake(captured: Captured) -> None:
         (c.case_id, c.passed, c.trajectory.cost) for c in run.cases
     ]
     store.approve("r-lake", captured.telemetry, by="ci")
-    flush(captured.telemetry)
+    captured.telemetry.flush()
     assert store.approved() == ["r-lake"]
 
 

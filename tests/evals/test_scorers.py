@@ -22,7 +22,6 @@ from evals import (
     lake_span_pairs,
     trajectory_of,
 )
-from evals._record import flush
 from evals._scorers import run_scorer
 from harness.model_server import serve
 from instrumentation import semconv
@@ -61,7 +60,7 @@ async def test_trajectory_scorers_read_the_cases_spans_from_the_lake(captured: C
         tool = {semconv.GEN_AI_OPERATION_NAME: semconv.OP_EXECUTE_TOOL, semconv.GEN_AI_TOOL_NAME: "search_kb"}
         with tracer.start_as_current_span("execute_tool search_kb", attributes=tool):
             pass
-    flush(captured.telemetry)
+    captured.telemetry.flush()
     pairs = lake_span_pairs(captured.home / "lake", f"{root.get_span_context().trace_id:032x}")
     trajectory = trajectory_of(pairs)
     assert trajectory == trajectory_of((s.name, s.attributes) for s in captured.finished())
