@@ -31,6 +31,17 @@ def tool_names(tools: list[Any], where: str = "tools") -> frozenset[str]:
     return frozenset(names)
 
 
+def _calls(raw: dict[str, Any], where: str) -> tuple[ToolCall, ...]:
+    """An assistant message's tool calls; entries without a function name are skipped."""
+    calls = []
+    for index, call in enumerate(optional(raw, "tool_calls", list, [], where)):
+        function = call.get("function") if isinstance(call, dict) else None
+        if isinstance(function, dict) and "name" in function:
+            arguments = arguments_object(function.get("arguments"), f"{where}tool_calls[{index}].function.arguments")
+            calls.append(ToolCall(call.get("id", ""), function["name"], arguments))
+    return tuple(calls)
+
+
 def _message(raw: Any, index: int, names_by_call: dict[str, str]) -> Message:
     where = f"messages[{index}]."
     if not isinstance(raw, dict):
@@ -39,11 +50,7 @@ def _message(raw: Any, index: int, names_by_call: dict[str, str]) -> Message:
     if role not in _ROLES:
         raise RequestError(f"Invalid value for '{where}role': '{role}' is not a supported role.", where + "role")
     text = text_of(raw.get("content"), where + "content")
-    calls = tuple(
-        ToolCall(c.get("id", ""), c["function"]["name"], arguments_object(c["function"].get("arguments", "")))
-        for c in optional(raw, "tool_calls", list, [], where)
-        if isinstance(c, dict) and isinstance(c.get("function"), dict) and "name" in c["function"]
-    )
+    calls = _calls(raw, where)
     names_by_call.update({c.id: c.name for c in calls})
     if role == "tool":
         call_id = required(raw, "tool_call_id", str, where)

@@ -26,7 +26,7 @@ def _item(raw: Any, index: int, names: dict[str, str]) -> Message:
     if kind == "function_call":
         call_id, name = required(raw, "call_id", str, where), required(raw, "name", str, where)
         names[call_id] = name
-        call = ToolCall(call_id, name, arguments_object(raw.get("arguments", "")))
+        call = ToolCall(call_id, name, arguments_object(raw.get("arguments"), where + "arguments"))
         return Message("assistant", "", tool_calls=(call,))
     if kind == "function_call_output":
         call_id = required(raw, "call_id", str, where)

@@ -42,8 +42,10 @@ def typed(body: dict[str, Any], name: str, kind: type | tuple[type, ...], where:
     return value
 
 
-def arguments_object(text: str) -> dict[str, Any]:
+def arguments_object(text: Any, where: str) -> dict[str, Any]:
     """Tool-call arguments sent back as a JSON string; anything that is not an object is kept under ``raw``."""
+    if text is not None and not isinstance(text, str):
+        raise RequestError(f"Invalid type for '{where}': expected a string of JSON.", where)
     try:
         value = json.loads(text) if text else {}
     except ValueError:

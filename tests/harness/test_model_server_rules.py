@@ -222,6 +222,19 @@ def test_invalid_scenarios_name_the_field(tmp_path: Path) -> None:
         ("/v1/chat/completions", b'{"model": "m", "messages": [], "stream": 1}', "messages", "empty array"),
         ("/v1/responses", b'{"model": 3, "input": "x"}', "model", "expected a string"),
         ("/v1/embeddings", b'{"model": "e", "input": [1.5]}', "input", "Invalid 'input'"),
+        (
+            "/v1/chat/completions",
+            b'{"model": "m", "messages": [{"role": "assistant", '
+            b'"tool_calls": [{"function": {"name": "f", "arguments": {}}}]}]}',
+            "messages[0].tool_calls[0].function.arguments",
+            "expected a string",
+        ),
+        (
+            "/v1/responses",
+            b'{"model": "m", "input": [{"type": "function_call", "call_id": "c", "name": "f", "arguments": 5}]}',
+            "input[0].arguments",
+            "expected a string",
+        ),
     ],
 )
 def test_openai_4xx_shape(server: ServerHandle, path: str, body: bytes, param: str | None, fragment: str) -> None:
