@@ -280,16 +280,24 @@ class TelemetryHandler:
             self._set_content(attributes, inv)
         return attributes
 
+    def content_text(self, value: object) -> str | None:
+        """Captured content as span text: redacted, then JSON unless a string; None (counted) if that failed."""
+        try:
+            if self.redact is not None:
+                value = self.redact(value)
+            return value if isinstance(value, str) else json.dumps(value, default=str)
+        except Exception as exc:  # noqa: BLE001 - a redactor's bug or unserialisable content leaves the text out
+            self.errors.report("content", exc)
+            return None
+
     def _set_content(self, attributes: dict[str, Any], inv: LLMInvocation) -> None:
         for key, messages in (
             (semconv.GEN_AI_INPUT_MESSAGES, inv.input_messages),
             (semconv.GEN_AI_OUTPUT_MESSAGES, inv.output_messages),
         ):
-            if messages is None:
-                continue
-            if self.redact is not None:
-                messages = self.redact(messages)
-            attributes[key] = messages if isinstance(messages, str) else json.dumps(messages, default=str)
+            text = None if messages is None else self.content_text(messages)
+            if text is not None:
+                attributes[key] = text
 
     def _add_usage_and_cost(self, attributes: dict[str, Any], inv: LLMInvocation) -> None:
         if inv.input_tokens is None and inv.output_tokens is None:

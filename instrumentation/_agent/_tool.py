@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,8 +37,10 @@ class ToolCall:
     otel_token: object = None
 
     def set_result(self, result: object) -> None:
-        if self.telemetry.handler.capture_content:
-            self.span.set_attribute(semconv.GEN_AI_TOOL_CALL_RESULT, _text(result, self.telemetry))
+        handler = self.telemetry.handler
+        text = handler.content_text(result) if handler.capture_content else None
+        if text is not None:
+            self.span.set_attribute(semconv.GEN_AI_TOOL_CALL_RESULT, text)
 
 
 class tool:  # noqa: N801 - reads as a keyword: `with tool("search_kb", call_id=call.id, arguments=args):`
@@ -82,7 +83,9 @@ class tool:  # noqa: N801 - reads as a keyword: `with tool("search_kb", call_id=
         if self.tool_type is not None:
             attributes[semconv.GEN_AI_TOOL_TYPE] = self.tool_type
         if self.arguments is not None and telemetry.handler.capture_content:
-            attributes[semconv.GEN_AI_TOOL_CALL_ARGUMENTS] = _text(self.arguments, telemetry)
+            text = telemetry.handler.content_text(self.arguments)
+            if text is not None:
+                attributes[semconv.GEN_AI_TOOL_CALL_ARGUMENTS] = text
         refusal = self._govern(attributes, telemetry, run)
         requester = run.requester_of(self.call_id) if run is not None and self.call_id is not None else None
         try:
@@ -181,10 +184,3 @@ class tool:  # noqa: N801 - reads as a keyword: `with tool("search_kb", call_id=
                 return fn(*args, **kwargs)
 
         return run
-
-
-def _text(value: object, telemetry: Telemetry) -> str:
-    redact = telemetry.handler.redact
-    if redact is not None:
-        value = redact(value)
-    return value if isinstance(value, str) else json.dumps(value, default=str)

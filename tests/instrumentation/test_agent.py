@@ -224,6 +224,24 @@ def test_content_capture_records_tool_arguments_and_result_only_when_on(tmp_path
         assert result == ('["kb-1"]' if capture else None)
 
 
+def test_a_redactor_that_raises_leaves_the_tool_running_and_the_content_out(tmp_path: Any) -> None:
+    from tests.conftest import make_captured
+
+    def redact(value: object) -> object:
+        raise RuntimeError("redactor bug")
+
+    cap = make_captured(tmp_path, capture_content=True, redact=redact, raise_internal_errors=False)
+    with tool("search_kb", arguments={"query": "refund"}, telemetry=cap.telemetry) as call:
+        call.set_result(["kb-1"])
+        result = "still ran"
+    assert result == "still ran"
+    span = cap.span("execute_tool search_kb")
+    cap.telemetry.shutdown()
+    assert semconv.GEN_AI_TOOL_CALL_ARGUMENTS not in span.attributes  # type: ignore[attr-defined]
+    assert semconv.GEN_AI_TOOL_CALL_RESULT not in span.attributes  # type: ignore[attr-defined]
+    assert cap.telemetry.errors.counts["content"] == 2
+
+
 def test_a_broken_tracer_leaves_the_agent_and_its_tools_running(captured: Captured) -> None:
     class BrokenTracer:
         def start_span(self, *args: object, **kwargs: object) -> None:
