@@ -72,7 +72,10 @@ def t_sf(t: float, df: float) -> float:
 
 def t_quantile(p: float, df: float) -> float:
     """The t quantile, by bisection on ``t_sf`` (monotone, so this always converges)."""
-    lo, hi = -1e3, 1e3
+    hi = 1.0
+    while t_sf(hi, df) > min(p, 1.0 - p):  # widen the bracket: with df = 1 a small alpha's quantile is in the 1000s
+        hi *= 2.0
+    lo = -hi
     for _ in range(200):
         mid = (lo + hi) / 2.0
         if 1.0 - t_sf(mid, df) < p:

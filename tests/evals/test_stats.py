@@ -21,6 +21,11 @@ def test_t_tail_and_quantile_match_scipy(t: float, df: int) -> None:
     assert _stats.t_quantile(0.95, df) == pytest.approx(stats.t.ppf(0.95, df), rel=1e-8)
 
 
+@pytest.mark.parametrize(("p", "df"), [(0.9999, 1), (0.0001, 1), (0.999999, 2), (0.5, 4)])
+def test_t_quantile_far_in_the_tails_matches_scipy(p: float, df: int) -> None:
+    assert _stats.t_quantile(p, df) == pytest.approx(stats.t.ppf(p, df), rel=1e-8, abs=1e-6)
+
+
 def test_exact_mcnemar_by_hand_and_scipy() -> None:
     # 3 items got worse, 0 better: P(X >= 3 | Bin(3, 1/2)) = 1/8
     assert _stats.mcnemar_exact(3, 0) == 0.125
