@@ -41,10 +41,14 @@ class Engine:
             self.conn = duckdb.connect(str(database) if database is not None else ":memory:")
         except duckdb.Error as exc:
             raise ScoringError(f"cannot open {database}: {exc} (another process may hold it; retry)") from exc
-        self.conn.execute("SET TimeZone = 'UTC'")
-        self._ensure_schema()
-        self.loaded_segments = self.sync()
-        self.conn.execute(_sql.read("session"))
+        try:
+            self.conn.execute("SET TimeZone = 'UTC'")
+            self._ensure_schema()
+            self.loaded_segments = self.sync()
+            self.conn.execute(_sql.read("session"))
+        except BaseException:
+            self.conn.close()  # release the database file (and any open transaction) for the next attempt
+            raise
 
     def close(self) -> None:
         self.conn.close()

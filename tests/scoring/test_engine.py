@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -9,6 +11,7 @@ import pytest
 
 import scoring
 from harness.facts import Deployment, record
+from instrumentation.errors import ConfigError
 from instrumentation.lake import SegmentWriter, span_to_row
 from tests.scoring import _lake
 from tests.scoring._lake import WINDOW, t
@@ -64,3 +67,22 @@ def test_a_truncated_segment_is_named_and_nothing_is_half_loaded(tmp_path: Path)
         scoring.scorecard(home, **WINDOW)
     bad.unlink()
     assert scoring.scorecard(home, **WINDOW).metrics.latency_ms.p50 == pytest.approx(350.0)
+
+
+def test_a_failed_open_releases_the_database_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / ".harness"
+    _lake.write_llm_calls(home)
+    broken = tmp_path / "prices.toml"
+    broken.write_text("[[model]\n", encoding="utf-8")
+    monkeypatch.setenv("HARNESS_PRICE_BOOK", str(broken))
+    with pytest.raises(ConfigError, match="price book") as failure:
+        scoring.scorecard(home, **WINDOW)
+    # the held traceback keeps the engine's frame alive, as a notebook's last error does; the file must be free
+    opened = subprocess.run(
+        [sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1]).close()", str(home / "harness.duckdb")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert opened.returncode == 0, opened.stderr
+    assert str(broken) in str(failure.value)  # the error names the file to mend
