@@ -61,11 +61,7 @@ def sync_request(original: Callable[..., Any], opts: Options) -> Callable[..., A
         except BaseException as exc:
             handler.fail(inv, exc)
             raise
-        if inv.stream and isinstance(result, opts.provider.stream_type):
-            handler.release(inv)
-            trace_stream(result, StreamSpan(inv, route, handler))
-        else:
-            _finish(result, inv, route, opts, handler)
+        _returned(result, inv, route, opts, handler, is_async=False)
         return result
 
     request.__harness_wrapped__ = original  # type: ignore[attr-defined]
@@ -84,11 +80,7 @@ def async_request(original: Callable[..., Any], opts: Options) -> Callable[..., 
         except BaseException as exc:
             handler.fail(inv, exc)
             raise
-        if inv.stream and isinstance(result, opts.provider.async_stream_type):
-            handler.release(inv)
-            trace_async_stream(result, StreamSpan(inv, route, handler))
-        else:
-            _finish(result, inv, route, opts, handler)
+        _returned(result, inv, route, opts, handler, is_async=True)
         return result
 
     request.__harness_wrapped__ = original  # type: ignore[attr-defined]
@@ -126,6 +118,22 @@ def _server(client: Any) -> tuple[str | None, int | None]:
         return url.host, url.port or (443 if url.scheme == "https" else 80)
     except AttributeError:
         return None, None
+
+
+def _returned(
+    result: Any, inv: LLMInvocation, route: Route, opts: Options, handler: TelemetryHandler, *, is_async: bool
+) -> None:
+    """A stream takes the span over (it ends with the stream); any other result ends it now."""
+    provider = opts.provider
+    if not (inv.stream and isinstance(result, provider.async_stream_type if is_async else provider.stream_type)):
+        _finish(result, inv, route, opts, handler)
+        return
+    handler.release(inv)
+    try:
+        (trace_async_stream if is_async else trace_stream)(result, StreamSpan(inv, route, handler))
+    except Exception as exc:  # noqa: BLE001 - a stream we cannot wrap: end the span now, the app keeps its stream
+        handler.stop(inv)
+        handler.errors.report("providers.stream", exc)
 
 
 def _finish(result: Any, inv: LLMInvocation, route: Route, opts: Options, handler: TelemetryHandler) -> None:
