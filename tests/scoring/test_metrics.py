@@ -120,6 +120,8 @@ def test_window_without_deployments_gives_null_not_zero(full_home: Path) -> None
     assert m.time_to_restore_hours.median is None
     assert m.cost_per_feature_usd is None
     assert m.latency_ms.p50 is None
+    assert m.cost_per_request_usd is None
+    assert m.audit_evidence_response_hours.median is None
 
 
 def test_metric_returns_a_polars_frame(full_home: Path) -> None:
