@@ -130,7 +130,7 @@ def record(
     shut down before returning, so the facts are on disk. With ``telemetry`` the facts go
     through its exporters instead (lake, OTLP ...); call ``telemetry.flush()`` to force them out.
     """
-    batch = [facts] if isinstance(facts, Deployment | Incident | Change | AuditRequest) else list(facts)
+    batch = [facts] if isinstance(facts, Fact) else list(facts)
     if telemetry is not None:
         return [emit(telemetry.tracer, fact) for fact in batch]
     provider = lake_tracer_provider(instrumentation.load_settings({"home": home}).lake_dir)
