@@ -26,10 +26,15 @@ def mcnemar_exact(worse: int, better: int) -> float:
 
     ``worse`` counts items the baseline passed and the candidate failed; ``better`` the reverse.
     Conditional on the discordant pairs, ``worse ~ Binomial(worse + better, 1/2)`` under no change,
-    so the p-value is the exact tail P(X >= worse), in integer arithmetic.
+    so the p-value is the exact tail P(X >= worse), in integer arithmetic (each binomial coefficient
+    from the previous one: linear, where a fresh ``comb`` per term is quadratic in big suites).
     """
     n = worse + better
-    return sum(math.comb(n, i) for i in range(worse, n + 1)) / (1 << n)
+    term, total = math.comb(n, worse), 0
+    for i in range(worse, n + 1):
+        total += term
+        term = term * (n - i) // (i + 1)
+    return total / (1 << n)
 
 
 def betainc(a: float, b: float, x: float) -> float:

@@ -31,6 +31,8 @@ def test_exact_mcnemar_by_hand_and_scipy() -> None:
     assert _stats.mcnemar_exact(3, 0) == 0.125
     assert _stats.mcnemar_exact(9, 2) == pytest.approx(stats.binomtest(9, 11, 0.5, alternative="greater").pvalue)
     assert _stats.mcnemar_exact(0, 0) == 1.0
+    big = stats.binomtest(3000, 5900, 0.5, alternative="greater").pvalue  # a large suite's discordant items
+    assert _stats.mcnemar_exact(3000, 2900) == pytest.approx(big, rel=1e-12)
 
 
 def test_paired_t_matches_scipy() -> None:
