@@ -25,18 +25,15 @@ def _pair(first: str, a: Any, second: str, b: Any) -> str:
 def _metric_lines(card: Scorecard) -> list[tuple[str, str]]:
     m = card.metrics
     costs = m.cost_per_feature_usd
-    audit = m.audit_evidence_response_hours
+    lead, restore, audit = m.lead_time_hours, m.time_to_restore_hours, m.audit_evidence_response_hours
     return [
         (
             "deployment_frequency_per_week",
             f"{_number(m.deployment_frequency_per_week)} ({m.deployment_frequency_band or '—'})",
         ),
-        ("lead_time_hours", f"median {_number(m.lead_time_hours.median)}, p90 {_number(m.lead_time_hours.p90)}"),
+        ("lead_time_hours", _pair("median", lead.median, "p90", lead.p90)),
         ("change_failure_rate", _number(m.change_failure_rate)),
-        (
-            "time_to_restore_hours",
-            f"median {_number(m.time_to_restore_hours.median)}, mean {_number(m.time_to_restore_hours.mean)}",
-        ),
+        ("time_to_restore_hours", _pair("median", restore.median, "mean", restore.mean)),
         ("cost_per_feature_usd", ", ".join(f"{k} {_number(v)}" for k, v in costs.items()) if costs else "—"),
         ("audit_evidence_response_hours", _pair("median", audit.median, "p90", audit.p90)),
         (
