@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextvars
 import functools
-import inspect
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +21,7 @@ from opentelemetry.context import Context
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
 
 from instrumentation import semconv
+from instrumentation._decorate import each_call_inside
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -74,21 +74,7 @@ class feature:  # noqa: N801 - reads as a keyword at the call site: `with featur
 
     def __call__(self, fn: Callable[P, R]) -> Callable[P, R]:
         name = self.name
-        if inspect.iscoroutinefunction(fn):
-
-            @functools.wraps(fn)
-            async def run_async(*args: P.args, **kwargs: P.kwargs) -> Any:
-                with feature(name):
-                    return await fn(*args, **kwargs)
-
-            return run_async  # type: ignore[return-value]
-
-        @functools.wraps(fn)
-        def run(*args: P.args, **kwargs: P.kwargs) -> R:
-            with feature(name):
-                return fn(*args, **kwargs)
-
-        return run
+        return each_call_inside(fn, lambda args, kwargs: feature(name))
 
 
 class FeatureSpanProcessor(SpanProcessor):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import copy
-import functools
-import inspect
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from instrumentation import semconv
+from instrumentation._decorate import each_call_inside
 from instrumentation._handler import LLMInvocation, active_invocation
 from instrumentation._setup import Telemetry, get_telemetry
 
@@ -90,26 +89,12 @@ class llm_call:  # noqa: N801 - reads as a keyword: `with llm_call("gpt-4o", pro
     def __call__(self, fn: Callable[P, R]) -> Callable[P, R]:
         """Decorate a sync or async function; each call is one span (concurrent calls do not share state)."""
 
-        def fresh() -> llm_call:
+        def fresh(args: tuple[Any, ...], kwargs: dict[str, Any]) -> llm_call:
             call = copy.copy(self)  # same request, its own stack of open invocations
             call._stack = []
             return call
 
-        if inspect.iscoroutinefunction(fn):
-
-            @functools.wraps(fn)
-            async def run_async(*args: P.args, **kwargs: P.kwargs) -> Any:
-                with fresh():
-                    return await fn(*args, **kwargs)
-
-            return run_async  # type: ignore[return-value]
-
-        @functools.wraps(fn)
-        def run(*args: P.args, **kwargs: P.kwargs) -> R:
-            with fresh():
-                return fn(*args, **kwargs)
-
-        return run
+        return each_call_inside(fn, fresh)
 
 
 def current_llm_call() -> LLMInvocation | None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextvars
-import functools
-import inspect
 import sys
 import time
 from collections.abc import Callable
@@ -21,6 +19,7 @@ from instrumentation._agent._run import AgentRun
 from instrumentation._agent._spans import end_timed_span
 from instrumentation._catalogue import ToolCatalogue
 from instrumentation._context import RunHooks, _agent_run
+from instrumentation._decorate import each_call_inside
 from instrumentation._setup import Telemetry, get_telemetry
 
 P = ParamSpec("P")
@@ -155,24 +154,7 @@ class agent:  # noqa: N801 - reads as a keyword: `with agent("support-desk", max
         """Decorate a sync or async function; each call is one run (concurrent calls do not share state)."""
         name, options, telemetry = self.name, self._options, self._telemetry
 
-        def fresh() -> agent:
-            return agent(name, telemetry=telemetry, **options)
-
-        if inspect.iscoroutinefunction(fn):
-
-            @functools.wraps(fn)
-            async def run_async(*args: P.args, **kwargs: P.kwargs) -> Any:
-                with fresh():
-                    return await fn(*args, **kwargs)
-
-            return run_async  # type: ignore[return-value]
-
-        @functools.wraps(fn)
-        def run(*args: P.args, **kwargs: P.kwargs) -> R:
-            with fresh():
-                return fn(*args, **kwargs)
-
-        return run
+        return each_call_inside(fn, lambda args, kwargs: agent(name, telemetry=telemetry, **options))
 
 
 def _termination(exc: BaseException | None) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import inspect
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ from instrumentation._agent._invoke import current_agent_run
 from instrumentation._agent._run import AgentRun
 from instrumentation._agent._spans import end_timed_span
 from instrumentation._catalogue import ToolCatalogue
+from instrumentation._decorate import each_call_inside
 from instrumentation._setup import Telemetry, get_telemetry
 
 P = ParamSpec("P")
@@ -169,18 +168,4 @@ class tool:  # noqa: N801 - reads as a keyword: `with tool("search_kb", call_id=
             arguments = {**kwargs, "*args": list(args)} if args else kwargs
             return tool(name, arguments=arguments, tool_type=tool_type, catalogue=catalogue, telemetry=telemetry)
 
-        if inspect.iscoroutinefunction(fn):
-
-            @functools.wraps(fn)
-            async def run_async(*args: P.args, **kwargs: P.kwargs) -> Any:
-                with fresh(args, kwargs):
-                    return await fn(*args, **kwargs)
-
-            return run_async  # type: ignore[return-value]
-
-        @functools.wraps(fn)
-        def run(*args: P.args, **kwargs: P.kwargs) -> R:
-            with fresh(args, kwargs):
-                return fn(*args, **kwargs)
-
-        return run
+        return each_call_inside(fn, fresh)
