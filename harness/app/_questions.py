@@ -34,8 +34,12 @@ def questions_path() -> Path:
 def load_questions(path: str | Path | None = None) -> list[SupportQuestion]:
     """Read a JSONL question file (default: the shipped set); a bad line is named by file and line number."""
     source = Path(path) if path is not None else questions_path()
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{source}: cannot read the question file: {exc.strerror}") from exc
     questions = []
-    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:

@@ -135,7 +135,7 @@ def test_unknown_order_goes_back_to_the_model_as_a_tool_error() -> None:
         TOOLS["lookup_order"](order_id="ORD-9")
 
 
-def test_question_file_errors_name_the_line(tmp_path: Path) -> None:
+def test_question_file_errors_name_the_file_and_line(tmp_path: Path) -> None:
     good = load_questions()[0].model_dump_json()
     path = tmp_path / "questions.jsonl"
     path.write_text(good + "\n" + '{"id": "x", "question": "?"}\n')
@@ -143,6 +143,8 @@ def test_question_file_errors_name_the_line(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match=r"questions.jsonl:2: not a valid support question"):
         load_questions(path)
+    with pytest.raises(ConfigError, match=r"missing.jsonl: cannot read the question file"):
+        load_questions(tmp_path / "missing.jsonl")
     assert isinstance(load_questions()[0], SupportQuestion)
 
 
