@@ -20,7 +20,7 @@ import evals
 from evals import Case, Contains, Exact, GatePolicy, LLMJudge, MetricRule, Regex, Score, Suite, dataset_from_cases
 from evals._runner import TaskContext
 from harness.model_server import serve
-from instrumentation import configure
+from instrumentation import Telemetry, configure
 
 N = 1000
 CONCURRENCY = 16
@@ -73,13 +73,13 @@ async def instant_task(case: Case, ctx: TaskContext) -> str:
 
 
 def overhead_suite() -> Suite:
-    scorers = [Instant(f"s{i}") for i in range(4)]
+    scorers: list[evals.Scorer] = [Instant(f"s{i}") for i in range(4)]
     return Suite("bench-overhead", instant_task, dataset_from_cases("bench", cases()), scorers, concurrency=CONCURRENCY)
 
 
-def timed_run(suite: Suite, telemetry: object) -> tuple[float, evals.RunResult]:
+def timed_run(suite: Suite, telemetry: Telemetry) -> tuple[float, evals.RunResult]:
     started = time.perf_counter()
-    result = asyncio.run(evals.run_suite(suite, telemetry=telemetry, candidate_id="bench", revision="bench"))  # type: ignore[arg-type]
+    result = asyncio.run(evals.run_suite(suite, telemetry=telemetry, candidate_id="bench", revision="bench"))
     return time.perf_counter() - started, result
 
 
