@@ -134,7 +134,7 @@ def _day_table(rng: np.random.Generator, day: int, traces: int) -> pa.Table:
             sc.HARNESS_AGENT_ROLLUP_TOOL_CALLS: only(is_agent, pa.array(np.full(n, TOOL))),
             sc.HARNESS_AGENT_ROLLUP_RETRIES: only(is_agent, pa.array(rng.poisson(0.2, n))),
             sc.HARNESS_FEATURE: feature,
-            "http.route": only(pa.array(kind_of == 3), pa.array(np.full(n, "/v1/tickets"))),
+            sc.HTTP_ROUTE: only(pa.array(kind_of == 3), pa.array(np.full(n, "/v1/tickets"))),
         },
         n,
     )
