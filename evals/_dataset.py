@@ -87,9 +87,10 @@ def _json_line(path: Path, number: int, line: str) -> Any:
 
 def _yaml_items(path: Path) -> list[tuple[int, Any]]:
     """The cases of a YAML dataset with the line each starts on (for error messages)."""
+    text = path.read_text(encoding="utf-8")
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise DatasetError(f"{path}: not valid YAML: {exc}") from exc
     nodes = root.value if root is not None and isinstance(root.value, list) else []
