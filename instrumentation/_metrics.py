@@ -96,6 +96,12 @@ class DeferredRecords:
         meter.create_observable_gauge(semconv.METRIC_DEFERRED_DRAIN, callbacks=[callback], unit="1")
 
 
+def _seconds_histogram(meter: Meter, name: str, description: str) -> Histogram:
+    return meter.create_histogram(
+        name, unit="s", description=description, explicit_bucket_boundaries_advisory=_DURATION_BUCKETS
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Instruments:
     usage: UsageSums
@@ -116,35 +122,19 @@ class Instruments:
         return cls(
             usage=usage,
             deferred=deferred,
-            operation_duration=meter.create_histogram(
-                semconv.METRIC_CLIENT_OPERATION_DURATION,
-                unit="s",
-                description="GenAI operation duration",
-                explicit_bucket_boundaries_advisory=_DURATION_BUCKETS,
+            operation_duration=_seconds_histogram(
+                meter, semconv.METRIC_CLIENT_OPERATION_DURATION, "GenAI operation duration"
             ),
-            time_to_first_chunk=meter.create_histogram(
-                semconv.METRIC_CLIENT_TIME_TO_FIRST_CHUNK,
-                unit="s",
-                description="Time to the first streamed chunk",
-                explicit_bucket_boundaries_advisory=_DURATION_BUCKETS,
+            time_to_first_chunk=_seconds_histogram(
+                meter, semconv.METRIC_CLIENT_TIME_TO_FIRST_CHUNK, "Time to the first streamed chunk"
             ),
             cost_unknown_model=meter.create_counter(
                 semconv.METRIC_COST_UNKNOWN_MODEL,
                 unit="{call}",
                 description="Calls whose cost could not be computed",
             ),
-            tool_duration=meter.create_histogram(
-                semconv.METRIC_EXECUTE_TOOL_DURATION,
-                unit="s",
-                description="Tool execution duration",
-                explicit_bucket_boundaries_advisory=_DURATION_BUCKETS,
-            ),
-            agent_duration=meter.create_histogram(
-                semconv.METRIC_INVOKE_AGENT_DURATION,
-                unit="s",
-                description="Agent invocation duration",
-                explicit_bucket_boundaries_advisory=_DURATION_BUCKETS,
-            ),
+            tool_duration=_seconds_histogram(meter, semconv.METRIC_EXECUTE_TOOL_DURATION, "Tool execution duration"),
+            agent_duration=_seconds_histogram(meter, semconv.METRIC_INVOKE_AGENT_DURATION, "Agent invocation duration"),
             tool_unlisted=meter.create_counter(
                 semconv.METRIC_TOOL_UNLISTED,
                 unit="{call}",
