@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from pathlib import Path
 
 import anthropic
 import pytest
 from opentelemetry.trace import StatusCode
 
-from harness.model_server import ServerHandle, serve
+from harness.model_server import ServerHandle
 from instrumentation import instrument_anthropic, semconv
 from tests.conftest import Captured
-from tests.instrumentation.test_providers_support import API_KEY, attrs, every_value, priced_telemetry
+from tests.instrumentation.test_providers_support import API_KEY, attrs, every_value
 
 QUESTION = [{"role": "user", "content": "How do I reset my password?"}]
 ORDER_TOOL = {"name": "lookup_order", "input_schema": {"type": "object", "properties": {"order_id": {}}}}
@@ -21,18 +20,6 @@ ORDER_TOOL = {"name": "lookup_order", "input_schema": {"type": "object", "proper
 GROSS_INPUT = 7 + 48 + 16
 # 7 x $3 + 48 x $0.30 + 16 x $3.75 + 30 x $15, per million tokens
 COST = 545.4e-6
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[ServerHandle]:
-    with serve() as handle:
-        yield handle
-
-
-@pytest.fixture
-def cap(tmp_path: Path, server: ServerHandle) -> Iterator[Captured]:
-    server.reset()
-    yield from priced_telemetry(tmp_path)
 
 
 @pytest.fixture

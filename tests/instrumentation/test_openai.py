@@ -5,34 +5,21 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections.abc import Iterator
-from pathlib import Path
 
 import openai
 import pytest
 from opentelemetry.trace import SpanKind, StatusCode
 
-from harness.model_server import ServerHandle, serve
+from harness.model_server import ServerHandle
 from instrumentation import instrument_openai, semconv
 from tests.conftest import Captured
-from tests.instrumentation.test_providers_support import API_KEY, attrs, every_value, priced_telemetry
+from tests.instrumentation.test_providers_support import API_KEY, attrs, every_value
 
 QUESTION = [{"role": "user", "content": "How do I reset my password?"}]
 ORDER_TOOL = {
     "type": "function",
     "function": {"name": "lookup_order", "parameters": {"type": "object", "properties": {"order_id": {}}}},
 }
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[ServerHandle]:
-    with serve() as handle:
-        yield handle
-
-
-@pytest.fixture
-def cap(tmp_path: Path, server: ServerHandle) -> Iterator[Captured]:
-    server.reset()
-    yield from priced_telemetry(tmp_path)
 
 
 @pytest.fixture

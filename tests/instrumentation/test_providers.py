@@ -15,24 +15,12 @@ import openai
 import pytest
 
 import instrumentation
-from harness.model_server import ServerHandle, serve
+from harness.model_server import ServerHandle
 from instrumentation import ConfigError, instrument_anthropic, instrument_openai, llm_call, semconv
 from tests.conftest import Captured
 from tests.instrumentation.test_providers_support import API_KEY, attrs, every_value, priced_telemetry
 
 QUESTION = [{"role": "user", "content": "How do I reset my password?"}]
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[ServerHandle]:
-    with serve() as handle:
-        yield handle
-
-
-@pytest.fixture
-def cap(tmp_path: Path, server: ServerHandle) -> Iterator[Captured]:
-    server.reset()
-    yield from priced_telemetry(tmp_path)
 
 
 def _openai(server: ServerHandle) -> openai.OpenAI:
