@@ -14,11 +14,17 @@ def chat_input(messages: Iterable[Any]) -> list[dict[str, Any]]:
         role = get(message, "role")
         body = get(message, "content")
         parts = [tool_response_part(get(message, "tool_call_id"), body)] if role == "tool" else _content_parts(body)
-        for call in get(message, "tool_calls") or ():
-            function = get(call, "function")
-            parts.append(tool_call_part(get(call, "id"), get(function, "name"), get(function, "arguments")))
-        out.append({"role": role, "parts": parts})
+        out.append({"role": role, "parts": parts + _tool_call_parts(message)})
     return out
+
+
+def _tool_call_parts(message: Any) -> list[dict[str, Any]]:
+    """The tool calls a chat message (request history or response) carries, as parts."""
+    parts = []
+    for call in get(message, "tool_calls") or ():
+        function = get(call, "function")
+        parts.append(tool_call_part(get(call, "id"), get(function, "name"), get(function, "arguments")))
+    return parts
 
 
 def _content_parts(body: Any) -> list[dict[str, Any]]:
@@ -40,10 +46,7 @@ def chat_output(choices: Sequence[Any]) -> list[dict[str, Any]]:
     out = []
     for choice in choices:
         message = get(choice, "message")
-        parts = _content_parts(get(message, "content"))
-        for call in get(message, "tool_calls") or ():
-            function = get(call, "function")
-            parts.append(tool_call_part(get(call, "id"), get(function, "name"), get(function, "arguments")))
+        parts = _content_parts(get(message, "content")) + _tool_call_parts(message)
         out.append({"role": "assistant", "parts": parts, "finish_reason": get(choice, "finish_reason")})
     return out
 
