@@ -29,6 +29,8 @@ _RESPONSES_PARAMS = {
     "max_output_tokens": semconv.GEN_AI_REQUEST_MAX_TOKENS,
 }
 _RESPONSE_TERMINAL_EVENTS = frozenset({"response.completed", "response.incomplete", "response.failed"})
+_CHAT_DETAILS = ("prompt_tokens_details", "completion_tokens_details")
+_RESPONSES_DETAILS = ("input_tokens_details", "output_tokens_details")
 
 
 def _record_usage(inv: LLMInvocation, usage: Any, input_key: str, output_key: str, details: tuple[str, str]) -> None:
@@ -104,10 +106,6 @@ class ChatCompletions:
         if capture:
             inv.output_messages = content.chat_stream_output(chunks, finish)
         return bool(finish)
-
-
-_CHAT_DETAILS = ("prompt_tokens_details", "completion_tokens_details")
-_RESPONSES_DETAILS = ("input_tokens_details", "output_tokens_details")
 
 
 class Responses:
