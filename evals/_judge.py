@@ -52,6 +52,7 @@ class LLMJudge(Scorer):
         self.version = f"{model}@{self.prompt_version}"
         self.provider = provider
         self._client = client
+        self._owns_client = client is None
         self._client_args = {"base_url": base_url, "api_key": api_key}
 
     @property
@@ -63,6 +64,13 @@ class LLMJudge(Scorer):
                 base_url=self._client_args["base_url"], api_key=self._client_args["api_key"] or "not-needed"
             )
         return self._client
+
+    async def aclose(self) -> None:
+        """Close the client this judge created: it belongs to the event loop of one run, and closing it
+        later from the garbage collector fails with "Event loop is closed"."""
+        client, self._client = self._client, (None if self._owns_client else self._client)
+        if self._owns_client and client is not None:
+            await client.close()
 
     def render(self, ctx: ScoreContext) -> str:
         keywords = ctx.case.metadata.get("keywords", ctx.case.expected)

@@ -104,7 +104,10 @@ async def run_suite(
         semconv.SPAN_EVAL_RUN.format(suite=suite.name), attributes=run_attributes(run)
     ) as run_span:
         runner.link = Link(run_span.get_span_context())
-        results = await asyncio.gather(*(runner.guarded(limit, case, r, len(jobs)) for case, r in jobs))
+        try:
+            results = await asyncio.gather(*(runner.guarded(limit, case, r, len(jobs)) for case, r in jobs))
+        finally:
+            await asyncio.gather(*(scorer.aclose() for scorer in suite.scorers), return_exceptions=True)
         run.cases = sorted((r for r in results if r is not None), key=lambda c: (c.case_id, c.repeat))
         run.status = semconv.EVAL_STATUS_BUDGET if runner.state.stopped else semconv.EVAL_STATUS_COMPLETE
         run_span.set_attribute(semconv.HARNESS_EVAL_RUN_STATUS, run.status)

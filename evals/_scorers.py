@@ -56,6 +56,9 @@ class Scorer:
     def score(self, ctx: ScoreContext) -> Score | Awaitable[Score]:
         raise NotImplementedError
 
+    async def aclose(self) -> None:
+        """Release what scoring opened (a judge's HTTP client); the runner calls it when the run ends."""
+
 
 def verdict(ok: bool, explanation: str | None = None) -> Score:
     return Score(1.0 if ok else 0.0, ok, "pass" if ok else "fail", explanation)

@@ -89,3 +89,15 @@ async def test_the_judge_scores_through_the_openai_api_and_is_versioned(server_u
     assert "1 of 2" in (half.explanation or "")
     assert judge.parse("no json here").label == "unparseable"
     await asyncio.sleep(0)
+
+
+def test_a_judge_closes_its_client_when_each_run_ends(server_url: str, captured: Captured) -> None:
+    from evals import GatePolicy, Suite, dataset_from_cases, run_suite
+
+    judge = LLMJudge("judge-keywords", "Mentions the facts.", base_url=server_url, api_key="x")
+    cases = [Case(id="c1", input="q", expected=None, metadata={"keywords": ["30 days"]})]
+    suite = Suite("judged", lambda case, ctx: "30 days", dataset_from_cases("judged", cases), [judge], GatePolicy())
+    for _ in range(2):  # each asyncio.run is a new event loop: a client kept from the first would outlive it
+        run = asyncio.run(run_suite(suite, telemetry=captured.telemetry, candidate_id="c", revision="r"))
+        assert [c.passed for c in run.cases] == [True]
+        assert judge._client is None  # closed in the run's own loop, not left to the garbage collector
