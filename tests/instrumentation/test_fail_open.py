@@ -40,7 +40,7 @@ def test_an_exporter_that_raises_does_not_reach_the_caller(tmp_path: Path) -> No
     with llm_call("gpt-4o", provider="openai", telemetry=telemetry) as call:
         call.record_usage(10, 10)
     result = "the app's result"
-    assert telemetry.flush() is True or True  # flushing a broken exporter must not raise either
+    telemetry.flush()  # must not raise either (it returns False when the batch was dropped during the flush)
     telemetry.shutdown()
     assert result == "the app's result"
     assert exploding.calls >= 1
