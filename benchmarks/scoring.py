@@ -181,12 +181,12 @@ def _write_spans(lake: Path, total: int, seed: int = 7) -> None:
 
 def _write_evals_and_facts(home: Path) -> None:
     """Eval runs with scored cases, gates and the deployment history, through the real recorders and SDK."""
-    from harness.facts import AuditRequest, Change, Deployment, Incident, lake_tracer_provider, record
+    from harness.facts import AuditRequest, Change, Deployment, Fact, Incident, lake_tracer_provider, record
 
     rng = np.random.default_rng(11)
     provider = lake_tracer_provider(home / "lake", service_name="harness-eval")
     tracer = provider.get_tracer("benchmarks.scoring")
-    facts: list[object] = []
+    facts: list[Fact] = []
     for day in range(DAYS):
         at = START + timedelta(days=day, hours=9)
         ns = int(at.timestamp() * 1e9)
@@ -258,7 +258,7 @@ def _write_evals_and_facts(home: Path) -> None:
         if day % 7 == 0:
             facts.append(AuditRequest(id=f"audit-{day}", requested_at=at, fulfilled_at=at + timedelta(hours=5)))
     provider.shutdown()
-    record(facts, home=home)  # type: ignore[arg-type]
+    record(facts, home=home)
 
 
 def generate(home: Path, total: int) -> float | None:
