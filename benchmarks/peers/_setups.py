@@ -7,6 +7,7 @@ library offers it. Imports are inside each setup: a process imports only its own
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -113,20 +114,16 @@ def bare_span(client: Any, exporter: CountingExporter) -> Flush:
     return flush
 
 
-def official_genai(client: Any, exporter: CountingExporter) -> Flush:
-    from opentelemetry.instrumentation.genai.openai import OpenAIInstrumentor
+def _otel_instrumentor(module: str) -> Callable[[Any, CountingExporter], Flush]:
+    """An OpenTelemetry-contrib style ``OpenAIInstrumentor`` from ``module``, on our tracer and meter providers."""
 
-    tracer_provider, meter_provider, flush = _providers(exporter)
-    OpenAIInstrumentor().instrument(tracer_provider=tracer_provider, meter_provider=meter_provider)
-    return flush
+    def setup(client: Any, exporter: CountingExporter) -> Flush:
+        instrumentor = importlib.import_module(module).OpenAIInstrumentor
+        tracer_provider, meter_provider, flush = _providers(exporter)
+        instrumentor().instrument(tracer_provider=tracer_provider, meter_provider=meter_provider)
+        return flush
 
-
-def official_v2(client: Any, exporter: CountingExporter) -> Flush:
-    from opentelemetry.instrumentation.openai_v2 import OpenAIInstrumentor
-
-    tracer_provider, meter_provider, flush = _providers(exporter)
-    OpenAIInstrumentor().instrument(tracer_provider=tracer_provider, meter_provider=meter_provider)
-    return flush
+    return setup
 
 
 def openinference(client: Any, exporter: CountingExporter) -> Flush:
@@ -136,14 +133,6 @@ def openinference(client: Any, exporter: CountingExporter) -> Flush:
     tracer_provider, _, flush = _providers(exporter)
     config = TraceConfig(hide_inputs=True, hide_outputs=True)
     OpenAIInstrumentor().instrument(tracer_provider=tracer_provider, config=config)
-    return flush
-
-
-def openllmetry(client: Any, exporter: CountingExporter) -> Flush:
-    from opentelemetry.instrumentation.openai import OpenAIInstrumentor
-
-    tracer_provider, meter_provider, flush = _providers(exporter)
-    OpenAIInstrumentor().instrument(tracer_provider=tracer_provider, meter_provider=meter_provider)
     return flush
 
 
@@ -183,10 +172,10 @@ SETUPS: dict[str, Callable[[Any, CountingExporter], Flush]] = {
     "harness": harness,
     "bare OTel span (floor)": bare_span,
     "none (peer venv)": none,
-    "official genai-openai": official_genai,
-    "official openai-v2": official_v2,
+    "official genai-openai": _otel_instrumentor("opentelemetry.instrumentation.genai.openai"),
+    "official openai-v2": _otel_instrumentor("opentelemetry.instrumentation.openai_v2"),
     "OpenInference": openinference,
-    "OpenLLMetry": openllmetry,
+    "OpenLLMetry": _otel_instrumentor("opentelemetry.instrumentation.openai"),
     "Langfuse": langfuse,
     "Logfire": logfire,
 }
