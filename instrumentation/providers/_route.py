@@ -25,7 +25,7 @@ class Route(Protocol):
         """Whether ``stream`` needs this chunk (content deltas are dropped when content is not captured)."""
 
     def stream(self, inv: LLMInvocation, chunks: Sequence[Any], capture: bool) -> bool:
-        """Record what the kept chunks say (the first and last are always kept); True when the stream finished."""
+        """Record what the kept chunks say (the first is always kept); True when the stream finished."""
 
 
 def get(obj: Any, key: str) -> Any:
