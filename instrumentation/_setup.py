@@ -39,6 +39,11 @@ class _FlushingBatchProcessor(BatchSpanProcessor):
         return self._flush_target.force_flush(timeout_millis or 30_000) and handed_over
 
 
+def _our_meter(provider: metrics.MeterProvider) -> metrics.Meter:
+    """Every instrument of ours under one scope (name, version, schema), the exporter guards' too."""
+    return provider.get_meter(semconv.INSTRUMENTATION_SCOPE, _VERSION, schema_url=semconv.SCHEMA_URL)
+
+
 class Telemetry:
     """The handle ``configure()`` returns: the providers, the handler, ``flush()`` and ``shutdown()``."""
 
@@ -60,7 +65,7 @@ class Telemetry:
         self.meter_provider = meter_provider
         self.errors = errors or InternalErrors(raise_errors=settings.raise_internal_errors)
         self.tracer = tracer_provider.get_tracer(semconv.INSTRUMENTATION_SCOPE, _VERSION, schema_url=semconv.SCHEMA_URL)
-        self.meter = meter_provider.get_meter(semconv.INSTRUMENTATION_SCOPE, _VERSION, schema_url=semconv.SCHEMA_URL)
+        self.meter = _our_meter(meter_provider)
         self.instruments = Instruments.create(self.meter)
         self.price_book = PriceBook.from_file(settings.price_book)
         self.handler = TelemetryHandler(
@@ -153,7 +158,7 @@ def configure(
     tracer_provider, owns_tp = _tracer_provider(settings, tracer_provider, set_global)
     chosen_meter_provider, owns_mp = _meter_provider(settings, meter_provider, metric_readers, set_global)
     errors = InternalErrors(raise_errors=settings.raise_internal_errors)
-    meter = chosen_meter_provider.get_meter(semconv.INSTRUMENTATION_SCOPE)
+    meter = _our_meter(chosen_meter_provider)
     processors: list[SpanProcessor] = [FeatureSpanProcessor()]
     lake_exporter = None
     named = build_span_exporters(settings, errors)
