@@ -66,8 +66,9 @@ class AgentRun:
         """Record how the run ended (the first reason given wins); the agent span ends when its block exits."""
         if reason not in semconv.AGENT_TERMINATIONS:
             raise ValueError(f"termination reason must be one of {semconv.AGENT_TERMINATIONS}, got {reason!r}")
-        if self.termination is None:
-            self.termination = reason
+        with self._lock:  # tools in threads may stop the run at the same moment
+            if self.termination is None:
+                self.termination = reason
 
     # --- fed by spans below the run -------------------------------------------------------------------
 
