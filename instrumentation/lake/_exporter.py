@@ -61,6 +61,7 @@ class LakeSpanExporter(SpanExporter):
 
     def shutdown(self) -> None:
         self._stopped.set()
+        self._timer.join()  # it wakes at once; a flush it had begun finishes before the last one
         self._flush()
 
     def _flush(self) -> SpanExportResult:
