@@ -213,6 +213,7 @@ class TelemetryHandler:
         inv.span = None  # ends exactly once
         try:
             try:
+                self._detach(inv)
                 counted = self._record(inv, span, exc)
             finally:
                 span.end()  # whatever failed while recording, the span is not left open
@@ -224,7 +225,6 @@ class TelemetryHandler:
 
     def _record(self, inv: LLMInvocation, span: Span, exc: BaseException | None) -> bool:
         """Put the response, usage, cost and status on the span and queue the metrics; True if usage counted."""
-        self._detach(inv)
         duration = time.perf_counter() - inv.started_at
         counted = self._usage_counted(inv)
         attributes = self._response_attributes(inv)
