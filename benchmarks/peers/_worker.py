@@ -9,13 +9,15 @@ from typing import Any
 
 from benchmarks.peers._mock import MODEL, MockOpenAI
 from benchmarks.peers._setups import SETUPS, CountingExporter
+from instrumentation import semconv
 
 SHORT, LONG = 4, 200
-# What a span records, by the names each library uses (the conventions', Logfire's cost, OpenInference's tokens)
+# What a span records: our names (the conventions'), then the peers' own (OpenInference's tokens, Logfire's
+# cost), which are theirs to spell and so are not in semconv
 RECORDS = {
-    "tokens": ("gen_ai.usage.input_tokens", "llm.token_count.prompt"),
-    "cost": ("gen_ai.usage.cost.amount", "operation.cost", "gen_ai.usage.cost"),
-    "TTFC": ("gen_ai.response.time_to_first_chunk",),
+    "tokens": (semconv.GEN_AI_USAGE_INPUT_TOKENS, "llm.token_count.prompt"),
+    "cost": (semconv.GEN_AI_USAGE_COST_AMOUNT, "operation.cost", "gen_ai.usage.cost"),
+    "TTFC": (semconv.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,),
 }
 MESSAGES = [{"role": "user", "content": "Say hello."}]
 
