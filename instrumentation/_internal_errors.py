@@ -11,7 +11,11 @@ import logging
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 
+from opentelemetry.metrics import CallbackOptions, Meter, Observation
+
+from instrumentation import semconv
 from instrumentation.errors import TelemetryError
 
 _log = logging.getLogger("instrumentation")
@@ -43,6 +47,21 @@ class InternalErrors:
         """Count ``n`` failures at ``where`` without logging (exporter threads count their drops here)."""
         with self._lock:
             self.counts[where] += n
+
+    def register(self, meter: Meter) -> None:
+        """Report the counts as the ``harness.telemetry.errors`` counter, one series per place."""
+
+        def observe(options: CallbackOptions) -> Iterator[Observation]:
+            with self._lock:
+                counts = list(self.counts.items())
+            return iter([Observation(n, {semconv.HARNESS_TELEMETRY_ERROR_WHERE: where}) for where, n in counts])
+
+        meter.create_observable_counter(
+            semconv.METRIC_TELEMETRY_ERRORS,
+            callbacks=[observe],
+            unit="{error}",
+            description="Failures inside telemetry code, counted instead of reaching the app",
+        )
 
     def warn_once(self, key: str, message: str) -> None:
         with self._lock:

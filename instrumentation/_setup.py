@@ -67,6 +67,7 @@ class Telemetry:
         self.tracer = tracer_provider.get_tracer(semconv.INSTRUMENTATION_SCOPE, _VERSION, schema_url=semconv.SCHEMA_URL)
         self.meter = _our_meter(meter_provider)
         self.instruments = Instruments.create(self.meter)
+        self.errors.register(self.meter)
         self.price_book = PriceBook.from_file(settings.price_book)
         self.handler = TelemetryHandler(
             self.tracer,
@@ -104,6 +105,7 @@ class Telemetry:
             self.meter_provider.shutdown()
         if _state.active is self:
             _state.active = None
+        atexit.unregister(self.shutdown)  # a handle shut down by hand is not kept alive until exit
 
     def __enter__(self) -> Telemetry:
         return self

@@ -291,6 +291,7 @@ METRIC_EXECUTE_TOOL_DURATION: Final = "gen_ai.execute_tool.duration"
 METRIC_INVOKE_AGENT_DURATION: Final = "gen_ai.invoke_agent.duration"
 METRIC_COST_UNKNOWN_MODEL: Final = "harness.cost.unknown_model"
 METRIC_TELEMETRY_ERRORS: Final = "harness.telemetry.errors"
+HARNESS_TELEMETRY_ERROR_WHERE: Final = "harness.telemetry.error.where"
 METRIC_EXPORT_DROPPED: Final = "harness.export.dropped_spans"
 EXPORTER_NAME: Final = "exporter"  # the dimension of METRIC_EXPORT_DROPPED: which exporter dropped them
 METRIC_TOOL_UNLISTED: Final = "harness.tool.unlisted_calls"

@@ -103,3 +103,17 @@ def test_the_span_still_ends_when_our_own_code_fails_at_the_end(tmp_path: Path) 
     span = cap.span("chat gpt-4o")
     assert span.attributes[semconv.GEN_AI_REQUEST_MODEL] == "gpt-4o"  # type: ignore[attr-defined]
     cap.telemetry.shutdown()
+
+
+def test_internal_errors_are_exported_as_a_counter_per_place(tmp_path: Path) -> None:
+    from tests.conftest import make_captured
+
+    cap = make_captured(tmp_path / ".harness", raise_internal_errors=False)
+    cap.telemetry.handler.price_book = None  # type: ignore[assignment]  # pricing will raise inside telemetry code
+    for _ in range(2):
+        with llm_call("gpt-4o", provider="openai", telemetry=cap.telemetry) as call:
+            call.record_usage(1, 1)
+    points = cap.metric_points(semconv.METRIC_TELEMETRY_ERRORS)
+    counts = {p.attributes[semconv.HARNESS_TELEMETRY_ERROR_WHERE]: p.value for p in points}  # type: ignore[attr-defined]
+    assert counts == {"llm.finish": 2}
+    cap.telemetry.shutdown()
