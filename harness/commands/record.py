@@ -68,6 +68,16 @@ def register(subparsers: Any) -> None:
     audit.set_defaults(func=run_audit)
 
 
+def _required_time(value: str, flag: str) -> datetime:
+    """A time the fact cannot do without: an empty value is an error, not "now"."""
+    from harness.facts import FactError, parse_time
+
+    parsed = parse_time(value, flag)
+    if parsed is None:
+        raise FactError(f"{flag} is required: an ISO 8601 time (e.g. 2026-05-01T12:00:00Z)")
+    return parsed
+
+
 def _write(args: argparse.Namespace, fact: Any, noun: str) -> int:
     from harness.facts import record
 
@@ -83,7 +93,7 @@ def run_change(args: argparse.Namespace) -> int:
         id=args.id,
         system=args.system,
         kind=args.kind,
-        opened_at=parse_time(args.opened_at, "--opened-at") or datetime.now(UTC),
+        opened_at=_required_time(args.opened_at, "--opened-at"),
         merged_at=parse_time(args.merged_at, "--merged-at"),
         reviewer=args.reviewer,
         material=args.material,
@@ -121,7 +131,7 @@ def run_incident(args: argparse.Namespace) -> int:
     fact = Incident(
         id=args.id,
         system=args.system,
-        started_at=parse_time(args.started_at, "--started-at") or datetime.now(UTC),
+        started_at=_required_time(args.started_at, "--started-at"),
         resolved_at=parse_time(args.resolved_at, "--resolved-at"),
         deployment=args.deployment,
         severity=args.severity,
@@ -134,7 +144,7 @@ def run_audit(args: argparse.Namespace) -> int:
 
     fact = AuditRequest(
         id=args.id,
-        requested_at=parse_time(args.requested_at, "--requested-at") or datetime.now(UTC),
+        requested_at=_required_time(args.requested_at, "--requested-at"),
         fulfilled_at=parse_time(args.fulfilled_at, "--fulfilled-at"),
         system=args.system,
     )

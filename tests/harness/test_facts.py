@@ -104,6 +104,8 @@ def test_cli_rejects_bad_input_with_exit_3(tmp_path: Path, capsys: pytest.Captur
     home = str(tmp_path / ".harness")
     assert main(["incident", "record", "--id", "i", "--system", "s", "--started-at", "yesterday", "--home", home]) == 3
     assert "--started-at" in capsys.readouterr().err
+    assert main(["audit", "record", "--id", "a", "--requested-at", "", "--home", home]) == 3  # empty is not "now"
+    assert "--requested-at is required" in capsys.readouterr().err
     assert main(["deploy", "record", "--system", "s", "--version", "1", "--strategy", "big-bang", "--home", home]) == 3
     argv = [
         "change",
