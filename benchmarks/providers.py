@@ -80,7 +80,7 @@ def _median_of_runs(results: list[dict[str, Any]]) -> dict[str, Any]:
     if not good:
         return results[0]
     merged = dict(good[0])
-    for key in ("call_us", "short_stream_us", "chunk_us", "spans_per_call"):
+    for key in ("call_us", "call_wall_us", "short_stream_us", "chunk_us", "spans_per_call"):
         merged[key] = statistics.median(float(r[key]) for r in good)
     merged["rounds"] = len(good)
     return merged
@@ -125,13 +125,14 @@ def _report(results: dict[str, dict[str, Any]]) -> None:
     for name, result in results.items():
         baseline = results.get(BASELINES[VARIANTS[name][0]], {})
         if "error" in result:
-            rows.append((name, "-", "-", "-", "-", "-", "-", str(result["error"])))
+            rows.append((name, "-", "-", "-", "-", "-", "-", "-", str(result["error"])))
             continue
         rows.append(
             (
                 name,
                 f"{result['call_us']:.0f}",
                 _overhead(result, baseline, "call_us"),
+                _overhead(result, baseline, "call_wall_us"),
                 _overhead(result, baseline, "short_stream_us"),
                 f"{result['chunk_us']:.2f}",
                 _overhead(result, baseline, "chunk_us", digits=2),
@@ -139,12 +140,23 @@ def _report(results: dict[str, dict[str, Any]]) -> None:
                 "+".join(result.get("records", ())) or "-",
             )
         )
-    header = ("variant", "call µs", "+µs/call", "+µs/stream", "chunk µs", "+µs/chunk", "spans/call", "on span / note")
+    header = (
+        "variant",
+        "call µs",
+        "+µs/call",
+        "+wall µs/call",
+        "+µs/stream",
+        "chunk µs",
+        "+µs/chunk",
+        "spans/call",
+        "on span / note",
+    )
     print_table("openai chat.completions.create, in-process mock transport (medians)", header, rows)
     first = next((r for r in results.values() if "error" not in r), None)
     if first is not None:
         print(
-            f"\nCPU time (all threads) per call: {first['loops']} calls x {first['repeats']} repeats after "
+            "\nCPU time (all threads; +wall: the caller's wall clock) per call: "
+            f"{first['loops']} calls x {first['repeats']} repeats after "
             f"{first['warmup']} warm-up, median; per chunk: slope between {first['short_chunks']}- and "
             f"{first['long_chunks']}-chunk streams; median over {first.get('rounds', 1)} interleaved rounds, "
             "one process per variant per round. + columns: minus the uninstrumented run in the same virtualenv."

@@ -22,17 +22,19 @@ RECORDS = {
 MESSAGES = [{"role": "user", "content": "Say hello."}]
 
 
-def _median_us(fn: Callable[[], object], loops: int, repeats: int, warmup: int) -> float:
-    """Median CPU microseconds per call (process time, all threads: exporters' background work counts)."""
+def _median_us(fn: Callable[[], object], loops: int, repeats: int, warmup: int) -> tuple[float, float]:
+    """Median microseconds per call: CPU (process time, all threads: exporters' background work counts)
+    and wall clock (what the caller waits)."""
     for _ in range(warmup):
         fn()
-    samples = []
+    cpu, wall = [], []
     for _ in range(repeats):
-        start = time.process_time()
+        start_cpu, start_wall = time.process_time(), time.perf_counter()
         for _ in range(loops):
             fn()
-        samples.append((time.process_time() - start) / loops * 1e6)
-    return statistics.median(samples)
+        cpu.append((time.process_time() - start_cpu) / loops * 1e6)
+        wall.append((time.perf_counter() - start_wall) / loops * 1e6)
+    return statistics.median(cpu), statistics.median(wall)
 
 
 def run_worker(name: str, *, quick: bool) -> dict[str, Any]:
@@ -50,17 +52,18 @@ def run_worker(name: str, *, quick: bool) -> dict[str, Any]:
         for _ in client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True, stream_options=options):
             pass
 
-    call_us = _median_us(call, loops, repeats, warmup)
+    call_us, call_wall_us = _median_us(call, loops, repeats, warmup)
     mock.chunks = SHORT
-    short_us = _median_us(stream, loops // 2, repeats, warmup // 2)
+    short_us, _ = _median_us(stream, loops // 2, repeats, warmup // 2)
     mock.chunks = LONG
-    long_us = _median_us(stream, max(loops // 40, 5), repeats, max(warmup // 40, 2))
+    long_us, _ = _median_us(stream, max(loops // 40, 5), repeats, max(warmup // 40, 2))
     made = (warmup + loops * repeats) + (warmup // 2 + loops // 2 * repeats)
     made += max(warmup // 40, 2) + max(loops // 40, 5) * repeats
     flush()
     spans = exporter.count
     return {
         "call_us": call_us,
+        "call_wall_us": call_wall_us,
         "short_stream_us": short_us,
         "chunk_us": (long_us - short_us) / (LONG - SHORT),
         "spans_per_call": spans / made,
