@@ -73,9 +73,9 @@ class BufferedSpanProcessor(SpanProcessor):
 
     def _after_fork(self) -> None:
         """A forked child starts empty: the parent delivers what it had queued."""
-        self.counts.reset()
-        self._forget()
         self._lock = threading.Lock()
+        self.counts.after_fork()
+        self._forget()
         self._start()
 
     # --- the hot path -------------------------------------------------------------------------------
@@ -95,6 +95,11 @@ class BufferedSpanProcessor(SpanProcessor):
         buffer.append(span)
         if len(buffer) >= self.batch_size and not self._wake.is_set():
             self._wake.set()
+
+    @property
+    def queued(self) -> int:
+        """Spans (and tokens) waiting for the worker."""
+        return len(self._buffer)
 
     # --- flush and shutdown ---------------------------------------------------------------------------
     def begin_flush(self) -> _Token | None:

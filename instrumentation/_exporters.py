@@ -51,11 +51,12 @@ class ExportCounts:
         with self._lock:
             return self._exported[exporter]
 
-    def reset(self) -> None:
-        """Forget everything (a forked child starts its own counts)."""
-        with self._lock:
-            self._dropped.clear()
-            self._exported.clear()
+    def after_fork(self) -> None:
+        """A forked child starts its own counts, with locks no thread of the parent can be holding."""
+        self._lock = threading.Lock()
+        self._dropped.clear()
+        self._exported.clear()
+        self.errors.after_fork()
 
     def register(self, meter: Meter) -> None:
         def dropped(options: CallbackOptions) -> Iterator[Observation]:

@@ -45,6 +45,12 @@ class InternalErrors:
         self._tallies: dict[str, _Tally] = {}
         self._lock = threading.Lock()
 
+    def after_fork(self) -> None:
+        """A forked child counts its own failures, with a lock no thread of the parent can be holding."""
+        self._lock = threading.Lock()
+        self.counts.clear()
+        self._tallies.clear()
+
     def report(self, where: str, exc: BaseException) -> None:
         with self._lock:
             self.counts[where] += 1

@@ -82,11 +82,11 @@ class HealthRecorder:
         self.exporter = exporter
         self.service_name = service_name
         self.interval_s = interval_s
-        self._lock = threading.Lock()
         self.restart()
 
     def restart(self) -> None:
         """A new writer identity with nothing reported yet (at start, and in a forked child)."""
+        self._lock = threading.Lock()
         self.writer_id = uuid.uuid4().hex
         self._written = 0
         self._dropped: dict[str, int] = {}

@@ -40,11 +40,18 @@ class LakeSpanProcessor(BufferedSpanProcessor):
         name: str = "lake",
     ) -> None:
         self.flush_seconds = flush_seconds
-        self.writer = LakeWriter(lake_dir, self._settle, segment_rows=segment_rows, errors=counts.errors)
+        self.lake_dir = lake_dir
+        self.segment_rows = segment_rows
+        self.writer = self._new_writer(counts)
         self.health = HealthRecorder(lake_dir, counts, name, service_name=service_name, interval_s=health_seconds)
         tick = max(min(delay_s, flush_seconds / 4), 0.05)
         batch = min(LAKE_BATCH, capacity, segment_rows)  # a segment holds about segment_rows, not more
         super().__init__(name, counts, capacity=capacity, batch_size=batch, delay_s=tick, shutdown_s=shutdown_s)
+
+    def _new_writer(self, counts: ExportCounts) -> LakeWriter:
+        return LakeWriter(
+            self.lake_dir, self._settle, segment_rows=self.segment_rows, errors=counts.errors, background=True
+        )
 
     @property
     def written_spans(self) -> int:
@@ -71,5 +78,5 @@ class LakeSpanProcessor(BufferedSpanProcessor):
         self.health.record(final=True)
 
     def _forget(self) -> None:
-        self.writer.forget()
+        self.writer = self._new_writer(self.counts)  # the parent's pending spans and threads stay the parent's
         self.health.restart()
