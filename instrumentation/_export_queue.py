@@ -123,14 +123,15 @@ class BufferedSpanProcessor(SpanProcessor):
         self._buffer.append(self._stop_token)
         self._wake.set()
 
-    def finish_shutdown(self, deadline: float) -> bool:
-        """Wait for the worker to finish, until ``deadline``; then count what is left as lost."""
+    def finish_shutdown(self, deadline: float, *, give_up: bool = True) -> bool:
+        """Wait for the worker to finish, until ``deadline``; then (``give_up``) count what is left as lost."""
         token = self._stop_token
         if token is None or self._abandoned:
             return False
         if token.wait(deadline) or token.done.is_set():
             return token.ok
-        self._abandon()
+        if give_up:
+            self._abandon()
         return False
 
     def shutdown(self) -> None:
@@ -283,12 +284,3 @@ def flush_all(processors: Sequence[BufferedSpanProcessor], deadline: float) -> b
     """Flush every processor at once; True when each delivered everything ended before the call."""
     tokens = [processor.begin_flush() for processor in processors]
     return all([token is not None and token.wait(deadline) for token in tokens])
-
-
-def shutdown_all(processors: Sequence[BufferedSpanProcessor], start: float, budget_s: float) -> None:
-    """Shut every processor down at once: local stores get the whole budget, remote exporters 60% of it
-    (the rest is left for the metrics' last export)."""
-    for processor in processors:
-        processor.begin_shutdown()
-    for processor in sorted(processors, key=lambda p: p.local):
-        processor.finish_shutdown(start + budget_s * (1.0 if processor.local else 0.6))

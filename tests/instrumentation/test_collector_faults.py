@@ -8,76 +8,28 @@ from __future__ import annotations
 
 import logging
 import re
-import socket
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 import instrumentation
+from benchmarks._collector import SLOW_S
+from benchmarks._collector import collector as faulty_collector
 from instrumentation import llm_call
 
 SHUTDOWN_BOUND_S = 5.0 + 2.0  # the target, plus slack for a loaded 2-core machine
 SPANS = 3_000  # a burst: several OTLP batches queued behind the first failing one
 
 
-class _Collector(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False  # a handler asleep in "slow" mode must not hold up the fixture
-
-    def __init__(self, mode: str) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.mode = mode
-        self.requests: list[str] = []
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Collector
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.server.requests.append(self.path)
-        mode = self.server.mode
-        if mode == "slow":
-            time.sleep(5.0)
-        status = {"500": 500, "429": 429, "405-metrics": 405 if self.path.endswith("/v1/metrics") else 200}.get(
-            mode, 200
-        )
-        self.send_response(status)
-        if status == 429:
-            self.send_header("Retry-After", "1")
-        self.send_header("Content-Type", "application/x-protobuf")
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])  # closed again on exit: connections are refused
-
-
 @pytest.fixture
 def collector(request: pytest.FixtureRequest) -> Iterator[str]:
-    mode = request.param
-    if mode == "closed":
-        yield f"http://127.0.0.1:{_closed_port()}"
-        return
-    server = _Collector(mode)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with faulty_collector(request.param) as (endpoint, _):
+        yield endpoint
 
 
 def _configure(home: Path, endpoint: str, monkeypatch: pytest.MonkeyPatch) -> instrumentation.Telemetry:
@@ -108,11 +60,14 @@ def test_shutdown_is_bounded_and_the_lake_gets_everything(
     telemetry = _configure(tmp_path, collector, monkeypatch)
     _burst(telemetry)
     start = time.monotonic()
+    lake = telemetry.lake_exporter
+    assert lake is not None and lake.force_flush(timeout_millis=30_000), "the lake's own flush succeeds"
+    assert time.monotonic() - start < SLOW_S, "the lake does not wait for the OTLP export in flight"
+    assert _lake_rows(tmp_path) == SPANS + 1
+    start = time.monotonic()
     delivered = telemetry.flush(timeout_millis=1_000)
-    flushed_in = time.monotonic() - start
     assert delivered is False, "flush() said True though the collector took nothing"
-    assert flushed_in < 1.0 + 2.0
-    assert _lake_rows(tmp_path) == SPANS + 1, "the lake does not wait on OTLP"
+    assert time.monotonic() - start < 1.0 + 2.0
     start = time.monotonic()
     telemetry.shutdown()
     assert time.monotonic() - start < SHUTDOWN_BOUND_S
