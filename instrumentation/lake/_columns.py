@@ -18,12 +18,13 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, count, repeat
-from operator import attrgetter, is_not, methodcaller
+from operator import attrgetter, is_not, itemgetter, methodcaller
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.trace import SpanContext
 
 from instrumentation import semconv
 from instrumentation.lake._schema import SPAN_KIND_NAMES, STATUS_CODE_NAMES, TRACES_SCHEMA, attr_string
@@ -105,12 +106,13 @@ def spans_to_batch(spans: Sequence[ReadableSpan]) -> pa.RecordBatch:
     resources, resource_index = _interned(map(get.resource, spans))
     scopes, scope_index = _interned(map(get.scope, spans))
     statuses = list(map(get.status, spans))
+    parents = list(map(get.parent, spans))
     columns = [
         starts.cast(TRACES_SCHEMA.field("Timestamp").type),
-        _hex([c.trace_id if c is not None else None for c in contexts], 16),
-        _hex([c.span_id if c is not None else None for c in contexts], 8),
-        _hex([p.span_id if p is not None else None for p in map(get.parent, spans)], 8),
-        pa.array([_trace_state(c) for c in contexts], _STR),
+        _hex(_context_field(contexts, 0), 16),
+        _hex(_context_field(contexts, 1), 8),
+        _hex(_context_field(parents, 1), 8),
+        pa.array([state.to_header() if state else "" for state in _context_field(contexts, 4)], _STR),
         pa.array(list(map(get.name, spans)), _STR),
         pa.array(list(map(_KIND.get, map(id, map(get.kind, spans)))), _STR).fill_null("Unspecified"),
         _resource_services(resources).take(resource_index),
@@ -131,6 +133,20 @@ def days_of(batch: pa.RecordBatch) -> set[int]:
     """The UTC days (days since the epoch) the batch's spans start on."""
     day = pc.divide(batch.column(0).cast(pa.int64()), NS_PER_DAY)
     return set(pc.unique(day).to_pylist())
+
+
+_CONTEXT_FIELDS = ("trace_id", "span_id", "is_remote", "trace_flags", "trace_state")
+
+
+def _context_field(contexts: list[Any], index: int) -> list[Any]:
+    """One field of each SpanContext (None where there is no context): read as the tuple item it is when
+    every context is the API's SpanContext, else through its property."""
+    if set(map(type, contexts)) <= {SpanContext, type(None)}:
+        if None in contexts:
+            return [c[index] if c is not None else None for c in contexts]
+        return list(map(itemgetter(index), contexts))
+    field = attrgetter(_CONTEXT_FIELDS[index])
+    return [field(c) if c is not None else None for c in contexts]
 
 
 def _hex(ids: list[int | None], width: int) -> pa.Array:
@@ -154,8 +170,7 @@ def _mask(n: int, positions: list[int]) -> pa.Array:
 
 
 def _trace_state(context: Any) -> str:
-    state = context.trace_state if context is not None else None
-    return state.to_header() if state else ""
+    return context.trace_state.to_header() if context.trace_state else ""
 
 
 def _interned(objects: Iterable[Any]) -> tuple[list[Any], pa.Array]:

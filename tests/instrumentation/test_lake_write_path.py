@@ -17,6 +17,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -27,7 +28,14 @@ import instrumentation
 from instrumentation import semconv
 from instrumentation._exporters import ExportCounts
 from instrumentation._internal_errors import InternalErrors
-from instrumentation.lake import LakeSpanProcessor, partition_dirs, read_health, span_to_row, traces_glob
+from instrumentation.lake import (
+    LakeSpanProcessor,
+    health_glob,
+    partition_dirs,
+    read_health,
+    span_to_row,
+    traces_glob,
+)
 from instrumentation.lake._columns import spans_to_batch
 from instrumentation.lake._schema import rows_to_table
 
@@ -57,6 +65,8 @@ def _varied(provider: TracerProvider) -> None:
             child.set_status(Status(StatusCode.ERROR, "boom"))
     for i in range(5):
         tracer.start_span(f"plain-{i}", start_time=NOON + i, kind=SpanKind.CLIENT).end(end_time=NOON + i + 1000)
+    remote_parent = trace.set_span_in_context(trace.NonRecordingSpan(linked))
+    tracer.start_span("continues a remote trace", context=remote_parent).end()  # inherits its trace state
 
 
 def test_span_columns_equal_the_row_conversion(sdk_spans: tuple[TracerProvider, InMemorySpanExporter]) -> None:
@@ -208,3 +218,18 @@ def test_a_writer_killed_at_any_moment_leaves_only_whole_segments(tmp_path: Path
     for run, count, distinct, highest in rows:
         assert count == distinct == highest + 1, f"run {run}: a span lost or written twice"
         assert highest >= acknowledged[run], f"run {run}: a span acknowledged by flush() is missing"
+
+
+def test_the_documented_health_sql_reads_the_records(tmp_path: Path) -> None:
+    (tmp_path / "otel_traces").write_text("unwritable")
+    *_, provider = _processor(tmp_path)
+    for _ in range(3):
+        provider.get_tracer("t").start_span("s").end()
+    provider.shutdown()
+    sql = (
+        'SELECT coalesce(sum("Dropped"), 0), count(DISTINCT "WriterId") FROM read_parquet(?, hive_partitioning = true) '
+        'WHERE "Timestamp" > ? AND "IntervalStart" < ?'
+    )
+    since, until = datetime.now(UTC) - timedelta(hours=1), datetime.now(UTC) + timedelta(hours=1)
+    assert duckdb.execute(sql, [health_glob(tmp_path), since, until]).fetchone() == (3, 1)
+    assert duckdb.execute(sql, [health_glob(tmp_path), until, until]).fetchone() == (0, 0)
