@@ -6,7 +6,8 @@
 Each row is one fresh ``configure(exporters=["lake", "otlp"])`` against ``benchmarks._collector`` on
 127.0.0.1 (the real SDK exporters, default settings): spans made, then ``flush()`` with its default
 timeout, then ``shutdown()``; the exit column is a separate process that makes the same spans and
-exits without calling ``shutdown()`` (atexit does it), timed from its last span to its end. The log
+exits without calling ``shutdown()`` (atexit does it), timed from its last span to its end; app
+µs/span is what making each span cost the app's thread while the collector misbehaved. The log
 columns count what reached logging: the OpenTelemetry exporters' own lines we folded, and the lines
 we printed instead. Target: shutdown and exit <= 5 s whatever the collector does.
 """
@@ -63,6 +64,7 @@ def main() -> None:
             (
                 mode,
                 f"{burst:,}",
+                f"{_median(results, 'span_us'):.0f}",
                 f"{_median(results, 'flush_s'):.2f}",
                 "/".join(sorted({str(r["flushed"]) for r in results})),
                 f"{_median(results, 'shutdown_s'):.2f}",
@@ -72,7 +74,8 @@ def main() -> None:
                 f"{_median(results, 'printed'):.0f}",
             )
         )
-    header = ("collector", "spans", "flush s", "flush()", "shutdown s", "exit s", "max shutdown", "folded", "printed")
+    header = ("collector", "spans", "app µs/span", "flush s", "flush()", "shutdown s", "exit s", "max shutdown")
+    header += ("folded", "printed")
     print_table("lake + OTLP/HTTP against a faulty collector (default settings)", header, rows)
     print(f"\ntarget: shutdown and exit <= {TARGET_S:.0f} s; medians over {args.rounds} round(s). The issue measured")
     print("before: closed port flush 21 s (True), shutdown 14-20 s; 429 18-22 s; 5 s collector after a burst 38 s.")
@@ -90,7 +93,9 @@ def _one(mode: str, burst: int, lines: _Lines) -> dict[str, Any]:
         home = tempfile.mkdtemp(prefix="harness-bench-faults-")
         lines.ours = lines.theirs = 0
         telemetry = instrumentation.configure("faults", home=home, exporters=["lake", "otlp"], set_global=False)
+        start = time.perf_counter()
         _spans(telemetry, burst)
+        span_us = (time.perf_counter() - start) / burst * 1e6
         start = time.monotonic()
         flushed = telemetry.flush()
         flush_s = time.monotonic() - start
@@ -101,6 +106,7 @@ def _one(mode: str, burst: int, lines: _Lines) -> dict[str, Any]:
         printed, theirs = lines.ours, lines.theirs
         exit_s = _exit_time(endpoint, burst)
     return {
+        "span_us": span_us,
         "flush_s": flush_s,
         "flushed": flushed,
         "shutdown_s": shutdown_s,

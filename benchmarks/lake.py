@@ -298,8 +298,8 @@ def _end_to_end(home: Path, spans: int) -> dict[str, float]:
         feed,
         telemetry.shutdown,
         lambda: 0,
-        lambda: lake.written_spans,  # type: ignore[attr-defined]
-        lambda: lake.dropped_spans,  # type: ignore[attr-defined]
+        lambda: lake.written_spans,
+        lambda: lake.dropped_spans,
     )
 
 
@@ -328,7 +328,7 @@ def _burst(home: Path, spans: int, threads: int) -> dict[str, float]:
         worker.join()
     telemetry.shutdown()
     elapsed = time.perf_counter() - start
-    written, dropped = lake.written_spans, lake.dropped_spans  # type: ignore[attr-defined]
+    written, dropped = lake.written_spans, lake.dropped_spans
     assert written + dropped == per_thread * threads, "a span was lost without being counted"
     return {
         "spans_s": per_thread * threads / elapsed,

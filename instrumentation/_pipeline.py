@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, cast
 
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.trace.export import SpanExporter
@@ -19,6 +20,9 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from instrumentation._export_queue import BufferedSpanProcessor, ExportProcessor, flush_all
 from instrumentation._exporters import ExportCounts, GuardedMetricExporter, build_span_exporters
 from instrumentation._settings import Settings
+
+if TYPE_CHECKING:
+    from instrumentation.lake import LakeSpanProcessor
 
 _SPANS_FIRST = 0.35  # of the shutdown budget: remote span exporters drain before the metrics' last export
 _REMOTE = 0.7  # of the budget: when remote exporters (spans and metrics) are given up
@@ -49,7 +53,9 @@ class ExportPipeline:
         settings: Settings,
         counts: ExportCounts,
         extra_exporters: Sequence[SpanExporter] = (),
-        **metrics: object,
+        *,
+        meter_provider: MeterProvider | None = None,
+        metric_exporter: GuardedMetricExporter | None = None,
     ) -> ExportPipeline:
         """A processor per exporter the settings name (the lake's own first), then one per extra exporter."""
         processors: list[BufferedSpanProcessor] = []
@@ -64,11 +70,11 @@ class ExportPipeline:
             "shutdown_s": settings.shutdown_timeout_ms / 1000,
         }
         processors += [ExportProcessor(exporter, name, counts, **options) for name, exporter in named]
-        return cls(settings, counts, processors, **metrics)  # type: ignore[arg-type]
+        return cls(settings, counts, processors, meter_provider=meter_provider, metric_exporter=metric_exporter)
 
     @property
-    def lake(self) -> BufferedSpanProcessor | None:
-        return next((p for p in self.processors if p.local), None)
+    def lake(self) -> LakeSpanProcessor | None:
+        return cast("LakeSpanProcessor | None", next((p for p in self.processors if p.local), None))
 
     def flush(self, timeout_millis: int | None = None) -> bool:
         """True when every span ended before the call (and the metrics) were delivered within the timeout."""
@@ -113,7 +119,7 @@ class ExportPipeline:
 
 
 def _lake_processor(settings: Settings, counts: ExportCounts) -> BufferedSpanProcessor:
-    from instrumentation.lake import LakeSpanProcessor
+    from instrumentation.lake import LakeSpanProcessor  # pyarrow: imported only when the lake is in use
 
     return LakeSpanProcessor(
         settings.lake_dir,

@@ -150,7 +150,7 @@ def configure(
         settings,
         ExportCounts(errors),
         span_exporters or [],
-        meter_provider=chosen_meter_provider if owns_mp else None,
+        meter_provider=chosen_meter_provider if owns_mp and isinstance(chosen_meter_provider, MeterProvider) else None,
         metric_exporter=metric_exporter,
     )
     for processor in [FeatureSpanProcessor(), *pipeline.processors]:
