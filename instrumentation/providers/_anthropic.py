@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from instrumentation import semconv
-from instrumentation._handler import LLMInvocation
+from instrumentation._records import LLMInvocation
 from instrumentation.providers._route import Route, get, set_params, text_part, tool_call_part, tool_response_part
 
 _PARAMS = {

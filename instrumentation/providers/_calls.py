@@ -11,8 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from instrumentation._handler import LLMInvocation, TelemetryHandler, active_invocation
+from instrumentation._handler import TelemetryHandler
+from instrumentation._records import LLMInvocation
 from instrumentation._setup import Telemetry, get_telemetry
+from instrumentation._spans import InferenceSpan, active_inference
 from instrumentation.providers._prompt import current_prompt
 from instrumentation.providers._route import Route
 from instrumentation.providers._streams import StreamSpan, trace_async_stream, trace_stream
@@ -89,7 +91,7 @@ def async_request(original: Callable[..., Any], opts: Options) -> Callable[..., 
 
 def _start(
     client: Any, options: Any, route: Route, opts: Options, handler: TelemetryHandler, stream: bool
-) -> LLMInvocation:
+) -> InferenceSpan:
     body = options.json_data if isinstance(options.json_data, dict) else {}
     host, port = _server(client)
     inv = LLMInvocation(
@@ -109,7 +111,7 @@ def _start(
             options.json_data = {**body, "stream_options": _INCLUDE_USAGE}
     except Exception as exc:  # noqa: BLE001 - a request we cannot read must not break the call
         handler.errors.report("providers.request", exc)
-    return handler.start(inv)
+    return handler.start_llm(inv)
 
 
 def _server(client: Any) -> tuple[str | None, int | None]:
@@ -121,11 +123,11 @@ def _server(client: Any) -> tuple[str | None, int | None]:
 
 
 def _returned(
-    result: Any, inv: LLMInvocation, route: Route, opts: Options, handler: TelemetryHandler, *, is_async: bool
+    result: Any, inv: InferenceSpan, route: Route, opts: Options, handler: TelemetryHandler, *, is_async: bool
 ) -> None:
     """A stream takes the span over (it ends with the stream); any other result ends it now."""
     provider = opts.provider
-    if not (inv.stream and isinstance(result, provider.async_stream_type if is_async else provider.stream_type)):
+    if not (inv.record.stream and isinstance(result, provider.async_stream_type if is_async else provider.stream_type)):
         _finish(result, inv, route, opts, handler)
         return
     handler.release(inv)
@@ -136,13 +138,13 @@ def _returned(
         handler.errors.report("providers.stream", exc)
 
 
-def _finish(result: Any, inv: LLMInvocation, route: Route, opts: Options, handler: TelemetryHandler) -> None:
+def _finish(result: Any, inv: InferenceSpan, route: Route, opts: Options, handler: TelemetryHandler) -> None:
     raw: Any = result
     try:
         if isinstance(raw, opts.provider.raw_response_type):  # `with_raw_response`: parsing it caches it
-            result = None if inv.stream else raw.parse()
+            result = None if inv.record.stream else raw.parse()
         if result is not None:
-            route.response(inv, result, handler.capture_content)
+            route.response(inv.record, result, handler.capture_content)
     except Exception as exc:  # noqa: BLE001
         handler.errors.report("providers.response", exc)
     handler.stop(inv)
@@ -152,10 +154,10 @@ def sync_attempt(original: Callable[..., Any], opts: Options) -> Callable[..., A
     provider = opts.provider
 
     def attempt(self: Any, *args: Any, **kwargs: Any) -> Any:
-        inv = active_invocation()
-        if inv is None or inv.provider != provider.name:
+        inv = active_inference()
+        if inv is None or inv.record.provider != provider.name:
             return original(self, *args, **kwargs)
-        number = 1 if inv.attempt_ended_at is None else inv.attempts + 1  # each call here is one attempt
+        number = 1 if inv.attempt_ended_at is None else inv.record.attempts + 1  # each call here is one attempt
         started = time.perf_counter()
         try:
             result = original(self, *args, **kwargs)
@@ -173,10 +175,10 @@ def async_attempt(original: Callable[..., Any], opts: Options) -> Callable[..., 
     provider = opts.provider
 
     async def attempt(self: Any, *args: Any, **kwargs: Any) -> Any:
-        inv = active_invocation()
-        if inv is None or inv.provider != provider.name:
+        inv = active_inference()
+        if inv is None or inv.record.provider != provider.name:
             return await original(self, *args, **kwargs)
-        number = 1 if inv.attempt_ended_at is None else inv.attempts + 1  # each call here is one attempt
+        number = 1 if inv.attempt_ended_at is None else inv.record.attempts + 1  # each call here is one attempt
         started = time.perf_counter()
         try:
             result = await original(self, *args, **kwargs)
@@ -191,8 +193,8 @@ def async_attempt(original: Callable[..., Any], opts: Options) -> Callable[..., 
 
 
 def _record_attempt(
-    opts: Options, inv: LLMInvocation, number: int, started: float, status: int | None, error_type: str | None
+    opts: Options, inv: InferenceSpan, number: int, started: float, status: int | None, error_type: str | None
 ) -> None:
-    if inv.attempt_ended_at is not None and number <= inv.attempts:
+    if inv.attempt_ended_at is not None and number <= inv.record.attempts:
         return  # a second wrapper on the same client saw this attempt first
     opts.handler().attempt(inv, number, started, status_code=status, error_type=error_type)

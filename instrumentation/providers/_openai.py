@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from instrumentation import semconv
-from instrumentation._handler import LLMInvocation
+from instrumentation._records import LLMInvocation
 from instrumentation.providers import _openai_content as content
 from instrumentation.providers._route import Route, get, set_params
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from instrumentation._handler import LLMInvocation
+from instrumentation._records import LLMInvocation
 
 
 class Route(Protocol):

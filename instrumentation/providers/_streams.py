@@ -17,7 +17,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 from instrumentation import semconv
-from instrumentation._handler import LLMInvocation, TelemetryHandler
+from instrumentation._handler import TelemetryHandler
+from instrumentation._spans import InferenceSpan
 from instrumentation.providers._route import Route
 
 
@@ -26,7 +27,7 @@ class StreamSpan:
 
     __slots__ = ("capture", "chunks", "ended", "handler", "inv", "route", "watch")
 
-    def __init__(self, inv: LLMInvocation, route: Route, handler: TelemetryHandler) -> None:
+    def __init__(self, inv: InferenceSpan, route: Route, handler: TelemetryHandler) -> None:
         self.inv = inv
         self.route = route
         self.handler = handler
@@ -56,7 +57,8 @@ class StreamSpan:
         if complete:
             self.handler.stop(self.inv)
             return
-        self.inv.finish_reasons = [*(self.inv.finish_reasons or ()), semconv.FINISH_REASON_ERROR]
+        record = self.inv.record
+        record.finish_reasons = [*(record.finish_reasons or ()), semconv.FINISH_REASON_ERROR]
         self.handler.fail(self.inv, error_type)
 
     def _extract(self) -> bool | None:
@@ -67,7 +69,7 @@ class StreamSpan:
         if self.watch is not None:
             _watched.pop(self.watch, None)
         try:
-            return self.route.stream(self.inv, self.chunks, self.capture)
+            return self.route.stream(self.inv.record, self.chunks, self.capture)
         except Exception as exc:  # noqa: BLE001 - a chunk we cannot read must not break the app
             self.handler.errors.report("providers.stream", exc)
             return False
@@ -111,7 +113,7 @@ def _iterate(inner: Iterator[Any], span: StreamSpan) -> Iterator[Any]:
     try:
         for item in inner:
             if not chunks:
-                span.inv.mark_first_chunk()
+                span.inv.record.mark_first_chunk()
                 append(item)
             elif keep is None or keep(item):
                 append(item)
@@ -132,7 +134,7 @@ async def _aiterate(inner: AsyncIterator[Any], span: StreamSpan) -> AsyncIterato
     try:
         async for item in inner:
             if not chunks:
-                span.inv.mark_first_chunk()
+                span.inv.record.mark_first_chunk()
                 append(item)
             elif keep is None or keep(item):
                 append(item)
