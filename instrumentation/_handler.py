@@ -74,6 +74,7 @@ class TelemetryHandler:
 
     def start(self, inv: S) -> S:
         """Open the span of ``inv`` and make it current; the caller must call ``stop`` or ``fail``."""
+        inv.handler = self
         inv.started_at = time.perf_counter()
         try:
             span = self.tracer.start_span(

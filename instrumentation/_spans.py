@@ -32,12 +32,13 @@ Error = BaseException | str | None
 class OpenSpan:
     """One span the handler has open: what it needs to end it exactly once."""
 
-    __slots__ = ("_otel_token", "span", "started_at")
+    __slots__ = ("_otel_token", "handler", "span", "started_at")
     kind: ClassVar[SpanKind] = SpanKind.INTERNAL
     #: where an internal error is counted (``<where>.start``, ``<where>.finish``)
     where: ClassVar[str] = "span"
 
     def __init__(self) -> None:
+        self.handler: TelemetryHandler | None = None  # the handler that opened it (set by ``start``)
         self.span: Span | None = None
         self.started_at = 0.0
         self._otel_token: object = None

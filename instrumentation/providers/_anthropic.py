@@ -37,7 +37,7 @@ def record_usage(inv: LLMInvocation, usage: Any, output_tokens: int | None = Non
 
 class Messages:
     operation = semconv.OP_CHAT
-    injects_stream_usage = False
+    stream_usage_opt_in = False
 
     def request(self, inv: LLMInvocation, body: Mapping[str, Any], capture: bool) -> None:
         set_params(inv, body, _PARAMS)

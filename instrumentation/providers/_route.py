@@ -12,8 +12,8 @@ class Route(Protocol):
     """Extraction for one endpoint (chat completions, responses, embeddings, messages); never touches a span."""
 
     operation: str
-    #: inject ``stream_options.include_usage`` into streamed requests that leave it unset (OpenAI chat only)
-    injects_stream_usage: bool
+    #: a stream has usage only when the request asks (``stream_options.include_usage``: OpenAI chat only)
+    stream_usage_opt_in: bool
 
     def request(self, inv: LLMInvocation, body: Mapping[str, Any], capture: bool) -> None:
         """Record the request parameters (and, when ``capture``, the input messages)."""
