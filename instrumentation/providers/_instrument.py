@@ -126,8 +126,8 @@ def _client_seams(client: Any, opts: Options) -> list[Undo]:
             "its calls are traced, but not each retried attempt",
         )
     else:
-        _attempts.hook(http)
-        undo.append(functools.partial(_attempts.unhook, http))
+        _attempts.hook(http)  # released by undo, or when the client is collected first (a dropped copy)
+        undo.append(weakref.finalize(client, _attempts.unhook, http))
     if not opts.sdk_spans and hasattr(type(client), "open_telemetry"):  # the SDK traces its own calls
         undo += _silence_sdk_spans(client, opts)
     return undo
@@ -150,14 +150,20 @@ def _silence_sdk_spans(client: Any, opts: Options) -> list[Undo]:
 
 
 def _replace(target: Any, name: str, value: Any) -> Undo:
+    """Set ``target.name``; the returned undo restores it (holding the target weakly: a handle kept in
+    ``_handles`` must not keep its client alive)."""
     previous = target.__dict__.get(name, _MISSING)
     setattr(target, name, value)
+    ref = weakref.ref(target)
 
     def restore() -> None:
+        owner = ref()
+        if owner is None:
+            return
         if previous is _MISSING:
-            delattr(target, name)
+            delattr(owner, name)
         else:
-            setattr(target, name, previous)
+            setattr(owner, name, previous)
 
     return restore
 

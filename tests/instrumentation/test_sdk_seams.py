@@ -5,9 +5,11 @@ These run on the oldest and the newest supported release of each SDK (``make sdk
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import tomllib
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -87,6 +89,31 @@ def test_a_copy_shares_the_http_client_and_undoing_one_keeps_the_other_hooked(
     copy.chat.completions.create(model="fault-429", messages=QUESTION)
     span = cap.span("chat fault-429")
     assert attrs(span)[semconv.HARNESS_LLM_ATTEMPTS] == 2
+
+
+def test_a_copy_dropped_without_undo_releases_the_http_client(client: openai.OpenAI, cap: Captured) -> None:
+    handle = instrument_openai(client, telemetry=cap.telemetry)
+    copy = client.with_options(max_retries=1)
+    del copy
+    gc.collect()
+    handle.undo()
+    assert "send" not in vars(client._client)
+
+
+@pytest.mark.parametrize("sdk_wide", [False, True])
+def test_an_instrumented_client_is_not_kept_alive_by_its_instrumentation(
+    sdk_wide: bool, server: ServerHandle, cap: Captured
+) -> None:
+    with instrument_openai(telemetry=cap.telemetry) if sdk_wide else contextlib.nullcontext():
+        sdk = openai.OpenAI(base_url=server.openai_base_url, api_key=API_KEY)
+        handle = None if sdk_wide else instrument_openai(sdk, telemetry=cap.telemetry)
+        sdk.chat.completions.create(model="gpt-test", messages=QUESTION)
+        ref = weakref.ref(sdk)
+        sdk.close()
+        del sdk
+        gc.collect()
+        assert ref() is None
+    assert handle is None or handle.active
 
 
 def test_a_stream_stays_the_sdks_type_and_a_loop_broken_off_can_be_resumed(
