@@ -78,7 +78,7 @@ class TelemetryHandler:
         inv.started_at = time.perf_counter()
         try:
             span = self.tracer.start_span(
-                inv.name(), kind=inv.kind, attributes=inv.start_attributes(self), links=inv.links()
+                inv.name, kind=inv.kind, attributes=inv.start_attributes(self), links=inv.links
             )
         except Exception as exc:  # noqa: BLE001 - the call goes on untraced rather than break the app
             self.errors.report(f"{inv.where}.start", exc)
@@ -95,15 +95,12 @@ class TelemetryHandler:
         except Exception as exc:  # noqa: BLE001
             self.errors.report(f"{inv.where}.release", exc)
 
-    def stop(self, inv: OpenSpan) -> None:
-        """End the span as completed, with what its kind records at the end."""
-        self._end(inv, None)
-
     def fail(self, inv: OpenSpan, error: BaseException | str) -> None:
         """End the span as failed; ``error`` is the exception or an ``error.type`` value."""
-        self._end(inv, error)
+        self.stop(inv, error)
 
-    def _end(self, inv: OpenSpan, error: Error) -> None:
+    def stop(self, inv: OpenSpan, error: Error = None) -> None:
+        """End the span as completed (or, from ``fail``, failed), with what its kind records at the end."""
         span = inv.span
         if span is None:
             return
@@ -112,7 +109,10 @@ class TelemetryHandler:
             duration = time.perf_counter() - inv.started_at
             error_type = inv.error_type(error)
             try:
-                self._detach(inv)
+                inv.leave()
+                if inv._otel_token is not None:
+                    otel_context.detach(inv._otel_token)  # type: ignore[arg-type]
+                    inv._otel_token = None
                 attributes = inv.end_attributes(self, error)
                 if error_type is not None:
                     attributes[semconv.ERROR_TYPE] = error_type
@@ -174,26 +174,6 @@ class TelemetryHandler:
         except Exception as exc:  # noqa: BLE001
             self.errors.report("llm.attempt", exc)
 
-    def inference_start_attributes(self, inv: LLMInvocation) -> dict[str, Any]:
-        attributes: dict[str, Any] = {
-            semconv.GEN_AI_OPERATION_NAME: inv.operation,
-            semconv.GEN_AI_PROVIDER_NAME: inv.provider,
-            semconv.GEN_AI_REQUEST_MODEL: inv.request_model,
-        }
-        if inv.server_address:
-            attributes[semconv.SERVER_ADDRESS] = inv.server_address
-            if inv.server_port:
-                attributes[semconv.SERVER_PORT] = inv.server_port
-        if inv.stream:
-            attributes[semconv.GEN_AI_REQUEST_STREAM] = True
-        if inv.prompt_name:
-            attributes[semconv.GEN_AI_PROMPT_NAME] = inv.prompt_name
-        if inv.prompt_version:
-            attributes[semconv.GEN_AI_PROMPT_VERSION] = inv.prompt_version
-        if inv.request_attributes:
-            attributes.update(inv.request_attributes)
-        return attributes
-
     def inference_end_attributes(self, span: InferenceSpan) -> dict[str, Any]:
         """The response, usage and cost; usage only on the innermost span that saw it, or why it is absent."""
         inv = span.record
@@ -201,7 +181,7 @@ class TelemetryHandler:
         attributes = self._response_attributes(inv)
         if not span.counted:
             attributes[semconv.HARNESS_USAGE_COUNTED] = False
-        elif inv.has_usage:
+        elif inv.input_tokens is not None or inv.output_tokens is not None:
             span.cost = self._add_usage_and_cost(attributes, inv)
         elif inv.error_type is None:  # a completed call that says nothing of its usage: say why
             attributes[semconv.HARNESS_USAGE_ABSENT_REASON] = (

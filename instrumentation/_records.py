@@ -80,7 +80,3 @@ class LLMInvocation:
 
     def set_time_to_first_chunk(self, seconds: float) -> None:
         self.first_chunk_at = self.started_at + seconds
-
-    @property
-    def has_usage(self) -> bool:
-        return self.input_tokens is not None or self.output_tokens is not None

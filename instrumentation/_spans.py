@@ -32,25 +32,21 @@ Error = BaseException | str | None
 class OpenSpan:
     """One span the handler has open: what it needs to end it exactly once."""
 
-    __slots__ = ("_otel_token", "handler", "span", "started_at")
+    __slots__ = ("_otel_token", "handler", "links", "name", "span", "started_at")
     kind: ClassVar[SpanKind] = SpanKind.INTERNAL
     #: where an internal error is counted (``<where>.start``, ``<where>.finish``)
     where: ClassVar[str] = "span"
 
-    def __init__(self) -> None:
+    def __init__(self, name: str, links: Sequence[Link] | None = None) -> None:
+        self.name = name
+        self.links = links
         self.handler: TelemetryHandler | None = None  # the handler that opened it (set by ``start``)
         self.span: Span | None = None
         self.started_at = 0.0
         self._otel_token: object = None
 
-    def name(self) -> str:
-        raise NotImplementedError
-
     def start_attributes(self, handler: TelemetryHandler) -> dict[str, Any]:
         return {}
-
-    def links(self) -> Sequence[Link] | None:
-        return None
 
     def enter(self) -> None:
         """Make the kind's own context current, once the span is."""
@@ -89,7 +85,7 @@ class InferenceSpan(OpenSpan):
     where = "llm"
 
     def __init__(self, record: LLMInvocation) -> None:
-        super().__init__()
+        super().__init__(f"{record.operation} {record.request_model}")
         self.record = record
         self.parent: InferenceSpan | None = None
         self.inner_recorded = False  # a call nested in this one recorded the usage
@@ -98,11 +94,26 @@ class InferenceSpan(OpenSpan):
         self.attempt_ended_at: float | None = None
         self._active_token: contextvars.Token[InferenceSpan | None] | None = None
 
-    def name(self) -> str:
-        return f"{self.record.operation} {self.record.request_model}"
-
     def start_attributes(self, handler: TelemetryHandler) -> dict[str, Any]:
-        return handler.inference_start_attributes(self.record)
+        inv = self.record
+        attributes: dict[str, Any] = {
+            semconv.GEN_AI_OPERATION_NAME: inv.operation,
+            semconv.GEN_AI_PROVIDER_NAME: inv.provider,
+            semconv.GEN_AI_REQUEST_MODEL: inv.request_model,
+        }
+        if inv.server_address:
+            attributes[semconv.SERVER_ADDRESS] = inv.server_address
+            if inv.server_port:
+                attributes[semconv.SERVER_PORT] = inv.server_port
+        if inv.stream:
+            attributes[semconv.GEN_AI_REQUEST_STREAM] = True
+        if inv.prompt_name:
+            attributes[semconv.GEN_AI_PROMPT_NAME] = inv.prompt_name
+        if inv.prompt_version:
+            attributes[semconv.GEN_AI_PROMPT_VERSION] = inv.prompt_version
+        if inv.request_attributes:
+            attributes.update(inv.request_attributes)
+        return attributes
 
     def enter(self) -> None:
         self.record.started_at = self.started_at
@@ -151,13 +162,10 @@ class AgentSpan(OpenSpan):
     where = "agent"
 
     def __init__(self, run: AgentRun, attributes: dict[str, Any]) -> None:
-        super().__init__()
+        super().__init__(semconv.SPAN_INVOKE_AGENT.format(name=run.name))
         self.run = run
         self._attributes = attributes
         self._run_token: contextvars.Token[RunHooks | None] | None = None
-
-    def name(self) -> str:
-        return semconv.SPAN_INVOKE_AGENT.format(name=self.run.name)
 
     def start_attributes(self, handler: TelemetryHandler) -> dict[str, Any]:
         return self._attributes
@@ -193,20 +201,16 @@ class AgentSpan(OpenSpan):
 class ToolSpan(OpenSpan):
     """An ``execute_tool {name}`` INTERNAL span, linked to the inference span that requested the call."""
 
-    __slots__ = ("_attributes", "_links", "arguments", "call")
+    __slots__ = ("_attributes", "arguments", "call")
     where = "tool"
 
     def __init__(
         self, call: ToolCall, attributes: dict[str, Any], *, arguments: object = None, links: Sequence[Link] = ()
     ) -> None:
-        super().__init__()
+        super().__init__(semconv.SPAN_EXECUTE_TOOL.format(name=call.name), links or None)
         self.call = call
         self.arguments = arguments
         self._attributes = attributes
-        self._links = links
-
-    def name(self) -> str:
-        return semconv.SPAN_EXECUTE_TOOL.format(name=self.call.name)
 
     def start_attributes(self, handler: TelemetryHandler) -> dict[str, Any]:
         attributes = self._attributes
@@ -215,9 +219,6 @@ class ToolSpan(OpenSpan):
             if text is not None:
                 attributes[semconv.GEN_AI_TOOL_CALL_ARGUMENTS] = text
         return attributes
-
-    def links(self) -> Sequence[Link] | None:
-        return self._links or None
 
     def end_attributes(self, handler: TelemetryHandler, error: Error) -> dict[str, Any]:
         call = self.call
