@@ -62,3 +62,18 @@ def test_the_core_install_alone_records_an_instrumented_call_into_the_lake(tmp_p
     assert attributes["harness.feature"] == "ticket-summary"
     assert attributes["gen_ai.usage.input_tokens"] == "1000"
     assert float(attributes["gen_ai.usage.cost.amount"]) > 0  # priced by genai-prices, part of the core
+    recorded = _run(
+        venv / "bin" / "harness",
+        "deploy",
+        "record",
+        "--system",
+        "core-app",
+        "--version",
+        "1.0",
+        "--at",
+        "2026-11-20T10:00:00Z",
+        "--home",
+        home,
+        cwd=tmp_path,
+    )  # recording facts: core only
+    assert recorded.startswith("recorded deployment deploy-")
