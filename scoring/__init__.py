@@ -19,7 +19,7 @@ from scoring._inputs import (
 )
 from scoring._model import AXES, AxisScore, CriterionResult, Metrics, Scorecard, SystemInfo, Window
 from scoring._render import render
-from scoring._scorecard import metric, scorecard
+from scoring._scorecard import metric, query, scorecard
 from scoring._sql import METRIC_VIEWS, VIEWS
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "load_criteria",
     "metric",
     "parse_time",
+    "query",
     "render",
     "scorecard",
 ]

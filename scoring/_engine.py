@@ -174,13 +174,14 @@ class Engine:
         self.conn.execute("DELETE FROM scope_systems")
         rows = [list(row) for row in systems]
         if rows:
-            self.conn.executemany("INSERT INTO scope_systems VALUES (?, ?, ?, ?, ?)", rows)
+            self.conn.executemany("INSERT INTO scope_systems VALUES (?, ?, ?, ?, ?, ?)", rows)
         for name in _sql.VIEWS:
             self.conn.execute(_sql.create_statement(name, materialize=materialize))
 
-    def observed_systems(self) -> list[tuple[str, str | None, bool, bool]]:
+    def observed_systems(self) -> list[tuple[str, str | None, bool, bool, bool]]:
+        """(name, declared kind, has LLM spans, has predictions, has agent runs) of every system in the lake."""
         rows = self.conn.execute(_sql.read("observed_systems")).fetchall()
-        return [(str(name), kind, bool(llm), bool(pred)) for name, kind, llm, pred in rows]
+        return [(str(name), kind, bool(llm), bool(pred), bool(agents)) for name, kind, llm, pred, agents in rows]
 
     def rows(self, view: str) -> list[dict[str, Any]]:
         """Every row of an allow-listed view as dicts."""
@@ -190,6 +191,21 @@ class Engine:
 
     def frame(self, view: str) -> pl.DataFrame:
         frame: pl.DataFrame = self.conn.sql(f"SELECT * FROM {_checked(view)}").pl()
+        return frame
+
+    def select(self, sql: str) -> pl.DataFrame:
+        """The rows of one read-only SELECT (a user's query over the views: nothing else is run)."""
+        try:
+            statements = self.conn.extract_statements(sql)
+        except duckdb.Error as exc:
+            raise ScoringError(f"the query does not parse: {exc}") from exc
+        if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+            raise ScoringError("give one SELECT statement (the scoring views are read-only)")
+        try:
+            frame: pl.DataFrame = self.conn.sql(sql).pl()
+        except duckdb.Error as exc:
+            message = " ".join(str(exc).split())
+            raise ScoringError(f"{message} (views: {', '.join(_sql.VIEWS)}; tables: spans, fact_spans)") from exc
         return frame
 
 

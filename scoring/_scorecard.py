@@ -11,12 +11,25 @@ from typing import Any
 
 import polars as pl
 
-from instrumentation import load_settings
+from instrumentation import Settings, load_settings
+from instrumentation.lake import traces_dir
 from scoring import _sql
-from scoring._criteria import score_axis
+from scoring._criteria import Context, load_criteria, score_axis
 from scoring._engine import DATABASE_FILE, Engine, ScoringError
-from scoring._inputs import ATTESTATIONS_FILE, SYSTEMS_FILE, SystemEntry, load_attestations, load_catalogue, parse_time
-from scoring._model import AXES, Latency, Metrics, Quantiles, Restore, Scorecard, SystemInfo, Window
+from scoring._evidence import Command, iso
+from scoring._inputs import (
+    ATTESTATIONS_FILE,
+    SYSTEMS_FILE,
+    Attestation,
+    InputFileError,
+    SystemEntry,
+    is_zoneless,
+    load_attestations,
+    load_catalogue,
+    parse_time,
+)
+from scoring._metrics import read_metrics, rebuild_answer
+from scoring._model import AXES, Scorecard, SystemInfo, Window
 
 DEFAULT_WINDOW = timedelta(days=90)
 KINDS = ("llm", "classical")
@@ -31,6 +44,7 @@ class Scope:
     kind: str = "llm"
     systems: tuple[str, ...] = ()
     env: str = "production"
+    warnings: tuple[str, ...] = ()
 
     @classmethod
     def build(
@@ -48,7 +62,12 @@ class Scope:
         if start >= end:
             raise ScoringError(f"since ({start.isoformat()}) must be before until ({end.isoformat()})")
         names = (system,) if isinstance(system, str) else tuple(system or ())
-        return cls(start, end, kind, names, env)
+        warnings = tuple(
+            f"{flag} {value}: no zone given, taken as UTC"
+            for flag, value in (("since", since), ("until", until))
+            if is_zoneless(value)
+        )
+        return cls(start, end, kind, names, env, warnings)
 
 
 def _resolve_kind(entry: SystemEntry | None, declared: str | None, has_llm: bool, has_predictions: bool) -> str:
@@ -60,18 +79,43 @@ def _resolve_kind(entry: SystemEntry | None, declared: str | None, has_llm: bool
 
 
 def scope_rows(engine: Engine, catalogue: Sequence[SystemEntry], scope: Scope) -> list[tuple[Any, ...]]:
-    """Systems of the scope's kind (observed in the lake or listed in the catalogue) as scope_systems rows."""
+    """Systems of the scope's kind (observed in the lake or listed in the catalogue) as scope_systems rows.
+
+    A system named in the scope that is neither observed nor catalogued, or is of the other kind, is an error.
+    """
     by_name = {entry.name: entry for entry in catalogue}
-    observed = {name: (declared, llm, pred) for name, declared, llm, pred in engine.observed_systems()}
+    observed = {row[0]: row[1:] for row in engine.observed_systems()}
+    known = sorted(set(by_name) | set(observed))
     rows = []
-    for name in sorted(set(by_name) | set(observed)):
+    for name in known:
         entry = by_name.get(name)
-        declared, has_llm, has_pred = observed.get(name, (None, False, False))
+        declared, has_llm, has_pred, has_agents = observed.get(name, (None, False, False, False))
         kind = _resolve_kind(entry, declared, bool(has_llm), bool(has_pred))
+        if scope.systems and name in scope.systems and kind != scope.kind:
+            raise ScoringError(f"system {name!r} is a {kind} system: score it with --kind {kind}")
         if kind != scope.kind or (scope.systems and name not in scope.systems):
             continue
-        rows.append((name, kind, entry.owner if entry else None, entry.on_call if entry else None, entry is not None))
+        agent = entry.agent if entry is not None and entry.agent is not None else bool(has_agents)
+        owner, on_call = (entry.owner, entry.on_call) if entry else (None, None)
+        rows.append((name, kind, owner, on_call, entry is not None, agent))
+    unknown = sorted(set(scope.systems) - set(known))
+    if unknown:
+        raise ScoringError(
+            f"no system named {', '.join(unknown)} in the lake or the systems catalogue; "
+            f"systems: {', '.join(known) or '(none)'}"
+        )
     return rows
+
+
+def _require_telemetry(settings: Settings) -> None:
+    """Refuse a home without a lake, before anything is created in it."""
+    folder = traces_dir(settings.lake_dir)
+    if not folder.is_dir() or next(folder.glob("dt=*/*.parquet"), None) is None:
+        raise ScoringError(
+            f"no telemetry in {settings.home}: {folder} holds no segments. Record some first "
+            "(instrumentation.configure() in the app, or harness deploy|incident|change record), "
+            "or point --home at the folder that holds lake/"
+        )
 
 
 @contextmanager
@@ -95,9 +139,8 @@ def session(
     settings = load_settings({"home": home})
     scope = Scope.build(since, until, kind, system, env)
     catalogue = load_catalogue(systems_file or settings.home / SYSTEMS_FILE)
+    _require_telemetry(settings)
     database = settings.home / DATABASE_FILE if cache else None
-    if database is not None:
-        database.parent.mkdir(parents=True, exist_ok=True)
     engine = Engine(settings.lake_dir, database, settings.price_book)
     try:
         rows = scope_rows(engine, catalogue, scope)
@@ -107,29 +150,24 @@ def session(
         engine.close()
 
 
-def _one(engine: Engine, view: str) -> dict[str, Any]:
-    rows = engine.rows(view)
-    return rows[0] if rows else {}
+def _check_attestations(attestations: Sequence[Attestation], source: Path) -> None:
+    criteria = {c.id: c for c in load_criteria()}
+    attestable = sorted(c.id for c in criteria.values() if c.attestation or c.attestable)
+    for a in attestations:
+        if a.criterion not in criteria or a.criterion not in attestable:
+            what = "is measured from telemetry" if a.criterion in criteria else "is not a criterion"
+            raise InputFileError(
+                f"{source}: criterion {a.criterion} {what}; attestable criteria: {', '.join(attestable)}"
+            )
 
 
-def _metrics(engine: Engine) -> Metrics:
-    frequency = _one(engine, "met_deployment_frequency")
-    lead = _one(engine, "met_lead_time")
-    restore = _one(engine, "met_time_to_restore")
-    audit = _one(engine, "met_audit_response")
-    latency = _one(engine, "met_latency")
-    features = engine.rows("met_cost_per_feature")
-    return Metrics(
-        deployment_frequency_per_week=frequency.get("deployment_frequency_per_week"),
-        deployment_frequency_band=frequency.get("deploy_days_band"),
-        lead_time_hours=Quantiles(median=lead.get("median"), p90=lead.get("p90")),
-        change_failure_rate=_one(engine, "met_change_failure_rate").get("change_failure_rate"),
-        time_to_restore_hours=Restore(median=restore.get("median"), mean=restore.get("mean")),
-        cost_per_feature_usd={row["feature"]: row["cost_usd"] for row in features} if features else None,
-        audit_evidence_response_hours=Quantiles(median=audit.get("median"), p90=audit.get("p90")),
-        latency_ms=Latency(p50=latency.get("p50"), p95=latency.get("p95"), p99=latency.get("p99")),
-        cost_per_request_usd=_one(engine, "met_cost_per_request").get("cost_per_request_usd"),
-    )
+def _warnings(scope: Scope, rows: Sequence[tuple[Any, ...]], engine: Engine) -> list[str]:
+    found = list(scope.warnings)
+    if not rows:
+        found.append(f"no {scope.kind} system in scope: every criterion is unknown or n/a")
+    elif not _one(engine, "int_activity").get("spans_in_window"):
+        found.append(f"no telemetry of {', '.join(row[0] for row in rows)} in the window: its criteria are unknown")
+    return found
 
 
 def scorecard(
@@ -152,7 +190,9 @@ def scorecard(
     without it the lake is loaded into memory for this call only.
     """
     settings = load_settings({"home": home})
-    attestations = load_attestations(attestations_file or settings.home / ATTESTATIONS_FILE)
+    attestations_path = Path(attestations_file or settings.home / ATTESTATIONS_FILE)
+    attestations = load_attestations(attestations_path)
+    _check_attestations(attestations, attestations_path)
     with session(
         home,
         since=since,
@@ -163,18 +203,32 @@ def scorecard(
         systems_file=systems_file,
         cache=cache,
     ) as (engine, scope, rows):
+        command = Command.of(scope, home, systems_file, settings.home / SYSTEMS_FILE)
+        signals = {axis: _one(engine, f"crit_{axis}") for axis in AXES}
         names = [row[0] for row in rows]
+        has_agents = any(row[5] for row in rows)
         axes = {
-            axis: score_axis(axis, scope.kind, _one(engine, f"crit_{axis}"), attestations, names, scope.until)
+            axis: score_axis(
+                axis, Context(scope.kind, signals[axis], attestations, names, has_agents, scope.until, command.run)
+            )
             for axis in AXES
         }
+        answer = rebuild_answer(engine.rows("int_rebuild"))
+        axes["reproducibility"] = axes["reproducibility"].model_copy(update={"answer": answer})
         return Scorecard(
-            window=Window(since=_iso(scope.since), until=_iso(scope.until)),
+            window=Window(since=iso(scope.since), until=iso(scope.until)),
             kind=scope.kind,  # type: ignore[arg-type]
             systems=[SystemInfo(name=row[0], kind=row[1], owner=row[2]) for row in rows],
             axes=axes,
-            metrics=_metrics(engine),
+            metrics=read_metrics(engine),
+            evidence_command=command.prefix,
+            warnings=_warnings(scope, rows, engine),
         )
+
+
+def _one(engine: Engine, view: str) -> dict[str, Any]:
+    rows = engine.rows(view)
+    return rows[0] if rows else {}
 
 
 def metric(
@@ -208,5 +262,31 @@ def metric(
         return engine.frame(view)
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+def query(
+    sql: str,
+    home: str | Path | None = None,
+    *,
+    since: datetime | str | None = None,
+    until: datetime | str | None = None,
+    kind: str = "llm",
+    system: str | Sequence[str] | None = None,
+    env: str = "production",
+    systems_file: str | Path | None = None,
+    cache: bool = True,
+) -> pl.DataFrame:
+    """One read-only ``SELECT`` over the scoring views in a scope, as a polars DataFrame.
+
+    This is what a criterion's evidence runs (``harness sql "SELECT * FROM int_window_deploys"``).
+    """
+    with session(
+        home,
+        since=since,
+        until=until,
+        kind=kind,
+        system=system,
+        env=env,
+        systems_file=systems_file,
+        cache=cache,
+        eager=False,
+    ) as (engine, _, _):
+        return engine.select(sql)

@@ -21,6 +21,8 @@ STAGING_VIEWS = (
     "stg_eval_runs",
     "stg_eval_results",
     "stg_gate_decisions",
+    "stg_judge_calibrations",
+    "stg_production_samples",
     "stg_deployments",
     "stg_changes",
     "stg_deployment_changes",
@@ -33,6 +35,9 @@ STAGING_VIEWS = (
     "int_incident_summary",
     "int_retention",
     "int_model_call_summary",
+    "int_judges",
+    "int_eval_loop",
+    "int_rebuild",
 )
 METRIC_VIEWS = (
     "met_deployment_frequency",
@@ -44,6 +49,7 @@ METRIC_VIEWS = (
     "met_cost_per_request",
     "met_latency",
     "met_latency_by",
+    "met_time_to_first_chunk",
     "met_trajectory",
     "met_telemetry_coverage",
     "met_orphan_spans",

@@ -27,5 +27,7 @@ SELECT
     (SELECT median FROM met_audit_response) AS audit_median_hours,
     (SELECT p90 FROM met_audit_response) AS audit_p90_hours,
     (SELECT retention_days FROM int_retention) AS retention_days,
+    (SELECT avg(CASE WHEN tool_allowed AND tool_owner IS NOT NULL THEN 1.0 ELSE 0.0 END) FROM stg_agent_steps)
+        AS governed_tool_share,
     ch.n > 0 AND ch.material = 0 AS no_material_changes
 FROM sys, d, ch

@@ -2,20 +2,17 @@
 WITH a AS (SELECT * FROM int_activity),
 cov AS (SELECT * FROM met_telemetry_coverage),
 lat AS (SELECT * FROM met_latency),
-inc AS (SELECT * FROM int_incident_summary),
 ret AS (SELECT * FROM int_retention)
 SELECT
     CASE WHEN a.spans_in_window = 0 THEN NULL ELSE lat.calls END AS model_calls,
+    CASE WHEN lat.calls = 0 THEN NULL ELSE lat.error_rate END AS error_rate,
     cov.tokens_share,
     cov.cost_share,
     cov.feature_share,
+    cov.failed_calls,
+    cov.usage_absent_calls,
     (SELECT orphan_share FROM met_orphan_spans) AS orphan_share,
     (SELECT avg(CASE WHEN termination IS NOT NULL THEN 1.0 ELSE 0.0 END) FROM stg_agent_runs) AS termination_share,
     CASE WHEN lat.calls = 0 THEN NULL ELSE lat.weeks END AS latency_weeks,
-    inc.incident_attributed_share,
-    (SELECT median FROM met_time_to_restore) AS restore_median_hours,
-    ret.retention_days,
-    ret.max_gap_days,
-    a.spans_in_window > 0 AND a.agent_runs = 0 AS no_agent_runs,
-    inc.no_incidents
-FROM a, cov, lat, inc, ret
+    ret.max_gap_days
+FROM a, cov, lat, ret

@@ -1,4 +1,5 @@
--- D in the window, each with: failed (an attributed incident or a later rollback), gate passed, changes, lead time.
+-- D in the window, each with: failed (an attributed incident or a later rollback), made by a pipeline, gate
+-- passed, changes, lead time.
 WITH failed AS (
     SELECT attributed_deployment AS deployment_id FROM int_incident_attribution WHERE attributed_deployment IS NOT NULL
     UNION
@@ -25,6 +26,7 @@ shipped AS (
 SELECT
     d.*,
     d.deployment_id IN (SELECT deployment_id FROM failed) AS failed,
+    d.deploy_trigger IN ('pipeline', 'eval_regression') OR d.pipeline_run_id IS NOT NULL AS from_pipeline,
     coalesce(g.passed AND g.decided_at <= d.deployed_at, false) AS gate_passed,
     coalesce(g.regressed, false) AS gate_regressed,
     coalesce(sh.listed_changes, 0) AS listed_changes,

@@ -1,4 +1,5 @@
--- raw -> staging: one row per gen_ai.evaluation.result event of the segments bound as $segments.
+-- raw -> staging: one row per gen_ai.evaluation.result event of the segments bound as $segments, with the
+-- system its span evaluates (as in load_facts.sql: the legacy `harness-eval` service is organisation-wide).
 INSERT INTO eval_scores
 SELECT
     segment,
@@ -16,7 +17,10 @@ FROM (
         filename AS segment,
         "TraceId" AS trace_id,
         "SpanId" AS span_id,
-        "SpanAttributes"['harness.system'] AS system_attr,
+        coalesce(
+            "SpanAttributes"['harness.system'], "ResourceAttributes"['harness.system'],
+            CASE WHEN "ServiceName" <> 'harness-eval' THEN "ServiceName" END
+        ) AS system_attr,
         "SpanAttributes"['harness.eval.run.id'] AS run_id,
         "SpanAttributes"['harness.eval.suite'] AS suite,
         unnest("Events") AS e

@@ -1,5 +1,8 @@
 -- raw -> staging: the few spans that are facts (deployments, incidents, changes, audit requests, eval runs,
--- gates) of the segments bound as $segments, with their own typed columns.
+-- gates, judge calibrations, production samples) of the segments bound as $segments, with typed columns.
+-- A fact's system is its harness.system; eval spans recorded before they carried it fall back to their
+-- service, unless that is the `harness-eval` service every eval was once recorded under (then they are
+-- organisation-wide: system null).
 INSERT INTO fact_spans BY NAME
 SELECT
     filename AS segment,
@@ -7,7 +10,11 @@ SELECT
     ts + to_microseconds(CAST("Duration" // 1000 AS BIGINT)) AS end_ts,
     "TraceId" AS trace_id,
     rt AS record_type,
-    coalesce(a['harness.system'], r['harness.system']) AS system_attr,
+    coalesce(
+        a['harness.system'], r['harness.system'],
+        CASE WHEN rt IN ('eval_run', 'gate', 'eval_calibration', 'eval_sample') AND "ServiceName" <> 'harness-eval'
+            THEN "ServiceName" END
+    ) AS system_attr,
     coalesce(a['deployment.environment.name'], r['deployment.environment.name']) AS env,
     coalesce(a['harness.eval.run.id'], a['harness.gate.run.id']) AS eval_run_id,
     coalesce(a['harness.eval.suite'], a['harness.gate.suite']) AS eval_suite,
@@ -46,7 +53,21 @@ SELECT
     END AS TIMESTAMPTZ) AS TIMESTAMP) AS fact_end,
     a['harness.change.kind'] AS change_kind,
     TRY_CAST(a['harness.change.material'] AS BOOLEAN) AS material,
-    a['harness.change.reviewer'] AS reviewer
+    a['harness.change.reviewer'] AS reviewer,
+    CASE WHEN rt = 'eval_run' THEN a['harness.eval.judges'] END AS eval_judges,
+    CASE WHEN rt = 'eval_run' THEN TRY_CAST(a['harness.eval.case.sampled_count'] AS BIGINT) END AS sampled_cases,
+    CASE WHEN rt = 'eval_run' THEN a['harness.eval.failure_modes'] END AS failure_modes,
+    CASE WHEN rt = 'gate' THEN a['harness.gate.metrics'] END AS gate_metrics,
+    CASE WHEN rt = 'eval_calibration' THEN a['harness.eval.scorer'] END AS scorer,
+    CASE WHEN rt = 'eval_calibration' THEN a['harness.eval.judge.model'] END AS judge_model,
+    CASE WHEN rt = 'eval_calibration' THEN TRY_CAST(a['harness.eval.calibration.kappa'] AS DOUBLE) END AS kappa,
+    CASE WHEN rt = 'eval_calibration' THEN TRY_CAST(a['harness.eval.calibration.kappa_low'] AS DOUBLE) END AS kappa_low,
+    CASE WHEN rt = 'eval_calibration' THEN TRY_CAST(a['harness.eval.calibration.items'] AS BIGINT) END
+        AS calibration_items,
+    CASE WHEN rt = 'eval_calibration' THEN TRY_CAST(a['harness.eval.calibration.passed'] AS BOOLEAN) END
+        AS calibration_passed,
+    CASE WHEN rt = 'eval_sample' THEN TRY_CAST(a['harness.eval.sample.count'] AS BIGINT) END AS sample_count,
+    CASE WHEN rt = 'eval_sample' THEN a['harness.eval.sample.dataset'] END AS sample_dataset
 FROM (
     SELECT
         *,
@@ -56,4 +77,4 @@ FROM (
         "SpanAttributes"['harness.record.type'] AS rt
     FROM read_parquet($segments, hive_partitioning = true, filename = true)
 ) AS raw
-WHERE rt IN ('deployment', 'incident', 'change', 'audit_request', 'eval_run', 'gate')
+WHERE rt IN ('deployment', 'incident', 'change', 'audit_request', 'eval_run', 'gate', 'eval_calibration', 'eval_sample')

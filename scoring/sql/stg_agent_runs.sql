@@ -7,6 +7,7 @@ SELECT
     s.system,
     s.feature,
     s.agent_name,
+    s.agent_version,
     s.termination,
     s.rollup_steps AS steps,
     s.rollup_tool_calls AS tool_calls,

@@ -6,6 +6,8 @@ SELECT
     s.parent_key,
     s.system,
     s.tool_name,
+    s.tool_allowed,
+    s.tool_owner,
     s.duration_ns / 1e6 AS duration_ms,
     s.status = 'Error' OR s.error_type IS NOT NULL AS is_error
 FROM spans AS s

@@ -1,4 +1,5 @@
--- Eval runs in the window; runs without a system are organisation-wide and count for every scope.
+-- Eval runs in the window of the systems in scope; runs without a system (recorded under the legacy
+-- `harness-eval` service) are organisation-wide and count for every scope.
 SELECT
     s.ts,
     s.end_ts,
@@ -7,6 +8,9 @@ SELECT
     s.eval_dataset_hash AS dataset_hash,
     s.candidate_id,
     s.eval_passed AS passed,
+    s.eval_judges AS judges,
+    s.sampled_cases,
+    s.failure_modes,
     s.system_attr AS system
 FROM fact_spans AS s
 WHERE s.record_type = 'eval_run'

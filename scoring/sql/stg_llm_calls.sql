@@ -20,6 +20,8 @@ SELECT
     s.duration_ns / 1e6 AS duration_ms,
     s.status = 'Error' OR s.error_type IS NOT NULL AS is_error,
     s.usage_counted AS counted,
+    s.usage_absent_reason,
+    s.ttfc_s * 1000 AS ttfc_ms,
     s.cost AS recorded_cost,
     coalesce(s.cost, s.priced_cost) AS cost
 FROM spans AS s

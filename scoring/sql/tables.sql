@@ -11,12 +11,14 @@ CREATE TABLE IF NOT EXISTS spans (
     error_type VARCHAR, duration_ns BIGINT, feature VARCHAR,
     operation VARCHAR, provider VARCHAR, request_model VARCHAR, response_model VARCHAR, prompt_version VARCHAR,
     input_tokens BIGINT, output_tokens BIGINT, cache_read_tokens BIGINT, cache_write_tokens BIGINT,
-    cost DOUBLE, priced_cost DOUBLE, usage_counted BOOLEAN,
-    agent_name VARCHAR, tool_name VARCHAR, termination VARCHAR,
+    cost DOUBLE, priced_cost DOUBLE, usage_counted BOOLEAN, usage_absent_reason VARCHAR, ttfc_s DOUBLE,
+    agent_name VARCHAR, agent_version VARCHAR, tool_name VARCHAR, tool_allowed BOOLEAN, tool_owner VARCHAR,
+    termination VARCHAR,
     rollup_steps BIGINT, rollup_tool_calls BIGINT, rollup_retries BIGINT,
     model_name VARCHAR, model_version VARCHAR
 );
--- fact_spans: the few spans that are facts (deployments, incidents, changes, audit requests, eval runs, gates).
+-- fact_spans: the few spans that are facts (deployments, incidents, changes, audit requests, eval runs, gates,
+-- judge calibrations, production samples).
 CREATE TABLE IF NOT EXISTS fact_spans (
     segment VARCHAR, ts TIMESTAMP, end_ts TIMESTAMP, trace_id VARCHAR, record_type VARCHAR, system_attr VARCHAR,
     env VARCHAR, eval_run_id VARCHAR, eval_suite VARCHAR, eval_dataset_hash VARCHAR, eval_passed BOOLEAN,
@@ -24,7 +26,10 @@ CREATE TABLE IF NOT EXISTS fact_spans (
     fact_id VARCHAR, version VARCHAR, deploy_status VARCHAR, strategy VARCHAR, deploy_trigger VARCHAR,
     rolls_back VARCHAR, change_ids VARCHAR, approver VARCHAR, pipeline_run_id VARCHAR, revision VARCHAR,
     incident_deployment VARCHAR, severity VARCHAR, fact_start TIMESTAMP, fact_end TIMESTAMP,
-    change_kind VARCHAR, material BOOLEAN, reviewer VARCHAR
+    change_kind VARCHAR, material BOOLEAN, reviewer VARCHAR,
+    eval_judges VARCHAR, sampled_cases BIGINT, failure_modes VARCHAR, gate_metrics VARCHAR,
+    scorer VARCHAR, judge_model VARCHAR, kappa DOUBLE, kappa_low DOUBLE, calibration_items BIGINT,
+    calibration_passed BOOLEAN, sample_count BIGINT, sample_dataset VARCHAR
 );
 CREATE TABLE IF NOT EXISTS eval_scores (
     segment VARCHAR, ts TIMESTAMP, trace_id VARCHAR, span_id VARCHAR, system_attr VARCHAR,
@@ -36,7 +41,7 @@ CREATE TABLE IF NOT EXISTS prices (
 );
 CREATE TABLE IF NOT EXISTS span_rollup (
     segment VARCHAR, system VARCHAR, day DATE, declared_kind VARCHAR,
-    has_llm BOOLEAN, has_predictions BOOLEAN, is_system BOOLEAN, spans BIGINT
+    has_llm BOOLEAN, has_predictions BOOLEAN, has_agents BOOLEAN, is_system BOOLEAN, spans BIGINT
 );
 CREATE TABLE IF NOT EXISTS unpriced (segment VARCHAR, provider VARCHAR, model VARCHAR);
 CREATE TABLE IF NOT EXISTS orphans (segment VARCHAR, span_key UBIGINT, parent_key UBIGINT);

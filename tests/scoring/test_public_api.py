@@ -29,6 +29,7 @@ def test_scoring_exports() -> None:
         "load_criteria",
         "metric",
         "parse_time",
+        "query",
         "render",
         "scorecard",
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,46 @@ def test_eval_traffic_stays_out_of_production_metrics(tmp_path: Path) -> None:
     assert card.metrics.latency_ms is not None and card.metrics.latency_ms.p99 == pytest.approx(100.0)
     row = scoring.metric("trajectory", home, cache=False, **WINDOW).to_dicts()[0]
     assert row["runs"] == 1
+
+
+def test_the_scorecard_shows_what_the_views_compute(tmp_path: Path) -> None:
+    home = tmp_path / ".harness"
+    writer = _lake.SpanWriter(home, "helpdesk")
+    for day, ms, ttfc in (("03", 100, 0.05), ("04", 300, 0.15), ("10", 200, None), ("11", 400, None)):
+        extra = {semconv.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK: ttfc} if ttfc else {}
+        priced = attrs(HARNESS_FEATURE="answer", GEN_AI_USAGE_COST_AMOUNT=0.5)
+        writer.llm(f"2026-03-{day}T10:00:00", ms, **priced, **extra)
+    failed = attrs(ERROR_TYPE="timeout", GEN_AI_REQUEST_MODEL="small", GEN_AI_RESPONSE_MODEL=None)
+    writer.llm("2026-03-11T10:00:05", 50, **failed)
+    for version, steps in (("1.0", 4), ("1.1", 8)):
+        writer.span(
+            semconv.SPAN_INVOKE_AGENT.format(name="helper"),
+            "2026-03-05T10:00:00",
+            1000,
+            attrs(
+                GEN_AI_OPERATION_NAME=semconv.OP_INVOKE_AGENT,
+                GEN_AI_AGENT_NAME="helper",
+                GEN_AI_AGENT_VERSION=version,
+                HARNESS_AGENT_TERMINATION="completed",
+                HARNESS_AGENT_ROLLUP_STEPS=steps,
+            ),
+        )
+    writer.close()
+    card = scoring.scorecard(home, cache=False, **WINDOW)
+    m = card.metrics
+    assert m.error_rate == pytest.approx(1 / 5)
+    assert (m.time_to_first_chunk_ms.streams, m.time_to_first_chunk_ms.p50) == (2, pytest.approx(100.0))
+    assert m.time_to_first_chunk_ms.p95 == pytest.approx(145.0)
+    assert {b.name: b.calls for b in m.by_model} == {"gpt-4o-mini-2024-07-18": 4, "small": 1}
+    assert {b.name: b.error_rate for b in m.by_model}["small"] == pytest.approx(1.0)
+    (answer,) = [b for b in m.by_feature if b.name == "answer"]
+    assert (answer.cost_usd, answer.priced_share, answer.p50_ms) == (pytest.approx(2.0), 1.0, pytest.approx(250.0))
+    assert [(t.version, t.mean_steps) for t in m.trajectory_by_version] == [("1.0", 4.0), ("1.1", 8.0)]
+    assert m.drift["latency_ms"].weeks_compared == 1 and m.drift["latency_ms"].latest is not None
+    data = json.loads(scoring.render(card, "json"))["metrics"]
+    shown = {"error_rate", "time_to_first_chunk_ms", "by_feature", "by_model", "trajectory_by_version", "drift"}
+    assert shown <= set(data)
+    table, markdown = scoring.render(card, "table"), scoring.render(card, "markdown")
+    for text in (table, markdown):
+        assert "time_to_first_chunk_ms" in text and "trajectory helper 1.1" in text and "drift latency_ms" in text
+        assert "small: 1 calls" in text and "error_rate" in text
