@@ -43,7 +43,7 @@ class Engine:
             raise ScoringError(f"cannot open {database}: {exc} (another process may hold it; retry)") from exc
         try:
             self.conn.execute("SET TimeZone = 'UTC'")
-            self._ensure_schema()
+            self.graph = self._ensure_schema()
             self.loaded_segments = self.sync()
             self.conn.execute(_sql.read("session"))
         except BaseException:
@@ -53,15 +53,31 @@ class Engine:
     def close(self) -> None:
         self.conn.close()
 
-    def _ensure_schema(self) -> None:
+    def _ensure_schema(self) -> _sql.Graph:
+        """Create (or rebuild, after the staging tables changed) the tables; return the SQL graph."""
         version = _sql.schema_version()
         self.conn.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        graph = self._graph()
         if self._meta("schema") not in (None, version):
-            for table in ("segments", "prices", *_sql.DERIVED_TABLES):
+            for table in ("segments", "prices", *graph.derived):
                 self.conn.execute(f"DROP TABLE IF EXISTS {table}")
             self.conn.execute("DELETE FROM meta")
         self.conn.execute(_sql.read("tables"))
         self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", [version])
+        stored = self._graph_key() + graph.to_json()
+        if self._meta("sql_graph") != stored:
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('sql_graph', ?)", [stored])
+        return graph
+
+    @staticmethod
+    def _graph_key() -> str:
+        return f"{_sql.sql_version()}:"
+
+    def _graph(self) -> _sql.Graph:
+        """The SQL graph, derived once per SQL version and kept in the database (parsing costs more than scoring)."""
+        stored = self._meta("sql_graph")
+        key = self._graph_key()
+        return _sql.graph(stored.removeprefix(key) if stored is not None and stored.startswith(key) else None)
 
     def _meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
@@ -112,14 +128,14 @@ class Engine:
     def _forget(self, stale: list[str]) -> None:
         if not stale:
             return
-        for table in _sql.DERIVED_TABLES:
+        for table in self.graph.derived:
             self.conn.execute(f"DELETE FROM {table} WHERE segment IN (SELECT unnest($stale))", {"stale": stale})
         self.conn.execute("DELETE FROM segments WHERE path IN (SELECT unnest($stale))", {"stale": stale})
 
     def _load(self, new: list[str], current: dict[str, tuple[int, float]]) -> None:
         if not new:
             return
-        for load in _sql.LOADS:
+        for load in self.graph.loads:
             self.conn.execute(_sql.read(load), {"segments": new})
         self.conn.executemany("INSERT INTO segments VALUES (?, ?, ?)", [[path, *current[path]] for path in new])
 
@@ -128,8 +144,8 @@ class Engine:
             self.conn.execute("DELETE FROM orphans")
             new = [row[0] for row in self.conn.execute("SELECT path FROM segments").fetchall()]
         if new:
-            self.conn.execute(_sql.read("resolve_orphans"), {"segments": new})
-            self.conn.execute(_sql.read("load_orphans"), {"segments": new})
+            self.conn.execute(_sql.read("orphans_resolve"), {"segments": new})
+            self.conn.execute(_sql.read("orphans_add"), {"segments": new})
 
     def _prices_key(self) -> str:
         """Changes when the price book's content or the genai-prices release changes."""
@@ -162,9 +178,17 @@ class Engine:
         self.conn.execute(_sql.read("price_calls"), {"segments": segments})
 
     def set_scope(
-        self, since: datetime, until: datetime, env: str, systems: Iterable[Sequence[Any]], *, materialize: bool = True
+        self,
+        since: datetime,
+        until: datetime,
+        env: str,
+        systems: Iterable[Sequence[Any]],
+        *,
+        materialize: bool = True,
+        views: Iterable[str] | None = None,
     ) -> None:
-        """Bind the window, environment and systems, then create every view.
+        """Bind the window, environment and systems, then create the views (every one, or ``views`` and
+        what they read).
 
         With ``materialize`` the shared views are computed once into temp tables (see ``_sql.LAZY_VIEWS``).
         """
@@ -175,7 +199,7 @@ class Engine:
         rows = [list(row) for row in systems]
         if rows:
             self.conn.executemany("INSERT INTO scope_systems VALUES (?, ?, ?, ?, ?, ?)", rows)
-        for name in _sql.VIEWS:
+        for name in self.graph.views if views is None else self.graph.closure(views):
             self.conn.execute(_sql.create_statement(name, materialize=materialize))
 
     def observed_systems(self) -> list[tuple[str, str | None, bool, bool, bool]]:

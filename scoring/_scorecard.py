@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -130,11 +130,13 @@ def session(
     systems_file: str | Path | None = None,
     cache: bool = True,
     eager: bool = True,
+    views: Iterable[str] | None = None,
 ) -> Iterator[tuple[Engine, Scope, list[tuple[Any, ...]]]]:
     """An engine over the lake in ``home`` with the scope set; closed on exit.
 
     ``eager`` computes the shared views once into temp tables (the whole scorecard reads them
     many times); without it every view stays a view (one metric reads only what it needs).
+    ``views`` creates only those views and what they read (default: every view).
     """
     settings = load_settings({"home": home})
     scope = Scope.build(since, until, kind, system, env)
@@ -144,7 +146,7 @@ def session(
     engine = Engine(settings.lake_dir, database, settings.price_book)
     try:
         rows = scope_rows(engine, catalogue, scope)
-        engine.set_scope(scope.since, scope.until, scope.env, rows, materialize=eager)
+        engine.set_scope(scope.since, scope.until, scope.env, rows, materialize=eager, views=views)
         yield engine, scope, rows
     finally:
         engine.close()
@@ -258,6 +260,7 @@ def metric(
         systems_file=systems_file,
         cache=cache,
         eager=False,
+        views=[view],
     ) as (engine, _, _):
         return engine.frame(view)
 
@@ -288,5 +291,14 @@ def query(
         systems_file=systems_file,
         cache=cache,
         eager=False,
+        views=_views_read(sql),
     ) as (engine, _, _):
         return engine.select(sql)
+
+
+def _views_read(sql: str) -> list[str] | None:
+    """The views a query names (None, so every view is created, when it does not parse)."""
+    from scoring import _sqlparse
+
+    reads = _sqlparse.reads_or_none(sql)
+    return None if reads is None else sorted(reads & set(_sql.VIEWS))

@@ -12,8 +12,16 @@ _DOTTED = re.compile(r"'([a-z_]+(?:\.[a-z_]+)+)'")
 
 
 def _sql_files() -> dict[str, str]:
-    folder = resources.files("scoring").joinpath("sql")
-    return {entry.name: entry.read_text(encoding="utf-8") for entry in folder.iterdir() if entry.name.endswith(".sql")}
+    root = resources.files("scoring").joinpath("sql")
+    files = {
+        f"{folder.name}/{entry.name}": entry.read_text(encoding="utf-8")
+        for folder in root.iterdir()
+        if folder.is_dir()
+        for entry in folder.iterdir()
+        if entry.name.endswith(".sql")
+    }
+    assert len(files) > 50  # every layer folder was read
+    return files
 
 
 def _semconv_values() -> set[str]:
