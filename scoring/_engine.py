@@ -61,7 +61,9 @@ class Engine:
         if self._meta("schema") not in (None, version):
             for table in ("segments", "prices", *graph.derived):
                 self.conn.execute(f"DROP TABLE IF EXISTS {table}")
+            self.conn.execute(f"DROP TYPE IF EXISTS {_sql.SPAN_CLASS_TYPE}")
             self.conn.execute("DELETE FROM meta")
+        self.conn.execute(_sql.span_class_type())
         self.conn.execute(_sql.read("tables"))
         self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", [version])
         stored = self._graph_key() + graph.to_json()

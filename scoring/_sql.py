@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from scoring._sqlparse import References
 
 TABLES = "tables"
+# What a span is to the metrics (the ENUM type span_class of the spans table; load_spans.sql decides it).
+SPAN_CLASS_TYPE = "span_class"
+SPAN_CLASSES = ("other", "inference", "agent", "tool", "prediction")
 LAYERS = ("staging", "intermediate", "metrics", "criteria")
 LOAD_PREFIX = "load_"
 # Views that stay views: the span-sized staging (copying millions of rows costs more than re-scanning
@@ -95,8 +98,14 @@ def _digest(names: Iterable[str]) -> str:
 
 
 def schema_version() -> str:
-    """Changes whenever the staging tables or their loads change, so a stale database is rebuilt."""
-    return _digest(listing()[TABLES])
+    """Changes whenever the staging tables, their loads or the span classes change: a stale database is rebuilt."""
+    return _digest(listing()[TABLES]) + hashlib.sha256(",".join(SPAN_CLASSES).encode()).hexdigest()[:4]
+
+
+def span_class_type() -> str:
+    """``CREATE TYPE span_class AS ENUM (...)``: DDL has no parameters, so the values come from the constant."""
+    values = ", ".join(f"'{value}'" for value in SPAN_CLASSES if value.isidentifier())
+    return f"CREATE TYPE IF NOT EXISTS {SPAN_CLASS_TYPE} AS ENUM ({values})"
 
 
 def sql_version() -> str:

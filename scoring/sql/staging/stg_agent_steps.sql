@@ -11,7 +11,7 @@ SELECT
     s.duration_ns / 1e6 AS duration_ms,
     s.status = 'Error' OR s.error_type IS NOT NULL AS is_error
 FROM spans AS s
-WHERE s.span_class = 3
+WHERE s.span_class = 'tool'
     AND s.ts >= getvariable('since') AND s.ts < getvariable('until')
     AND s.system IN (SELECT name FROM scope_systems)
     AND coalesce(s.env, 'production') = getvariable('env')

@@ -25,7 +25,7 @@ SELECT
     s.cost AS recorded_cost,
     coalesce(s.cost, s.priced_cost) AS cost
 FROM spans AS s
-WHERE s.span_class = 1
+WHERE s.span_class = 'inference'
     AND s.ts >= getvariable('since') AND s.ts < getvariable('until')
     AND s.system IN (SELECT name FROM scope_systems)
     AND coalesce(s.env, 'production') = getvariable('env')

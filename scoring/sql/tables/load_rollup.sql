@@ -5,9 +5,9 @@ SELECT
     system AS system,
     CAST(ts AS DATE) AS day,
     max(system_kind) AS declared_kind,
-    bool_or(span_class IN (1, 2)) AS has_llm,
-    bool_or(span_class = 4) AS has_predictions,
-    bool_or(span_class = 2) AS has_agents,
+    bool_or(span_class IN ('inference', 'agent')) AS has_llm,
+    bool_or(span_class = 'prediction') AS has_predictions,
+    bool_or(span_class = 'agent') AS has_agents,
     bool_or(operation IS NOT NULL OR record_type IN ('prediction', 'deployment', 'incident', 'change')) AS is_system,
     count(*) AS spans
 FROM spans

@@ -10,11 +10,11 @@ SELECT
     TRY_CAST('0x' || "SpanId" AS UBIGINT) AS span_key,
     TRY_CAST('0x' || "ParentSpanId" AS UBIGINT) AS parent_key,
     CASE
-        WHEN op IN ('chat', 'text_completion', 'generate_content', 'embeddings') THEN 1
-        WHEN op = 'invoke_agent' THEN 2
-        WHEN op = 'execute_tool' THEN 3
-        WHEN rt = 'prediction' THEN 4
-        ELSE 0
+        WHEN op IN ('chat', 'text_completion', 'generate_content', 'embeddings') THEN 'inference'
+        WHEN op = 'invoke_agent' THEN 'agent'
+        WHEN op = 'execute_tool' THEN 'tool'
+        WHEN rt = 'prediction' THEN 'prediction'
+        ELSE 'other'
     END AS span_class,
     coalesce(a['harness.system'], r['harness.system'], "ServiceName") AS system,
     coalesce(a['harness.system.kind'], r['harness.system.kind']) AS system_kind,

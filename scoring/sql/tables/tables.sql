@@ -1,13 +1,13 @@
 -- The materialised staging tables and their bookkeeping.
--- spans: one narrow typed row per span (what the metrics read). span_class: 1 inference (chat,
--- text_completion, generate_content, embeddings), 2 invoke_agent, 3 execute_tool, 4 classical prediction,
--- 0 anything else. priced_cost is filled from the price table for counted inference spans recorded without
+-- spans: one narrow typed row per span (what the metrics read). span_class (the ENUM type of
+-- _sql.SPAN_CLASSES, created by the engine): inference (chat, text_completion, generate_content,
+-- embeddings), agent (invoke_agent), tool (execute_tool), prediction (classical), other. priced_cost is filled from the price table for counted inference spans recorded without
 -- cost. env is the deployment.environment.name of the span (else of its resource), null when unset.
 -- Span and parent ids are kept as 64-bit keys (the hex ids), the trace id as text and a hash key.
 CREATE TABLE IF NOT EXISTS segments (path VARCHAR PRIMARY KEY, size BIGINT, mtime DOUBLE);
 CREATE TABLE IF NOT EXISTS spans (
     segment VARCHAR, ts TIMESTAMP, trace_id VARCHAR, trace_key UBIGINT, span_key UBIGINT, parent_key UBIGINT,
-    span_class TINYINT, system VARCHAR, system_kind VARCHAR, env VARCHAR, record_type VARCHAR, status VARCHAR,
+    span_class span_class, system VARCHAR, system_kind VARCHAR, env VARCHAR, record_type VARCHAR, status VARCHAR,
     error_type VARCHAR, duration_ns BIGINT, feature VARCHAR,
     operation VARCHAR, provider VARCHAR, request_model VARCHAR, response_model VARCHAR, prompt_version VARCHAR,
     input_tokens BIGINT, output_tokens BIGINT, cache_read_tokens BIGINT, cache_write_tokens BIGINT,
