@@ -37,6 +37,7 @@ LOAD_PREFIX = "load_"
 # and metrics sharing inputs never recompute them. A materialisation policy, not an order.
 LAZY_VIEWS = frozenset(
     {
+        "stg_scoped_spans",
         "stg_llm_calls",
         "stg_predictions",
         "stg_model_calls",

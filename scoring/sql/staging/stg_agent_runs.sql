@@ -1,5 +1,5 @@
--- `invoke_agent` spans in scope, window and environment (unset counts as production) with their trajectory
--- roll-ups (never summed with inference cost).
+-- `invoke_agent` spans in scope (stg_scoped_spans) with their trajectory roll-ups (never summed with
+-- inference cost).
 SELECT
     s.ts,
     s.trace_id,
@@ -14,9 +14,5 @@ SELECT
     s.rollup_retries AS retries,
     s.duration_ns / 1e6 AS duration_ms,
     s.status = 'Error' OR s.error_type IS NOT NULL AS is_error
-FROM spans AS s
+FROM stg_scoped_spans AS s
 WHERE s.span_class = 'agent'
-    AND s.ts >= getvariable('since') AND s.ts < getvariable('until')
-    AND s.system IN (SELECT name FROM scope_systems)
-    AND coalesce(s.env, 'production') = getvariable('env')
-    AND s.trace_key NOT IN (SELECT trace_key FROM stg_eval_traces)

@@ -4,7 +4,6 @@ SELECT
     s.system_attr AS system,
     s.fact_start AS requested_at,
     s.fact_end AS fulfilled_at
-FROM fact_spans AS s
+FROM stg_scoped_facts AS s
 WHERE s.record_type = 'audit_request'
-    AND (s.system_attr IS NULL OR s.system_attr IN (SELECT name FROM scope_systems))
 QUALIFY row_number() OVER (PARTITION BY s.fact_id ORDER BY s.end_ts DESC, s.ts DESC) = 1

@@ -8,7 +8,6 @@ SELECT
     s.reviewer,
     coalesce(s.material, false) AS material,
     s.revision
-FROM fact_spans AS s
+FROM stg_scoped_facts AS s
 WHERE s.record_type = 'change'
-    AND s.system_attr IN (SELECT name FROM scope_systems)
 QUALIFY row_number() OVER (PARTITION BY s.fact_id ORDER BY s.end_ts DESC, s.ts DESC) = 1

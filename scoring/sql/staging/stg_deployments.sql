@@ -14,8 +14,7 @@ SELECT
     s.pipeline_run_id,
     s.ts AS started_at,
     s.end_ts AS deployed_at
-FROM fact_spans AS s
+FROM stg_scoped_facts AS s
 WHERE s.record_type = 'deployment'
     AND coalesce(s.env, 'production') = getvariable('env')
-    AND s.system_attr IN (SELECT name FROM scope_systems)
 QUALIFY row_number() OVER (PARTITION BY s.fact_id ORDER BY s.end_ts DESC, s.ts DESC) = 1

@@ -12,7 +12,6 @@ SELECT
     s.sampled_cases,
     s.failure_modes,
     s.system_attr AS system
-FROM fact_spans AS s
+FROM stg_scoped_facts AS s
 WHERE s.record_type = 'eval_run'
     AND s.ts >= getvariable('since') AND s.ts < getvariable('until')
-    AND (s.system_attr IS NULL OR s.system_attr IN (SELECT name FROM scope_systems))

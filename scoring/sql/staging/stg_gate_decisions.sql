@@ -15,6 +15,5 @@ SELECT
             OR starts_with(m, 'tool_used_') OR starts_with(m, 'tool_not_used_')
     )) > 0, false) AS gated_trajectory,
     s.system_attr AS system
-FROM fact_spans AS s
+FROM stg_scoped_facts AS s
 WHERE s.record_type = 'gate'
-    AND (s.system_attr IS NULL OR s.system_attr IN (SELECT name FROM scope_systems))

@@ -6,7 +6,6 @@ SELECT
     s.fact_end AS resolved_at,
     s.incident_deployment AS deployment_id,
     s.severity
-FROM fact_spans AS s
+FROM stg_scoped_facts AS s
 WHERE s.record_type = 'incident'
-    AND s.system_attr IN (SELECT name FROM scope_systems)
 QUALIFY row_number() OVER (PARTITION BY s.fact_id ORDER BY s.end_ts DESC, s.ts DESC) = 1

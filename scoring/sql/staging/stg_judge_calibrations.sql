@@ -10,7 +10,6 @@ SELECT
     s.kappa_low,
     s.calibration_items AS items,
     coalesce(s.calibration_passed, false) AS passed
-FROM fact_spans AS s
+FROM stg_scoped_facts AS s
 WHERE s.record_type = 'eval_calibration'
     AND s.ts < getvariable('until')
-    AND (s.system_attr IS NULL OR s.system_attr IN (SELECT name FROM scope_systems))

@@ -1,5 +1,4 @@
--- Inference spans of systems in scope, in the window and environment (unset counts as production, as for
--- deployments); cost is the recorded one, else the priced one.
+-- Inference spans in scope (stg_scoped_spans); cost is the recorded one, else the priced one.
 SELECT
     s.ts,
     s.trace_id,
@@ -24,9 +23,5 @@ SELECT
     s.ttfc_s * 1000 AS ttfc_ms,
     s.cost AS recorded_cost,
     coalesce(s.cost, s.priced_cost) AS cost
-FROM spans AS s
+FROM stg_scoped_spans AS s
 WHERE s.span_class = 'inference'
-    AND s.ts >= getvariable('since') AND s.ts < getvariable('until')
-    AND s.system IN (SELECT name FROM scope_systems)
-    AND coalesce(s.env, 'production') = getvariable('env')
-    AND s.trace_key NOT IN (SELECT trace_key FROM stg_eval_traces)

@@ -4,7 +4,6 @@ SELECT
     s.system_attr AS system,
     s.sample_count,
     s.sample_dataset AS dataset
-FROM fact_spans AS s
+FROM stg_scoped_facts AS s
 WHERE s.record_type = 'eval_sample'
     AND s.ts >= getvariable('since') AND s.ts < getvariable('until')
-    AND (s.system_attr IS NULL OR s.system_attr IN (SELECT name FROM scope_systems))
