@@ -20,7 +20,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from scoring._inputs import Attestation
-from scoring._model import AXES, AxisScore, CriterionResult, Status
+from scoring._model import AxisScore, CriterionResult, Status
+from scoring._names import AXES, KINDS, Axis, Kind
 
 MIN_LEVEL, MAX_LEVEL = 1, 5
 STATUSES: tuple[Status, ...] = ("pass", "fail", "unknown", "n/a")
@@ -39,13 +40,13 @@ class Criterion(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str
-    axis: Literal["evaluation", "deployment", "observability", "reproducibility", "governance"]
+    axis: Axis
     level: int = Field(ge=MIN_LEVEL + 1, le=MAX_LEVEL)
     description: str
     seed: str
     why: str
     evidence: str
-    kinds: tuple[Literal["llm", "classical"], ...] = ("llm", "classical")
+    kinds: tuple[Kind, ...] = KINDS
     applies_to: Literal["agents"] | None = None
     signal: str | None = None
     op: Literal[">=", ">", "<=", "<", "=="] | None = None

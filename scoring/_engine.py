@@ -9,6 +9,7 @@ scorecard never re-reads raw MAP columns. Calls recorded without cost are priced
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import importlib.metadata
 import os
@@ -22,6 +23,7 @@ import polars as pl
 
 from instrumentation import PriceBook
 from instrumentation.errors import HarnessError
+from instrumentation.lake import traces_glob
 from scoring import _sql
 
 DATABASE_FILE = "harness.duckdb"
@@ -87,7 +89,7 @@ class Engine:
 
     def _segments_on_disk(self) -> dict[str, tuple[int, float]]:
         found: dict[str, tuple[int, float]] = {}
-        for path in sorted((self.lake_dir / "otel_traces").glob("dt=*/*.parquet")):
+        for path in sorted(glob.glob(traces_glob(self.lake_dir))):
             try:
                 stat = os.stat(path)
             except FileNotFoundError:  # compacted away while we listed

@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from instrumentation.errors import HarnessError
+from scoring._names import Kind
 
 SYSTEMS_FILE = "systems.yaml"
 ATTESTATIONS_FILE = "attestations.yaml"
@@ -72,7 +73,7 @@ class SystemEntry(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     name: str = Field(min_length=1)
-    kind: Literal["llm", "classical"] = "llm"
+    kind: Kind = "llm"
     owner: str | None = None
     on_call: str | None = Field(default=None, alias="on-call")
     agent: bool | None = None  # None: an agent system when it emits invoke_agent spans

@@ -12,7 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-AXES = ("evaluation", "deployment", "observability", "reproducibility", "governance")
+from scoring._names import Axis, Kind
+
 Status = Literal["pass", "fail", "unknown", "n/a"]
 Answer = Literal["yes", "no", "unknown"]
 
@@ -28,7 +29,7 @@ class Window(_Frozen):
 
 class SystemInfo(_Frozen):
     name: str
-    kind: Literal["llm", "classical"]
+    kind: Kind
     owner: str | None = None
 
 
@@ -162,9 +163,9 @@ class Metrics(_Frozen):
 
 class Scorecard(_Frozen):
     window: Window
-    kind: Literal["llm", "classical"]
+    kind: Kind
     systems: list[SystemInfo]
-    axes: dict[str, AxisScore]
+    axes: dict[Axis, AxisScore]
     metrics: Metrics
     evidence_command: str = ""  # the command prefix every criterion's evidence runs under
     warnings: list[str] = []

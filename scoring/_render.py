@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from scoring._model import AxisScore, Breakdown, CriterionResult, Metrics, Scorecard
+from scoring._names import FORMATS
 
-FORMATS = ("table", "json", "markdown")
 _MARK = {"pass": "ok", "fail": "FAIL", "unknown": "?", "n/a": "n/a"}
 _BACKTICKS = re.compile(r"`+")
 

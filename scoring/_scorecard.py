@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from typing import Any
 import polars as pl
 
 from instrumentation import Settings, load_settings
-from instrumentation.lake import traces_dir
+from instrumentation.lake import traces_dir, traces_glob
 from scoring import _sql
 from scoring._criteria import Context, load_criteria, score_axis
 from scoring._engine import DATABASE_FILE, Engine, ScoringError
@@ -29,10 +30,10 @@ from scoring._inputs import (
     parse_time,
 )
 from scoring._metrics import read_metrics, rebuild_answer
-from scoring._model import AXES, Scorecard, SystemInfo, Window
+from scoring._model import Scorecard, SystemInfo, Window
+from scoring._names import AXES, KINDS
 
 DEFAULT_WINDOW = timedelta(days=90)
-KINDS = ("llm", "classical")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,10 +110,9 @@ def scope_rows(engine: Engine, catalogue: Sequence[SystemEntry], scope: Scope) -
 
 def _require_telemetry(settings: Settings) -> None:
     """Refuse a home without a lake, before anything is created in it."""
-    folder = traces_dir(settings.lake_dir)
-    if not folder.is_dir() or next(folder.glob("dt=*/*.parquet"), None) is None:
+    if not glob.glob(traces_glob(settings.lake_dir)):
         raise ScoringError(
-            f"no telemetry in {settings.home}: {folder} holds no segments. Record some first "
+            f"no telemetry in {settings.home}: {traces_dir(settings.lake_dir)} holds no segments. Record some first "
             "(instrumentation.configure() in the app, or harness deploy|incident|change record), "
             "or point --home at the folder that holds lake/"
         )

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from instrumentation.errors import HarnessError
+from scoring import FORMATS, KINDS
 
-FORMATS = ("table", "json", "markdown")
-SQL_FORMATS = ("table", "csv", "json")
+SQL_FORMATS = ("table", "csv", "json")  # harness sql prints rows, not a scorecard
 
 
 class EngineNotImplementedError(HarnessError):
@@ -29,7 +29,7 @@ def _scope_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags that choose what is scored; ``harness sql`` takes the same, so evidence reproduces a scorecard."""
     parser.add_argument("--home", help="HARNESS_HOME (default ./.harness)")
     parser.add_argument("--system", action="append", help="score only this system (repeatable)")
-    parser.add_argument("--kind", default="llm", choices=("llm", "classical"))
+    parser.add_argument("--kind", default="llm", choices=KINDS)
     parser.add_argument("--since", help="ISO 8601 window start (default: 90 days before --until)")
     parser.add_argument("--until", help="ISO 8601 window end, exclusive (default: now)")
     parser.add_argument("--env", default="production", help="deployment environment scored (default production)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 from collections import defaultdict
 from functools import cache
 from importlib import resources
@@ -19,10 +20,10 @@ def recorded_ids(lake_dir: Path) -> dict[str, set[str]]:
     """Ids per record type (deployment, incident, change, audit_request, and gate run ids under ``gate``)."""
     import duckdb
 
-    from instrumentation.lake import traces_dir, traces_glob
+    from instrumentation.lake import traces_glob
 
     found: dict[str, set[str]] = defaultdict(set)
-    if not traces_dir(lake_dir).is_dir() or next(traces_dir(lake_dir).glob("dt=*/*.parquet"), None) is None:
+    if not glob.glob(traces_glob(lake_dir)):
         return found
     parameters = {
         "glob": traces_glob(lake_dir),

@@ -10,6 +10,8 @@ def test_scoring_exports() -> None:
     assert set(scoring.__all__) == {
         "ATTESTATIONS_FILE",
         "AXES",
+        "FORMATS",
+        "KINDS",
         "METRIC_VIEWS",
         "SYSTEMS_FILE",
         "VIEWS",
@@ -68,3 +70,15 @@ def test_scorecard_json_keys_follow_design() -> None:
     }
     assert design <= keys
     assert {"window", "systems", "axes", "metrics"} <= set(scoring.Scorecard.model_fields)
+
+
+def test_importing_scoring_loads_no_engine_until_a_scorecard_is_asked_for() -> None:
+    import subprocess
+    import sys
+
+    heavy = "('duckdb', 'polars', 'pydantic')"
+    probe = (
+        f"import sys, scoring; print(scoring.FORMATS, scoring.KINDS); print([m for m in {heavy} if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out == ["('table', 'json', 'markdown') ('llm', 'classical')", "[]"]
