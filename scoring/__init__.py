@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     )
     from scoring._model import AxisScore, CriterionResult, Metrics, Scorecard, SystemInfo, Window
     from scoring._render import render
+    from scoring._scope import Scope
     from scoring._scorecard import metric, query, scorecard
     from scoring._sql import METRIC_VIEWS, VIEWS
 
@@ -56,6 +57,7 @@ _LAZY = {
     "render": "scoring._render",
     "metric": "scoring._scorecard",
     "query": "scoring._scorecard",
+    "Scope": "scoring._scope",
     "scorecard": "scoring._scorecard",
     "METRIC_VIEWS": "scoring._sql",
     "VIEWS": "scoring._sql",
@@ -85,6 +87,7 @@ __all__ = [
     "CriterionResult",
     "InputFileError",
     "Metrics",
+    "Scope",
     "Scorecard",
     "ScoringError",
     "SystemEntry",

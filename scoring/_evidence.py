@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from scoring._scorecard import Scope
+    from scoring._scope import Scope
 
 _SHELL_SPECIAL = frozenset('"$`\\!')
 

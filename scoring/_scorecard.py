@@ -5,8 +5,6 @@ from __future__ import annotations
 import glob
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,89 +21,13 @@ from scoring._inputs import (
     SYSTEMS_FILE,
     Attestation,
     InputFileError,
-    SystemEntry,
-    is_zoneless,
     load_attestations,
     load_catalogue,
-    parse_time,
 )
 from scoring._metrics import read_metrics, rebuild_answer
 from scoring._model import Scorecard, SystemInfo, Window
-from scoring._names import AXES, KINDS
-
-DEFAULT_WINDOW = timedelta(days=90)
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """What is scored: a window, an environment, a kind of system and optionally named systems."""
-
-    since: datetime
-    until: datetime
-    kind: str = "llm"
-    systems: tuple[str, ...] = ()
-    env: str = "production"
-    warnings: tuple[str, ...] = ()
-
-    @classmethod
-    def build(
-        cls,
-        since: datetime | str | None,
-        until: datetime | str | None,
-        kind: str,
-        system: str | Sequence[str] | None,
-        env: str,
-    ) -> Scope:
-        if kind not in KINDS:
-            raise ScoringError(f"kind {kind!r}: use one of {', '.join(KINDS)}")
-        end = parse_time(until, "until") or datetime.now(UTC)
-        start = parse_time(since, "since") or end - DEFAULT_WINDOW
-        if start >= end:
-            raise ScoringError(f"since ({start.isoformat()}) must be before until ({end.isoformat()})")
-        names = (system,) if isinstance(system, str) else tuple(system or ())
-        warnings = tuple(
-            f"{flag} {value}: no zone given, taken as UTC"
-            for flag, value in (("since", since), ("until", until))
-            if is_zoneless(value)
-        )
-        return cls(start, end, kind, names, env, warnings)
-
-
-def _resolve_kind(entry: SystemEntry | None, declared: str | None, has_llm: bool, has_predictions: bool) -> str:
-    if entry is not None:
-        return entry.kind
-    if declared in KINDS:
-        return declared
-    return "classical" if has_predictions and not has_llm else "llm"
-
-
-def scope_rows(engine: Engine, catalogue: Sequence[SystemEntry], scope: Scope) -> list[tuple[Any, ...]]:
-    """Systems of the scope's kind (observed in the lake or listed in the catalogue) as scope_systems rows.
-
-    A system named in the scope that is neither observed nor catalogued, or is of the other kind, is an error.
-    """
-    by_name = {entry.name: entry for entry in catalogue}
-    observed = {row[0]: row[1:] for row in engine.observed_systems()}
-    known = sorted(set(by_name) | set(observed))
-    rows = []
-    for name in known:
-        entry = by_name.get(name)
-        declared, has_llm, has_pred, has_agents = observed.get(name, (None, False, False, False))
-        kind = _resolve_kind(entry, declared, bool(has_llm), bool(has_pred))
-        if scope.systems and name in scope.systems and kind != scope.kind:
-            raise ScoringError(f"system {name!r} is a {kind} system: score it with --kind {kind}")
-        if kind != scope.kind or (scope.systems and name not in scope.systems):
-            continue
-        agent = entry.agent if entry is not None and entry.agent is not None else bool(has_agents)
-        owner, on_call = (entry.owner, entry.on_call) if entry else (None, None)
-        rows.append((name, kind, owner, on_call, entry is not None, agent))
-    unknown = sorted(set(scope.systems) - set(known))
-    if unknown:
-        raise ScoringError(
-            f"no system named {', '.join(unknown)} in the lake or the systems catalogue; "
-            f"systems: {', '.join(known) or '(none)'}"
-        )
-    return rows
+from scoring._names import AXES
+from scoring._scope import Scope, scope_rows
 
 
 def _require_telemetry(settings: Settings) -> None:
@@ -121,25 +43,21 @@ def _require_telemetry(settings: Settings) -> None:
 @contextmanager
 def session(
     home: str | Path | None = None,
+    scope: Scope | None = None,
     *,
-    since: datetime | str | None = None,
-    until: datetime | str | None = None,
-    kind: str = "llm",
-    system: str | Sequence[str] | None = None,
-    env: str = "production",
     systems_file: str | Path | None = None,
     cache: bool = True,
     eager: bool = True,
     views: Iterable[str] | None = None,
 ) -> Iterator[tuple[Engine, Scope, list[tuple[Any, ...]]]]:
-    """An engine over the lake in ``home`` with the scope set; closed on exit.
+    """An engine over the lake in ``home`` with ``scope`` set (default ``Scope.of()``); closed on exit.
 
     ``eager`` computes the shared views once into temp tables (the whole scorecard reads them
     many times); without it every view stays a view (one metric reads only what it needs).
     ``views`` creates only those views and what they read (default: every view).
     """
     settings = load_settings({"home": home})
-    scope = Scope.build(since, until, kind, system, env)
+    scope = scope or Scope.of()
     catalogue = load_catalogue(systems_file or settings.home / SYSTEMS_FILE)
     _require_telemetry(settings)
     database = settings.home / DATABASE_FILE if cache else None
@@ -174,37 +92,24 @@ def _warnings(scope: Scope, rows: Sequence[tuple[Any, ...]], engine: Engine) -> 
 
 def scorecard(
     home: str | Path | None = None,
+    scope: Scope | None = None,
     *,
-    since: datetime | str | None = None,
-    until: datetime | str | None = None,
-    kind: str = "llm",
-    system: str | Sequence[str] | None = None,
-    env: str = "production",
     systems_file: str | Path | None = None,
     attestations_file: str | Path | None = None,
     cache: bool = True,
 ) -> Scorecard:
-    """The maturity scorecard of the lake in ``home`` (default HARNESS_HOME) over ``[since, until)``.
+    """The maturity scorecard of the lake in ``home`` (default HARNESS_HOME) in ``scope``.
 
-    The window defaults to the 90 days before now. ``kind`` scores LLM or classical systems
-    (never both at once); ``system`` narrows to named systems. With ``cache`` the typed
-    staging table is kept in ``HARNESS_HOME/harness.duckdb`` and refreshed per new segment;
-    without it the lake is loaded into memory for this call only.
+    The scope defaults to ``Scope.of()``: LLM systems, production, the 90 days before now. It
+    scores LLM or classical systems (never both at once), optionally only named systems. With
+    ``cache`` the typed staging table is kept in ``HARNESS_HOME/harness.duckdb`` and refreshed per
+    new segment; without it the lake is loaded into memory for this call only.
     """
     settings = load_settings({"home": home})
     attestations_path = Path(attestations_file or settings.home / ATTESTATIONS_FILE)
     attestations = load_attestations(attestations_path)
     _check_attestations(attestations, attestations_path)
-    with session(
-        home,
-        since=since,
-        until=until,
-        kind=kind,
-        system=system,
-        env=env,
-        systems_file=systems_file,
-        cache=cache,
-    ) as (engine, scope, rows):
+    with session(home, scope, systems_file=systems_file, cache=cache) as (engine, scope, rows):
         command = Command.of(scope, home, systems_file, settings.home / SYSTEMS_FILE)
         signals = {axis: _one(engine, f"crit_{axis}") for axis in AXES}
         names = [row[0] for row in rows]
@@ -236,12 +141,8 @@ def _one(engine: Engine, view: str) -> dict[str, Any]:
 def metric(
     name: str,
     home: str | Path | None = None,
+    scope: Scope | None = None,
     *,
-    since: datetime | str | None = None,
-    until: datetime | str | None = None,
-    kind: str = "llm",
-    system: str | Sequence[str] | None = None,
-    env: str = "production",
     systems_file: str | Path | None = None,
     cache: bool = True,
 ) -> pl.DataFrame:
@@ -250,30 +151,15 @@ def metric(
     if view not in _sql.VIEWS:
         metrics = ", ".join(v.removeprefix("met_") for v in _sql.METRIC_VIEWS)
         raise ScoringError(f"unknown metric {name!r}; metrics: {metrics} (or any view: {', '.join(_sql.VIEWS)})")
-    with session(
-        home,
-        since=since,
-        until=until,
-        kind=kind,
-        system=system,
-        env=env,
-        systems_file=systems_file,
-        cache=cache,
-        eager=False,
-        views=[view],
-    ) as (engine, _, _):
+    with session(home, scope, systems_file=systems_file, cache=cache, eager=False, views=[view]) as (engine, _, _):
         return engine.frame(view)
 
 
 def query(
     sql: str,
     home: str | Path | None = None,
+    scope: Scope | None = None,
     *,
-    since: datetime | str | None = None,
-    until: datetime | str | None = None,
-    kind: str = "llm",
-    system: str | Sequence[str] | None = None,
-    env: str = "production",
     systems_file: str | Path | None = None,
     cache: bool = True,
 ) -> pl.DataFrame:
@@ -281,18 +167,8 @@ def query(
 
     This is what a criterion's evidence runs (``harness sql "SELECT * FROM int_window_deploys"``).
     """
-    with session(
-        home,
-        since=since,
-        until=until,
-        kind=kind,
-        system=system,
-        env=env,
-        systems_file=systems_file,
-        cache=cache,
-        eager=False,
-        views=_views_read(sql),
-    ) as (engine, _, _):
+    views = _views_read(sql)
+    with session(home, scope, systems_file=systems_file, cache=cache, eager=False, views=views) as (engine, _, _):
         return engine.select(sql)
 
 

@@ -56,16 +56,10 @@ def register(subparsers: Any) -> None:
     sql.set_defaults(func=run_sql)
 
 
-def _scope(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "since": args.since,
-        "until": args.until,
-        "kind": args.kind,
-        "system": args.system,
-        "env": args.env,
-        "systems_file": args.systems_file,
-        "cache": not args.no_cache,
-    }
+def _scope(args: argparse.Namespace) -> Any:
+    import scoring
+
+    return scoring.Scope.of(args.since, args.until, kind=args.kind, system=args.system, env=args.env)
 
 
 def _check_output(output: str) -> Path:
@@ -91,7 +85,13 @@ def run(args: argparse.Namespace) -> int:
     output = _check_output(args.output) if args.output else None
     import scoring
 
-    card = scoring.scorecard(args.home, attestations_file=args.attestations, **_scope(args))
+    card = scoring.scorecard(
+        args.home,
+        _scope(args),
+        systems_file=args.systems_file,
+        attestations_file=args.attestations,
+        cache=not args.no_cache,
+    )
     _warn(card.warnings)
     text = scoring.render(card, args.format)
     if output is not None:
@@ -107,7 +107,7 @@ def run_sql(args: argparse.Namespace) -> int:
 
     import scoring
 
-    frame = scoring.query(args.query, args.home, **_scope(args))
+    frame = scoring.query(args.query, args.home, _scope(args), systems_file=args.systems_file, cache=not args.no_cache)
     if args.format == "csv":
         sys.stdout.write(frame.write_csv())
     elif args.format == "json":

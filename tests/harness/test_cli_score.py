@@ -15,7 +15,7 @@ import pytest
 import scoring
 from harness.cli import main
 from tests.scoring import _lake
-from tests.scoring._lake import WINDOW
+from tests.scoring._lake import SCOPE, WINDOW
 
 _WINDOW_FLAGS = ["--since", WINDOW["since"], "--until", WINDOW["until"]]
 
@@ -107,13 +107,13 @@ def test_the_markdown_evidence_cells_are_single_code_spans(home: Path, capsys: p
         fence = re.match(r"`+", cell)
         assert fence is not None and cell.endswith(fence.group()), cell
         assert fence.group() not in cell[len(fence.group()) : -len(fence.group())], cell  # nothing closes it early
-    card = scoring.scorecard(home, cache=False, **WINDOW)
+    card = scoring.scorecard(home, SCOPE, cache=False)
     attestation = scoring.render(card, "markdown").split("gov.risk_assessment", 2)[2].splitlines()[0]
     assert attestation.count("`") % 2 == 0
 
 
 def test_every_criterion_evidence_runs_as_printed(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    card = scoring.scorecard(home, **WINDOW)
+    card = scoring.scorecard(home, SCOPE)
     commands = [c.evidence for axis in card.axes.values() for c in axis.criteria if c.evidence.startswith("harness")]
     assert len(commands) > 40
     for command in commands:

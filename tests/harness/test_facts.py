@@ -195,8 +195,8 @@ def test_classical_systems_are_scored_apart_from_llm_systems(tmp_path: Path) -> 
             pass
     provider.shutdown()
     facts.record(facts.Deployment(system="churn", version="7"), home=home)
-    classical = scoring.scorecard(home, kind="classical", cache=False)
-    llm = scoring.scorecard(home, kind="llm", cache=False)
+    classical = scoring.scorecard(home, scoring.Scope.of(kind="classical"), cache=False)
+    llm = scoring.scorecard(home, scoring.Scope.of(kind="llm"), cache=False)
     assert [s.name for s in classical.systems] == ["churn"]
     assert llm.systems == []
     observability = {c.id: c for c in classical.axes["observability"].criteria}
@@ -222,7 +222,8 @@ def test_recording_an_id_twice_is_refused_unless_it_is_an_update(
     resolved = ["--started-at", "2026-03-01T10:00:00Z", "--resolved-at", "2026-03-01T11:00:00Z"]
     assert main(_incident(home, *resolved, "--update")) == 0
     assert capsys.readouterr().out.strip() == "updated incident INC-3"
-    card = scoring.scorecard(home, since="2026-02-01T00:00:00Z", until="2026-04-01T00:00:00Z", cache=False)
+    spring = scoring.Scope.of(since="2026-02-01T00:00:00Z", until="2026-04-01T00:00:00Z")
+    card = scoring.scorecard(home, spring, cache=False)
     assert card.metrics.time_to_restore_hours.median == pytest.approx(1.0)  # the update, resolved, is the record
     change = ["change", "record", "--id", "c1", "--system", "bot", "--kind", "code", "--home", home]
     assert main([*change, "--opened-at", "2026-03-01T08:00:00Z"]) == 0

@@ -11,6 +11,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.trace import Span
 
+import scoring
 from harness.facts import AuditRequest, Change, Deployment, Incident, lake_tracer_provider, record
 from instrumentation import semconv
 
@@ -154,6 +155,12 @@ def write_facts(home: Path) -> None:
 
 
 WINDOW = {"since": "2026-03-02T00:00:00Z", "until": "2026-03-30T00:00:00Z"}
+SCOPE = scoring.Scope.of(**WINDOW)  # the four weeks every fixture's figures are worked out for
+
+
+def scope(**narrowed: Any) -> scoring.Scope:
+    """The fixture window, narrowed (``scope(system="support")``, ``scope(kind="classical")``)."""
+    return scoring.Scope.of(**{**WINDOW, **narrowed})
 
 
 def write_span(home: Path, service: str, name: str, at: str, attributes: dict[str, Any]) -> None:

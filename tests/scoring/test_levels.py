@@ -16,12 +16,12 @@ import pytest
 
 import scoring
 from tests.scoring import _lake
-from tests.scoring._lake import WINDOW
+from tests.scoring._lake import SCOPE
 
 
 @pytest.fixture(scope="module")
 def card(full_home: Path) -> scoring.Scorecard:
-    return scoring.scorecard(full_home, cache=False, **WINDOW)
+    return scoring.scorecard(full_home, SCOPE, cache=False)
 
 
 def _criteria(card: scoring.Scorecard, axis: str) -> dict[str, scoring.CriterionResult]:
@@ -79,7 +79,7 @@ def test_governance_uses_reviews_and_approvals(card: scoring.Scorecard) -> None:
 def test_lake_without_deployment_facts_gives_unknown_not_fail(tmp_path: Path) -> None:
     home = tmp_path / ".harness"
     _lake.write_llm_calls(home)
-    card = scoring.scorecard(home, cache=False, **WINDOW)
+    card = scoring.scorecard(home, SCOPE, cache=False)
     deployment = card.axes["deployment"]
     statuses = {c.id: c.status for c in deployment.criteria if c.reason is None or "attest" not in c.reason}
     assert set(statuses.values()) == {"unknown"}, statuses
@@ -100,7 +100,7 @@ def test_catalogue_and_attestations_lift_governance(full_home: Path, tmp_path: P
         "attestations:\n  - {criterion: gov.risk_assessment, by: alice, at: 2026-01-01, expires: 2026-03-15}\n",
         encoding="utf-8",
     )
-    card = scoring.scorecard(full_home, cache=False, systems_file=systems, attestations_file=attestations, **WINDOW)
+    card = scoring.scorecard(full_home, SCOPE, cache=False, systems_file=systems, attestations_file=attestations)
     found = _criteria(card, "governance")
     assert found["gov.inventory"].status == "pass"
     assert found["gov.owners"].status == "pass"
@@ -112,7 +112,7 @@ def test_catalogue_and_attestations_lift_governance(full_home: Path, tmp_path: P
 
 def test_every_criterion_maps_to_a_signal_its_view_returns(full_home: Path) -> None:
     columns = {
-        axis: set(scoring.metric(f"crit_{axis}", full_home, cache=False, **WINDOW).columns) for axis in scoring.AXES
+        axis: set(scoring.metric(f"crit_{axis}", full_home, SCOPE, cache=False).columns) for axis in scoring.AXES
     }
     for criterion in scoring.load_criteria():
         if criterion.attestation:

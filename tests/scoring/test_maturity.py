@@ -11,7 +11,7 @@ import scoring
 from instrumentation import semconv
 from scoring._criteria import MAX_LEVEL
 from tests.scoring import _lake
-from tests.scoring._lake import WINDOW, attrs
+from tests.scoring._lake import SCOPE, attrs, scope
 
 
 def _criteria(card: scoring.Scorecard, axis: str) -> dict[str, scoring.CriterionResult]:
@@ -21,7 +21,7 @@ def _criteria(card: scoring.Scorecard, axis: str) -> dict[str, scoring.Criterion
 def test_a_lake_with_only_llm_telemetry_scores_every_axis_at_level_one_or_above(tmp_path: Path) -> None:
     home = tmp_path / ".harness"
     _lake.write_llm_calls(home)
-    card = scoring.scorecard(home, cache=False, **WINDOW)
+    card = scoring.scorecard(home, SCOPE, cache=False)
     for name, axis in card.axes.items():
         assert axis.level >= 1, name
         assert sum(axis.counts.values()) == len(axis.criteria), name
@@ -48,7 +48,7 @@ def test_llm_criteria_are_not_applicable_when_scoring_classical_systems(tmp_path
     for hour in range(3):
         writer.span(semconv.SPAN_PREDICT.format(model="churn-xgb"), f"2026-03-03T1{hour}:00:00", 20, prediction)
     writer.close()
-    card = scoring.scorecard(home, kind="classical", cache=False, **WINDOW)
+    card = scoring.scorecard(home, scope(kind="classical"), cache=False)
     observability = _criteria(card, "observability")
     assert observability["obs.tokens"].status == "n/a"
     assert "llm" in (observability["obs.tokens"].reason or "")
@@ -101,7 +101,7 @@ def _calls_with_errors(home: Path, completed: int, failed: int) -> None:
 def test_failed_calls_are_not_coverage_gaps_but_an_error_rate(tmp_path: Path) -> None:
     home = tmp_path / ".harness"
     _calls_with_errors(home, completed=8, failed=2)
-    card = scoring.scorecard(home, cache=False, **WINDOW)
+    card = scoring.scorecard(home, SCOPE, cache=False)
     observability = _criteria(card, "observability")
     assert observability["obs.tokens"].value == pytest.approx(1.0)
     assert observability["obs.tokens"].counted_apart == {"failed_calls": 2}
@@ -123,7 +123,7 @@ def test_completed_calls_without_usage_are_counted_apart(tmp_path: Path) -> None
         writer.llm(f"2026-03-03T10:00:0{second}", 100, **attrs(HARNESS_USAGE_ABSENT_REASON=reason), **no_usage)
     writer.llm("2026-03-03T10:00:04", 100, **no_usage)  # no usage and no reason: a gap
     writer.close()
-    card = scoring.scorecard(home, cache=False, **WINDOW)
+    card = scoring.scorecard(home, SCOPE, cache=False)
     tokens = _criteria(card, "observability")["obs.tokens"]
     assert tokens.value == pytest.approx(2 / 3)  # the unexplained one is a gap; the two explained are apart
     assert tokens.counted_apart == {"usage_absent_calls": 2}
@@ -140,7 +140,7 @@ def test_cost_per_request_reads_priced_requests_with_the_priced_share(tmp_path: 
     writer.llm("2026-03-03T10:00:02", 100, **unpriced)
     writer.llm("2026-03-03T10:00:03", 100, **unpriced)
     writer.close()
-    card = scoring.scorecard(home, cache=False, **WINDOW)
+    card = scoring.scorecard(home, SCOPE, cache=False)
     assert card.metrics.cost_per_request_usd == pytest.approx(0.2)  # not 0.4 / 4
     assert card.metrics.cost_per_request_priced_share == pytest.approx(0.5)
     (feature,) = card.metrics.by_feature
@@ -152,7 +152,7 @@ def test_nothing_priced_is_null_not_zero(tmp_path: Path) -> None:
     writer = _lake.SpanWriter(home, "helpdesk")
     writer.llm("2026-03-03T10:00:00", 100, **attrs(GEN_AI_REQUEST_MODEL="no-price", GEN_AI_RESPONSE_MODEL="no-price"))
     writer.close()
-    card = scoring.scorecard(home, cache=False, **WINDOW)
+    card = scoring.scorecard(home, SCOPE, cache=False)
     assert card.metrics.cost_per_request_usd is None
     assert card.metrics.cost_per_request_priced_share == pytest.approx(0.0)
     assert card.metrics.cost_per_feature_usd == {"(unattributed)": None}
@@ -173,14 +173,14 @@ def test_reproducibility_is_answered_per_system(tmp_path: Path) -> None:
         ],
         home=home,
     )
-    card = scoring.scorecard(home, cache=False, **WINDOW)
+    card = scoring.scorecard(home, SCOPE, cache=False)
     answer = card.axes["reproducibility"].answer
     assert answer is not None and answer.answer == "yes for some"
     assert {s.system: s.answer for s in answer.systems} == {"loose": "no", "pinned": "yes"}
     assert "names no revision" in next(s.reason for s in answer.systems if s.system == "loose")
     rebuildable = _criteria(card, "reproducibility")["repro.rebuildable"]
     assert (rebuildable.status, rebuildable.value) == ("fail", pytest.approx(0.5))
-    only_pinned = scoring.scorecard(home, cache=False, system="pinned", **WINDOW).axes["reproducibility"]
+    only_pinned = scoring.scorecard(home, scope(system="pinned"), cache=False).axes["reproducibility"]
     assert only_pinned.answer is not None and only_pinned.answer.answer == "yes for every model"
 
 
@@ -194,7 +194,7 @@ def test_an_attestation_can_say_a_criterion_does_not_apply(tmp_path: Path) -> No
         "     not_applicable: we call hosted APIs and run no GPUs}\n",
         encoding="utf-8",
     )
-    card = scoring.scorecard(home, cache=False, attestations_file=attestations, **WINDOW)
+    card = scoring.scorecard(home, SCOPE, cache=False, attestations_file=attestations)
     gpu = _criteria(card, "deployment")["deploy.gpu_queueing"]
     assert gpu.status == "n/a" and "run no GPUs" in (gpu.reason or "")
 
@@ -209,7 +209,7 @@ def test_an_attestation_for_a_measured_or_unknown_criterion_is_an_error(tmp_path
             encoding="utf-8",
         )
         with pytest.raises(scoring.InputFileError, match=message):
-            scoring.scorecard(home, cache=False, attestations_file=attestations, **WINDOW)
+            scoring.scorecard(home, SCOPE, cache=False, attestations_file=attestations)
 
 
 def test_tool_calls_are_governed_when_a_catalogue_lists_them_with_an_owner(tmp_path: Path) -> None:
@@ -226,6 +226,6 @@ def test_tool_calls_are_governed_when_a_catalogue_lists_them_with_an_owner(tmp_p
     for index, tool in enumerate((listed, listed, listed, unlisted)):
         writer.span(semconv.SPAN_EXECUTE_TOOL.format(name="t"), f"2026-03-03T10:00:0{index}", 10, tool, parent=run)
     writer.close()
-    card = scoring.scorecard(home, cache=False, **WINDOW)
+    card = scoring.scorecard(home, SCOPE, cache=False)
     governed = _criteria(card, "governance")["gov.tool_catalogue"]
     assert (governed.status, governed.value) == ("fail", pytest.approx(3 / 4))

@@ -21,6 +21,7 @@ def test_scoring_exports() -> None:
         "CriterionResult",
         "InputFileError",
         "Metrics",
+        "Scope",
         "Scorecard",
         "ScoringError",
         "SystemEntry",

@@ -10,11 +10,11 @@ import pytest
 import scoring
 from instrumentation import semconv
 from tests.scoring import _lake
-from tests.scoring._lake import WINDOW, attrs
+from tests.scoring._lake import SCOPE, attrs
 
 
 def test_telemetry_coverage_counts_calls_that_count_usage(full_home: Path) -> None:
-    row = scoring.metric("telemetry_coverage", full_home, cache=False, **WINDOW).to_dicts()[0]
+    row = scoring.metric("telemetry_coverage", full_home, SCOPE, cache=False).to_dicts()[0]
     assert row["calls"] == 5  # the nested wrapper call does not count
     assert row["feature_share"] == pytest.approx(3 / 5)
     assert row["recorded_cost_share"] == pytest.approx(4 / 5)
@@ -47,12 +47,12 @@ def test_trajectory_per_agent_and_rollups_never_count_as_cost(tmp_path: Path) ->
     _agent_run(writer, "2026-03-03T12:00:00", "max_steps", 8, 2)
     writer.llm("2026-03-03T10:00:01", 100, **attrs(GEN_AI_USAGE_COST_AMOUNT=0.5))
     writer.close()
-    row = scoring.metric("trajectory", home, cache=False, **WINDOW).to_dicts()[0]
+    row = scoring.metric("trajectory", home, SCOPE, cache=False).to_dicts()[0]
     assert (row["agent"], row["runs"]) == ("helper", 3)
     assert row["mean_steps"] == pytest.approx(6.0)
     assert row["mean_retries"] == pytest.approx(1.0)
     assert row["completed_share"] == pytest.approx(2 / 3)
-    card = scoring.scorecard(home, cache=False, **WINDOW)
+    card = scoring.scorecard(home, SCOPE, cache=False)
     assert card.metrics.cost_per_request_usd == pytest.approx(0.5)
     observability = {c.id: c for c in card.axes["observability"].criteria}
     assert observability["obs.trajectory"].value == pytest.approx(1.0)
@@ -64,7 +64,7 @@ def test_drift_is_zero_for_the_same_distribution_and_one_for_disjoint_ones(tmp_p
     for day, ms in (("02", 100), ("03", 1000), ("09", 100), ("10", 1000), ("16", 100000), ("17", 100000)):
         writer.llm(f"2026-03-{day}T10:00:00", ms)
     writer.close()
-    frame = scoring.metric("drift", home, cache=False, **WINDOW)
+    frame = scoring.metric("drift", home, SCOPE, cache=False)
     latency = {row["week"]: row["js_divergence"] for row in frame.to_dicts() if row["signal"] == "latency_ms"}
     assert latency[1] == pytest.approx(0.0)  # week 1 has the same latencies as week 0
     assert latency[2] == pytest.approx(1.0)  # week 2 shares no bin with week 1
@@ -77,7 +77,7 @@ def test_latency_by_model_and_error_rate(tmp_path: Path) -> None:
     writer.llm("2026-03-03T10:00:01", 300, **attrs(ERROR_TYPE="timeout"))
     writer.llm("2026-03-03T10:00:02", 50, **attrs(GEN_AI_REQUEST_MODEL="small", GEN_AI_RESPONSE_MODEL="small-1"))
     writer.close()
-    frame = scoring.metric("latency_by", home, cache=False, **WINDOW)
+    frame = scoring.metric("latency_by", home, SCOPE, cache=False)
     models = {row["value"]: row for row in frame.to_dicts() if row["dimension"] == "model"}
     assert set(models) == {"gpt-4o-mini-2024-07-18", "small-1"}
     assert models["gpt-4o-mini-2024-07-18"]["p50"] == pytest.approx(200.0)
@@ -99,10 +99,10 @@ def test_eval_traffic_stays_out_of_production_metrics(tmp_path: Path) -> None:
     writer.llm("2026-03-03T11:00:01", 4000, parent=case, **in_eval)
     _agent_run(writer, "2026-03-03T11:00:02", "loop_detected", 9, 3)  # its own trace: production
     writer.close()
-    card = scoring.scorecard(home, cache=False, **WINDOW)
+    card = scoring.scorecard(home, SCOPE, cache=False)
     assert card.metrics.cost_per_feature_usd == {"answer": pytest.approx(0.25)}  # the eval call's $9 is not spend
     assert card.metrics.latency_ms is not None and card.metrics.latency_ms.p99 == pytest.approx(100.0)
-    row = scoring.metric("trajectory", home, cache=False, **WINDOW).to_dicts()[0]
+    row = scoring.metric("trajectory", home, SCOPE, cache=False).to_dicts()[0]
     assert row["runs"] == 1
 
 
@@ -129,7 +129,7 @@ def test_the_scorecard_shows_what_the_views_compute(tmp_path: Path) -> None:
             ),
         )
     writer.close()
-    card = scoring.scorecard(home, cache=False, **WINDOW)
+    card = scoring.scorecard(home, SCOPE, cache=False)
     m = card.metrics
     assert m.error_rate == pytest.approx(1 / 5)
     assert (m.time_to_first_chunk_ms.streams, m.time_to_first_chunk_ms.p50) == (2, pytest.approx(100.0))
