@@ -30,7 +30,8 @@ if TYPE_CHECKING:
         load_catalogue,
         parse_time,
     )
-    from scoring._model import AxisScore, CriterionResult, Metrics, Scorecard, SystemInfo, Window
+    from scoring._metrics import Metrics
+    from scoring._model import AxisScore, CriterionResult, Scorecard, SystemInfo, Window
     from scoring._render import render
     from scoring._scope import Scope
     from scoring._scorecard import metric, query, scorecard
@@ -50,7 +51,7 @@ _LAZY = {
     "parse_time": "scoring._inputs",
     "AxisScore": "scoring._model",
     "CriterionResult": "scoring._model",
-    "Metrics": "scoring._model",
+    "Metrics": "scoring._metrics",
     "Scorecard": "scoring._model",
     "SystemInfo": "scoring._model",
     "Window": "scoring._model",

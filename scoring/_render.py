@@ -3,103 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Any
 
-from scoring._model import AxisScore, Breakdown, CriterionResult, Metrics, Scorecard
+from scoring._metrics import metric_lines
+from scoring._model import AxisScore, CriterionResult, Scorecard
 from scoring._names import FORMATS
+from scoring._text import number
 
 _MARK = {"pass": "ok", "fail": "FAIL", "unknown": "?", "n/a": "n/a"}
 _BACKTICKS = re.compile(r"`+")
-
-
-def _number(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
-
-
-def _pair(first: str, a: Any, second: str, b: Any) -> str:
-    return f"{first} {_number(a)}, {second} {_number(b)}"
-
-
-def _counted(label: str, count: int | None) -> str:
-    return "" if not count else f" ({count} {label})"
-
-
-def _breakdown(rows: Iterable[Breakdown]) -> str:
-    return "; ".join(
-        f"{b.name}: {b.calls} calls, p50 {_number(b.p50_ms)} ms, errors {_number(b.error_rate)}, "
-        f"${_number(b.cost_usd)} ({_number(b.priced_share)} priced)"
-        for b in rows
-    )
-
-
-def _metric_lines(card: Scorecard) -> list[tuple[str, str]]:
-    m = card.metrics
-    costs = m.cost_per_feature_usd
-    lead, restore, audit = m.lead_time_hours, m.time_to_restore_hours, m.audit_evidence_response_hours
-    return [
-        (
-            "deployment_frequency_per_week",
-            f"{_number(m.deployment_frequency_per_week)} ({m.deployment_frequency_band or '—'})",
-        ),
-        (
-            "lead_time_hours",
-            _pair("median", lead.median, "p90", lead.p90)
-            + _counted("deployments without changes", lead.without_changes),
-        ),
-        ("change_failure_rate", _number(m.change_failure_rate)),
-        (
-            "time_to_restore_hours",
-            _pair("median", restore.median, "mean", restore.mean) + _counted("unresolved", restore.unresolved),
-        ),
-        ("cost_per_feature_usd", ", ".join(f"{k} {_number(v)}" for k, v in costs.items()) if costs else "—"),
-        (
-            "audit_evidence_response_hours",
-            _pair("median", audit.median, "p90", audit.p90) + _counted("open", audit.open),
-        ),
-        (
-            "latency_ms",
-            f"p50 {_number(m.latency_ms.p50)}, p95 {_number(m.latency_ms.p95)}, p99 {_number(m.latency_ms.p99)}",
-        ),
-        (
-            "cost_per_request_usd",
-            f"{_number(m.cost_per_request_usd)} (priced share {_number(m.cost_per_request_priced_share)})",
-        ),
-        *_extra_lines(m),
-    ]
-
-
-def _extra_lines(m: Metrics) -> list[tuple[str, str]]:
-    absent = ", ".join(f"{reason} {count}" for reason, count in m.calls.usage_absent.items())
-    first = m.time_to_first_chunk_ms
-    lines = [
-        ("error_rate", f"{_number(m.error_rate)} ({m.calls.failed} of {m.calls.total} calls failed)"),
-        ("calls_without_usage", absent or "—"),
-        ("time_to_first_chunk_ms", f"p50 {_number(first.p50)}, p95 {_number(first.p95)} ({first.streams} streams)"),
-        ("by_feature", _breakdown(m.by_feature) or "—"),
-        ("by_model", _breakdown(m.by_model) or "—"),
-    ]
-    lines += [
-        (
-            f"trajectory {t.agent} {t.version}",
-            f"{t.runs} runs, steps {_number(t.mean_steps)} (p95 {_number(t.p95_steps)}), tools "
-            f"{_number(t.mean_tool_calls)}, retries {_number(t.mean_retries)}, completed {_number(t.completed_share)}",
-        )
-        for t in m.trajectory_by_version
-    ]
-    lines += [
-        (
-            f"drift {signal}",
-            f"latest {_number(d.latest)} (week of {d.latest_week_start}), max {_number(d.max)} "
-            f"(week of {d.max_week_start}); {d.weeks_compared} weeks compared",
-        )
-        for signal, d in m.drift.items()
-    ]
-    return lines
 
 
 def _apart(c: CriterionResult) -> str:
@@ -130,11 +41,11 @@ def _table(card: Scorecard) -> str:
     lines += ["", "criteria:"]
     for axis in card.axes.values():
         for c in axis.criteria:
-            shown = f"{_number(c.value):>10} (threshold {_number(c.threshold)})"
+            shown = f"{number(c.value):>10} (threshold {number(c.threshold)})"
             note = _note(c) if c.status in ("n/a", "unknown") or c.counted_apart else ""
             lines.append(f"  L{c.level} {_MARK[c.status]:<4} {c.id:<34} {shown}" + (f"  {note}" if note else ""))
     lines += ["", "metrics:"]
-    lines += [f"  {key:<31} {text}" for key, text in _metric_lines(card)]
+    lines += [f"  {key:<31} {text}" for key, text in metric_lines(card.metrics)]
     lines += ["", f'evidence: {card.evidence_command} "<the criterion\'s SQL>" (as in the JSON and Markdown)']
     return "\n".join(lines)
 
@@ -159,7 +70,7 @@ def _axis_markdown(name: str, axis: AxisScore) -> list[str]:
     ]
     for c in axis.criteria:
         lines.append(
-            f"| {c.level} | {code(c.id)} | {c.status} | {_number(c.value)} | {_number(c.threshold)} "
+            f"| {c.level} | {code(c.id)} | {c.status} | {number(c.value)} | {number(c.threshold)} "
             f"| {_cell(_note(c))} | {code(c.evidence)} |"
         )
     if axis.answer is not None:
@@ -191,7 +102,7 @@ def _markdown(card: Scorecard) -> str:
     for name, axis in card.axes.items():
         lines += _axis_markdown(name, axis)
     lines += ["", "## Operational metrics", "", "| metric | value |", "|---|---|"]
-    lines += [f"| {key} | {_cell(text)} |" for key, text in _metric_lines(card)]
+    lines += [f"| {key} | {_cell(text)} |" for key, text in metric_lines(card.metrics)]
     lines += ["", f"Run any criterion's evidence as printed; the scope is {code(card.evidence_command)}."]
     return "\n".join(lines) + "\n"
 

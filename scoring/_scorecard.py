@@ -24,9 +24,10 @@ from scoring._inputs import (
     load_attestations,
     load_catalogue,
 )
-from scoring._metrics import read_metrics, rebuild_answer
+from scoring._metrics import read_metrics
 from scoring._model import Scorecard, SystemInfo, Window
 from scoring._names import AXES
+from scoring._rebuild import rebuild_answer
 from scoring._scope import Scope, scope_rows
 
 
