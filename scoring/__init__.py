@@ -19,12 +19,10 @@ from scoring._names import AXES, FORMATS, KINDS
 
 if TYPE_CHECKING:
     from scoring._criteria import Criterion, load_criteria
-    from scoring._engine import ScoringError
     from scoring._inputs import (
         ATTESTATIONS_FILE,
         SYSTEMS_FILE,
         Attestation,
-        InputFileError,
         SystemEntry,
         load_attestations,
         load_catalogue,
@@ -36,15 +34,16 @@ if TYPE_CHECKING:
     from scoring._scope import Scope
     from scoring._scorecard import metric, query, scorecard
     from scoring._sql import METRIC_VIEWS, VIEWS
+    from scoring.errors import InputFileError, ScoringError
 
 _LAZY = {
     "Criterion": "scoring._criteria",
     "load_criteria": "scoring._criteria",
-    "ScoringError": "scoring._engine",
+    "ScoringError": "scoring.errors",
     "ATTESTATIONS_FILE": "scoring._inputs",
     "SYSTEMS_FILE": "scoring._inputs",
     "Attestation": "scoring._inputs",
-    "InputFileError": "scoring._inputs",
+    "InputFileError": "scoring.errors",
     "SystemEntry": "scoring._inputs",
     "load_attestations": "scoring._inputs",
     "load_catalogue": "scoring._inputs",

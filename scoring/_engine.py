@@ -22,15 +22,11 @@ import duckdb
 import polars as pl
 
 from instrumentation import PriceBook
-from instrumentation.errors import HarnessError
 from instrumentation.lake import traces_glob
 from scoring import _sql
+from scoring.errors import ScoringError
 
 DATABASE_FILE = "harness.duckdb"
-
-
-class ScoringError(HarnessError):
-    """The scorecard cannot be computed; the message says which input and what to do."""
 
 
 class Engine:

@@ -16,16 +16,12 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from instrumentation.errors import HarnessError
 from scoring._names import Kind
+from scoring.errors import InputFileError
 
 SYSTEMS_FILE = "systems.yaml"
 ATTESTATIONS_FILE = "attestations.yaml"
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-class InputFileError(HarnessError):
-    """A catalogue, attestation file or time given to scoring is malformed; the message names where."""
 
 
 def is_zoneless(value: str | datetime | None) -> bool:

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from scoring._engine import Engine, ScoringError
+from scoring._engine import Engine
 from scoring._inputs import SystemEntry, is_zoneless, parse_time
 from scoring._names import KINDS, Kind
+from scoring.errors import ScoringError
 
 DEFAULT_WINDOW = timedelta(days=90)
 

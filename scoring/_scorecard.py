@@ -14,13 +14,12 @@ from instrumentation import Settings, load_settings
 from instrumentation.lake import traces_dir, traces_glob
 from scoring import _sql
 from scoring._criteria import Context, load_criteria, score_axis
-from scoring._engine import DATABASE_FILE, Engine, ScoringError
+from scoring._engine import DATABASE_FILE, Engine
 from scoring._evidence import Command, iso
 from scoring._inputs import (
     ATTESTATIONS_FILE,
     SYSTEMS_FILE,
     Attestation,
-    InputFileError,
     load_attestations,
     load_catalogue,
 )
@@ -29,6 +28,7 @@ from scoring._model import Scorecard, SystemInfo, Window
 from scoring._names import AXES
 from scoring._rebuild import rebuild_answer
 from scoring._scope import Scope, scope_rows
+from scoring.errors import InputFileError, ScoringError
 
 
 def _require_telemetry(settings: Settings) -> None:

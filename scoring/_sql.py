@@ -23,6 +23,8 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from scoring.errors import SqlGraphError
+
 if TYPE_CHECKING:
     from scoring._sqlparse import References
 
@@ -48,10 +50,6 @@ LAZY_VIEWS = frozenset(
         "met_drift",
     }
 )
-
-
-class SqlGraphError(Exception):
-    """The SQL files do not form a graph: a cycle, a layer read backwards, or an unknown table."""
 
 
 def _is_sql(filename: str) -> bool:

@@ -9,6 +9,7 @@ import pytest
 from scoring import _sql, _sqlparse
 from scoring._engine import Engine
 from scoring._sqlparse import References
+from scoring.errors import SqlGraphError
 
 
 def test_each_layer_folder_holds_its_prefix_and_every_view_follows_what_it_reads() -> None:
@@ -38,13 +39,13 @@ def _folders(**layers: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 def test_a_view_reading_a_later_layer_an_unknown_table_or_itself_in_a_cycle_is_refused() -> None:
     base = {"tables": _references(creates={"spans"})}
     backwards = {**base, "stg_a": _references({"met_b"}), "met_b": _references({"spans"})}
-    with pytest.raises(_sql.SqlGraphError, match=r"stg_a\.sql \(staging\) reads a later layer: met_b"):
+    with pytest.raises(SqlGraphError, match=r"stg_a\.sql \(staging\) reads a later layer: met_b"):
         _sql.build(_folders(staging=("stg_a",), metrics=("met_b",)), backwards)
     typo = {**base, "stg_a": _references({"spanz"})}
-    with pytest.raises(_sql.SqlGraphError, match=r"stg_a\.sql reads spanz"):
+    with pytest.raises(SqlGraphError, match=r"stg_a\.sql reads spanz"):
         _sql.build(_folders(staging=("stg_a",)), typo)
     cycle = {**base, "stg_a": _references({"stg_b"}), "stg_b": _references({"stg_a"})}
-    with pytest.raises(_sql.SqlGraphError, match="cycle"):
+    with pytest.raises(SqlGraphError, match="cycle"):
         _sql.build(_folders(staging=("stg_a", "stg_b")), cycle)
 
 
