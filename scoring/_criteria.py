@@ -86,7 +86,8 @@ class _File(BaseModel):
 @cache
 def _file() -> _File:
     text = resources.files("scoring").joinpath("criteria.yaml").read_text(encoding="utf-8")
-    return _File.model_validate(yaml.safe_load(text))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster on this file
+    return _File.model_validate(yaml.load(text, Loader=loader))
 
 
 def load_criteria() -> tuple[Criterion, ...]:

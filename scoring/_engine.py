@@ -111,6 +111,8 @@ class Engine:
             self._forget(stale)
             self._load(new, current)
             self._track_orphans(new, rebuild=bool(stale))
+            if new or stale:
+                self.conn.execute(_sql.read("eval_traffic"))
             self._price(list(current) if prices_changed or stale else new)
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('prices', ?)", [prices_key])
             self.conn.execute("COMMIT")

@@ -195,7 +195,7 @@ def _breakdown(dimension: str) -> Callable[[Views], list[Breakdown]]:
                 cost_usd=row["cost_usd"],
                 priced_share=row["priced_share"],
             )
-            for row in views.rows("met_latency_by")
+            for row in views.rows("int_call_breakdown")
             if row["dimension"] == dimension
         ]
 

@@ -9,11 +9,10 @@ WITH latest AS (
     GROUP BY system
 ),
 pinned AS (
-    SELECT 'llm' AS kind, system, count(*) AS calls,
-        avg(CASE WHEN response_model IS NOT NULL THEN 1.0 ELSE 0.0 END) AS share
-    FROM stg_llm_calls
-    WHERE counted AND NOT is_error
+    SELECT 'llm' AS kind, system, sum(completed_calls) AS calls, sum(with_response_model) / sum(completed_calls) AS share
+    FROM int_llm_call_groups
     GROUP BY system
+    HAVING sum(completed_calls) > 0
     UNION ALL
     SELECT 'classical', system, count(*), avg(CASE WHEN model_version IS NOT NULL THEN 1.0 ELSE 0.0 END)
     FROM stg_predictions

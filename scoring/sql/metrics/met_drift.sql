@@ -1,18 +1,18 @@
--- Week-over-week drift (Jensen-Shannon divergence, base 2, 0..1) of latency, tokens and eval scores.
--- Weeks count from the window start; a week is compared with the one before when both have data.
-WITH obs AS (
-    SELECT 'latency_ms' AS signal, ts, floor(log10(greatest(duration_ms, 0.001)) * 4) AS bin FROM stg_model_calls
+-- Week-over-week drift (Jensen-Shannon divergence, base 2, 0..1) of latency, tokens and eval scores: model
+-- calls binned by quarter-decades of ms and half powers of two of tokens (int_call_histogram), eval scores in
+-- tenths. Weeks count from the window start; a week is compared with the one before when both have data.
+WITH hist AS (
+    SELECT 'latency_ms' AS signal, week, latency_bin AS bin, sum(calls) AS n FROM int_call_histogram
+    GROUP BY week, latency_bin
     UNION ALL
-    SELECT 'total_tokens', ts, floor(log2(greatest(input_tokens + output_tokens, 1)) * 2)
-    FROM stg_llm_calls WHERE input_tokens IS NOT NULL AND output_tokens IS NOT NULL
+    SELECT 'total_tokens', week, tokens_bin, sum(calls) FROM int_call_histogram
+    WHERE tokens_bin IS NOT NULL
+    GROUP BY week, tokens_bin
     UNION ALL
-    SELECT 'eval_score', ts, least(greatest(floor(score_value * 10), 0), 9)
+    SELECT 'eval_score', date_diff('day', getvariable('since'), ts) // 7, least(greatest(floor(score_value * 10), 0), 9),
+        count(*)
     FROM stg_eval_results WHERE score_value IS NOT NULL
-),
-hist AS (
-    SELECT o.signal, date_diff('day', getvariable('since'), o.ts) // 7 AS week, o.bin, count(*) AS n
-    FROM obs AS o
-    GROUP BY o.signal, date_diff('day', getvariable('since'), o.ts) // 7, o.bin
+    GROUP BY ALL
 ),
 totals AS (SELECT signal, week, sum(n) AS total FROM hist GROUP BY signal, week),
 prob AS (

@@ -1,21 +1,23 @@
--- Per system, per feature and per model: latency percentiles, error rate, and the cost of the calls that
--- count usage with the share of completed ones priced (null for classical predictions, which have no cost).
+-- Latency percentiles and error rate of model calls per system, per feature and per model, with the cost of
+-- the LLM calls that count usage and the share of completed ones priced (per feature and model:
+-- int_call_breakdown, which the scorecard shows; per system computed here when asked for).
+SELECT * FROM int_call_breakdown
+UNION ALL
 SELECT
-    dimension,
-    value,
+    'system' AS dimension,
+    m.system AS value,
     count(*) AS calls,
-    quantile_cont(duration_ms, 0.5) AS p50,
-    quantile_cont(duration_ms, 0.95) AS p95,
-    quantile_cont(duration_ms, 0.99) AS p99,
-    avg(CASE WHEN is_error THEN 1.0 ELSE 0.0 END) AS error_rate,
-    sum(cost) FILTER (WHERE counted) AS cost_usd,
-    avg(CASE WHEN cost IS NOT NULL THEN 1.0 ELSE 0.0 END) FILTER (WHERE counted AND NOT is_error) AS priced_share
-FROM (
-    SELECT 'system' AS dimension, system AS value, duration_ms, is_error, counted, cost FROM stg_model_calls
-    UNION ALL
-    SELECT 'feature', coalesce(feature, '(unattributed)'), duration_ms, is_error, counted, cost FROM stg_model_calls
-    UNION ALL
-    SELECT 'model', coalesce(model, '(unknown)'), duration_ms, is_error, counted, cost FROM stg_model_calls
-) AS calls
-GROUP BY dimension, value
+    quantile_cont(m.duration_ms, 0.5) AS p50,
+    quantile_cont(m.duration_ms, 0.95) AS p95,
+    quantile_cont(m.duration_ms, 0.99) AS p99,
+    avg(CASE WHEN m.is_error THEN 1.0 ELSE 0.0 END) AS error_rate,
+    any_value(g.cost_usd) AS cost_usd,
+    any_value(g.priced_share) AS priced_share
+FROM stg_model_calls AS m
+LEFT JOIN (
+    SELECT system, sum(cost_usd) AS cost_usd, sum(priced_completed) / nullif(sum(completed_calls), 0) AS priced_share
+    FROM int_llm_call_groups
+    GROUP BY system
+) AS g USING (system)
+GROUP BY m.system
 ORDER BY dimension, value

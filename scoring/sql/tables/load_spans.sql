@@ -31,6 +31,11 @@ SELECT
     CASE WHEN op IS NOT NULL THEN a['gen_ai.prompt.version'] END AS prompt_version,
     CASE WHEN op IS NOT NULL THEN TRY_CAST(a['gen_ai.usage.input_tokens'] AS BIGINT) END AS input_tokens,
     CASE WHEN op IS NOT NULL THEN TRY_CAST(a['gen_ai.usage.output_tokens'] AS BIGINT) END AS output_tokens,
+    -- the drift histogram's bins (met_drift): quarter-decades of ms, half powers of two of the tokens
+    CASE WHEN op IN ('chat', 'text_completion', 'generate_content', 'embeddings') OR rt = 'prediction'
+        THEN CAST(floor(log10(greatest("Duration" / 1e6, 0.001)) * 4) AS SMALLINT) END AS latency_bin,
+    CASE WHEN input_tokens IS NOT NULL AND output_tokens IS NOT NULL  -- greatest() would skip a null
+        THEN CAST(floor(log2(greatest(input_tokens + output_tokens, 1)) * 2) AS SMALLINT) END AS tokens_bin,
     CASE WHEN op IS NOT NULL THEN TRY_CAST(a['gen_ai.usage.cache_read.input_tokens'] AS BIGINT) END AS cache_read_tokens,
     CASE WHEN op IS NOT NULL THEN TRY_CAST(a['gen_ai.usage.cache_write.input_tokens'] AS BIGINT) END AS cache_write_tokens,
     CASE WHEN op IS NOT NULL THEN TRY_CAST(a['gen_ai.usage.cost.amount'] AS DOUBLE) END AS cost,
@@ -47,7 +52,8 @@ SELECT
     CASE WHEN op = 'invoke_agent' THEN TRY_CAST(a['harness.agent.rollup.tool_calls'] AS BIGINT) END AS rollup_tool_calls,
     CASE WHEN op = 'invoke_agent' THEN TRY_CAST(a['harness.agent.rollup.retries'] AS BIGINT) END AS rollup_retries,
     CASE WHEN rt = 'prediction' THEN a['harness.model.name'] END AS model_name,
-    CASE WHEN rt = 'prediction' THEN a['harness.model.version'] END AS model_version
+    CASE WHEN rt = 'prediction' THEN a['harness.model.version'] END AS model_version,
+    rt IS NOT DISTINCT FROM 'eval_case' AS eval_traffic  -- the rest of its trace: eval_traffic.sql
 FROM (
     SELECT
         *,

@@ -1,21 +1,25 @@
 -- The materialised staging tables and their bookkeeping.
 -- spans: one narrow typed row per span (what the metrics read). span_class (the ENUM type of
 -- _sql.SPAN_CLASSES, created by the engine): inference (chat, text_completion, generate_content,
--- embeddings), agent (invoke_agent), tool (execute_tool), prediction (classical), other. priced_cost is filled from the price table for counted inference spans recorded without
--- cost. env is the deployment.environment.name of the span (else of its resource), null when unset.
+-- embeddings), agent (invoke_agent), tool (execute_tool), prediction (classical), other. priced_cost is
+-- filled from the price table for counted inference spans recorded without cost. latency_bin and tokens_bin
+-- are the drift histogram's bins of a model call, computed once at load rather than per scorecard. env is the
+-- deployment.environment.name of the span (else of its resource), null when unset.
+-- eval_traffic marks every span of a trace holding an eval case (eval_traffic.sql): the system under test
+-- runs inside it for the suite, so its calls stay out of the production metrics.
 -- Span and parent ids are kept as 64-bit keys (the hex ids), the trace id as text and a hash key.
 CREATE TABLE IF NOT EXISTS segments (path VARCHAR PRIMARY KEY, size BIGINT, mtime DOUBLE);
 CREATE TABLE IF NOT EXISTS spans (
     segment VARCHAR, ts TIMESTAMP, trace_id VARCHAR, trace_key UBIGINT, span_key UBIGINT, parent_key UBIGINT,
     span_class span_class, system VARCHAR, system_kind VARCHAR, env VARCHAR, record_type VARCHAR, status VARCHAR,
-    error_type VARCHAR, duration_ns BIGINT, feature VARCHAR,
+    error_type VARCHAR, duration_ns BIGINT, latency_bin SMALLINT, tokens_bin SMALLINT, feature VARCHAR,
     operation VARCHAR, provider VARCHAR, request_model VARCHAR, response_model VARCHAR, prompt_version VARCHAR,
     input_tokens BIGINT, output_tokens BIGINT, cache_read_tokens BIGINT, cache_write_tokens BIGINT,
     cost DOUBLE, priced_cost DOUBLE, usage_counted BOOLEAN, usage_absent_reason VARCHAR, ttfc_s DOUBLE,
     agent_name VARCHAR, agent_version VARCHAR, tool_name VARCHAR, tool_allowed BOOLEAN, tool_owner VARCHAR,
     termination VARCHAR,
     rollup_steps BIGINT, rollup_tool_calls BIGINT, rollup_retries BIGINT,
-    model_name VARCHAR, model_version VARCHAR
+    model_name VARCHAR, model_version VARCHAR, eval_traffic BOOLEAN
 );
 -- fact_spans: the few spans that are facts (deployments, incidents, changes, audit requests, eval runs, gates,
 -- judge calibrations, production samples).
