@@ -8,7 +8,9 @@ from evals._calibration import Calibration, calibrate, load_labels
 from evals._dataset import Case, Dataset, dataset_from_cases, load_dataset
 from evals._gate import EXIT_CODES, GateResult, MetricResult, gate
 from evals._judge import LLMJudge
+from evals._loading import get_suite, load_suite_yaml
 from evals._policy import CalibrationRule, GatePolicy, MetricRule
+from evals._registry import register_scorer, scorer_types
 from evals._report import as_json, junit, markdown
 from evals._results import CaseResult, RunResult
 from evals._runner import TaskContext, run_suite
@@ -29,13 +31,23 @@ from evals._scorers import (
     scorer,
 )
 from evals._store import RunStore
-from evals._suite import Suite, get_suite, load_suite_yaml, registered_suites, suite
+from evals._suite import Suite, registered_suites, suite
 from evals._trajectory import SpanCapture, Trajectory, lake_span_pairs, trajectory_of
-from evals.errors import DatasetError, EvalError, IncomparableError, RunNotFoundError, SuiteError
+from evals.errors import (
+    BaselineError,
+    CalibrationError,
+    DatasetError,
+    EvalError,
+    IncomparableError,
+    RunNotFoundError,
+    SuiteError,
+)
 
 __all__ = [
     "EXIT_CODES",
+    "BaselineError",
     "Calibration",
+    "CalibrationError",
     "CalibrationRule",
     "Case",
     "CaseResult",
@@ -82,11 +94,13 @@ __all__ = [
     "load_suite_yaml",
     "markdown",
     "redact",
+    "register_scorer",
     "registered_suites",
     "run",
     "run_suite",
     "sample_cases",
     "scorer",
+    "scorer_types",
     "suite",
     "trajectory_of",
 ]

@@ -11,13 +11,14 @@ from typing import Any
 from evals._cache import ResultCache
 from evals._calibration import calibrate, load_labels
 from evals._gate import GateResult, check_comparable, gate
+from evals._loading import get_suite
 from evals._policy import GatePolicy
 from evals._record import git_revision
 from evals._report import markdown, record_gate, write_outputs, write_step_summary
 from evals._results import RunResult
 from evals._runner import Progress, run_suite
 from evals._store import RunStore
-from evals._suite import Suite, get_suite
+from evals._suite import Suite
 from instrumentation import Telemetry
 
 
@@ -105,7 +106,4 @@ def _calibration_note(candidate: RunResult, policy: GatePolicy) -> str | None:
     cal = calibrate(candidate, rule.scorer, load_labels(Path(rule.labels)), alpha=policy.alpha)
     if cal.passes(rule.min_kappa):
         return None
-    return (
-        f"judge {rule.scorer} ({cal.judge}) is not calibrated: kappa {cal.kappa:.3f} "
-        f"[{cal.low:.3f}, {cal.high:.3f}] on {cal.n} labels, lower bound below {rule.min_kappa}"
-    )
+    return f"not calibrated (needs a kappa lower bound of at least {rule.min_kappa}): {cal.describe()}"

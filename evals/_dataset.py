@@ -60,17 +60,34 @@ def load_dataset(path: str | Path, fields: dict[str, str] | None = None) -> Data
     its other keys go to ``metadata``.
     """
     path = Path(path)
+    return dataset_from_rows(path, read_rows(path), fields)
+
+
+Row = tuple[int, Any]  # (line number, the row as parsed)
+
+
+def read_rows(path: Path) -> list[Row]:
+    """The rows of a dataset file with their line numbers, before any field mapping."""
     if not path.is_file():
         raise DatasetError(f"{path}: dataset file not found")
     if path.suffix == ".jsonl":
-        cases = [_case(path, n, _mapped(_json_line(path, n, line), fields)) for n, line in _lines(path)]
+        rows = [(n, _json_line(path, n, line)) for n, line in _lines(path)]
     elif path.suffix in (".yaml", ".yml"):
-        cases = [_case(path, number, _mapped(raw, fields)) for number, raw in _yaml_items(path)]
+        rows = _yaml_items(path)
     else:
         raise DatasetError(f"{path}: unknown dataset format {path.suffix!r}; use .jsonl, .yaml or .yml")
-    if not cases:
+    if not rows:
         raise DatasetError(f"{path}: the dataset has no cases")
-    return dataset_from_cases(path.stem, cases, path)
+    return rows
+
+
+def row_keys(rows: list[Row]) -> set[str]:
+    """Every key any row has."""
+    return {str(key) for _, raw in rows if isinstance(raw, dict) for key in raw}
+
+
+def dataset_from_rows(path: Path, rows: list[Row], fields: dict[str, str] | None = None) -> Dataset:
+    return dataset_from_cases(path.stem, [_case(path, number, _mapped(raw, fields)) for number, raw in rows], path)
 
 
 def _lines(path: Path) -> list[tuple[int, str]]:

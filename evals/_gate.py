@@ -1,33 +1,41 @@
-"""The gate: is the candidate run worse than its approved baseline, with what confidence?
+"""The gate: is the candidate run worse than its approved baseline by more than the margin?
 
-Per gated metric, a paired test on the same items (exact McNemar for single-repeat pass/fail,
-paired t for means, paired bootstrap for latency percentiles). Decision, in order:
+Per gated metric, a paired comparison on the same items (Newcombe's interval for single-repeat
+pass/fail, paired t for means, paired bootstrap for latency percentiles) gives an interval
+``[low, high]`` of the difference (positive is better, one-sided level alpha each side) and a p-value
+against the margin. Each metric's verdict agrees with the interval the gate prints:
 
-1. a metric whose drop is beyond its margin with Holm-adjusted p < alpha -> ``regression``;
-2. any missing or errored item -> ``regression`` (fail closed);
-3. a metric whose detectable drop exceeds its margin -> ``inconclusive`` (underpowered), as does
-   a non-inferiority interval reaching below the margin, or a judge failing its calibration;
-4. otherwise ``pass``: every metric's one-sided lower bound is above -margin. (Passing needs all
-   metrics, an intersection-union test, so no multiplicity correction is needed there; Holm
-   guards the "any metric regressed" union.)
+- ``pass`` when ``low > -margin``: the candidate is not worse by the margin (non-inferiority);
+- ``regression`` when ``high < -margin`` and the Holm-adjusted p-value (across the gated metrics) is
+  below alpha: the whole interval lies beyond the margin;
+- ``inconclusive`` otherwise; the note says whether the suite is underpowered (its smallest detectable
+  drop exceeds the margin) or the interval simply straddles ``-margin``.
+
+The run's decision: ``regression`` when any metric regressed or any candidate item is missing, errored
+or duplicated (fail closed); ``inconclusive`` when any metric is, when the candidate has items the
+baseline lacks, or when a required judge is not calibrated; ``pass`` only when every metric passes
+(an intersection-union test, so no multiplicity correction is needed for passing). A baseline with
+missing, errored or duplicated items cannot judge anyone: the gate raises ``BaselineError``.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from evals import _stats, _tests
-from evals._pairing import Paired, pair
-from evals._policy import BUILTIN_METRICS, LATENCY_P50, LATENCY_P95, LOWER_IS_BETTER, PASS, GatePolicy
+from evals._pairing import Defects, Paired, pair
+from evals._policy import BUILTIN_METRICS, LATENCY_P50, LATENCY_P95, LOWER_IS_BETTER, PASS, GatePolicy, MetricRule
 from evals._results import RunResult
-from evals.errors import IncomparableError
+from evals.errors import BaselineError, IncomparableError
 from instrumentation import semconv
 
 EXIT_CODES = {semconv.GATE_PASS: 0, semconv.GATE_REGRESSION: 1, semconv.GATE_INCONCLUSIVE: 2}
+UNTESTED = "none"  # the test of a metric too few items have a value for
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class MetricResult:
     name: str
     test: str
@@ -35,13 +43,13 @@ class MetricResult:
     baseline: float
     candidate: float
     delta: float  # candidate - baseline in the metric's own units
-    low: float
+    low: float  # the interval of delta, in the metric's own units
     high: float
-    p_value: float  # one-sided, that the candidate is worse
-    p_adjusted: float
+    p_value: float  # one-sided, of H0 "not worse than the margin"
+    p_adjusted: float  # Holm across the gated metrics
     margin: float  # absolute, in the metric's units
-    detectable: float
-    verdict: str
+    detectable: float  # smallest drop the suite detects with the policy's power
+    verdict: str = semconv.GATE_INCONCLUSIVE
     note: str = ""
 
 
@@ -55,6 +63,7 @@ class GateResult:
     metrics: list[MetricResult] = field(default_factory=list)
     paired: Paired = field(default_factory=Paired)
     reasons: list[str] = field(default_factory=list)
+    system: str | None = None
 
     @property
     def exit_code(self) -> int:
@@ -79,22 +88,23 @@ def check_comparable(base: RunResult, cand: RunResult) -> None:
 
 def gate(base: RunResult, cand: RunResult, policy: GatePolicy, *, calibration_note: str | None = None) -> GateResult:
     check_comparable(base, cand)
-    metrics = {name: name in base.scorers and base.scorers[name] for name in policy.metrics}
-    metrics[PASS] = True
     unknown = [m for m in policy.metrics if not _known(m, base)]
     if unknown:
         raise IncomparableError(f"gated metric(s) {unknown} are neither scorers of suite {base.suite!r} nor built-ins")
+    metrics = {name: base.scorers.get(name, False) for name in policy.metrics}
+    metrics[PASS] = True
     paired = pair(base, cand, metrics)
-    result = GateResult(semconv.GATE_PASS, cand.suite, cand.run_id, base.run_id, policy.alpha, paired=paired)
+    if paired.baseline:
+        raise BaselineError(_baseline_problem(base.run_id, paired.baseline))
+    result = GateResult(
+        semconv.GATE_PASS, cand.suite, cand.run_id, base.run_id, policy.alpha, paired=paired, system=cand.system
+    )
     single = base.repeats == 1 and cand.repeats == 1
-    oriented: list[_tests.Comparison | None] = []
-    for name, rule in policy.metrics.items():
-        metric, comparison = _compare(name, metrics[name] and single, paired, rule.margin, rule.relative, policy)
-        result.metrics.append(metric)
-        oriented.append(comparison)
+    oriented = [_compare(name, metrics[name] and single, paired, rule, policy) for name, rule in policy.metrics.items()]
+    result.metrics = [metric for metric, _ in oriented]
     _adjust(result.metrics)
-    for metric, comparison in zip(result.metrics, oriented, strict=True):
-        _judge_metric(metric, comparison, policy.alpha)
+    for metric, comparison in oriented:
+        _judge_metric(metric, comparison, policy.alpha, len(result.metrics))
     _decide(result, calibration_note)
     return result
 
@@ -103,33 +113,59 @@ def _known(metric: str, run: RunResult) -> bool:
     return metric in BUILTIN_METRICS or metric in run.scorers
 
 
+def _baseline_problem(run_id: str, defects: Defects) -> str:
+    parts = []
+    if defects.errored:
+        first = "; ".join(f"{case}: {message}" for case, message in list(defects.errored.items())[:3])
+        parts.append(f"{len(defects.errored)} errored item(s) ({first})")
+    if defects.missing:
+        parts.append(f"{len(defects.missing)} missing item(s) ({', '.join(defects.missing[:5])})")
+    if defects.duplicated:
+        parts.append(f"{len(defects.duplicated)} item(s) with more than one result per repeat")
+    return (
+        f"baseline run {run_id} has {' and '.join(parts)}, so it cannot judge a candidate (the candidate is not "
+        "at fault). Run the baseline version again and approve a complete run: harness eval approve RUN_ID"
+    )
+
+
 def _compare(
-    name: str, binary: bool, paired: Paired, margin: float, relative: bool, policy: GatePolicy
+    name: str, binary: bool, paired: Paired, rule: MetricRule, policy: GatePolicy
 ) -> tuple[MetricResult, _tests.Comparison | None]:
     pairs = zip(paired.base.get(name, []), paired.cand.get(name, []), strict=True)
     rows = [(b, c) for b, c in pairs if b is not None and c is not None]
     if len(rows) < 2:
-        return _unavailable(name, len(rows), margin), None
+        return _untested(name, len(rows), rule.margin), None
     base, cand = [b for b, _ in rows], [c for _, c in rows]
     sign = -1.0 if name in LOWER_IS_BETTER else 1.0
     statistic = _statistic(name)
     base_stat, cand_stat = statistic(base), statistic(cand)
-    scale = abs(base_stat) if (relative or name in LOWER_IS_BETTER) else 1.0
-    absolute_margin = margin * (abs(base_stat) if relative else 1.0)
+    scale = abs(base_stat) if (rule.relative or name in LOWER_IS_BETTER) else 1.0
+    margin = rule.margin * (abs(base_stat) if rule.relative else 1.0)
     alpha, power = policy.alpha, policy.power
     if binary:
-        cmp = _tests.mcnemar([b >= 0.5 for b in base], [c >= 0.5 for c in cand], alpha, power)
+        cmp = _tests.newcombe([b >= 0.5 for b in base], [c >= 0.5 for c in cand], alpha, power, margin)
     elif name in (LATENCY_P50, LATENCY_P95):
         cmp = _tests.bootstrap(
-            base, cand, statistic, sign, alpha, power, scale, resamples=policy.bootstrap_resamples, seed=policy.seed
-        )
+            base, cand, statistic, sign, alpha=alpha, power=power, scale=scale, margin=margin,
+            resamples=policy.bootstrap_resamples, seed=policy.seed,
+        )  # fmt: skip
     else:
-        cmp = _tests.paired_t([sign * (c - b) for b, c in rows], alpha, power, scale)
+        cmp = _tests.paired_t([sign * (c - b) for b, c in rows], alpha, power, scale, margin)
     low, high = (cmp.low, cmp.high) if sign > 0 else (-cmp.high, -cmp.low)
     metric = MetricResult(
-        name, cmp.test, cmp.n, base_stat, cand_stat, cand_stat - base_stat, low, high,
-        cmp.p_worse, cmp.p_worse, absolute_margin, cmp.detectable, "",
-    )  # fmt: skip
+        name=name,
+        test=cmp.test,
+        n=cmp.n,
+        baseline=base_stat,
+        candidate=cand_stat,
+        delta=cand_stat - base_stat,
+        low=low,
+        high=high,
+        p_value=cmp.p_value,
+        p_adjusted=cmp.p_value,
+        margin=margin,
+        detectable=cmp.detectable,
+    )
     return metric, cmp
 
 
@@ -141,51 +177,82 @@ def _statistic(name: str) -> Callable[[list[float]], float]:
     return lambda xs: sum(xs) / len(xs)
 
 
-def _unavailable(name: str, n: int, margin: float) -> MetricResult:
+def _untested(name: str, n: int, margin: float) -> MetricResult:
     nan = float("nan")
-    note = f"only {n} paired items have a value for {name}; cannot test"
     return MetricResult(
-        name, "none", n, nan, nan, nan, nan, nan, 1.0, 1.0, margin, nan, semconv.GATE_INCONCLUSIVE, note
-    )
+        name=name, test=UNTESTED, n=n, baseline=nan, candidate=nan, delta=nan, low=nan, high=nan,
+        p_value=1.0, p_adjusted=1.0, margin=margin, detectable=nan,
+        note=f"only {n} paired items have a value for {name}; cannot test",
+    )  # fmt: skip
 
 
 def _adjust(metrics: list[MetricResult]) -> None:
-    testable = [m for m in metrics if m.test != "none"]
+    testable = [m for m in metrics if m.test != UNTESTED]
     for metric, adjusted in zip(testable, _stats.holm([m.p_value for m in testable]), strict=True):
         metric.p_adjusted = adjusted
 
 
-def _judge_metric(m: MetricResult, cmp: _tests.Comparison | None, alpha: float) -> None:
-    """The metric's verdict from its oriented comparison (positive is better)."""
+def _judge_metric(m: MetricResult, cmp: _tests.Comparison | None, alpha: float, gated: int) -> None:
+    """The metric's verdict from its oriented comparison (positive is better); it agrees with the interval."""
     if cmp is None:
         return
-    if m.p_adjusted < alpha and cmp.delta < -m.margin:
+    stats = (cmp.delta, cmp.low, cmp.high, m.p_value, m.p_adjusted, m.detectable, m.margin)
+    interval = f"[{_g(m.low)}, {_g(m.high)}]"
+    if not all(math.isfinite(x) for x in stats):
+        m.verdict, m.note = semconv.GATE_INCONCLUSIVE, "a statistic is not a finite number; cannot decide"
+    elif cmp.high < -m.margin and m.p_adjusted < alpha:
         m.verdict = semconv.GATE_REGRESSION
-        m.note = f"worse by more than the margin (Holm-adjusted p = {m.p_adjusted:.4g})"
+        m.note = f"worse by more than the margin: the interval {interval} lies below -{_g(m.margin)}"
+        m.note += f" (Holm-adjusted p = {m.p_adjusted:.4g})" if gated > 1 else f" (p = {m.p_value:.4g})"
+    elif cmp.low > -m.margin:
+        m.verdict = semconv.GATE_PASS
+    elif cmp.high < -m.margin:
+        m.verdict = semconv.GATE_INCONCLUSIVE
+        m.note = (
+            f"the interval {interval} lies below -{_g(m.margin)}, but not after Holm's adjustment across "
+            f"{gated} gated metrics (adjusted p = {m.p_adjusted:.4g})"
+        )
     elif m.detectable > m.margin:
         m.verdict = semconv.GATE_INCONCLUSIVE
-        m.note = f"underpowered: smallest detectable drop {m.detectable:.4g} > margin {m.margin:.4g}"
-    elif cmp.low <= -m.margin:
-        m.verdict = semconv.GATE_INCONCLUSIVE
-        m.note = f"interval reaches below the margin (-{m.margin:.4g})"
+        m.note = (
+            f"underpowered: smallest detectable drop {_g(m.detectable)} > margin {_g(m.margin)}; "
+            f"the interval {interval} includes -{_g(m.margin)}"
+        )
     else:
-        m.verdict = semconv.GATE_PASS
+        m.verdict = semconv.GATE_INCONCLUSIVE
+        m.note = f"the interval {interval} includes -{_g(m.margin)}: neither within the margin nor beyond it"
+
+
+def _g(x: float) -> str:
+    return f"{x:.4g}"
 
 
 def _decide(result: GateResult, calibration_note: str | None) -> None:
     result.reasons += [f"{m.name}: {m.note}" for m in result.metrics if m.verdict != semconv.GATE_PASS]
-    paired = result.paired
-    for label, items in (("missing", paired.missing), ("errored", paired.errored)):
-        if items:
-            result.reasons.append(f"{len(items)} {label} item(s) fail closed: {', '.join(items[:10])}")
+    paired, defects = result.paired, result.paired.candidate
+    if defects.missing:
+        result.reasons.append(f"{len(defects.missing)} missing item(s) fail closed: {', '.join(defects.missing[:10])}")
+    if defects.errored:
+        shown = "; ".join(f"{case} ({message[:120]})" for case, message in list(defects.errored.items())[:5])
+        result.reasons.append(f"{len(defects.errored)} errored item(s) fail closed: {shown}")
+    if defects.duplicated:
+        result.reasons.append(
+            f"{len(defects.duplicated)} item(s) have more than one result for one repeat (the run is malformed) "
+            f"and fail closed: {', '.join(defects.duplicated[:10])}"
+        )
+    if paired.extra:
+        result.reasons.append(
+            f"{len(paired.extra)} candidate item(s) not in the baseline are not compared: "
+            + ", ".join(paired.extra[:10])
+        )
     if paired.replayed:
         result.reasons.append(f"{len(paired.replayed)} item(s) replayed from the baseline are not evidence")
     if calibration_note:
         result.reasons.append(calibration_note)
     verdicts = {m.verdict for m in result.metrics}
-    if semconv.GATE_REGRESSION in verdicts or paired.missing or paired.errored:
+    if semconv.GATE_REGRESSION in verdicts or defects:
         result.decision = semconv.GATE_REGRESSION
-    elif semconv.GATE_INCONCLUSIVE in verdicts or calibration_note:
+    elif semconv.GATE_INCONCLUSIVE in verdicts or calibration_note or paired.extra:
         result.decision = semconv.GATE_INCONCLUSIVE
     else:
         result.decision = semconv.GATE_PASS

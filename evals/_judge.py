@@ -10,7 +10,7 @@ import hashlib
 import json
 from typing import Any
 
-from evals._scorers import Score, ScoreContext, Scorer
+from evals._scorers import Score, ScoreContext, Scorer, is_absent
 from instrumentation import feature, llm_call, semconv
 
 PROMPT_TEMPLATE = """You are grading an answer against a rubric.
@@ -23,7 +23,7 @@ Reply with JSON only: {{"score": <number from 0 to 1>, "reasoning": "<one senten
 JUDGE_FEATURE = "eval.judge"
 
 
-def prompt_version(template: str, rubric: str) -> str:
+def prompt_digest(template: str, rubric: str) -> str:
     """A short content hash of the prompt template and rubric: a new wording is a new judge."""
     return "p-" + hashlib.sha256(f"{template}\0{rubric}".encode()).hexdigest()[:10]
 
@@ -44,11 +44,11 @@ class LLMJudge(Scorer):
         threshold: float = 0.5,
         name: str = "judge",
         template: str = PROMPT_TEMPLATE,
-        prompt_version_: str | None = None,
+        prompt_version: str | None = None,
         provider: str = "openai",
     ) -> None:
         self.model, self.rubric, self.threshold, self.name, self.template = model, rubric, threshold, name, template
-        self.prompt_version = prompt_version_ or prompt_version(template, rubric)
+        self.prompt_version = prompt_version or prompt_digest(template, rubric)
         self.version = f"{model}@{self.prompt_version}"
         self.provider = provider
         self._client = client
@@ -72,8 +72,14 @@ class LLMJudge(Scorer):
         if self._owns_client and client is not None:
             await client.close()
 
+    def absent(self, ctx: ScoreContext) -> str | None:
+        """A prompt that shows expected keywords cannot grade a case that has none."""
+        if "{keywords}" in self.template and is_absent(_keywords(ctx)):
+            return "the judge's prompt shows expected keywords, and the case has none ('expected' or metadata.keywords)"
+        return super().absent(ctx)
+
     def render(self, ctx: ScoreContext) -> str:
-        keywords = ctx.case.metadata.get("keywords", ctx.case.expected)
+        keywords = _keywords(ctx)
         if isinstance(keywords, list):
             keywords = ", ".join(str(k) for k in keywords)
         question = ctx.case.input if isinstance(ctx.case.input, str) else json.dumps(ctx.case.input, sort_keys=True)
@@ -110,3 +116,7 @@ class LLMJudge(Scorer):
         reasoning = str(data.get("reasoning", ""))
         passed = value >= self.threshold
         return Score(value, passed, "pass" if passed else "fail", reasoning)
+
+
+def _keywords(ctx: ScoreContext) -> Any:
+    return ctx.case.metadata.get("keywords", ctx.case.expected)

@@ -3,10 +3,15 @@
 Repeats are averaged within an item (the item is the unit of inference, so repeats never
 inflate n). A candidate sample replayed from the baseline run itself is not evidence and is
 dropped; items left without fresh evidence are reported as replayed.
+
+Nothing is silent: an item either pairs (both runs have exactly their repeats' results, none errored,
+every metric value finite) or is listed with what is wrong with it, per run. The baseline's defects
+are the baseline's (the gate refuses to judge with it); the candidate's fail closed.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -15,14 +20,35 @@ from evals._results import CaseResult, RunResult
 
 
 @dataclass(slots=True)
+class Defects:
+    """What keeps a run's items out of the comparison, each with its item ids (and errors' messages)."""
+
+    missing: list[str] = field(default_factory=list)
+    errored: dict[str, str] = field(default_factory=dict)  # case id -> the first error's message
+    duplicated: list[str] = field(default_factory=list)  # more results than repeats, or one repeat twice
+
+    def __bool__(self) -> bool:
+        return bool(self.missing or self.errored or self.duplicated)
+
+
+@dataclass(slots=True)
 class Paired:
     case_ids: list[str] = field(default_factory=list)
     base: dict[str, list[float | None]] = field(default_factory=dict)  # metric -> per-item value
     cand: dict[str, list[float | None]] = field(default_factory=dict)
-    missing: list[str] = field(default_factory=list)
-    errored: list[str] = field(default_factory=list)
+    candidate: Defects = field(default_factory=Defects)
+    baseline: Defects = field(default_factory=Defects)
     replayed: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)  # candidate items the baseline's dataset does not have
     traces: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def missing(self) -> list[str]:
+        return self.candidate.missing
+
+    @property
+    def errored(self) -> list[str]:
+        return list(self.candidate.errored)
 
 
 def _samples(run: RunResult, exclude_origin: str | None) -> tuple[dict[str, list[CaseResult]], set[str]]:
@@ -56,21 +82,51 @@ def _mean(values: list[float | None]) -> float | None:
     return sum(present) / len(present) if present else None
 
 
+def _defect(results: list[CaseResult], repeats: int, metrics: dict[str, bool]) -> tuple[str, str] | None:
+    """What is wrong with one item's results in one run, as (kind, message), or None when it can be paired."""
+    if not results:
+        return "missing", ""
+    if len(results) > repeats or len({r.repeat for r in results}) < len(results):
+        return "duplicated", ""
+    for r in results:
+        if r.error is not None:
+            return "errored", r.error
+        for metric, binary in metrics.items():
+            value = _value(r, metric, binary)
+            if value is not None and not math.isfinite(value):
+                return "errored", f"non-finite {metric} ({value})"
+    return None
+
+
+def _note(defects: Defects, case_id: str, found: tuple[str, str]) -> None:
+    kind, message = found
+    if kind == "missing":
+        defects.missing.append(case_id)
+    elif kind == "duplicated":
+        defects.duplicated.append(case_id)
+    else:
+        defects.errored[case_id] = message
+
+
 def pair(base: RunResult, cand: RunResult, metrics: dict[str, bool]) -> Paired:
     """Per-item metric values for both runs over the baseline's dataset (``metrics``: name -> binary)."""
     out = Paired()
     base_by, _ = _samples(base, None)
     cand_by, dropped = _samples(cand, base.run_id)
+    known = set(base.case_ids)
+    out.extra = sorted({*cand.case_ids, *cand_by, *dropped} - known)
     for case_id in base.case_ids:
         b, c = base_by.get(case_id, []), cand_by.get(case_id, [])
+        base_defect = _defect(b, base.repeats, metrics)
+        if base_defect is not None:
+            _note(out.baseline, case_id, base_defect)
+            continue
         if not c and case_id in dropped:
             out.replayed.append(case_id)
             continue
-        if not b or not c:
-            out.missing.append(case_id)
-            continue
-        if any(r.error for r in b + c):
-            out.errored.append(case_id)
+        cand_defect = _defect(c, cand.repeats, metrics)
+        if cand_defect is not None:
+            _note(out.candidate, case_id, cand_defect)
             continue
         out.case_ids.append(case_id)
         out.traces[case_id] = [r.trace_id for r in c if r.trace_id]

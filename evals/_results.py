@@ -79,6 +79,7 @@ class RunResult:
     status: str = "complete"
     started_at: str = ""
     cases: list[CaseResult] = field(default_factory=list)
+    system: str | None = None  # the system the run evaluates
 
     @property
     def cost(self) -> float:
@@ -103,6 +104,7 @@ class RunResult:
             "policy": self.policy,
             "status": self.status,
             "started_at": self.started_at,
+            "system": self.system,
             "cases": [c.to_json() for c in self.cases],
         }
 
@@ -120,6 +122,7 @@ class RunResult:
             status=data.get("status", "complete"),
             started_at=data.get("started_at", ""),
             cases=[CaseResult.from_json(c) for c in data.get("cases", [])],
+            system=data.get("system"),
         )
 
     def save(self, folder: Path) -> Path:

@@ -26,7 +26,7 @@ from evals._cache import ResultCache, cache_key
 from evals._dataset import Case
 from evals._record import case_start_attributes, finish_case_span, git_revision, run_attributes
 from evals._results import CaseResult, RunResult
-from evals._scorers import Score, ScoreContext, run_scorer
+from evals._scorers import UNSCORABLE, Score, ScoreContext, run_scorer
 from evals._suite import Suite
 from evals._trajectory import SpanCapture, Trajectory, span_pairs, trajectory_of
 from instrumentation import Telemetry, semconv
@@ -212,12 +212,18 @@ class _Runner:
             return
         ctx = ScoreContext(case, result.output, result.trajectory, spans)
         outcomes = await asyncio.gather(*(run_scorer(s, ctx) for s in self.suite.scorers), return_exceptions=True)
+        errors = []
         for scorer, outcome in zip(self.suite.scorers, outcomes, strict=True):
             if isinstance(outcome, BaseException):
-                result.error = f"scorer {scorer.name}: {type(outcome).__qualname__}: {outcome}"
-                result.scores[scorer.name] = Score(0.0, False, "error", result.error)
+                message = f"scorer {scorer.name}: {type(outcome).__qualname__}: {outcome}"
+                errors.append(message)
+                result.scores[scorer.name] = Score(0.0, False, "error", message)
             else:
+                if outcome.label == UNSCORABLE:
+                    errors.append(f"Unscorable: {scorer.name}: {outcome.explanation}")
                 result.scores[scorer.name] = outcome
+        if errors:  # the case fails closed, with the first reason as its error
+            result.error = errors[0]
 
 
 def _task_context(runner: _Runner, repeat: int) -> TaskContext:

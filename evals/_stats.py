@@ -21,6 +21,10 @@ def z_quantile(p: float) -> float:
     return _NORMAL.inv_cdf(p)
 
 
+def normal_cdf(x: float) -> float:
+    return _NORMAL.cdf(x)
+
+
 def mcnemar_exact(worse: int, better: int) -> float:
     """One-sided exact McNemar p-value that the candidate is worse.
 
@@ -94,9 +98,12 @@ def t_quantile(p: float, df: float) -> float:
 
 def wilson(successes: int, n: int, alpha: float) -> tuple[float, float]:
     """The two-sided (1 - 2 alpha) Wilson score interval; each side has level alpha."""
+    return _wilson_z(successes, n, z_quantile(1.0 - alpha))
+
+
+def _wilson_z(successes: int, n: int, z: float) -> tuple[float, float]:
     if n == 0:
         return 0.0, 1.0
-    z = z_quantile(1.0 - alpha)
     p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
@@ -105,16 +112,48 @@ def wilson(successes: int, n: int, alpha: float) -> tuple[float, float]:
 
 def newcombe_paired(both: int, only_cand: int, only_base: int, neither: int, alpha: float) -> tuple[float, float]:
     """Interval for p_candidate - p_baseline on paired pass/fail items (Newcombe 1998, method 10)."""
+    return _newcombe_z(both, only_cand, only_base, neither, z_quantile(1.0 - alpha))
+
+
+def _newcombe_z(both: int, only_cand: int, only_base: int, neither: int, z: float) -> tuple[float, float]:
     n = both + only_cand + only_base + neither
     p1, p2 = (both + only_cand) / n, (both + only_base) / n
-    l1, u1 = wilson(both + only_cand, n, alpha)
-    l2, u2 = wilson(both + only_base, n, alpha)
+    l1, u1 = _wilson_z(both + only_cand, n, z)
+    l2, u2 = _wilson_z(both + only_base, n, z)
     margins = (both + only_cand) * (only_base + neither) * (both + only_base) * (only_cand + neither)
     phi = (both * neither - only_cand * only_base) / math.sqrt(margins) if margins else 0.0
     delta = p1 - p2
     low = delta - math.sqrt(max(0.0, (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2))
     high = delta + math.sqrt(max(0.0, (u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2))
     return max(-1.0, low), min(1.0, high)
+
+
+def newcombe_p_below(both: int, only_cand: int, only_base: int, neither: int, theta: float) -> float:
+    """One-sided p-value of H0 "difference >= theta" against "below theta", inverting Newcombe's interval.
+
+    It is the level at which the interval's upper bound reaches ``theta``, so ``p < alpha`` exactly when
+    the bound at level ``alpha`` lies below ``theta``. When the estimate itself is at or above ``theta``
+    the p-value is at least 0.5 (the level at which the lower bound reaches ``theta``, mirrored).
+    """
+    n = both + only_cand + only_base + neither
+    delta = (only_cand - only_base) / n
+    below = delta < theta
+
+    def crosses(z: float) -> bool:
+        low, high = _newcombe_z(both, only_cand, only_base, neither, z)
+        return high >= theta if below else low <= theta
+
+    lo, hi = 0.0, 40.0
+    if not crosses(hi):
+        return 0.0 if below else 1.0
+    for _ in range(80):
+        mid = (lo + hi) / 2.0
+        if crosses(mid):
+            hi = mid
+        else:
+            lo = mid
+    tail = _NORMAL.cdf(-hi)
+    return tail if below else 1.0 - tail
 
 
 def clopper_pearson_upper(successes: int, n: int, alpha: float) -> float:
@@ -181,21 +220,34 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def holm(pvalues: Sequence[float]) -> list[float]:
-    """Holm's step-down adjusted p-values, in the input order."""
-    m = len(pvalues)
-    order = sorted(range(m), key=lambda i: pvalues[i])
+    """Holm's step-down adjusted p-values, in the input order.
+
+    A p-value that is not a finite number in [0, 1] counts as 1 (no evidence), so the result never
+    depends on the order the p-values come in.
+    """
+    clean = [p if math.isfinite(p) and 0.0 <= p <= 1.0 else 1.0 for p in pvalues]
+    m = len(clean)
+    order = sorted(range(m), key=lambda i: (clean[i], i))
     adjusted = [0.0] * m
     running = 0.0
     for rank, i in enumerate(order):
-        running = max(running, min(1.0, (m - rank) * pvalues[i]))
+        running = max(running, min(1.0, (m - rank) * clean[i]))
         adjusted[i] = running
     return adjusted
 
 
-def cohen_kappa(first: Sequence[str], second: Sequence[str]) -> float:
-    """Cohen's kappa between two raters' labels on the same items."""
+def cohen_kappa(first: Sequence[str], second: Sequence[str]) -> float | None:
+    """Cohen's kappa between two raters' labels on the same items; None when undefined.
+
+    Kappa is undefined when chance agreement is certain (both raters used one and the same label
+    throughout): agreement then says nothing about the raters.
+    """
     n = len(first)
+    if n == 0:
+        return None
     observed = sum(a == b for a, b in zip(first, second, strict=True)) / n
     labels = set(first) | set(second)
     expected = sum((first.count(label) / n) * (second.count(label) / n) for label in labels)
-    return 1.0 if expected == 1.0 else (observed - expected) / (1.0 - expected)
+    if math.isclose(expected, 1.0):
+        return None
+    return (observed - expected) / (1.0 - expected)

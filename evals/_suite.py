@@ -1,34 +1,24 @@
-"""Suites: a task, a dataset, scorers and a gate policy, declared in Python or in YAML.
+"""Suites: a task, a dataset, scorers and a gate policy, declared in Python (here) or in YAML (``_suite_file``).
 
 Python::
 
     @suite("qa", dataset="qa.jsonl", scorers=[Contains()])
     async def qa(case, ctx): ...
 
-YAML (paths relative to the file)::
-
-    name: qa
-    task: mypkg.tasks:answer
-    dataset: qa.jsonl
-    scorers: [{type: contains}, {type: judge, model: judge-small, rubric: "..."}]
-    gate: {metrics: {pass: {margin: 0.05}}}
+``get_suite`` (in ``_loading``) finds one by YAML path, by registered name, or as ``module:name`` where
+``name`` is the suite's name or the decorated function's.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
 from evals._dataset import Dataset, load_dataset
-from evals._judge import LLMJudge
-from evals._policy import GatePolicy
-from evals._scorers import Contains, Exact, JsonSchema, MaxSteps, Numeric, Regex, Scorer, Termination, ToolUsed
+from evals._policy import BUILTIN_METRICS, GatePolicy
+from evals._scorers import Scorer
 from evals.errors import SuiteError
 
 Task = Callable[..., Any]  # task(case, ctx) -> output, sync or async
@@ -45,11 +35,21 @@ class Suite:
     concurrency: int = 8
     params: dict[str, Any] = field(default_factory=dict)
     task_ref: str = ""
+    system: str | None = None  # the system the suite evaluates (default: the telemetry's service name)
 
     def __post_init__(self) -> None:
         names = [s.name for s in self.scorers]
         if len(set(names)) != len(names):
             raise SuiteError(f"suite {self.name!r}: scorer names must be unique, got {names}")
+        unknown = [m for m in self.gate.metrics if m not in self.metric_names]
+        if unknown:
+            raise SuiteError(
+                f"suite {self.name!r}: gate metric {unknown[0]!r} is neither a scorer nor a built-in metric; "
+                f"metrics: {', '.join(self.metric_names)}"
+            )
+        rule = self.gate.require_calibrated_judge
+        if rule is not None and rule.scorer not in names:
+            raise SuiteError(f"suite {self.name!r}: require_calibrated_judge.scorer {rule.scorer!r} is not a scorer")
         if not self.task_ref:
             self.task_ref = f"{getattr(self.task, '__module__', '?')}:{getattr(self.task, '__qualname__', '?')}"
 
@@ -57,8 +57,14 @@ class Suite:
     def judges(self) -> dict[str, str]:
         return {s.name: s.version for s in self.scorers if s.version}
 
+    @property
+    def metric_names(self) -> list[str]:
+        """What the gate can compare: the built-in metrics and every scorer."""
+        return sorted({*BUILTIN_METRICS, *(s.name for s in self.scorers)})
+
 
 _REGISTRY: dict[str, Callable[[], Suite]] = {}
+SUITE_ATTRIBUTE = "__eval_suite__"
 
 
 def suite(
@@ -70,15 +76,18 @@ def suite(
     repeats: int = 1,
     concurrency: int = 8,
     params: dict[str, Any] | None = None,
+    system: str | None = None,
 ) -> Callable[[Task], Task]:
     """Register the decorated task as a suite (the dataset is read when the suite is first built)."""
 
     def register(task: Task) -> Task:
         def build() -> Suite:
             data = dataset if isinstance(dataset, Dataset) else load_dataset(dataset)
-            return Suite(name, task, data, scorers, gate or GatePolicy(), repeats, concurrency, dict(params or {}))
+            policy = gate or GatePolicy()
+            return Suite(name, task, data, scorers, policy, repeats, concurrency, dict(params or {}), system=system)
 
         _REGISTRY[name] = build
+        setattr(task, SUITE_ATTRIBUTE, name)  # so module:function finds the suite as module:name does
         return task
 
     return register
@@ -88,101 +97,9 @@ def registered_suites() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def get_suite(ref: str) -> Suite:
-    """A suite by YAML path or by registered name (``module:name`` imports the module first)."""
-    if ref.endswith((".yaml", ".yml")):
-        return load_suite_yaml(Path(ref))
-    module, _, name = ref.rpartition(":")
-    if module:
-        _import(module, ref)
+def registered(name: str) -> Suite:
     if name not in _REGISTRY:
         raise SuiteError(
             f"no suite named {name!r}; registered: {registered_suites()} (pass a YAML path or module:name)"
         )
     return _REGISTRY[name]()
-
-
-class _DatasetRef(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    path: str
-    fields: dict[str, str] = Field(default_factory=dict)
-
-
-class _SuiteFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str
-    task: str
-    dataset: str | _DatasetRef
-    scorers: list[dict[str, Any]] = Field(min_length=1)
-    gate: GatePolicy = Field(default_factory=GatePolicy)
-    repeats: int = Field(default=1, ge=1)
-    concurrency: int = Field(default=8, ge=1)
-    params: dict[str, Any] = Field(default_factory=dict)
-
-
-def load_suite_yaml(path: Path) -> Suite:
-    if not path.is_file():
-        raise SuiteError(f"{path}: suite file not found")
-    try:
-        spec = _SuiteFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except yaml.YAMLError as exc:
-        raise SuiteError(f"{path}: not valid YAML: {exc}") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise SuiteError(f"{path}: field {where!r}: {first['msg']}") from exc
-    module, _, attr = spec.task.partition(":")
-    task = getattr(_import(module, spec.task), attr, None)
-    if not callable(task):
-        raise SuiteError(f"{path}: task {spec.task!r} is not a callable (write it as module:function)")
-    ref = spec.dataset if isinstance(spec.dataset, _DatasetRef) else _DatasetRef(path=spec.dataset)
-    dataset = load_dataset(_resolve(path, ref.path), ref.fields or None)
-    scorers = [build_scorer(item, path) for item in spec.scorers]
-    return Suite(spec.name, task, dataset, scorers, spec.gate, spec.repeats, spec.concurrency, spec.params, spec.task)
-
-
-def _resolve(suite_file: Path, dataset: str) -> Path:
-    """A dataset path relative to the suite file, or ``package:relative/path`` inside an installed package."""
-    package, sep, inner = dataset.partition(":")
-    if sep and "/" not in package and "\\" not in package:
-        from importlib import resources
-
-        return Path(str(resources.files(package).joinpath(inner)))
-    return (suite_file.parent / dataset).resolve()
-
-
-def _import(module: str, ref: str) -> Any:
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        raise SuiteError(f"cannot import {module!r} for {ref!r}: {exc}") from exc
-
-
-_SCORERS: dict[str, Callable[..., Scorer]] = {
-    "exact": Exact,
-    "contains": Contains,
-    "regex": Regex,
-    "json_schema": JsonSchema,
-    "numeric": Numeric,
-    "tool_used": ToolUsed,
-    "tool_not_used": lambda tool, **kw: ToolUsed(tool, expected=False, **kw),
-    "max_steps": MaxSteps,
-    "termination": Termination,
-    "judge": LLMJudge,
-}
-
-
-def build_scorer(spec: dict[str, Any], where: Path | str) -> Scorer:
-    """A scorer from its YAML spec ``{type: ..., name: ..., <parameters>}``."""
-    params = dict(spec)
-    kind = params.pop("type", None)
-    if kind not in _SCORERS:
-        raise SuiteError(f"{where}: scorer type {kind!r} unknown; known: {sorted(_SCORERS)}")
-    if kind == "judge" and "prompt_version" in params:
-        params["prompt_version_"] = params.pop("prompt_version")
-    try:
-        return _SCORERS[kind](**params)
-    except (TypeError, ValueError) as exc:
-        raise SuiteError(f"{where}: scorer {kind!r}: {exc}") from exc

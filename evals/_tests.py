@@ -1,9 +1,15 @@
-"""Per-metric paired comparisons: the test, the interval, the p-value and the detectable effect.
+"""Per-metric paired comparisons: the interval, the p-value against the margin, and the detectable drop.
 
-Every function takes per-item differences already oriented so that positive is better, and
-returns a ``Comparison`` in those units. ``detectable`` is the smallest true drop the suite would
-detect with the requested power at one-sided ``alpha``; it never falls to zero just because this
-sample showed no variation (the planning spread is at least what ``n`` items cannot rule out).
+Every function works in units oriented so that positive is better, and returns a ``Comparison``:
+
+- ``low`` / ``high``: one-sided (1 - alpha) bounds of the difference (together a 1 - 2 alpha interval);
+- ``p_value``: one-sided p-value of H0 "the candidate is worse by at most the margin" (difference >= -margin),
+  computed from the same interval, so ``p_value < alpha`` exactly when ``high < -margin``;
+- ``detectable``: the smallest true drop the suite detects with the requested power at one-sided alpha.
+
+An interval is never narrower than what ``n`` items can rule out: when a sample shows (almost) no
+variation, its spread is taken to be at least that of a per-item difference rate the sample cannot
+rule out (the rule of three), so two identical items do not make a certain pass.
 """
 
 from __future__ import annotations
@@ -15,14 +21,14 @@ from dataclasses import dataclass
 from evals import _stats
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Comparison:
     test: str
     n: int
     delta: float  # mean (or statistic) difference, positive is better
     low: float  # one-sided (1 - alpha) lower bound of delta
     high: float  # one-sided (1 - alpha) upper bound of delta
-    p_worse: float  # one-sided p-value of H0 "not worse" (delta >= 0)
+    p_value: float  # one-sided p-value of H0 "delta >= -margin"
     detectable: float  # minimum detectable drop at the requested power
 
 
@@ -31,8 +37,13 @@ def _unseen_rate(n: int, alpha: float) -> float:
     return _stats.clopper_pearson_upper(0, n, alpha)
 
 
-def mcnemar(base: Sequence[bool], cand: Sequence[bool], alpha: float, power: float) -> Comparison:
-    """Exact McNemar on paired pass/fail items, Newcombe's interval, power from the discordance rate."""
+def _floor_se(scale: float, n: int, alpha: float) -> float:
+    """The smallest standard error of a mean difference over n items that the gate will assume."""
+    return abs(scale) * math.sqrt(_unseen_rate(n, alpha) / n)
+
+
+def newcombe(base: Sequence[bool], cand: Sequence[bool], alpha: float, power: float, margin: float) -> Comparison:
+    """Paired pass/fail items: Newcombe's interval (method 10) and the p-value that inverts it."""
     both = sum(b and c for b, c in zip(base, cand, strict=True))
     worse = sum(b and not c for b, c in zip(base, cand, strict=True))
     better = sum(c and not b for b, c in zip(base, cand, strict=True))
@@ -42,20 +53,35 @@ def mcnemar(base: Sequence[bool], cand: Sequence[bool], alpha: float, power: flo
     discordance = _stats.clopper_pearson_upper(worse + better, n, alpha)
     detectable = (_stats.z_quantile(1 - alpha) + _stats.z_quantile(power)) * math.sqrt(discordance / n)
     return Comparison(
-        "mcnemar_exact", n, (better - worse) / n, low, high, _stats.mcnemar_exact(worse, better), detectable
+        test="newcombe_paired",
+        n=n,
+        delta=(better - worse) / n,
+        low=low,
+        high=high,
+        p_value=_stats.newcombe_p_below(both, better, worse, neither, -margin),
+        detectable=detectable,
     )
 
 
-def paired_t(diffs: Sequence[float], alpha: float, power: float, scale: float) -> Comparison:
-    """Paired t; ``scale`` is the metric's unit for the planning floor (1 for scores, the baseline mean otherwise)."""
+def paired_t(diffs: Sequence[float], alpha: float, power: float, scale: float, margin: float) -> Comparison:
+    """Paired t; ``scale`` is the metric's unit for the spread floor (1 for scores, the baseline mean otherwise)."""
     n = len(diffs)
     result = _stats.paired_t(diffs)
     df = max(n - 1, 1)
+    se = max(result.se, _floor_se(scale, n, alpha))
     t_alpha = _stats.t_quantile(1 - alpha, df)
-    spread = max(result.se * math.sqrt(n), abs(scale) * math.sqrt(_unseen_rate(n, alpha)))
-    detectable = (t_alpha + _stats.t_quantile(power, df)) * spread / math.sqrt(n)
-    half = t_alpha * result.se
-    return Comparison("paired_t", n, result.mean, result.mean - half, result.mean + half, result.p_worse, detectable)
+    detectable = (t_alpha + _stats.t_quantile(power, df)) * se
+    # P(T <= t) under H0 at the margin; se is 0 only when the metric is zero throughout (a zero scale)
+    p_value = _stats.t_sf(-(result.mean + margin) / se, df) if se > 0 else float(result.mean >= -margin)
+    return Comparison(
+        test="paired_t",
+        n=n,
+        delta=result.mean,
+        low=result.mean - t_alpha * se,
+        high=result.mean + t_alpha * se,
+        p_value=p_value,
+        detectable=detectable,
+    )
 
 
 def bootstrap(
@@ -63,10 +89,11 @@ def bootstrap(
     cand: Sequence[float],
     statistic: Callable[[list[float]], float],
     sign: float,
+    *,
     alpha: float,
     power: float,
     scale: float,
-    *,
+    margin: float,
     resamples: int,
     seed: int,
 ) -> Comparison:
@@ -74,10 +101,21 @@ def bootstrap(
     n = len(base)
     deltas = [sign * d for d in _stats.paired_bootstrap(base, cand, statistic, resamples=resamples, seed=seed)]
     observed = sign * (statistic(list(cand)) - statistic(list(base)))
-    low, high = _stats.percentile(deltas, alpha), _stats.percentile(deltas, 1 - alpha)
-    p_worse = (1 + sum(d >= 0 for d in deltas)) / (resamples + 1)
     mean = sum(deltas) / resamples
-    se = math.sqrt(sum((d - mean) ** 2 for d in deltas) / (resamples - 1))
-    spread = max(se, abs(scale) * math.sqrt(_unseen_rate(n, alpha) / n))
-    detectable = (_stats.z_quantile(1 - alpha) + _stats.z_quantile(power)) * spread
-    return Comparison("paired_bootstrap", n, observed, low, high, p_worse, detectable)
+    spread = math.sqrt(sum((d - mean) ** 2 for d in deltas) / (resamples - 1))
+    floor = _floor_se(scale, n, alpha)
+    z = _stats.z_quantile(1 - alpha)
+    low = min(_stats.percentile(deltas, alpha), observed - z * floor)
+    high = max(_stats.percentile(deltas, 1 - alpha), observed + z * floor)
+    p_boot = sum(d >= -margin for d in deltas) / resamples  # the share of the resamples within the margin
+    p_floor = _stats.normal_cdf((observed + margin) / floor) if floor > 0 else float(observed >= -margin)
+    detectable = (z + _stats.z_quantile(power)) * max(spread, floor)
+    return Comparison(
+        test="paired_bootstrap",
+        n=n,
+        delta=observed,
+        low=low,
+        high=high,
+        p_value=max(p_boot, p_floor),
+        detectable=detectable,
+    )

@@ -23,3 +23,11 @@ class RunNotFoundError(EvalError):
 
 class IncomparableError(EvalError):
     """Candidate and baseline cannot be compared (different suite, dataset or judge)."""
+
+
+class BaselineError(EvalError):
+    """The baseline run is not fit to judge a candidate (errored, missing or duplicated items)."""
+
+
+class CalibrationError(EvalError):
+    """A judge cannot be calibrated against the labels given (no such scorer, too few labelled cases)."""

@@ -19,8 +19,9 @@ import pytest
 
 from evals._api import GateOutputs, gate_run, run
 from evals._gate import GateResult
+from evals._loading import get_suite
 from evals._report import markdown
-from evals._suite import Suite, get_suite
+from evals._suite import Suite
 from instrumentation import configure, semconv
 
 GateFixture = Callable[..., GateResult]

@@ -89,6 +89,28 @@ def test_bootstrap_is_seeded_and_centred() -> None:
 
 
 def test_detectable_effect_shrinks_with_n_and_never_reaches_zero() -> None:
-    small = _tests.mcnemar([True] * 10, [True] * 10, 0.05, 0.8)
-    large = _tests.mcnemar([True] * 400, [True] * 400, 0.05, 0.8)
+    small = _tests.newcombe([True] * 10, [True] * 10, 0.05, 0.8, 0.05)
+    large = _tests.newcombe([True] * 400, [True] * 400, 0.05, 0.8, 0.05)
     assert small.detectable > 0.3 > large.detectable > 0.0
+
+
+@pytest.mark.parametrize(
+    ("both", "better", "worse", "neither"), [(400, 12, 38, 50), (10, 0, 6, 4), (90, 5, 5, 0), (0, 0, 0, 20)]
+)
+def test_the_margin_p_value_inverts_newcombes_interval(both: int, better: int, worse: int, neither: int) -> None:
+    for theta in (-0.2, -0.05, -0.029, 0.0):
+        p = _stats.newcombe_p_below(both, better, worse, neither, theta)
+        for alpha in (0.01, 0.05, 0.1):
+            high = _stats.newcombe_paired(both, better, worse, neither, alpha)[1]
+            if abs(high - theta) > 1e-9:
+                assert (p < alpha) == (high < theta), (theta, alpha, p, high)
+
+
+def test_paired_t_against_the_margin_matches_scipy() -> None:
+    """Where the sample's own spread exceeds the floor, the interval and p-value are plain paired t."""
+    diffs = [-0.35 + 0.1 * (i % 7) for i in range(200)]  # spread well above the floor 200 items set
+    ours = _tests.paired_t(diffs, 0.05, 0.8, 1.0, 0.05)
+    theirs = stats.ttest_1samp(diffs, -0.05, alternative="less")
+    assert ours.p_value == pytest.approx(theirs.pvalue, rel=1e-9)
+    low, high = stats.t.interval(0.90, 199, loc=ours.delta, scale=stats.sem(diffs))
+    assert (ours.low, ours.high) == pytest.approx((low, high), rel=1e-9)
