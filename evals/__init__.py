@@ -4,7 +4,7 @@
 """
 
 from evals._api import GateOutputs, gate_run, run
-from evals._calibration import Calibration, calibrate, load_labels
+from evals._calibration import Calibration, calibrate, load_labels, record_calibration
 from evals._dataset import Case, Dataset, dataset_from_cases, load_dataset
 from evals._gate import EXIT_CODES, GateResult, MetricResult, gate
 from evals._judge import LLMJudge
@@ -34,6 +34,7 @@ from evals._store import RunStore
 from evals._suite import Suite, registered_suites, suite
 from evals._trajectory import SpanCapture, Trajectory, lake_span_pairs, trajectory_of
 from evals.errors import (
+    ApprovalError,
     BaselineError,
     CalibrationError,
     DatasetError,
@@ -45,6 +46,7 @@ from evals.errors import (
 
 __all__ = [
     "EXIT_CODES",
+    "ApprovalError",
     "BaselineError",
     "Calibration",
     "CalibrationError",
@@ -93,6 +95,7 @@ __all__ = [
     "load_labels",
     "load_suite_yaml",
     "markdown",
+    "record_calibration",
     "redact",
     "register_scorer",
     "registered_suites",

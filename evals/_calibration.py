@@ -6,11 +6,13 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from evals import _stats
 from evals._results import RunResult
 from evals._scorers import UNSCORABLE
 from evals.errors import CalibrationError, DatasetError
+from instrumentation import Telemetry, semconv
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,3 +101,23 @@ def calibrate(
 
 
 _NO_VERDICT = frozenset({"error", UNSCORABLE})  # a score that is no judgement of the output
+
+
+def record_calibration(telemetry: Telemetry, cal: Calibration, *, min_kappa: float, run: RunResult) -> None:
+    """The calibration as an ``eval_calibrate {scorer}`` span (what scoring reads for calibrated judges)."""
+    model, _, version = cal.judge.partition("@")
+    attributes: dict[str, Any] = {
+        semconv.HARNESS_RECORD_TYPE: semconv.RECORD_EVAL_CALIBRATION,
+        semconv.HARNESS_EVAL_SCORER: cal.scorer,
+        semconv.HARNESS_EVAL_JUDGE_MODEL: model,
+        semconv.HARNESS_EVAL_JUDGE_PROMPT_VERSION: version,
+        semconv.HARNESS_EVAL_CALIBRATION_ITEMS: cal.n,
+        semconv.HARNESS_EVAL_CALIBRATION_PASSED: cal.passes(min_kappa),
+        semconv.HARNESS_EVAL_RUN_ID: run.run_id,
+    }
+    if cal.kappa is not None and cal.low is not None:  # undefined kappa: absent, never a number
+        attributes[semconv.HARNESS_EVAL_CALIBRATION_KAPPA] = cal.kappa
+        attributes[semconv.HARNESS_EVAL_CALIBRATION_KAPPA_LOW] = cal.low
+    if run.system:
+        attributes[semconv.HARNESS_SYSTEM] = run.system
+    telemetry.tracer.start_span(semconv.SPAN_EVAL_CALIBRATE.format(scorer=cal.scorer), attributes=attributes).end()

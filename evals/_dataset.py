@@ -5,17 +5,24 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from evals.errors import DatasetError
 
+ORIGIN_PRODUCTION = "production"  # a case drawn from production calls by `harness eval sample`
+
 
 class Case(BaseModel):
-    """One item of a dataset: what the task gets, what a scorer may compare with, and labels."""
+    """One item of a dataset: what the task gets, what a scorer may compare with, and labels.
+
+    ``origin`` is ``production`` (with ``sampled_at``, ISO 8601) for a case sampled from production calls;
+    ``failure_modes`` tag the ways of failing the case probes (``[refund_policy, hallucinated_order]``).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
@@ -24,9 +31,41 @@ class Case(BaseModel):
     expected: Any = None
     metadata: dict[str, Any] = Field(default_factory=dict)
     tags: list[str] = Field(default_factory=list)
+    origin: str | None = Field(default=None, min_length=1)
+    sampled_at: str | None = None
+    failure_modes: list[str] = Field(default_factory=list)
+
+    @field_validator("sampled_at")
+    @classmethod
+    def _iso_time(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError as exc:
+                raise ValueError(f"not an ISO 8601 time: {value!r}") from exc
+        return value
+
+    @field_validator("failure_modes")
+    @classmethod
+    def _named(cls, value: list[str]) -> list[str]:
+        if any(not mode.strip() for mode in value):
+            raise ValueError("a failure mode is a non-empty name")
+        return value
 
     def content_hash(self) -> str:
-        return _digest(self.model_dump(mode="json"))
+        return _digest(self.hashed())
+
+    def hashed(self) -> dict[str, Any]:
+        """What the hash covers: every field, leaving out the later ones while unset, so datasets
+        written before they existed keep their hash (and their approved baselines)."""
+        data = self.model_dump(mode="json")
+        for key in _LATER_FIELDS:
+            if not data[key]:
+                del data[key]
+        return data
+
+
+_LATER_FIELDS = ("origin", "sampled_at", "failure_modes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +88,7 @@ def dataset_from_cases(name: str, cases: list[Case] | tuple[Case, ...], path: Pa
         if case.id in seen:
             raise DatasetError(f"{path or name}: duplicate case id {case.id!r}; ids must be unique")
         seen.add(case.id)
-    digest = _digest([case.model_dump(mode="json") for case in cases])
+    digest = _digest([case.hashed() for case in cases])
     return Dataset(name=name, cases=tuple(cases), hash=digest, path=path)
 
 
@@ -120,9 +159,10 @@ def _yaml_items(path: Path) -> list[tuple[int, Any]]:
 
 
 def _mapped(raw: Any, fields: dict[str, str] | None) -> Any:
+    """A foreign row as a case: mapped keys renamed, keys named like an unmapped case field kept, the rest metadata."""
     if not fields or not isinstance(raw, dict):
         return raw
-    mapping = {"id": "id", **fields}
+    mapping = {name: name for name in Case.model_fields if name not in fields and name != "metadata"} | fields
     case = {ours: raw[theirs] for ours, theirs in mapping.items() if theirs in raw}
     case["metadata"] = {k: v for k, v in raw.items() if k not in mapping.values()}
     return case

@@ -139,7 +139,8 @@ def _read(path: Path) -> tuple[SuiteFile, _Lines]:
     try:
         return SuiteFile.model_validate(data), at
     except ValidationError as exc:
-        raise SuiteError("\n".join(_message(error, at) for error in exc.errors()[:5])) from exc
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")  # a typo explains a gap
+        raise SuiteError("\n".join(_message(error, at) for error in errors[:5])) from exc
 
 
 def _message(error: Any, at: _Lines) -> str:

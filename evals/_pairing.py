@@ -11,6 +11,7 @@ are the baseline's (the gate refuses to judge with it); the candidate's fail clo
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ class Paired:
     replayed: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)  # candidate items the baseline's dataset does not have
     traces: dict[str, list[str]] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)  # failing candidate item -> which scorers, output, expected
 
     @property
     def missing(self) -> list[str]:
@@ -130,7 +132,23 @@ def pair(base: RunResult, cand: RunResult, metrics: dict[str, bool]) -> Paired:
             continue
         out.case_ids.append(case_id)
         out.traces[case_id] = [r.trace_id for r in c if r.trace_id]
+        failed = [r for r in c if not r.passed]
+        if failed:
+            out.failures[case_id] = _explain(failed[0])
         for metric, binary in metrics.items():
             out.base.setdefault(metric, []).append(_mean([_value(r, metric, binary) for r in b]))
             out.cand.setdefault(metric, []).append(_mean([_value(r, metric, binary) for r in c]))
     return out
+
+
+def _explain(result: CaseResult) -> str:
+    """Which scorers failed the result and why, with its output and expected value (when the run file kept them)."""
+    lines = [
+        f"scorer {name} failed" + (f": {score.explanation}" if score.explanation else "")
+        for name, score in result.scores.items()
+        if not score.passed
+    ]
+    for label, value in (("output", result.output), ("expected", result.expected)):
+        if value is not None:
+            lines.append(f"{label}: {value if isinstance(value, str) else json.dumps(value, default=str)}"[:2000])
+    return "\n".join(lines)

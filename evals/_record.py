@@ -37,7 +37,11 @@ def run_attributes(run: RunResult) -> dict[str, Any]:
         semconv.HARNESS_EVAL_CASE_IDS: json.dumps(run.case_ids),
         semconv.HARNESS_EVAL_JUDGES: json.dumps(run.judges, sort_keys=True),
         semconv.HARNESS_EVAL_SCORER: json.dumps(run.scorers, sort_keys=True),
+        semconv.HARNESS_EVAL_SAMPLED_CASES: run.sampled_cases,
+        semconv.HARNESS_EVAL_FAILURE_MODES: tuple(run.failure_modes),
     }
+    if run.system:
+        attributes[semconv.HARNESS_SYSTEM] = run.system
     if run.revision:
         attributes[semconv.VCS_REF_HEAD_REVISION] = run.revision
     if run.baseline_id:
@@ -48,7 +52,7 @@ def run_attributes(run: RunResult) -> dict[str, Any]:
 
 
 def case_start_attributes(run: RunResult, case_id: str, repeat: int) -> dict[str, Any]:
-    return {
+    attributes: dict[str, Any] = {
         semconv.HARNESS_RECORD_TYPE: semconv.RECORD_EVAL_CASE,
         semconv.HARNESS_EVAL_RUN_ID: run.run_id,
         semconv.HARNESS_EVAL_SUITE: run.suite,
@@ -57,6 +61,9 @@ def case_start_attributes(run: RunResult, case_id: str, repeat: int) -> dict[str
         semconv.HARNESS_EVAL_CASE_ID: case_id,
         semconv.HARNESS_EVAL_REPEAT: repeat,
     }
+    if run.system:
+        attributes[semconv.HARNESS_SYSTEM] = run.system
+    return attributes
 
 
 def finish_case_span(span: Span, result: CaseResult, judges: dict[str, str]) -> None:

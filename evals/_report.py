@@ -64,13 +64,19 @@ def junit(result: GateResult) -> str:
         for key, value in (("baseline_pass", b), ("candidate_pass", c), ("traces", paired.traces.get(case_id))):
             ET.SubElement(props, "property", name=key, value=json.dumps(value))
         if b is not None and c is not None and c < b:
-            ET.SubElement(case, "failure", message=f"passed in baseline ({b:.2f}), fails in candidate ({c:.2f})")
+            detail = paired.failures.get(case_id, "")
+            first = detail.splitlines()[0] if detail else "failed"
+            message = f"passed in baseline ({b:.2f}), fails in candidate ({c:.2f}): {first}"
+            ET.SubElement(case, "failure", message=message).text = detail
             failures += 1
-    for label, items in (("missing", paired.missing), ("errored", paired.errored)):
-        for case_id in items:
-            case = ET.SubElement(suite, "testcase", classname=result.suite, name=case_id)
-            ET.SubElement(case, "failure", message=f"{label} item: fails closed")
-            failures += 1
+    defects = paired.candidate
+    closed = [(c, "missing item: fails closed") for c in defects.missing]
+    closed += [(c, f"errored item: fails closed: {message}") for c, message in defects.errored.items()]
+    closed += [(c, "more than one result for one repeat: fails closed") for c in defects.duplicated]
+    for case_id, message in closed:
+        case = ET.SubElement(suite, "testcase", classname=result.suite, name=case_id)
+        ET.SubElement(case, "failure", message=message[:1000])
+        failures += 1
     for case_id in paired.replayed:
         case = ET.SubElement(suite, "testcase", classname=result.suite, name=case_id)
         ET.SubElement(case, "skipped", message="replayed from the baseline run: not evidence")
@@ -95,7 +101,10 @@ def as_json(result: GateResult) -> dict[str, Any]:
         "items": len(result.paired.case_ids),
         "missing": result.paired.missing,
         "errored": result.paired.errored,
+        "duplicated": result.paired.candidate.duplicated,
+        "extra": result.paired.extra,
         "replayed": result.paired.replayed,
+        "system": result.system,
         "reasons": result.reasons,
         "metrics": [
             {
@@ -143,4 +152,6 @@ def record_gate(telemetry: Telemetry, result: GateResult, revision: str | None) 
     }
     if revision:
         attributes[semconv.VCS_REF_HEAD_REVISION] = revision
+    if result.system:
+        attributes[semconv.HARNESS_SYSTEM] = result.system
     telemetry.tracer.start_span(semconv.SPAN_EVAL_GATE.format(suite=result.suite), attributes=attributes).end()

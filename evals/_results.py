@@ -26,6 +26,7 @@ class CaseResult:
     cached: bool = False
     cached_from: str | None = None
     trace_id: str | None = None
+    expected: Any = None  # the case's expected value, kept in the run file (telemetry holds no content)
 
     @property
     def passed(self) -> bool:
@@ -43,6 +44,7 @@ class CaseResult:
             "cached": self.cached,
             "cached_from": self.cached_from,
             "trace_id": self.trace_id,
+            "expected": self.expected,
         }
 
     @classmethod
@@ -58,6 +60,7 @@ class CaseResult:
             cached=bool(data.get("cached")),
             cached_from=data.get("cached_from"),
             trace_id=data.get("trace_id"),
+            expected=data.get("expected"),
         )
 
 
@@ -80,6 +83,8 @@ class RunResult:
     started_at: str = ""
     cases: list[CaseResult] = field(default_factory=list)
     system: str | None = None  # the system the run evaluates
+    sampled_cases: int = 0  # how many of the dataset's cases were sampled from production
+    failure_modes: list[str] = field(default_factory=list)  # the distinct failure-mode tags of the dataset
 
     @property
     def cost(self) -> float:
@@ -88,6 +93,18 @@ class RunResult:
     @property
     def pass_rate(self) -> float:
         return sum(c.passed for c in self.cases) / len(self.cases) if self.cases else 0.0
+
+    @property
+    def errored(self) -> list[CaseResult]:
+        return [c for c in self.cases if c.error is not None]
+
+    @property
+    def missing(self) -> list[str]:
+        """Case ids with fewer results than repeats (a budget stop, a crash, dropped telemetry)."""
+        counts: dict[str, int] = {}
+        for c in self.cases:
+            counts[c.case_id] = counts.get(c.case_id, 0) + 1
+        return [case_id for case_id in self.case_ids if counts.get(case_id, 0) < self.repeats]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -105,6 +122,8 @@ class RunResult:
             "status": self.status,
             "started_at": self.started_at,
             "system": self.system,
+            "sampled_cases": self.sampled_cases,
+            "failure_modes": self.failure_modes,
             "cases": [c.to_json() for c in self.cases],
         }
 
@@ -123,6 +142,8 @@ class RunResult:
             started_at=data.get("started_at", ""),
             cases=[CaseResult.from_json(c) for c in data.get("cases", [])],
             system=data.get("system"),
+            sampled_cases=int(data.get("sampled_cases") or 0),
+            failure_modes=list(data.get("failure_modes") or []),
         )
 
     def save(self, folder: Path) -> Path:

@@ -23,7 +23,7 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.trace import Link, Status, StatusCode
 
 from evals._cache import ResultCache, cache_key
-from evals._dataset import Case
+from evals._dataset import ORIGIN_PRODUCTION, Case
 from evals._record import case_start_attributes, finish_case_span, git_revision, run_attributes
 from evals._results import CaseResult, RunResult
 from evals._scorers import UNSCORABLE, Score, ScoreContext, run_scorer
@@ -81,8 +81,13 @@ async def run_suite(
     run_id: str | None = None,
     revision: str | None = None,
     baseline_id: str | None = None,
+    system: str | None = None,
 ) -> RunResult:
-    """Run every case ``repeats`` times; stop starting cases once ``budget`` (USD of task cost) is spent."""
+    """Run every case ``repeats`` times; stop starting cases once ``budget`` (USD of task cost) is spent.
+
+    The run belongs to ``system``, else the suite's ``system``, else the telemetry's service name.
+    """
+    cases = suite.dataset.cases
     run = RunResult(
         run_id=run_id or f"{suite.name}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}",
         suite=suite.name,
@@ -96,6 +101,9 @@ async def run_suite(
         baseline_id=baseline_id,
         policy=suite.gate.model_dump(mode="json"),
         started_at=datetime.now(UTC).isoformat(),
+        system=system or suite.system or telemetry.settings.service_name,
+        sampled_cases=sum(c.origin == ORIGIN_PRODUCTION for c in cases),
+        failure_modes=sorted({mode for c in cases for mode in c.failure_modes}),
     )
     runner = _Runner(suite, run, telemetry, cache, budget, progress)
     jobs = [(case, r) for r in range(run.repeats) for case in suite.dataset.cases]
@@ -172,7 +180,7 @@ class _Runner:
 
     async def _produce(self, case: Case, repeat: int, span: trace.Span) -> tuple[CaseResult, list[ReadableSpan] | None]:
         trace_id = span.get_span_context().trace_id
-        result = CaseResult(case.id, repeat, trace_id=f"{trace_id:032x}")
+        result = CaseResult(case.id, repeat, trace_id=f"{trace_id:032x}", expected=case.expected)
         key = None
         if self.cache is not None:
             key = cache_key(
@@ -215,7 +223,7 @@ class _Runner:
         errors = []
         for scorer, outcome in zip(self.suite.scorers, outcomes, strict=True):
             if isinstance(outcome, BaseException):
-                message = f"scorer {scorer.name}: {type(outcome).__qualname__}: {outcome}"
+                message = f"ScorerError: {scorer.name}: {type(outcome).__qualname__}: {outcome}"
                 errors.append(message)
                 result.scores[scorer.name] = Score(0.0, False, "error", message)
             else:

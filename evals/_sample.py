@@ -2,6 +2,8 @@
 
 Only spans whose content was captured (``gen_ai.input.messages``) qualify. Content is redacted
 (emails, phone numbers, card-like and key-like tokens by default) and de-duplicated by content.
+Each case is marked ``origin: production`` with its ``sampled_at`` time, and the draw is recorded as
+an ``eval_sample {system}`` span, so runs on the dataset say how many of their cases production gave.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ import json
 import random
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from evals._sql import fetch, lake_glob
-from instrumentation import semconv
+from evals._dataset import ORIGIN_PRODUCTION
+from evals._sql import fetch_lake
+from instrumentation import Telemetry, semconv
 
 _PATTERNS = [
     (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "[EMAIL]"),
@@ -37,19 +41,16 @@ def sample_cases(
     limit: int = 50,
     seed: int = 0,
     feature: str | None = None,
+    system: str | None = None,
     redactor: Callable[[str], str] = redact,
+    now: datetime | None = None,
 ) -> list[dict[str, Any]]:
-    glob = lake_glob(lake_dir)
-    if glob is None:
-        return []
-    rows = fetch(
-        "captured_calls",
-        [glob, semconv.GEN_AI_INPUT_MESSAGES, semconv.GEN_AI_OUTPUT_MESSAGES, semconv.GEN_AI_REQUEST_MODEL,
-         semconv.HARNESS_FEATURE, feature],
-    )  # fmt: skip
+    """Up to ``limit`` distinct captured calls (of ``system`` and ``feature`` when given) as dataset cases."""
+    rows = fetch_lake("captured_calls", lake_dir, {"feature": feature, "system": system})
+    sampled_at = (now or datetime.now(UTC)).isoformat()
     seen: set[str] = set()
     cases = []
-    for trace_id, span_id, messages, output, model, feat in rows:
+    for trace_id, span_id, messages, output, model, feat, service in rows:
         redacted = redactor(messages)
         digest = hashlib.sha256(redacted.encode()).hexdigest()[:12]
         if digest in seen:
@@ -60,8 +61,11 @@ def sample_cases(
                 "id": f"prod-{digest}",
                 "input": _parse(redacted),
                 "expected": None,
+                "origin": ORIGIN_PRODUCTION,
+                "sampled_at": sampled_at,
                 "metadata": {
                     "source": "production",
+                    "system": service,
                     "trace_id": trace_id,
                     "span_id": span_id,
                     "model": model,
@@ -72,6 +76,27 @@ def sample_cases(
         )
     random.Random(seed).shuffle(cases)
     return sorted(cases[:limit], key=lambda c: c["id"])
+
+
+def sampled_system(cases: list[dict[str, Any]], system: str | None) -> str | None:
+    """The system the sample is of: the one asked for, else the one all its calls came from."""
+    if system:
+        return system
+    systems = {c["metadata"].get("system") for c in cases}
+    return systems.pop() if len(systems) == 1 else None
+
+
+def record_sample(telemetry: Telemetry, cases: list[dict[str, Any]], dataset: Path, system: str | None) -> None:
+    """The draw as an ``eval_sample {system}`` span: how many cases, into which dataset, of which system."""
+    attributes: dict[str, Any] = {
+        semconv.HARNESS_RECORD_TYPE: semconv.RECORD_EVAL_SAMPLE,
+        semconv.HARNESS_EVAL_SAMPLE_COUNT: len(cases),
+        semconv.HARNESS_EVAL_SAMPLE_DATASET: str(dataset),
+    }
+    if system:
+        attributes[semconv.HARNESS_SYSTEM] = system
+    name = semconv.SPAN_EVAL_SAMPLE.format(system=system or "(all systems)")
+    telemetry.tracer.start_span(name, attributes=attributes).end()
 
 
 def _parse(text: str) -> Any:

@@ -31,3 +31,7 @@ class BaselineError(EvalError):
 
 class CalibrationError(EvalError):
     """A judge cannot be calibrated against the labels given (no such scorer, too few labelled cases)."""
+
+
+class ApprovalError(EvalError):
+    """A run cannot be approved as a baseline (errored or missing cases, unless explicitly allowed)."""

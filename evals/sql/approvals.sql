@@ -1,5 +1,5 @@
--- Every approval record, newest first: $1 = lake glob, $2 = record-type key, $3 = approval record type, $4 = run-id key.
-SELECT map_extract_value(SpanAttributes, $4) AS run_id, Timestamp
-FROM read_parquet($1, hive_partitioning = true, union_by_name = true)
-WHERE map_extract_value(SpanAttributes, $2) = $3
+-- Every approval record, newest first, over the lake segments bound as $segments.
+SELECT SpanAttributes['harness.eval.run.id'] AS run_id, Timestamp
+FROM read_parquet($segments, hive_partitioning = true, union_by_name = true)
+WHERE SpanAttributes['harness.record.type'] = 'eval_approval'
 ORDER BY Timestamp DESC

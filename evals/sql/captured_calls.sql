@@ -1,11 +1,13 @@
--- LLM calls with captured content: $1 glob, $2 input-messages key, $3 output-messages key, $4 model key,
--- $5 feature key, $6 feature filter (NULL for all).
+-- LLM calls with captured content, oldest first, over the lake segments bound as $segments;
+-- $feature and $system narrow them down (NULL for all). The system is harness.system, else the service.
 SELECT TraceId, SpanId,
-       map_extract_value(SpanAttributes, $2) AS messages,
-       map_extract_value(SpanAttributes, $3) AS output,
-       map_extract_value(SpanAttributes, $4) AS model,
-       map_extract_value(SpanAttributes, $5) AS feature
-FROM read_parquet($1, hive_partitioning = true, union_by_name = true)
-WHERE map_extract_value(SpanAttributes, $2) IS NOT NULL
-  AND (CAST($6 AS VARCHAR) IS NULL OR map_extract_value(SpanAttributes, $5) = CAST($6 AS VARCHAR))
+       SpanAttributes['gen_ai.input.messages'] AS messages,
+       SpanAttributes['gen_ai.output.messages'] AS output,
+       SpanAttributes['gen_ai.request.model'] AS model,
+       SpanAttributes['harness.feature'] AS feature,
+       coalesce(SpanAttributes['harness.system'], ServiceName) AS system
+FROM read_parquet($segments, hive_partitioning = true, union_by_name = true)
+WHERE SpanAttributes['gen_ai.input.messages'] IS NOT NULL
+  AND (CAST($feature AS VARCHAR) IS NULL OR SpanAttributes['harness.feature'] = CAST($feature AS VARCHAR))
+  AND (CAST($system AS VARCHAR) IS NULL OR coalesce(SpanAttributes['harness.system'], ServiceName) = CAST($system AS VARCHAR))
 ORDER BY Timestamp

@@ -1,7 +1,6 @@
--- The run span and case spans of one eval run: $1 = lake glob, $2 = record-type key, $3 = run-id key, $4 = run id,
--- $5 = run record type, $6 = case record type.
-SELECT map_extract_value(SpanAttributes, $2) AS record_type, TraceId, SpanAttributes, Events, Timestamp
-FROM read_parquet($1, hive_partitioning = true, union_by_name = true)
-WHERE map_extract_value(SpanAttributes, $3) = $4
-  AND map_extract_value(SpanAttributes, $2) IN ($5, $6)
+-- The run span and case spans of the eval run bound as $run_id, oldest first, over the segments bound as $segments.
+SELECT SpanAttributes['harness.record.type'] AS record_type, TraceId, SpanAttributes, Events, StatusMessage, Timestamp
+FROM read_parquet($segments, hive_partitioning = true, union_by_name = true)
+WHERE SpanAttributes['harness.eval.run.id'] = $run_id
+  AND SpanAttributes['harness.record.type'] IN ('eval_run', 'eval_case')
 ORDER BY Timestamp
