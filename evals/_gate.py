@@ -51,6 +51,12 @@ class MetricResult:
     detectable: float  # smallest drop the suite detects with the policy's power
     verdict: str = semconv.GATE_INCONCLUSIVE
     note: str = ""
+    lower_is_better: bool = False  # cost, latency, steps: a worse candidate has a positive delta
+
+    @property
+    def threshold(self) -> float:
+        """The delta at which the candidate is worse by exactly the margin: -margin, or +margin if lower is better."""
+        return self.margin if self.lower_is_better else -self.margin
 
 
 @dataclass(slots=True)
@@ -165,6 +171,7 @@ def _compare(
         p_adjusted=cmp.p_value,
         margin=margin,
         detectable=cmp.detectable,
+        lower_is_better=sign < 0,
     )
     return metric, cmp
 
@@ -197,30 +204,31 @@ def _judge_metric(m: MetricResult, cmp: _tests.Comparison | None, alpha: float, 
     if cmp is None:
         return
     stats = (cmp.delta, cmp.low, cmp.high, m.p_value, m.p_adjusted, m.detectable, m.margin)
-    interval = f"[{_g(m.low)}, {_g(m.high)}]"
+    interval, edge = f"[{_g(m.low)}, {_g(m.high)}]", f"{m.threshold:+.4g}"
+    beyond = "above" if m.lower_is_better else "below"
     if not all(math.isfinite(x) for x in stats):
         m.verdict, m.note = semconv.GATE_INCONCLUSIVE, "a statistic is not a finite number; cannot decide"
     elif cmp.high < -m.margin and m.p_adjusted < alpha:
         m.verdict = semconv.GATE_REGRESSION
-        m.note = f"worse by more than the margin: the interval {interval} lies below -{_g(m.margin)}"
+        m.note = f"worse by more than the margin: the interval {interval} lies {beyond} {edge}"
         m.note += f" (Holm-adjusted p = {m.p_adjusted:.4g})" if gated > 1 else f" (p = {m.p_value:.4g})"
     elif cmp.low > -m.margin:
         m.verdict = semconv.GATE_PASS
     elif cmp.high < -m.margin:
         m.verdict = semconv.GATE_INCONCLUSIVE
         m.note = (
-            f"the interval {interval} lies below -{_g(m.margin)}, but not after Holm's adjustment across "
+            f"the interval {interval} lies {beyond} {edge}, but not after Holm's adjustment across "
             f"{gated} gated metrics (adjusted p = {m.p_adjusted:.4g})"
         )
     elif m.detectable > m.margin:
         m.verdict = semconv.GATE_INCONCLUSIVE
         m.note = (
             f"underpowered: smallest detectable drop {_g(m.detectable)} > margin {_g(m.margin)}; "
-            f"the interval {interval} includes -{_g(m.margin)}"
+            f"the interval {interval} includes {edge}"
         )
     else:
         m.verdict = semconv.GATE_INCONCLUSIVE
-        m.note = f"the interval {interval} includes -{_g(m.margin)}: neither within the margin nor beyond it"
+        m.note = f"the interval {interval} includes {edge}: neither within the margin nor beyond it"
 
 
 def _g(x: float) -> str:
