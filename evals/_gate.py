@@ -1,6 +1,6 @@
 """The gate: is the candidate run worse than its approved baseline by more than the margin?
 
-Per gated metric, a paired comparison on the same items (Newcombe's interval for single-repeat
+Per gated metric, a paired comparison on the same items (Tango's score interval for single-repeat
 pass/fail, paired t for means, paired bootstrap for latency percentiles) gives an interval
 ``[low, high]`` of the difference (positive is better, one-sided level alpha each side) and a p-value
 against the margin. Each metric's verdict agrees with the interval the gate prints:
@@ -149,7 +149,7 @@ def _compare(
     margin = rule.margin * (abs(base_stat) if rule.relative else 1.0)
     alpha, power = policy.alpha, policy.power
     if binary:
-        cmp = _tests.newcombe([b >= 0.5 for b in base], [c >= 0.5 for c in cand], alpha, power, margin)
+        cmp = _tests.tango([b >= 0.5 for b in base], [c >= 0.5 for c in cand], alpha, power, margin)
     elif name in (LATENCY_P50, LATENCY_P95):
         cmp = _tests.bootstrap(
             base, cand, statistic, sign, alpha=alpha, power=power, scale=scale, margin=margin,

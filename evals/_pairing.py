@@ -84,17 +84,20 @@ def _mean(values: list[float | None]) -> float | None:
     return sum(present) / len(present) if present else None
 
 
-def _defect(results: list[CaseResult], repeats: int, metrics: dict[str, bool]) -> tuple[str, str] | None:
+def _values(result: CaseResult, metrics: dict[str, bool]) -> dict[str, float | None]:
+    return {metric: _value(result, metric, binary) for metric, binary in metrics.items()}
+
+
+def _defect(results: list[CaseResult], repeats: int, values: list[dict[str, float | None]]) -> tuple[str, str] | None:
     """What is wrong with one item's results in one run, as (kind, message), or None when it can be paired."""
     if not results:
         return "missing", ""
     if len(results) > repeats or len({r.repeat for r in results}) < len(results):
         return "duplicated", ""
-    for r in results:
+    for r, row in zip(results, values, strict=True):
         if r.error is not None:
             return "errored", r.error
-        for metric, binary in metrics.items():
-            value = _value(r, metric, binary)
+        for metric, value in row.items():
             if value is not None and not math.isfinite(value):
                 return "errored", f"non-finite {metric} ({value})"
     return None
@@ -117,27 +120,30 @@ def pair(base: RunResult, cand: RunResult, metrics: dict[str, bool]) -> Paired:
     cand_by, dropped = _samples(cand, base.run_id)
     known = set(base.case_ids)
     out.extra = sorted({*cand.case_ids, *cand_by, *dropped} - known)
+    for metric in metrics:
+        out.base[metric], out.cand[metric] = [], []
     for case_id in base.case_ids:
         b, c = base_by.get(case_id, []), cand_by.get(case_id, [])
-        base_defect = _defect(b, base.repeats, metrics)
+        b_values = [_values(r, metrics) for r in b]
+        base_defect = _defect(b, base.repeats, b_values)
         if base_defect is not None:
             _note(out.baseline, case_id, base_defect)
             continue
         if not c and case_id in dropped:
             out.replayed.append(case_id)
             continue
-        cand_defect = _defect(c, cand.repeats, metrics)
+        c_values = [_values(r, metrics) for r in c]
+        cand_defect = _defect(c, cand.repeats, c_values)
         if cand_defect is not None:
             _note(out.candidate, case_id, cand_defect)
             continue
         out.case_ids.append(case_id)
         out.traces[case_id] = [r.trace_id for r in c if r.trace_id]
-        failed = [r for r in c if not r.passed]
-        if failed:
-            out.failures[case_id] = _explain(failed[0])
-        for metric, binary in metrics.items():
-            out.base.setdefault(metric, []).append(_mean([_value(r, metric, binary) for r in b]))
-            out.cand.setdefault(metric, []).append(_mean([_value(r, metric, binary) for r in c]))
+        if c_values[0].get(PASS, 1.0) != 1.0 or any(v.get(PASS) != 1.0 for v in c_values[1:]):
+            out.failures[case_id] = _explain(next(r for r in c if not r.passed))
+        for metric in metrics:
+            out.base[metric].append(_mean([row[metric] for row in b_values]))
+            out.cand[metric].append(_mean([row[metric] for row in c_values]))
     return out
 
 

@@ -1,7 +1,7 @@
 """The statistics the gate needs, in plain Python (no scipy at runtime).
 
-Exact binomial tails (McNemar), Student's t through the regularised incomplete beta function,
-Wilson and Newcombe intervals, a seeded paired bootstrap, Holm's step-down adjustment and
+Student's t through the regularised incomplete beta function, Tango's score interval for paired
+pass rates, Clopper-Pearson bounds, a seeded paired bootstrap, Holm's step-down adjustment and
 Cohen's kappa. Each function is small and checked against scipy in ``tests/evals``.
 """
 
@@ -23,22 +23,6 @@ def z_quantile(p: float) -> float:
 
 def normal_cdf(x: float) -> float:
     return _NORMAL.cdf(x)
-
-
-def mcnemar_exact(worse: int, better: int) -> float:
-    """One-sided exact McNemar p-value that the candidate is worse.
-
-    ``worse`` counts items the baseline passed and the candidate failed; ``better`` the reverse.
-    Conditional on the discordant pairs, ``worse ~ Binomial(worse + better, 1/2)`` under no change,
-    so the p-value is the exact tail P(X >= worse), in integer arithmetic (each binomial coefficient
-    from the previous one: linear, where a fresh ``comb`` per term is quadratic in big suites).
-    """
-    n = worse + better
-    term, total = math.comb(n, worse), 0
-    for i in range(worse, n + 1):
-        total += term
-        term = term * (n - i) // (i + 1)
-    return total / (1 << n)
 
 
 def betainc(a: float, b: float, x: float) -> float:
@@ -96,64 +80,47 @@ def t_quantile(p: float, df: float) -> float:
     return (lo + hi) / 2.0
 
 
-def wilson(successes: int, n: int, alpha: float) -> tuple[float, float]:
-    """The two-sided (1 - 2 alpha) Wilson score interval; each side has level alpha."""
-    return _wilson_z(successes, n, z_quantile(1.0 - alpha))
+def tango_z(better: int, worse: int, n: int, theta: float) -> float:
+    """Tango's score statistic for the paired difference in pass rates, at ``theta`` (Tango 1998).
 
-
-def _wilson_z(successes: int, n: int, z: float) -> tuple[float, float]:
-    if n == 0:
-        return 0.0, 1.0
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def newcombe_paired(both: int, only_cand: int, only_base: int, neither: int, alpha: float) -> tuple[float, float]:
-    """Interval for p_candidate - p_baseline on paired pass/fail items (Newcombe 1998, method 10)."""
-    return _newcombe_z(both, only_cand, only_base, neither, z_quantile(1.0 - alpha))
-
-
-def _newcombe_z(both: int, only_cand: int, only_base: int, neither: int, z: float) -> tuple[float, float]:
-    n = both + only_cand + only_base + neither
-    p1, p2 = (both + only_cand) / n, (both + only_base) / n
-    l1, u1 = _wilson_z(both + only_cand, n, z)
-    l2, u2 = _wilson_z(both + only_base, n, z)
-    margins = (both + only_cand) * (only_base + neither) * (both + only_base) * (only_cand + neither)
-    phi = (both * neither - only_cand * only_base) / math.sqrt(margins) if margins else 0.0
-    delta = p1 - p2
-    low = delta - math.sqrt(max(0.0, (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2))
-    high = delta + math.sqrt(max(0.0, (u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2))
-    return max(-1.0, low), min(1.0, high)
-
-
-def newcombe_p_below(both: int, only_cand: int, only_base: int, neither: int, theta: float) -> float:
-    """One-sided p-value of H0 "difference >= theta" against "below theta", inverting Newcombe's interval.
-
-    It is the level at which the interval's upper bound reaches ``theta``, so ``p < alpha`` exactly when
-    the bound at level ``alpha`` lies below ``theta``. When the estimate itself is at or above ``theta``
-    the p-value is at least 0.5 (the level at which the lower bound reaches ``theta``, mirrored).
+    ``better`` items pass only in the candidate and ``worse`` only in the baseline; the difference is
+    ``(better - worse) / n``. The variance uses the restricted maximum-likelihood estimate of the
+    discordant rate under ``difference = theta`` (a closed-form root), which keeps the test's level
+    close to nominal at the margin where Wald or hybrid intervals run liberal.
     """
-    n = both + only_cand + only_base + neither
-    delta = (only_cand - only_base) / n
-    below = delta < theta
+    a = 2.0 * n
+    b = -better - worse + (2.0 * n - better + worse) * theta
+    c = -worse * theta * (1.0 - theta)
+    q = (-b + math.sqrt(max(b * b - 4.0 * a * c, 0.0))) / (2.0 * a)  # the worse-only rate under H0
+    variance = n * (2.0 * q + theta - theta * theta)
+    excess = better - worse - n * theta
+    if variance <= 0.0:
+        return 0.0 if excess == 0 else math.copysign(math.inf, excess)
+    return excess / math.sqrt(variance)
 
-    def crosses(z: float) -> bool:
-        low, high = _newcombe_z(both, only_cand, only_base, neither, z)
-        return high >= theta if below else low <= theta
 
-    lo, hi = 0.0, 40.0
-    if not crosses(hi):
-        return 0.0 if below else 1.0
-    for _ in range(80):
+def tango_interval(better: int, worse: int, n: int, alpha: float) -> tuple[float, float]:
+    """One-sided (1 - alpha) bounds of the paired difference, inverting Tango's score test on each side."""
+    z = z_quantile(1.0 - alpha)
+    return _tango_root(better, worse, n, z), _tango_root(better, worse, n, -z)
+
+
+def tango_p_below(better: int, worse: int, n: int, theta: float) -> float:
+    """One-sided p-value of H0 "difference >= theta" against "below theta": ``p < alpha`` exactly when the
+    (1 - alpha) upper bound of ``tango_interval`` lies below ``theta``."""
+    return _NORMAL.cdf(tango_z(better, worse, n, theta))
+
+
+def _tango_root(better: int, worse: int, n: int, z: float) -> float:
+    """The theta in [-1, 1] where Tango's statistic (decreasing in theta) equals ``z``."""
+    lo, hi = -1.0, 1.0
+    for _ in range(60):
         mid = (lo + hi) / 2.0
-        if crosses(mid):
-            hi = mid
-        else:
+        if tango_z(better, worse, n, mid) > z:
             lo = mid
-    tail = _NORMAL.cdf(-hi)
-    return tail if below else 1.0 - tail
+        else:
+            hi = mid
+    return (lo + hi) / 2.0
 
 
 def clopper_pearson_upper(successes: int, n: int, alpha: float) -> float:
@@ -163,7 +130,7 @@ def clopper_pearson_upper(successes: int, n: int, alpha: float) -> float:
     if successes == 0:
         return 1.0 - float(alpha ** (1.0 / n))
     lo, hi = successes / n, 1.0
-    for _ in range(100):  # P(X <= k | p) = 1 - I_p(k+1, n-k) is decreasing in p
+    while hi - lo > 1e-13:  # P(X <= k | p) = 1 - I_p(k+1, n-k) is decreasing in p
         mid = (lo + hi) / 2.0
         if 1.0 - betainc(successes + 1, n - successes, mid) > alpha:
             lo = mid

@@ -42,23 +42,21 @@ def _floor_se(scale: float, n: int, alpha: float) -> float:
     return abs(scale) * math.sqrt(_unseen_rate(n, alpha) / n)
 
 
-def newcombe(base: Sequence[bool], cand: Sequence[bool], alpha: float, power: float, margin: float) -> Comparison:
-    """Paired pass/fail items: Newcombe's interval (method 10) and the p-value that inverts it."""
-    both = sum(b and c for b, c in zip(base, cand, strict=True))
+def tango(base: Sequence[bool], cand: Sequence[bool], alpha: float, power: float, margin: float) -> Comparison:
+    """Paired pass/fail items: Tango's score interval and the p-value against the margin that inverts it."""
     worse = sum(b and not c for b, c in zip(base, cand, strict=True))
     better = sum(c and not b for b, c in zip(base, cand, strict=True))
-    neither = len(base) - both - worse - better
     n = len(base)
-    low, high = _stats.newcombe_paired(both, better, worse, neither, alpha)
+    low, high = _stats.tango_interval(better, worse, n, alpha)
     discordance = _stats.clopper_pearson_upper(worse + better, n, alpha)
     detectable = (_stats.z_quantile(1 - alpha) + _stats.z_quantile(power)) * math.sqrt(discordance / n)
     return Comparison(
-        test="newcombe_paired",
+        test="tango_score",
         n=n,
         delta=(better - worse) / n,
         low=low,
         high=high,
-        p_value=_stats.newcombe_p_below(both, better, worse, neither, -margin),
+        p_value=_stats.tango_p_below(better, worse, n, -margin),
         detectable=detectable,
     )
 
