@@ -9,17 +9,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evals._cache import ResultCache
-from evals._calibration import calibrate, load_labels, record_calibration
-from evals._gate import GateResult, check_comparable, gate
-from evals._loading import get_suite
-from evals._policy import GatePolicy
-from evals._record import git_revision
-from evals._report import markdown, record_gate, write_outputs, write_step_summary
-from evals._results import RunResult
-from evals._runner import Progress, run_suite
-from evals._store import RunStore
-from evals._suite import Suite
+from evals._gate.decision import GateResult, check_comparable, gate
+from evals._gate.policy import GatePolicy
+from evals._report.outputs import markdown, write_outputs, write_step_summary
+from evals._report.telemetry import git_revision, record_calibration, record_gate
+from evals._run.cache import ResultCache
+from evals._run.loading import get_suite
+from evals._run.results import RunResult
+from evals._run.runner import Progress, run_suite
+from evals._run.suite import Suite
+from evals._scorers.calibration import calibrate, load_labels
+from evals._store.runs import RunStore
 from evals.errors import EvalError
 from instrumentation import Telemetry
 

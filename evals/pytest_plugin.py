@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 
 from evals._api import GateOutputs, gate_run, run
-from evals._gate import GateResult
-from evals._loading import get_suite
-from evals._report import markdown
-from evals._suite import Suite
+from evals._gate.decision import GateResult
+from evals._report.outputs import markdown
+from evals._run.loading import get_suite
+from evals._run.suite import Suite
 from instrumentation import Telemetry, configure, semconv
 
 GateFixture = Callable[..., GateResult]

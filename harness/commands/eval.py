@@ -116,7 +116,7 @@ def _telemetry(args: argparse.Namespace, system: str | None) -> Telemetry:
 def run_suite(args: argparse.Namespace) -> int:
     import evals
     from evals._api import StderrProgress
-    from evals._store import incomplete
+    from evals._store.runs import incomplete
 
     suite = evals.get_suite(args.suite)  # suite errors (exit 3) before anything runs or is recorded
     system = _system(args.system, suite.system, args.home)
@@ -149,7 +149,7 @@ def run_suite(args: argparse.Namespace) -> int:
 
 
 def _print_run(result: Any, problem: str, *, approved: bool, as_json: bool) -> None:
-    from evals._text import errors_text, run_line, run_summary
+    from evals._report.text import errors_text, run_line, run_summary
 
     if as_json:
         print(json.dumps({**run_summary(result), "approved": approved}, indent=2))
@@ -188,13 +188,12 @@ def gate_runs(args: argparse.Namespace) -> int:
 
 def calibrate_judge(args: argparse.Namespace) -> int:
     import evals
-    from evals._calibration import record_calibration
 
     store = evals.RunStore(load_settings({"home": args.home}).home)
     run = store.load(args.run_id)
     cal = evals.calibrate(run, args.scorer, evals.load_labels(args.labels))
     with _telemetry(args, run.system) as telemetry:
-        record_calibration(telemetry, cal, min_kappa=args.min_kappa, run=run)
+        evals.record_calibration(telemetry, cal, min_kappa=args.min_kappa, run=run)
     passed = cal.passes(args.min_kappa)
     print(
         cal.describe() + f": {'calibrated' if passed else 'NOT calibrated'} (needs a lower bound >= {args.min_kappa})"
@@ -204,7 +203,8 @@ def calibrate_judge(args: argparse.Namespace) -> int:
 
 def sample_calls(args: argparse.Namespace) -> int:
     import evals
-    from evals._sample import record_sample, sampled_system, write_dataset
+    from evals._report.telemetry import record_sample
+    from evals._run.sampling import sampled_system, write_dataset
 
     settings = load_settings({"home": args.home})
     cases = evals.sample_cases(
@@ -222,7 +222,7 @@ def sample_calls(args: argparse.Namespace) -> int:
 
 def list_runs(args: argparse.Namespace) -> int:
     import evals
-    from evals._text import runs_table, summary_json
+    from evals._report.text import runs_table, summary_json
 
     runs = evals.RunStore(load_settings({"home": args.home}).home).runs_list()
     if args.json:
@@ -234,7 +234,7 @@ def list_runs(args: argparse.Namespace) -> int:
 
 def show_run(args: argparse.Namespace) -> int:
     import evals
-    from evals._text import run_table
+    from evals._report.text import run_table
 
     run = evals.RunStore(load_settings({"home": args.home}).home).load(args.run_id)
     print(json.dumps(run.to_json(), indent=2, default=str) if args.json else "\n".join(run_table(run)))

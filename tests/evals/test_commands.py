@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from evals._sql import _warned
+from evals._store.queries import _warned
 from harness.cli import build_parser, main
 from instrumentation import semconv
 from instrumentation._setup import reset_for_tests

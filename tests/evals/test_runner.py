@@ -19,9 +19,9 @@ from evals import (
     dataset_from_cases,
     run_suite,
 )
-from evals._cache import ResultCache
-from evals._runner import TaskContext
-from evals._scorers import ScoreContext, scorer
+from evals._run.cache import ResultCache
+from evals._run.runner import TaskContext
+from evals._scorers.base import ScoreContext, scorer
 from instrumentation import llm_call, semconv
 from tests.conftest import Captured
 

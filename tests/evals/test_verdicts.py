@@ -32,8 +32,8 @@ from evals import (
     load_suite_yaml,
     run_suite,
 )
-from evals._scorers import run_scorer
-from evals._stats import holm
+from evals._gate.stats import holm
+from evals._scorers.base import run_scorer
 from instrumentation import semconv
 from tests.conftest import Captured
 from tests.evals._runs import make_run, make_scored_run, paired_counts

@@ -21,8 +21,9 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from evals._judge import LLMJudge
-from evals._scorers import Contains, Exact, JsonSchema, MaxSteps, Numeric, Regex, Scorer, Termination, ToolUsed
+from evals._scorers.base import Scorer
+from evals._scorers.checks import Contains, Exact, JsonSchema, MaxSteps, Numeric, Regex, Termination, ToolUsed
+from evals._scorers.judge import LLMJudge
 from evals.errors import SuiteError
 
 ScorerFactory = Callable[..., Scorer]

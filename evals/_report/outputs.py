@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from evals._gate import GateResult
-from evals._policy import PASS
-from instrumentation import Telemetry, semconv
+from evals._gate.decision import GateResult
+from evals._gate.policy import PASS
+from instrumentation import semconv
 
 _ICONS = {semconv.GATE_PASS: "✅", semconv.GATE_REGRESSION: "❌", semconv.GATE_INCONCLUSIVE: "⚠️"}
 
@@ -135,23 +135,3 @@ def write_outputs(
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(render(), encoding="utf-8")
-
-
-def record_gate(telemetry: Telemetry, result: GateResult, revision: str | None) -> None:
-    """The decision as an ``eval_gate {suite}`` span (what scoring reads for gated deploys)."""
-    attributes: dict[str, Any] = {
-        semconv.HARNESS_RECORD_TYPE: semconv.RECORD_GATE,
-        semconv.HARNESS_GATE_DECISION: result.decision,
-        semconv.HARNESS_GATE_RUN_ID: result.candidate_run,
-        semconv.HARNESS_GATE_SUITE: result.suite,
-        semconv.HARNESS_EVAL_RUN_ID: result.candidate_run,
-        semconv.HARNESS_EVAL_SUITE: result.suite,
-        semconv.HARNESS_EVAL_BASELINE_ID: result.baseline_run,
-        semconv.HARNESS_GATE_METRICS: json.dumps(as_json(result)["metrics"]),
-        semconv.HARNESS_GATE_REASON: "; ".join(result.reasons)[:2000],
-    }
-    if revision:
-        attributes[semconv.VCS_REF_HEAD_REVISION] = revision
-    if result.system:
-        attributes[semconv.HARNESS_SYSTEM] = result.system
-    telemetry.tracer.start_span(semconv.SPAN_EVAL_GATE.format(suite=result.suite), attributes=attributes).end()

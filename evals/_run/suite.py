@@ -1,11 +1,11 @@
-"""Suites: a task, a dataset, scorers and a gate policy, declared in Python (here) or in YAML (``_suite_file``).
+"""Suites: a task, a dataset, scorers and a gate policy, declared in Python (here) or in a file (``loading``).
 
 Python::
 
     @suite("qa", dataset="qa.jsonl", scorers=[Contains()])
     async def qa(case, ctx): ...
 
-``get_suite`` (in ``_loading``) finds one by YAML path, by registered name, or as ``module:name`` where
+``get_suite`` (in ``loading``) finds one by YAML path, by registered name, or as ``module:name`` where
 ``name`` is the suite's name or the decorated function's.
 """
 
@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evals._dataset import Dataset, load_dataset
-from evals._policy import BUILTIN_METRICS, GatePolicy
-from evals._scorers import Scorer
+from evals._gate.policy import BUILTIN_METRICS, GatePolicy
+from evals._run.dataset import Dataset, load_dataset
+from evals._scorers.base import Scorer
 from evals.errors import SuiteError
 
 Task = Callable[..., Any]  # task(case, ctx) -> output, sync or async

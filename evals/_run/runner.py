@@ -22,13 +22,13 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.trace import Link, Status, StatusCode
 
-from evals._cache import ResultCache, cache_key
-from evals._dataset import ORIGIN_PRODUCTION, Case
-from evals._record import case_start_attributes, finish_case_span, git_revision, run_attributes
-from evals._results import CaseResult, RunResult
-from evals._scorers import UNSCORABLE, Score, ScoreContext, run_scorer
-from evals._suite import Suite
-from evals._trajectory import SpanCapture, Trajectory, span_pairs, trajectory_of
+from evals._report.telemetry import case_start_attributes, finish_case_span, git_revision, run_attributes
+from evals._run.cache import ResultCache, cache_key
+from evals._run.dataset import ORIGIN_PRODUCTION, Case
+from evals._run.results import CaseResult, RunResult
+from evals._run.suite import Suite
+from evals._run.trajectory import SpanCapture, Trajectory, span_pairs, trajectory_of
+from evals._scorers.base import UNSCORABLE, Score, ScoreContext, run_scorer
 from instrumentation import Telemetry, semconv
 
 Progress = Callable[[int, int, float], None]  # (done, total, cost so far)

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evals._scorers import Score
-from evals._trajectory import Trajectory
+from evals._run.trajectory import Trajectory
+from evals._scorers.base import Score
 from evals.errors import RunNotFoundError
 
 

@@ -1,4 +1,4 @@
-"""SQL lives in ``evals/sql/*.sql``; this reads it and runs it on DuckDB with bound parameters.
+"""SQL lives in ``evals/_store/sql/*.sql``; this reads it and runs it on DuckDB with bound parameters.
 
 Queries over the lake get its segment files bound as ``$segments``. A segment that cannot be read
 (truncated, not Parquet) is skipped with a warning naming it, and the rest is read.
@@ -19,7 +19,7 @@ _log = logging.getLogger("evals")
 
 @cache
 def query(name: str) -> str:
-    return resources.files("evals").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+    return resources.files("evals._store").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
 
 
 def fetch(name: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:

@@ -10,7 +10,7 @@ import hashlib
 import json
 from typing import Any
 
-from evals._scorers import Score, ScoreContext, Scorer, is_absent
+from evals._scorers.base import Score, ScoreContext, Scorer, is_absent
 from instrumentation import feature, llm_call, semconv
 
 PROMPT_TEMPLATE = """You are grading an answer against a rubric.

@@ -24,10 +24,10 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from evals import _stats, _tests
-from evals._pairing import Defects, Paired, pair
-from evals._policy import BUILTIN_METRICS, LATENCY_P50, LATENCY_P95, LOWER_IS_BETTER, PASS, GatePolicy, MetricRule
-from evals._results import RunResult
+from evals._gate import comparisons, stats
+from evals._gate.pairing import Defects, Paired, pair
+from evals._gate.policy import BUILTIN_METRICS, LATENCY_P50, LATENCY_P95, LOWER_IS_BETTER, PASS, GatePolicy, MetricRule
+from evals._run.results import RunResult
 from evals.errors import BaselineError, IncomparableError
 from instrumentation import semconv
 
@@ -136,7 +136,7 @@ def _baseline_problem(run_id: str, defects: Defects) -> str:
 
 def _compare(
     name: str, binary: bool, paired: Paired, rule: MetricRule, policy: GatePolicy
-) -> tuple[MetricResult, _tests.Comparison | None]:
+) -> tuple[MetricResult, comparisons.Comparison | None]:
     pairs = zip(paired.base.get(name, []), paired.cand.get(name, []), strict=True)
     rows = [(b, c) for b, c in pairs if b is not None and c is not None]
     if len(rows) < 2:
@@ -149,14 +149,14 @@ def _compare(
     margin = rule.margin * (abs(base_stat) if rule.relative else 1.0)
     alpha, power = policy.alpha, policy.power
     if binary:
-        cmp = _tests.tango([b >= 0.5 for b in base], [c >= 0.5 for c in cand], alpha, power, margin)
+        cmp = comparisons.tango([b >= 0.5 for b in base], [c >= 0.5 for c in cand], alpha, power, margin)
     elif name in (LATENCY_P50, LATENCY_P95):
-        cmp = _tests.bootstrap(
+        cmp = comparisons.bootstrap(
             base, cand, statistic, sign, alpha=alpha, power=power, scale=scale, margin=margin,
             resamples=policy.bootstrap_resamples, seed=policy.seed,
         )  # fmt: skip
     else:
-        cmp = _tests.paired_t([sign * (c - b) for b, c in rows], alpha, power, scale, margin)
+        cmp = comparisons.paired_t([sign * (c - b) for b, c in rows], alpha, power, scale, margin)
     low, high = (cmp.low, cmp.high) if sign > 0 else (-cmp.high, -cmp.low)
     metric = MetricResult(
         name=name,
@@ -178,9 +178,9 @@ def _compare(
 
 def _statistic(name: str) -> Callable[[list[float]], float]:
     if name == LATENCY_P95:
-        return lambda xs: _stats.percentile(xs, 0.95)
+        return lambda xs: stats.percentile(xs, 0.95)
     if name == LATENCY_P50:
-        return lambda xs: _stats.percentile(xs, 0.50)
+        return lambda xs: stats.percentile(xs, 0.50)
     return lambda xs: sum(xs) / len(xs)
 
 
@@ -195,11 +195,11 @@ def _untested(name: str, n: int, margin: float) -> MetricResult:
 
 def _adjust(metrics: list[MetricResult]) -> None:
     testable = [m for m in metrics if m.test != UNTESTED]
-    for metric, adjusted in zip(testable, _stats.holm([m.p_value for m in testable]), strict=True):
+    for metric, adjusted in zip(testable, stats.holm([m.p_value for m in testable]), strict=True):
         metric.p_adjusted = adjusted
 
 
-def _judge_metric(m: MetricResult, cmp: _tests.Comparison | None, alpha: float, gated: int) -> None:
+def _judge_metric(m: MetricResult, cmp: comparisons.Comparison | None, alpha: float, gated: int) -> None:
     """The metric's verdict from its oriented comparison (positive is better); it agrees with the interval."""
     if cmp is None:
         return

@@ -1,17 +1,22 @@
-"""Eval results as telemetry: attributes of the run, case, approval and gate spans, and result events."""
+"""Everything evals record as telemetry: the run and case spans' attributes and result events, and the
+approval, gate, calibration and sample spans. Each carries ``harness.system``, the system evaluated."""
 
 from __future__ import annotations
 
 import json
 import os
 import subprocess
+from pathlib import Path
 from typing import Any
 
 from opentelemetry.trace import Span
 
-from evals._results import CaseResult, RunResult
-from evals._scorers import Score
-from instrumentation import semconv
+from evals._gate.decision import GateResult
+from evals._report.outputs import as_json
+from evals._run.results import CaseResult, RunResult
+from evals._scorers.base import Score
+from evals._scorers.calibration import Calibration
+from instrumentation import Telemetry, semconv
 
 
 def git_revision() -> str | None:
@@ -105,3 +110,72 @@ def score_event(name: str, score: Score, judge: str | None) -> dict[str, Any]:
         event[semconv.HARNESS_EVAL_JUDGE_MODEL] = model
         event[semconv.HARNESS_EVAL_JUDGE_PROMPT_VERSION] = version
     return event
+
+
+def record_approval(telemetry: Telemetry, run: RunResult, by: str) -> None:
+    """The approval of a run as its suite's baseline, as an ``eval_approve {suite}`` span."""
+    attributes: dict[str, str | bool] = {
+        semconv.HARNESS_RECORD_TYPE: semconv.RECORD_EVAL_APPROVAL,
+        semconv.HARNESS_EVAL_RUN_ID: run.run_id,
+        semconv.HARNESS_EVAL_SUITE: run.suite,
+        semconv.HARNESS_EVAL_DATASET_HASH: run.dataset_hash,
+        semconv.HARNESS_EVAL_CANDIDATE_ID: run.candidate_id,
+        semconv.HARNESS_EVAL_APPROVED: True,
+        semconv.HARNESS_EVAL_APPROVED_BY: by,
+    }
+    if run.system:
+        attributes[semconv.HARNESS_SYSTEM] = run.system
+    telemetry.tracer.start_span(semconv.SPAN_EVAL_APPROVE.format(suite=run.suite), attributes=attributes).end()
+
+
+def record_gate(telemetry: Telemetry, result: GateResult, revision: str | None) -> None:
+    """The decision as an ``eval_gate {suite}`` span (what scoring reads for gated deploys)."""
+    attributes: dict[str, Any] = {
+        semconv.HARNESS_RECORD_TYPE: semconv.RECORD_GATE,
+        semconv.HARNESS_GATE_DECISION: result.decision,
+        semconv.HARNESS_GATE_RUN_ID: result.candidate_run,
+        semconv.HARNESS_GATE_SUITE: result.suite,
+        semconv.HARNESS_EVAL_RUN_ID: result.candidate_run,
+        semconv.HARNESS_EVAL_SUITE: result.suite,
+        semconv.HARNESS_EVAL_BASELINE_ID: result.baseline_run,
+        semconv.HARNESS_GATE_METRICS: json.dumps(as_json(result)["metrics"]),
+        semconv.HARNESS_GATE_REASON: "; ".join(result.reasons)[:2000],
+    }
+    if revision:
+        attributes[semconv.VCS_REF_HEAD_REVISION] = revision
+    if result.system:
+        attributes[semconv.HARNESS_SYSTEM] = result.system
+    telemetry.tracer.start_span(semconv.SPAN_EVAL_GATE.format(suite=result.suite), attributes=attributes).end()
+
+
+def record_calibration(telemetry: Telemetry, cal: Calibration, *, min_kappa: float, run: RunResult) -> None:
+    """The calibration as an ``eval_calibrate {scorer}`` span (what scoring reads for calibrated judges)."""
+    model, _, version = cal.judge.partition("@")
+    attributes: dict[str, Any] = {
+        semconv.HARNESS_RECORD_TYPE: semconv.RECORD_EVAL_CALIBRATION,
+        semconv.HARNESS_EVAL_SCORER: cal.scorer,
+        semconv.HARNESS_EVAL_JUDGE_MODEL: model,
+        semconv.HARNESS_EVAL_JUDGE_PROMPT_VERSION: version,
+        semconv.HARNESS_EVAL_CALIBRATION_ITEMS: cal.n,
+        semconv.HARNESS_EVAL_CALIBRATION_PASSED: cal.passes(min_kappa),
+        semconv.HARNESS_EVAL_RUN_ID: run.run_id,
+    }
+    if cal.kappa is not None and cal.low is not None:  # undefined kappa: absent, never a number
+        attributes[semconv.HARNESS_EVAL_CALIBRATION_KAPPA] = cal.kappa
+        attributes[semconv.HARNESS_EVAL_CALIBRATION_KAPPA_LOW] = cal.low
+    if run.system:
+        attributes[semconv.HARNESS_SYSTEM] = run.system
+    telemetry.tracer.start_span(semconv.SPAN_EVAL_CALIBRATE.format(scorer=cal.scorer), attributes=attributes).end()
+
+
+def record_sample(telemetry: Telemetry, cases: list[dict[str, Any]], dataset: Path, system: str | None) -> None:
+    """The draw as an ``eval_sample {system}`` span: how many cases, into which dataset, of which system."""
+    attributes: dict[str, Any] = {
+        semconv.HARNESS_RECORD_TYPE: semconv.RECORD_EVAL_SAMPLE,
+        semconv.HARNESS_EVAL_SAMPLE_COUNT: len(cases),
+        semconv.HARNESS_EVAL_SAMPLE_DATASET: str(dataset),
+    }
+    if system:
+        attributes[semconv.HARNESS_SYSTEM] = system
+    name = semconv.SPAN_EVAL_SAMPLE.format(system=system or "(all systems)")
+    telemetry.tracer.start_span(name, attributes=attributes).end()

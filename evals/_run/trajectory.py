@@ -15,7 +15,7 @@ from typing import Any
 from opentelemetry.context import Context
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
 
-from evals._sql import fetch_lake
+from evals._store.queries import fetch_lake
 from instrumentation import semconv
 
 

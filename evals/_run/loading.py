@@ -26,11 +26,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from evals._dataset import Case, dataset_from_rows, read_rows, row_keys
-from evals._policy import BUILTIN_METRICS, GatePolicy
-from evals._registry import build_scorer
-from evals._scorers import Scorer
-from evals._suite import SUITE_ATTRIBUTE, Suite, registered
+from evals._gate.policy import BUILTIN_METRICS, GatePolicy
+from evals._run.dataset import Case, dataset_from_rows, read_rows, row_keys
+from evals._run.suite import SUITE_ATTRIBUTE, Suite, registered
+from evals._scorers.base import Scorer
+from evals._scorers.registry import build_scorer
 from evals.errors import SuiteError
 
 

@@ -16,8 +16,8 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from evals._policy import COST, LATENCY_P50, LATENCY_P95, PASS, STEPS
-from evals._results import CaseResult, RunResult
+from evals._gate.policy import COST, LATENCY_P50, LATENCY_P95, PASS, STEPS
+from evals._run.results import CaseResult, RunResult
 
 
 @dataclass(slots=True)

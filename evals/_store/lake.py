@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evals._results import CaseResult, RunResult
-from evals._scorers import Score
-from evals._sql import fetch_lake
-from evals._trajectory import Trajectory
+from evals._run.results import CaseResult, RunResult
+from evals._run.trajectory import Trajectory
+from evals._scorers.base import Score
+from evals._store.queries import fetch_lake
 from instrumentation import semconv
 
 

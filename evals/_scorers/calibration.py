@@ -6,13 +6,11 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from evals import _stats
-from evals._results import RunResult
-from evals._scorers import UNSCORABLE
+from evals._gate import stats
+from evals._run.results import RunResult
+from evals._scorers.base import UNSCORABLE
 from evals.errors import CalibrationError, DatasetError
-from instrumentation import Telemetry, semconv
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +83,7 @@ def calibrate(
         )
     human = [labels[c] for c in common]
     judge = ["pass" if judged[c].passed else "fail" for c in common]
-    kappa = _stats.cohen_kappa(human, judge)
+    kappa = stats.cohen_kappa(human, judge)
     agreement = sum(h == j for h, j in zip(human, judge, strict=True)) / len(common)
     name = run.judges.get(scorer, "")
     if kappa is None:
@@ -94,30 +92,10 @@ def calibrate(
     draws = []
     for _ in range(resamples):
         picks = rng.choices(range(len(common)), k=len(common))
-        draw = _stats.cohen_kappa([human[i] for i in picks], [judge[i] for i in picks])
+        draw = stats.cohen_kappa([human[i] for i in picks], [judge[i] for i in picks])
         draws.append(0.0 if draw is None else draw)
-    low, high = _stats.percentile(draws, alpha / 2), _stats.percentile(draws, 1 - alpha / 2)
+    low, high = stats.percentile(draws, alpha / 2), stats.percentile(draws, 1 - alpha / 2)
     return Calibration(scorer, name, len(common), agreement, kappa, low, high)
 
 
 _NO_VERDICT = frozenset({"error", UNSCORABLE})  # a score that is no judgement of the output
-
-
-def record_calibration(telemetry: Telemetry, cal: Calibration, *, min_kappa: float, run: RunResult) -> None:
-    """The calibration as an ``eval_calibrate {scorer}`` span (what scoring reads for calibrated judges)."""
-    model, _, version = cal.judge.partition("@")
-    attributes: dict[str, Any] = {
-        semconv.HARNESS_RECORD_TYPE: semconv.RECORD_EVAL_CALIBRATION,
-        semconv.HARNESS_EVAL_SCORER: cal.scorer,
-        semconv.HARNESS_EVAL_JUDGE_MODEL: model,
-        semconv.HARNESS_EVAL_JUDGE_PROMPT_VERSION: version,
-        semconv.HARNESS_EVAL_CALIBRATION_ITEMS: cal.n,
-        semconv.HARNESS_EVAL_CALIBRATION_PASSED: cal.passes(min_kappa),
-        semconv.HARNESS_EVAL_RUN_ID: run.run_id,
-    }
-    if cal.kappa is not None and cal.low is not None:  # undefined kappa: absent, never a number
-        attributes[semconv.HARNESS_EVAL_CALIBRATION_KAPPA] = cal.kappa
-        attributes[semconv.HARNESS_EVAL_CALIBRATION_KAPPA_LOW] = cal.low
-    if run.system:
-        attributes[semconv.HARNESS_SYSTEM] = run.system
-    telemetry.tracer.start_span(semconv.SPAN_EVAL_CALIBRATE.format(scorer=cal.scorer), attributes=attributes).end()

@@ -17,9 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from evals._dataset import ORIGIN_PRODUCTION
-from evals._sql import fetch_lake
-from instrumentation import Telemetry, semconv
+from evals._run.dataset import ORIGIN_PRODUCTION
+from evals._store.queries import fetch_lake
 
 _PATTERNS = [
     (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "[EMAIL]"),
@@ -84,19 +83,6 @@ def sampled_system(cases: list[dict[str, Any]], system: str | None) -> str | Non
         return system
     systems = {c["metadata"].get("system") for c in cases}
     return systems.pop() if len(systems) == 1 else None
-
-
-def record_sample(telemetry: Telemetry, cases: list[dict[str, Any]], dataset: Path, system: str | None) -> None:
-    """The draw as an ``eval_sample {system}`` span: how many cases, into which dataset, of which system."""
-    attributes: dict[str, Any] = {
-        semconv.HARNESS_RECORD_TYPE: semconv.RECORD_EVAL_SAMPLE,
-        semconv.HARNESS_EVAL_SAMPLE_COUNT: len(cases),
-        semconv.HARNESS_EVAL_SAMPLE_DATASET: str(dataset),
-    }
-    if system:
-        attributes[semconv.HARNESS_SYSTEM] = system
-    name = semconv.SPAN_EVAL_SAMPLE.format(system=system or "(all systems)")
-    telemetry.tracer.start_span(name, attributes=attributes).end()
 
 
 def _parse(text: str) -> Any:

@@ -12,10 +12,11 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from evals._lake import RunSummary, approvals_from_lake, run_from_lake, runs_from_lake
-from evals._results import RunResult
+from evals._report.telemetry import record_approval
+from evals._run.results import RunResult
+from evals._store.lake import RunSummary, approvals_from_lake, run_from_lake, runs_from_lake
 from evals.errors import ApprovalError, EvalError, IncomparableError, RunNotFoundError
-from instrumentation import Telemetry, semconv
+from instrumentation import Telemetry
 
 
 class RunStore:
@@ -70,18 +71,7 @@ class RunStore:
                 f"run {run.run_id} is not approved: {problem}. A baseline must be complete and clean; fix the "
                 "cases and run again, or approve it anyway with --allow-incomplete (allow_incomplete=True)"
             )
-        attributes: dict[str, str | bool] = {
-            semconv.HARNESS_RECORD_TYPE: semconv.RECORD_EVAL_APPROVAL,
-            semconv.HARNESS_EVAL_RUN_ID: run.run_id,
-            semconv.HARNESS_EVAL_SUITE: run.suite,
-            semconv.HARNESS_EVAL_DATASET_HASH: run.dataset_hash,
-            semconv.HARNESS_EVAL_CANDIDATE_ID: run.candidate_id,
-            semconv.HARNESS_EVAL_APPROVED: True,
-            semconv.HARNESS_EVAL_APPROVED_BY: by,
-        }
-        if run.system:
-            attributes[semconv.HARNESS_SYSTEM] = run.system
-        telemetry.tracer.start_span(semconv.SPAN_EVAL_APPROVE.format(suite=run.suite), attributes=attributes).end()
+        record_approval(telemetry, run, by)
         self.folder.mkdir(parents=True, exist_ok=True)
         entry = {"run_id": run.run_id, "by": by, "at": datetime.now(UTC).isoformat()}
         with self.approvals_file.open("a", encoding="utf-8") as f:

@@ -18,7 +18,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from evals import _stats
+from evals._gate import stats
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,7 +34,7 @@ class Comparison:
 
 def _unseen_rate(n: int, alpha: float) -> float:
     """The largest per-item difference rate that n items showing none cannot rule out (rule of three)."""
-    return _stats.clopper_pearson_upper(0, n, alpha)
+    return stats.clopper_pearson_upper(0, n, alpha)
 
 
 def _floor_se(scale: float, n: int, alpha: float) -> float:
@@ -47,16 +47,16 @@ def tango(base: Sequence[bool], cand: Sequence[bool], alpha: float, power: float
     worse = sum(b and not c for b, c in zip(base, cand, strict=True))
     better = sum(c and not b for b, c in zip(base, cand, strict=True))
     n = len(base)
-    low, high = _stats.tango_interval(better, worse, n, alpha)
-    discordance = _stats.clopper_pearson_upper(worse + better, n, alpha)
-    detectable = (_stats.z_quantile(1 - alpha) + _stats.z_quantile(power)) * math.sqrt(discordance / n)
+    low, high = stats.tango_interval(better, worse, n, alpha)
+    discordance = stats.clopper_pearson_upper(worse + better, n, alpha)
+    detectable = (stats.z_quantile(1 - alpha) + stats.z_quantile(power)) * math.sqrt(discordance / n)
     return Comparison(
         test="tango_score",
         n=n,
         delta=(better - worse) / n,
         low=low,
         high=high,
-        p_value=_stats.tango_p_below(better, worse, n, -margin),
+        p_value=stats.tango_p_below(better, worse, n, -margin),
         detectable=detectable,
     )
 
@@ -64,13 +64,13 @@ def tango(base: Sequence[bool], cand: Sequence[bool], alpha: float, power: float
 def paired_t(diffs: Sequence[float], alpha: float, power: float, scale: float, margin: float) -> Comparison:
     """Paired t; ``scale`` is the metric's unit for the spread floor (1 for scores, the baseline mean otherwise)."""
     n = len(diffs)
-    result = _stats.paired_t(diffs)
+    result = stats.paired_t(diffs)
     df = max(n - 1, 1)
     se = max(result.se, _floor_se(scale, n, alpha))
-    t_alpha = _stats.t_quantile(1 - alpha, df)
-    detectable = (t_alpha + _stats.t_quantile(power, df)) * se
+    t_alpha = stats.t_quantile(1 - alpha, df)
+    detectable = (t_alpha + stats.t_quantile(power, df)) * se
     # P(T <= t) under H0 at the margin; se is 0 only when the metric is zero throughout (a zero scale)
-    p_value = _stats.t_sf(-(result.mean + margin) / se, df) if se > 0 else float(result.mean >= -margin)
+    p_value = stats.t_sf(-(result.mean + margin) / se, df) if se > 0 else float(result.mean >= -margin)
     return Comparison(
         test="paired_t",
         n=n,
@@ -97,17 +97,17 @@ def bootstrap(
 ) -> Comparison:
     """Paired bootstrap of ``sign * (statistic(cand) - statistic(base))`` over items (percentile interval)."""
     n = len(base)
-    deltas = [sign * d for d in _stats.paired_bootstrap(base, cand, statistic, resamples=resamples, seed=seed)]
+    deltas = [sign * d for d in stats.paired_bootstrap(base, cand, statistic, resamples=resamples, seed=seed)]
     observed = sign * (statistic(list(cand)) - statistic(list(base)))
     mean = sum(deltas) / resamples
     spread = math.sqrt(sum((d - mean) ** 2 for d in deltas) / (resamples - 1))
     floor = _floor_se(scale, n, alpha)
-    z = _stats.z_quantile(1 - alpha)
-    low = min(_stats.percentile(deltas, alpha), observed - z * floor)
-    high = max(_stats.percentile(deltas, 1 - alpha), observed + z * floor)
+    z = stats.z_quantile(1 - alpha)
+    low = min(stats.percentile(deltas, alpha), observed - z * floor)
+    high = max(stats.percentile(deltas, 1 - alpha), observed + z * floor)
     p_boot = sum(d >= -margin for d in deltas) / resamples  # the share of the resamples within the margin
-    p_floor = _stats.normal_cdf((observed + margin) / floor) if floor > 0 else float(observed >= -margin)
-    detectable = (z + _stats.z_quantile(power)) * max(spread, floor)
+    p_floor = stats.normal_cdf((observed + margin) / floor) if floor > 0 else float(observed >= -margin)
+    detectable = (z + stats.z_quantile(power)) * max(spread, floor)
     return Comparison(
         test="paired_bootstrap",
         n=n,

@@ -6,8 +6,8 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from evals._lake import RunSummary
-from evals._results import CaseResult, RunResult
+from evals._run.results import CaseResult, RunResult
+from evals._store.lake import RunSummary
 
 SHOWN_ERRORS = 3
 
