@@ -1,0 +1,69 @@
+"""OTLP ``AnyValue`` and attribute lists as the lake stores them: one string per value, as ``span_to_row`` does.
+
+``attr_string`` of the lake is the rule. Strings, ints, doubles and bools are inlined on the hot path
+(a property test holds them equal to ``attr_string``); arrays go through it; bytes and key-value
+lists, which SDK attributes cannot hold, are written as the Collector's ``AsString()`` writes them.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
+
+from instrumentation.lake import attr_string
+
+
+def plain(value: AnyValue) -> Any:
+    """The Python value an SDK attribute would hold; bytes as base64 and key-value lists as dicts."""
+    kind = value.WhichOneof("value")
+    if kind is None:
+        return None
+    if kind == "array_value":
+        return [plain(item) for item in value.array_value.values]
+    if kind == "kvlist_value":
+        return {kv.key: plain(kv.value) for kv in value.kvlist_value.values}
+    if kind == "bytes_value":
+        return base64.b64encode(value.bytes_value).decode("ascii")
+    return getattr(value, kind)
+
+
+def _composite_string(value: AnyValue) -> str:
+    python = plain(value)
+    if python is None:
+        return ""
+    if isinstance(python, dict):
+        return json.dumps(python, separators=(",", ":"))
+    return attr_string(python)
+
+
+def value_string(value: AnyValue) -> str:
+    """``attr_string`` of the value; a key-value list becomes a JSON object, an empty value ``""``."""
+    kind = value.WhichOneof("value")
+    if kind == "string_value":
+        return value.string_value
+    if kind == "int_value":
+        return str(value.int_value)
+    if kind == "double_value":
+        return repr(value.double_value)
+    if kind == "bool_value":
+        return "true" if value.bool_value else "false"
+    return _composite_string(value)
+
+
+def attribute_pairs(attributes: Iterable[KeyValue]) -> tuple[list[str], list[str]]:
+    """Keys and string values in order; a key sent twice keeps its first place and its last value.
+
+    Map keys must be unique for DuckDB to read the segment, and SDK attributes always are.
+    """
+    mapping: dict[str, str] = {}
+    for kv in attributes:
+        value = kv.value
+        if value.WhichOneof("value") == "string_value":
+            mapping[kv.key] = value.string_value
+        else:
+            mapping[kv.key] = value_string(value)
+    return list(mapping), list(mapping.values())
