@@ -28,6 +28,7 @@ from harness.collect._decode import decode_body
 from harness.collect._errors import BodyError, too_large
 from harness.collect._queue import LakeQueue
 from harness.collect._stats import Stats
+from harness.collect._workers import PoolDecoder
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -58,7 +59,7 @@ class Limits:
 
     max_body_bytes: int = 20 << 20  # the specification's recommended default, before and after decompression
     max_queue_bytes: int = 64 << 20
-    max_concurrent_bodies: int = 16
+    max_concurrent_bodies: int = 16  # bodies being read or decoded at once
     body_timeout_s: float = 30.0
     segment_rows: int = 50_000
     flush_seconds: float = 2.0
@@ -73,7 +74,7 @@ class Receiver:
         *,
         token: str | None = None,
         limits: Limits | None = None,
-        decoder: Decoder | None = None,
+        workers: int = 0,
     ) -> None:
         self.limits = limits or Limits()
         self.stats = Stats()
@@ -85,8 +86,15 @@ class Receiver:
             flush_seconds=self.limits.flush_seconds,
         )
         self._token = token.encode() if token else None
-        self._decode = decoder or self._decode_inline
+        self._pool = PoolDecoder(workers, self.limits.max_body_bytes) if workers > 0 else None
+        self._decode: Decoder = self._pool or self._decode_inline
         self._reading = 0
+
+    def close(self) -> None:
+        """Write everything acknowledged, then stop the decoding workers; call once the server has stopped."""
+        self.queue.close()
+        if self._pool is not None:
+            self._pool.close()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

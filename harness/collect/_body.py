@@ -99,5 +99,5 @@ def parse(body: bytes, encoding: Encoding) -> ExportTraceServiceRequest:
     try:
         request.ParseFromString(body)
     except (DecodeError, RecursionError, ValueError) as exc:
-        raise bad_body(f"body is not a protobuf ExportTraceServiceRequest: {exc}") from exc
+        raise bad_body(f"not a protobuf ExportTraceServiceRequest: {exc}") from exc
     return request

@@ -18,7 +18,7 @@ from opentelemetry.proto.common.v1.common_pb2 import KeyValue
 from opentelemetry.proto.trace.v1.trace_pb2 import Span, Status
 
 from harness.collect._days import DayOf
-from harness.collect._values import attribute_pairs, plain
+from harness.collect._values import append_attributes, attribute_pairs, plain
 from instrumentation import semconv
 from instrumentation.lake import SPAN_KIND_NAMES, STATUS_CODE_NAMES, TRACES_SCHEMA
 
@@ -64,6 +64,10 @@ class _Maps:
     def add(self, keys: list[str], values: list[str]) -> None:
         self.keys += keys
         self.values += values
+        self.offsets.append(len(self.keys))
+
+    def add_attributes(self, attributes: Iterable[KeyValue]) -> None:
+        append_attributes(attributes, self.keys, self.values)
         self.offsets.append(len(self.keys))
 
     def array(self) -> pa.Array:
@@ -178,17 +182,17 @@ def _add_span(
     values["StatusCode"].append(_STATUSES.get(status.code, "Unset"))
     values["StatusMessage"].append(status.message)
     columns.resource.add(resource_keys, resource_values)
-    columns.attributes.add(*attribute_pairs(span.attributes))
+    columns.attributes.add_attributes(span.attributes)
     for event in span.events:
         columns.events.scalars["Timestamp"].append(event.time_unix_nano)
         columns.events.scalars["Name"].append(event.name)
-        columns.events.attributes.add(*attribute_pairs(event.attributes))
+        columns.events.attributes.add_attributes(event.attributes)
     columns.events.close_span()
     for link in span.links:
         columns.links.scalars["TraceId"].append(link.trace_id.hex())
         columns.links.scalars["SpanId"].append(link.span_id.hex())
         columns.links.scalars["TraceState"].append(link.trace_state)
-        columns.links.attributes.add(*attribute_pairs(link.attributes))
+        columns.links.attributes.add_attributes(link.attributes)
     columns.links.close_span()
 
 

@@ -26,15 +26,15 @@ def parse_json(body: bytes | str) -> ExportTraceServiceRequest:
     try:
         data = json.loads(body)
     except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
-        raise bad_body(f"body is not JSON: {exc}") from exc
+        raise bad_body(f"not JSON: {exc}") from exc
     if not isinstance(data, dict):
-        raise bad_body(f"body is a JSON {type(data).__name__}, not an object with resourceSpans")
+        raise bad_body(f"a JSON {type(data).__name__}, not an object with resourceSpans")
     _hex_ids_to_base64(data)
     try:
         request = ExportTraceServiceRequest()
         json_format.ParseDict(data, request, ignore_unknown_fields=True)
     except (json_format.ParseError, RecursionError, ValueError, TypeError) as exc:
-        raise bad_body(f"body is not an OTLP/JSON ExportTraceServiceRequest: {exc}") from exc
+        raise bad_body(f"not an OTLP/JSON ExportTraceServiceRequest: {exc}") from exc
     return request
 
 

@@ -60,10 +60,11 @@ def run_forever(
     *,
     token: str | None = None,
     limits: Limits | None = None,
+    workers: int = 0,
     announce: Callable[[str], None] = print,
 ) -> Receiver:
     """Serve in the foreground until SIGTERM or SIGINT, then drain; returns the receiver (for its counters)."""
-    receiver = Receiver(lake_dir, token=token, limits=limits)
+    receiver = Receiver(lake_dir, token=token, limits=limits, workers=workers)
     sock = bind(host, port)
     caught: list[int] = []
 
@@ -76,7 +77,7 @@ def run_forever(
         _server(receiver, log_config=True).run(sockets=[sock])
     finally:
         sock.close()
-        receiver.queue.close()  # a second signal meanwhile is noted and ignored: what was acknowledged is written
+        receiver.close()  # a second signal meanwhile is noted and ignored: what was acknowledged is written
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return receiver
@@ -112,13 +113,19 @@ class ReceiverHandle:
         if self._thread.is_alive():
             self._thread.join(timeout=_GRACE_S + _STARTUP_TIMEOUT_S)
         self._socket.close()
-        self.receiver.queue.close()
+        self.receiver.close()
 
 
 def start(
-    lake_dir: Path, host: str = "127.0.0.1", port: int = 0, *, token: str | None = None, limits: Limits | None = None
+    lake_dir: Path,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    token: str | None = None,
+    limits: Limits | None = None,
+    workers: int = 0,
 ) -> ReceiverHandle:
-    handle = ReceiverHandle(Receiver(lake_dir, token=token, limits=limits), bind(host, port), host)
+    handle = ReceiverHandle(Receiver(lake_dir, token=token, limits=limits, workers=workers), bind(host, port), host)
     try:
         handle._start()
     except BaseException:
@@ -129,10 +136,16 @@ def start(
 
 @contextmanager
 def serve(
-    lake_dir: Path, host: str = "127.0.0.1", port: int = 0, *, token: str | None = None, limits: Limits | None = None
+    lake_dir: Path,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    token: str | None = None,
+    limits: Limits | None = None,
+    workers: int = 0,
 ) -> Iterator[ReceiverHandle]:
     """``with serve(lake_dir) as receiver: OTLPSpanExporter(endpoint=receiver.traces_url)``; drains on exit."""
-    handle = start(lake_dir, host, port, token=token, limits=limits)
+    handle = start(lake_dir, host, port, token=token, limits=limits, workers=workers)
     try:
         yield handle
     finally:

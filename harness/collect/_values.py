@@ -40,9 +40,10 @@ def _composite_string(value: AnyValue) -> str:
     return attr_string(python)
 
 
-def value_string(value: AnyValue) -> str:
+def value_string(value: AnyValue, kind: str | None = None) -> str:
     """``attr_string`` of the value; a key-value list becomes a JSON object, an empty value ``""``."""
-    kind = value.WhichOneof("value")
+    if kind is None:
+        kind = value.WhichOneof("value")
     if kind == "string_value":
         return value.string_value
     if kind == "int_value":
@@ -54,16 +55,28 @@ def value_string(value: AnyValue) -> str:
     return _composite_string(value)
 
 
-def attribute_pairs(attributes: Iterable[KeyValue]) -> tuple[list[str], list[str]]:
-    """Keys and string values in order; a key sent twice keeps its first place and its last value.
+def append_attributes(attributes: Iterable[KeyValue], keys: list[str], values: list[str]) -> None:
+    """Append keys and string values in order; a key sent twice keeps its first place and its last value.
 
-    Map keys must be unique for DuckDB to read the segment, and SDK attributes always are.
+    Map keys must be unique for DuckDB to read the segment, and SDK attributes always are. This is
+    the receiver's innermost loop: it appends in place rather than building a dict per span.
     """
-    mapping: dict[str, str] = {}
+    start = len(keys)
     for kv in attributes:
         value = kv.value
-        if value.WhichOneof("value") == "string_value":
-            mapping[kv.key] = value.string_value
-        else:
-            mapping[kv.key] = value_string(value)
-    return list(mapping), list(mapping.values())
+        kind = value.WhichOneof("value")
+        keys.append(kv.key)
+        values.append(value.string_value if kind == "string_value" else value_string(value, kind))
+    count = len(keys) - start
+    if count > 1 and len(set(keys[start:])) != count:
+        merged = dict(zip(keys[start:], values[start:], strict=True))
+        del keys[start:], values[start:]
+        keys.extend(merged)
+        values.extend(merged.values())
+
+
+def attribute_pairs(attributes: Iterable[KeyValue]) -> tuple[list[str], list[str]]:
+    keys: list[str] = []
+    values: list[str] = []
+    append_attributes(attributes, keys, values)
+    return keys, values

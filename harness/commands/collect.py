@@ -30,6 +30,9 @@ def register(subparsers: Any) -> None:
     token.add_argument("--token-file", help="read the token from this file (keeps it out of the process list)")
     collect.add_argument("--max-body-mb", type=float, default=20.0, help="largest body, also decompressed (default 20)")
     collect.add_argument("--queue-mb", type=float, default=64.0, help="spans held before 503s (default 64 MiB)")
+    collect.add_argument(
+        "--workers", type=int, default=0, help="processes that decode bodies (default 0: decode in the server process)"
+    )
     collect.set_defaults(func=run)
 
 
@@ -55,7 +58,11 @@ def run(args: argparse.Namespace) -> int:
             flush=True,
         )
 
-    receiver = run_forever(settings.lake_dir, args.host, args.port, token=token, limits=limits, announce=announce)
+    if args.workers < 0:
+        raise ConfigError(f"--workers must be 0 or more, got {args.workers}")
+    receiver = run_forever(
+        settings.lake_dir, args.host, args.port, token=token, limits=limits, workers=args.workers, announce=announce
+    )
     print(f"harness collect: stopped; {receiver.stats.summary()}", flush=True)
     return 0
 
