@@ -143,3 +143,15 @@ def test_day_cache_agrees_with_day_of(timestamp: int) -> None:
     for edge in (timestamp - timestamp % 86_400_000_000_000, timestamp - timestamp % 86_400_000_000_000 - 1):
         if edge >= 0:
             assert days(edge) == day_of(edge)
+
+
+def test_decoding_workers_write_the_same_rows_and_refuse_the_same_bodies(
+    spans: list[object], expected: object, tmp_path: Path
+) -> None:
+    lake = tmp_path / "lake"
+    with serve(lake, workers=1) as receiver:
+        exporter = OTLPSpanExporter(endpoint=receiver.traces_url)
+        assert exporter.export(spans) is SpanExportResult.SUCCESS  # type: ignore[arg-type]
+        bad = httpx.post(receiver.traces_url, content=b"\xff", headers={"Content-Type": "application/x-protobuf"})
+    assert bad.status_code == 400 and receiver.receiver.stats.snapshot()["refused_requests"] == {"bad_body": 1}
+    assert_same_rows(read_lake(lake), expected)  # type: ignore[arg-type]
