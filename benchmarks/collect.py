@@ -25,7 +25,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from benchmarks._timing import print_table
@@ -193,8 +193,10 @@ def _measure(receiver: subprocess.Popen[str], payloads: Sequence[bytes], seconds
 
 
 def where_time_goes(payload: bytes) -> list[tuple[str, str, str]]:
-    """Per span, on one core, in-process: parse, columns, Parquet segment (median of repeats)."""
+    """Per span, on one core, in-process: parse, columns (profiled by function), Parquet (medians of repeats)."""
+    import cProfile
     import io
+    import pstats
     import statistics
 
     import pyarrow.parquet as pq
@@ -202,27 +204,33 @@ def where_time_goes(payload: bytes) -> list[tuple[str, str, str]]:
 
     from harness.collect import to_batch
 
-    def timed(fn: object, repeats: int = 15) -> float:
+    def timed(fn: Callable[[], object], repeats: int = 15) -> float:
         samples = []
         for _ in range(repeats):
-            start = time.perf_counter()
-            fn()  # type: ignore[operator]
-            samples.append((time.perf_counter() - start) / BATCH * 1e6)
+            start = time.process_time()
+            fn()
+            samples.append((time.process_time() - start) / BATCH * 1e6)
         return statistics.median(samples)
 
     request = ExportTraceServiceRequest.FromString(payload)
-    batch = to_batch(request)
-    (table,) = batch.tables.values()
+    (table,) = to_batch(request).tables.values()
     parse = timed(lambda: ExportTraceServiceRequest.FromString(payload))
     columns = timed(lambda: to_batch(request))
     parquet = timed(lambda: pq.write_table(table, io.BytesIO(), compression="zstd"))
     total = parse + columns + parquet
-    return [
-        ("protobuf parse (upb)", f"{parse:.1f}", f"{parse / total:.0%}"),
-        ("spans to Arrow columns (Python walking the messages)", f"{columns:.1f}", f"{columns / total:.0%}"),
-        ("Parquet segment (sort-free, zstd)", f"{parquet:.1f}", f"{parquet / total:.0%}"),
-        ("one core's ceiling", f"{1e6 / total:,.0f} spans/s", ""),
-    ]
+    rows = [("protobuf parse (upb, C)", f"{parse:.1f}", f"{parse / total:.0%}")]
+    profile = cProfile.Profile()
+    profile.runcall(lambda: [to_batch(request) for _ in range(5)])
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    by_function = sorted(((v[2], f"{k[2]} ({Path(k[0]).name})") for k, v in stats.items()), reverse=True)
+    profiled = sum(t for t, _ in by_function)
+    for seconds, name in by_function[:6]:
+        share = columns * seconds / profiled
+        rows.append((f"  to_batch: {name}", f"{share:.1f}", f"{share / total:.0%}"))
+    rows.append(("spans to Arrow columns, all", f"{columns:.1f}", f"{columns / total:.0%}"))
+    rows.append(("Parquet segment (zstd)", f"{parquet:.1f}", f"{parquet / total:.0%}"))
+    rows.append(("one core's ceiling", f"{1e6 / total:,.0f} spans/s", ""))
+    return rows
 
 
 def main(argv: Sequence[str] | None = None) -> int:

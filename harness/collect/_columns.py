@@ -121,6 +121,7 @@ class _Columns:
 
     def __init__(self) -> None:
         self.scalars: dict[str, list[object]] = {name: [] for name in self._SCALARS}
+        self.appenders = {name: values.append for name, values in self.scalars.items()}
         self.resource = _Maps()
         self.attributes = _Maps()
         self.events = _Nested(("Timestamp", "Name", "Attributes"))
@@ -143,57 +144,77 @@ class _Columns:
         return pa.Table.from_arrays(arrays, schema=TRACES_SCHEMA)
 
 
-def _reject_reason(span: Span) -> str | None:
-    if len(span.trace_id) != 16 or span.trace_id == _ZERO_TRACE:
+def _reject_reason(span: Span, trace_id: bytes, span_id: bytes, parent: bytes, start: int, end: int) -> str | None:
+    if len(trace_id) != 16 or trace_id == _ZERO_TRACE:
         return "invalid_trace_id"
-    if len(span.span_id) != 8 or span.span_id == _ZERO_SPAN:
+    if len(span_id) != 8 or span_id == _ZERO_SPAN:
         return "invalid_span_id"
-    if len(span.parent_span_id) not in (0, 8):
+    if len(parent) not in (0, 8):
         return "invalid_parent_span_id"
-    if span.start_time_unix_nano > _MAX_NS or span.end_time_unix_nano > _MAX_NS:
+    if start > _MAX_NS or end > _MAX_NS:
         return "timestamp_out_of_range"
-    for event in span.events:
-        if event.time_unix_nano > _MAX_NS:
-            return "timestamp_out_of_range"
-    for link in span.links:
-        if len(link.trace_id) != 16 or len(link.span_id) != 8:
-            return "invalid_link"
+    if any(event.time_unix_nano > _MAX_NS for event in span.events):
+        return "timestamp_out_of_range"
+    if any(len(link.trace_id) != 16 or len(link.span_id) != 8 for link in span.links):
+        return "invalid_link"
     return None
 
 
-def _add_span(
-    columns: _Columns, span: Span, resource: tuple[str, list[str], list[str]], scope: tuple[str, str]
-) -> None:
-    service, resource_keys, resource_values = resource
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What every span of one resource and scope shares."""
+
+    service: str
+    resource_keys: list[str]
+    resource_values: list[str]
+    scope_name: str
+    scope_version: str
+
+
+def _add_span(columns: _Columns, span: Span, context: _Context) -> str | None:
+    """Append the span's row, or return why it is rejected (appending nothing). Each field is read once."""
+    trace_id, span_id, parent = span.trace_id, span.span_id, span.parent_span_id
     start, end = span.start_time_unix_nano, span.end_time_unix_nano
-    values = columns.scalars
-    values["Timestamp"].append(start)
-    values["TraceId"].append(span.trace_id.hex())
-    values["SpanId"].append(span.span_id.hex())
-    values["ParentSpanId"].append(span.parent_span_id.hex())
-    values["TraceState"].append(span.trace_state)
-    values["SpanName"].append(span.name)
-    values["SpanKind"].append(_KINDS.get(span.kind, "Unspecified"))
-    values["ServiceName"].append(service)
-    values["ScopeName"].append(scope[0])
-    values["ScopeVersion"].append(scope[1])
-    values["Duration"].append(end - start if end > start else 0)
+    reason = _reject_reason(span, trace_id, span_id, parent, start, end)
+    if reason is not None:
+        return reason
     status = span.status
-    values["StatusCode"].append(_STATUSES.get(status.code, "Unset"))
-    values["StatusMessage"].append(status.message)
-    columns.resource.add(resource_keys, resource_values)
+    add = columns.appenders
+    add["Timestamp"](start)
+    add["TraceId"](trace_id.hex())
+    add["SpanId"](span_id.hex())
+    add["ParentSpanId"](parent.hex())
+    add["TraceState"](span.trace_state)
+    add["SpanName"](span.name)
+    add["SpanKind"](_KINDS.get(span.kind, "Unspecified"))
+    add["ServiceName"](context.service)
+    add["ScopeName"](context.scope_name)
+    add["ScopeVersion"](context.scope_version)
+    add["Duration"](end - start if end > start else 0)
+    add["StatusCode"](_STATUSES.get(status.code, "Unset"))
+    add["StatusMessage"](status.message)
+    columns.resource.add(context.resource_keys, context.resource_values)
     columns.attributes.add_attributes(span.attributes)
+    _add_events(columns.events, span)
+    _add_links(columns.links, span)
+    return None
+
+
+def _add_events(events: _Nested, span: Span) -> None:
     for event in span.events:
-        columns.events.scalars["Timestamp"].append(event.time_unix_nano)
-        columns.events.scalars["Name"].append(event.name)
-        columns.events.attributes.add_attributes(event.attributes)
-    columns.events.close_span()
+        events.scalars["Timestamp"].append(event.time_unix_nano)
+        events.scalars["Name"].append(event.name)
+        events.attributes.add_attributes(event.attributes)
+    events.close_span()
+
+
+def _add_links(links: _Nested, span: Span) -> None:
     for link in span.links:
-        columns.links.scalars["TraceId"].append(link.trace_id.hex())
-        columns.links.scalars["SpanId"].append(link.span_id.hex())
-        columns.links.scalars["TraceState"].append(link.trace_state)
-        columns.links.attributes.add_attributes(link.attributes)
-    columns.links.close_span()
+        links.scalars["TraceId"].append(link.trace_id.hex())
+        links.scalars["SpanId"].append(link.span_id.hex())
+        links.scalars["TraceState"].append(link.trace_state)
+        links.attributes.add_attributes(link.attributes)
+    links.close_span()
 
 
 def to_batch(request: ExportTraceServiceRequest, day_of: DayOf | None = None) -> Batch:
@@ -202,17 +223,18 @@ def to_batch(request: ExportTraceServiceRequest, day_of: DayOf | None = None) ->
     columns = _Columns()
     batch = Batch()
     for resource_spans in request.resource_spans:
-        keys, values = attribute_pairs(resource_spans.resource.attributes)
-        service = _service_name(resource_spans.resource.attributes)
+        attributes = resource_spans.resource.attributes
+        keys, values = attribute_pairs(attributes)
+        service = _service_name(attributes)
         for scope_spans in resource_spans.scope_spans:
-            scope = (scope_spans.scope.name, scope_spans.scope.version)
+            scope = scope_spans.scope
+            context = _Context(service, keys, values, scope.name, scope.version)
             for span in scope_spans.spans:
-                reason = _reject_reason(span)
-                if reason is not None:
+                reason = _add_span(columns, span, context)
+                if reason is None:
+                    columns.days.append(day_of(span.start_time_unix_nano))
+                else:
                     batch.rejected[reason] += 1
-                    continue
-                _add_span(columns, span, (service, keys, values), scope)
-                columns.days.append(day_of(span.start_time_unix_nano))
     batch.rows = len(columns.days)
     if batch.rows:
         batch.tables = _split_by_day(columns.table(), columns.days)

@@ -31,12 +31,16 @@ def plain(value: AnyValue) -> Any:
     return getattr(value, kind)
 
 
+_JSON = json.JSONEncoder(separators=(",", ":"))  # json.dumps with separators builds an encoder per call
+
+
 def _composite_string(value: AnyValue) -> str:
     python = plain(value)
     if python is None:
         return ""
-    if isinstance(python, dict):
-        return json.dumps(python, separators=(",", ":"))
+    if isinstance(python, dict | list):  # attr_string's rule for arrays, extended to maps
+        text: str = _JSON.encode(python)
+        return text
     return attr_string(python)
 
 
