@@ -22,6 +22,7 @@ from instrumentation.errors import ConfigError
 
 _STARTUP_TIMEOUT_S = 10.0
 _GRACE_S = 5  # in-flight requests get this long to finish before the drain
+_MAX_CONNECTIONS = 1024
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -47,6 +48,7 @@ def _server(receiver: Receiver, *, log_config: bool) -> uvicorn.Server:
         timeout_graceful_shutdown=_GRACE_S,
         timeout_keep_alive=30,
         h11_max_incomplete_event_size=64 * 1024,  # headers only: bodies are limited by the receiver
+        limit_concurrency=_MAX_CONNECTIONS,  # uvicorn answers 503 past it: bounds what half-sent headers hold
     )
     if not log_config:
         config.log_config = None

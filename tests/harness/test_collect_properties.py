@@ -130,15 +130,12 @@ def test_arbitrary_headers_get_a_clear_answer(receiver: Receiver, content_type: 
     assert status in _CLEAR
 
 
-@_EXAMPLES
-@given(
-    size=st.integers(min_value=_LIMIT + 1, max_value=_LIMIT * 4), coding=st.sampled_from(["gzip", "deflate", "zstd"])
-)
-def test_bombs_are_refused_as_too_large(receiver: Receiver, size: int, coding: str) -> None:
-    raw = b"\0" * size
-    body = {"gzip": gzip.compress, "deflate": zlib.compress, "zstd": zstd.compress}[coding](raw)
-    status, _, _ = _post(receiver, body, {"Content-Type": "application/x-protobuf", "Content-Encoding": coding})
-    assert status == 413
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "zstd"])
+def test_bombs_are_refused_as_too_large(receiver: Receiver, coding: str) -> None:
+    body = {"gzip": gzip.compress, "deflate": zlib.compress, "zstd": zstd.compress}[coding](b"\0" * (3 * _LIMIT))
+    assert len(body) < _LIMIT // 100
+    status, _, message = _post(receiver, body, {"Content-Type": "application/x-protobuf", "Content-Encoding": coding})
+    assert status == 413 and b"decompressed" in message
 
 
 # Mutated real bodies ------------------------------------------------------------------------------------
@@ -248,7 +245,7 @@ def _requests(draw: Any) -> ExportTraceServiceRequest:
         for _ in range(draw(st.integers(min_value=0, max_value=2))):
             scope = ScopeSpans()
             scope.scope.name, scope.scope.version = draw(_TEXT), draw(_TEXT)
-            scope.spans.extend(_span(draw) for _ in range(draw(st.integers(min_value=0, max_value=3))))
+            scope.spans.extend(_span(draw) for _ in range(draw(st.integers(min_value=0, max_value=2))))
             resource.scope_spans.append(scope)
         request.resource_spans.append(resource)
     return request
@@ -267,7 +264,7 @@ def _otlp_json(request: ExportTraceServiceRequest) -> bytes:
     return json.dumps(document).encode()
 
 
-@settings(_EXAMPLES, max_examples=100)
+@settings(_EXAMPLES, max_examples=60)
 @given(request=_requests(), as_json=st.booleans())
 def test_every_valid_message_is_recorded_or_rejected_span_by_span(
     receiver: Receiver, request: ExportTraceServiceRequest, as_json: bool
