@@ -165,6 +165,7 @@ def _measure(receiver: subprocess.Popen[str], payloads: Sequence[bytes], seconds
     results: multiprocessing.Queue[tuple[int, int, int]] = context.Queue()
     client = context.Process(target=_client, args=(port, payloads, seconds, 2, results))
     samples: list[tuple[float, int]] = []
+    cpu_before = _tree_cpu_s(receiver.pid)  # start-up (imports, warming the workers) is not the load's
     started = time.monotonic()
     client.start()
     while client.is_alive():
@@ -172,7 +173,7 @@ def _measure(receiver: subprocess.Popen[str], payloads: Sequence[bytes], seconds
         time.sleep(0.25)
     acknowledged, refused, other = results.get()
     load_s = time.monotonic() - started
-    cpu_s = _tree_cpu_s(receiver.pid)
+    cpu_s = _tree_cpu_s(receiver.pid) - cpu_before
     receiver.send_signal(signal.SIGTERM)
     summary = receiver.communicate(timeout=120)[0]
     total_s = time.monotonic() - started

@@ -24,6 +24,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 
 from harness.collect._body import Encoding, content_coding, media_encoding
 from harness.collect._columns import Batch
+from harness.collect._days import DayOf
 from harness.collect._decode import decode_body
 from harness.collect._errors import BodyError, too_large
 from harness.collect._queue import LakeQueue
@@ -88,7 +89,8 @@ class Receiver:
         self._token = token.encode() if token else None
         self._pool = PoolDecoder(workers, self.limits.max_body_bytes) if workers > 0 else None
         self._decode: Decoder = self._pool or self._decode_inline
-        self._reading = 0
+        self._in_flight = 0  # requests reading or decoding their body
+        self._days = DayOf()
 
     def close(self) -> None:
         """Write everything acknowledged, then stop the decoding workers; call once the server has stopped."""
@@ -141,8 +143,12 @@ class Receiver:
         encoding = media_encoding(headers.get(b"content-type", b"").decode("latin-1"))
         coding = content_coding(headers.get(b"content-encoding", b"").decode("latin-1"))
         self._refuse_early(headers)
-        body = await self._read_body(receive)
-        batch = await self._decode(body, coding, encoding)
+        self._in_flight += 1
+        try:
+            body = await self._read_body(receive)
+            batch = await self._decode(body, coding, encoding)
+        finally:
+            self._in_flight -= 1
         why = self.queue.offer(batch)
         if why is not None:
             raise self._overloaded(why, batch.rows)
@@ -159,7 +165,7 @@ class Receiver:
             raise too_large(self.limits.max_body_bytes)
         if self.queue.full():
             raise self._overloaded("queue_full")
-        if self._reading >= self.limits.max_concurrent_bodies:
+        if self._in_flight >= self.limits.max_concurrent_bodies:
             raise self._overloaded("busy")
 
     def _overloaded(self, cause: str, spans: int = 0) -> BodyError:
@@ -171,7 +177,6 @@ class Receiver:
         limit = self.limits.max_body_bytes
         chunks: list[bytes] = []
         size = 0
-        self._reading += 1
         try:
             async with asyncio.timeout(self.limits.body_timeout_s):
                 while True:
@@ -188,11 +193,9 @@ class Receiver:
         except TimeoutError as exc:
             message = f"the body did not arrive within {self.limits.body_timeout_s:g} s"
             raise BodyError(408, "body_timeout", message, headers=[(b"connection", b"close")]) from exc
-        finally:
-            self._reading -= 1
 
     async def _decode_inline(self, body: bytes, coding: str, encoding: Encoding) -> Batch:
-        return decode_body(body, coding, encoding, self.limits.max_body_bytes)
+        return decode_body(body, coding, encoding, self.limits.max_body_bytes, self._days)
 
 
 def _answer_encoding(content_type: bytes) -> Encoding:

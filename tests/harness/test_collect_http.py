@@ -207,7 +207,7 @@ def test_too_many_bodies_in_flight_get_503(tmp_path: Path, body: bytes) -> None:
     with serve(tmp_path / "lake", limits=Limits(max_concurrent_bodies=1, body_timeout_s=2)) as receiver:
         with socket.create_connection(("127.0.0.1", receiver.port), timeout=5) as slow:
             slow.sendall(_UNFINISHED)
-            _wait(lambda: receiver.receiver._reading == 1)
+            _wait(lambda: receiver.receiver._in_flight == 1)
             busy = _post(receiver, body)
         stats = receiver.receiver.stats.snapshot()
     assert busy.status_code == 503 and busy.headers["retry-after"] == "1"
