@@ -57,6 +57,7 @@ class LakeQueue:
         self._used_bytes = 0  # queued plus held by the writer until its segment is written
         self._oldest: float | None = None
         self._failures = 0  # consecutive failed writes
+        self._tries_closing = 0  # failed writes since close(): a few, then what is held is dropped and counted
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="harness-collect-writer", daemon=True)
         self._thread.start()
@@ -66,7 +67,7 @@ class LakeQueue:
         with self._cond:
             if self._closed:
                 return "stopping"
-            if self._used_bytes and self._used_bytes + batch.nbytes > self.max_bytes:
+            if batch.rows and self._used_bytes and self._used_bytes + batch.nbytes > self.max_bytes:
                 return "queue_full"
             for day, table in batch.tables.items():
                 self._parts.append(_Part(day, table, table.num_rows, table.nbytes))
@@ -157,12 +158,14 @@ class LakeQueue:
             self._failures = 0
 
     def _wait_to_retry(self, attempts: int) -> bool:
-        """Back off before the next attempt; True when closing and the attempts are spent."""
+        """Back off before the next attempt; True once closing and the last tries are spent."""
         with self._cond:
             self._failures = attempts
-            if self._closed and attempts >= _DRAIN_ATTEMPTS:
-                return True
-            self._cond.wait(_BACKOFF_S[min(attempts, len(_BACKOFF_S)) - 1] if not self._closed else 0.2)
+            if self._closed:
+                self._tries_closing += 1
+                if self._tries_closing >= _DRAIN_ATTEMPTS:
+                    return True
+            self._cond.wait(0.2 if self._closed else _BACKOFF_S[min(attempts, len(_BACKOFF_S)) - 1])
         return False
 
     def _release(self, parts: list[_Part], *, written: bool = True) -> None:
