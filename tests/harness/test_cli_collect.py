@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from harness.cli import build_parser, main
+from harness.commands.collect import default_workers
 
 
 def test_defaults_bind_loopback_on_the_otlp_http_port() -> None:
     args = build_parser().parse_args(["collect"])
-    assert (args.host, args.port, args.token, args.workers) == ("127.0.0.1", 4318, None, 0)
+    assert (args.host, args.port, args.token) == ("127.0.0.1", 4318, None)
+    assert args.workers == default_workers() == max(0, min((os.cpu_count() or 1) - 1, 4))
 
 
 @pytest.mark.parametrize(

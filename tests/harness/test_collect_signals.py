@@ -116,3 +116,22 @@ def test_a_taken_port_is_a_usage_error(tmp_path: Path) -> None:
         )
     assert result.returncode == 3
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_workers_exit_when_the_receiver_is_killed(tmp_path: Path) -> None:
+    with _collector(tmp_path / "home", "--workers", "1") as (process, _):
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        assert children, "no decoding worker started"
+        process.kill()
+        process.wait()
+        deadline = time.monotonic() + 10
+        while any(Path(f"/proc/{child}").exists() and _alive(child) for child in children):
+            assert time.monotonic() < deadline, f"orphaned workers {children}"
+            time.sleep(0.1)
+
+
+def _alive(pid: str) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
