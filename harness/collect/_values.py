@@ -31,17 +31,26 @@ def plain(value: AnyValue) -> Any:
     return getattr(value, kind)
 
 
-_JSON = json.JSONEncoder(separators=(",", ":"))  # json.dumps with separators builds an encoder per call
+_CACHE_LIMIT = 4096
+_composites: dict[bytes, str] = {}  # arrays like ["stop"] recur in every span; encoding JSON costs microseconds
 
 
 def _composite_string(value: AnyValue) -> str:
-    python = plain(value)
-    if python is None:
-        return ""
-    if isinstance(python, dict | list):  # attr_string's rule for arrays, extended to maps
-        text: str = _JSON.encode(python)
-        return text
-    return attr_string(python)
+    """Arrays as ``attr_string`` writes them, key-value lists as JSON objects; cached by the value's wire bytes."""
+    key = value.SerializeToString()
+    text = _composites.get(key)
+    if text is None:
+        python = plain(value)
+        if python is None:
+            text = ""
+        elif isinstance(python, dict):
+            text = json.dumps(python, separators=(",", ":"))
+        else:
+            text = attr_string(python)
+        if len(_composites) >= _CACHE_LIMIT:
+            _composites.clear()
+        _composites[key] = text
+    return text
 
 
 def value_string(value: AnyValue, kind: str | None = None) -> str:
