@@ -51,6 +51,7 @@ class FileImport:
     spans: int = 0  # spans written now
     rejected: Counter[str] = field(default_factory=Counter)
     error: str | None = None
+    bad_record: bool = False  # the error is a record's: the records before it are imported
 
 
 class _Ledger:
@@ -169,7 +170,7 @@ def _import_after(
                 _commit(ledger, writer, path, chunk, count, digest.hexdigest(), result)
                 chunk, committed = _Chunk(), count
     except RecordError as exc:
-        result.error = f"{path}: {exc.where}: {exc.message}"
+        result.error, result.bad_record = f"{path}: {exc.where}: {exc.message}", True
     finally:
         result.records, result.skipped = count, resume
         if count > committed:

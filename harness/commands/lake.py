@@ -55,6 +55,8 @@ def run_import(args: argparse.Namespace) -> int:
     settings = load_settings({"home": args.home})
     results = import_files(settings.lake_dir, [Path(p) for p in args.paths])
     for result in results:
+        if result.error and not result.bad_record:
+            continue  # the file could not be read at all: only the error says anything
         line = f"{result.path}: {result.spans} spans imported from {result.records - result.skipped} records"
         if result.skipped:
             line += f" ({result.skipped} imported before)"
@@ -63,7 +65,6 @@ def run_import(args: argparse.Namespace) -> int:
         print(line)
     errors = [r.error for r in results if r.error]
     if errors:
-        raise HarnessError(
-            "; ".join(errors) + ". What came before each error is imported: fix or remove that record and import again"
-        )
+        advice = " (the records before it are imported: fix or remove it and import again)"
+        raise HarnessError("; ".join(errors) + (advice if any(r.bad_record for r in results) else ""))
     return 0

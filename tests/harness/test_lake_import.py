@@ -144,6 +144,10 @@ def test_lake_import_command(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     captured = capsys.readouterr()
     assert f"{source}: 10 spans imported from 2 records" in captured.out
     assert f"{source}: line 3: not JSON" in captured.err and "import again" in captured.err
+    assert main(["lake", "import", str(tmp_path / "missing.json"), "--home", str(home)]) == 3
+    missing = capsys.readouterr()
+    assert missing.out == "" and "missing.json: No such file or directory" in missing.err
+    assert "import again" not in missing.err
     source.write_bytes(b"\n".join(_json_lines(2)) + b"\n")
     assert main(["lake", "import", str(source), "--home", str(home)]) == 0
     assert "0 spans imported from 0 records (2 imported before)" in capsys.readouterr().out
