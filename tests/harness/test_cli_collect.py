@@ -39,3 +39,24 @@ def test_an_empty_token_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFi
     token.write_text("\n")
     assert main(["collect", "--port", "0", "--home", str(tmp_path), "--token-file", str(token)]) == 3
     assert "is empty" in capsys.readouterr().err
+
+
+def test_the_public_names_of_harness_collect() -> None:
+    import harness.collect
+
+    assert sorted(harness.collect.__all__) == [
+        "LEDGER",
+        "Batch",
+        "BodyError",
+        "FileImport",
+        "Limits",
+        "Receiver",
+        "ReceiverHandle",
+        "decode_body",
+        "import_files",
+        "run_forever",
+        "serve",
+        "start",
+        "to_batch",
+    ]
+    assert all(hasattr(harness.collect, name) for name in harness.collect.__all__)

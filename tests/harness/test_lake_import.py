@@ -151,3 +151,76 @@ def test_lake_import_command(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     source.write_bytes(b"\n".join(_json_lines(2)) + b"\n")
     assert main(["lake", "import", str(source), "--home", str(home)]) == 0
     assert "0 spans imported from 0 records (2 imported before)" in capsys.readouterr().out
+
+
+_COLLECTOR_LINE = {  # the shape the Collector's ptrace.JSONMarshaler writes, with the spec example's upper-case ids
+    "resourceSpans": [
+        {
+            "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "checkout"}}]},
+            "scopeSpans": [
+                {
+                    "scope": {"name": "io.opentelemetry.okhttp", "version": "2.1"},
+                    "spans": [
+                        {
+                            "traceId": "5B8EFFF798038103D269B633813FC60C",
+                            "spanId": "EEE19B7EC3C1B174",
+                            "parentSpanId": "EEE19B7EC3C1B173",
+                            "traceState": "rojo=00f067aa0ba902b7",
+                            "flags": 256,
+                            "name": "chat gpt-4o",
+                            "kind": 3,
+                            "startTimeUnixNano": "1544712660000000000",
+                            "endTimeUnixNano": 1544712661000000000,
+                            "attributes": [
+                                {"key": "gen_ai.usage.input_tokens", "value": {"intValue": "1200"}},
+                                {"key": "gen_ai.request.temperature", "value": {"doubleValue": 0.2}},
+                                {"key": "gen_ai.request.stream", "value": {"boolValue": False}},
+                                {"key": "tags", "value": {"arrayValue": {"values": [{"stringValue": "a"}]}}},
+                            ],
+                            "droppedAttributesCount": 1,
+                            "events": [{"timeUnixNano": "1544712660500000000", "name": "retry", "attributes": []}],
+                            "links": [{"traceId": "0102030405060708090a0b0c0d0e0f10", "spanId": "0102030405060708"}],
+                            "status": {"code": 2, "message": "upstream 500"},
+                        }
+                    ],
+                }
+            ],
+            "schemaUrl": "https://opentelemetry.io/schemas/1.26.0",
+        }
+    ]
+}
+
+
+def test_a_collector_json_line_becomes_the_row_it_describes(tmp_path: Path) -> None:
+    source = _write(tmp_path / "traces.json", [json.dumps(_COLLECTOR_LINE).encode()])
+    assert import_files(tmp_path / "lake", [source])[0].spans == 1
+    (row,) = read_lake(tmp_path / "lake").to_pylist()
+    assert row["dt"] == "dt=2018-12-13"
+    assert (row["TraceId"], row["SpanId"], row["ParentSpanId"]) == (
+        "5b8efff798038103d269b633813fc60c",
+        "eee19b7ec3c1b174",
+        "eee19b7ec3c1b173",
+    )
+    assert (row["SpanName"], row["SpanKind"], row["ServiceName"]) == ("chat gpt-4o", "Client", "checkout")
+    assert (row["ScopeName"], row["ScopeVersion"], row["TraceState"]) == (
+        "io.opentelemetry.okhttp",
+        "2.1",
+        "rojo=00f067aa0ba902b7",
+    )
+    assert row["SpanAttributes"] == [
+        ("gen_ai.usage.input_tokens", "1200"),
+        ("gen_ai.request.temperature", "0.2"),
+        ("gen_ai.request.stream", "false"),
+        ("tags", '["a"]'),
+    ]
+    assert row["Duration"] == 1_000_000_000
+    assert (row["StatusCode"], row["StatusMessage"]) == ("Error", "upstream 500")
+    assert [e["Name"] for e in row["Events"]] == ["retry"]
+    assert row["Links"] == [
+        {
+            "TraceId": "0102030405060708090a0b0c0d0e0f10",
+            "SpanId": "0102030405060708",
+            "TraceState": "",
+            "Attributes": [],
+        }
+    ]
