@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from evals._sql import fetch, lake_glob
+from evals._sql import fetch_lake
 from instrumentation import semconv
 
 _PATTERNS = [
@@ -39,12 +39,10 @@ def sample_cases(
     feature: str | None = None,
     redactor: Callable[[str], str] = redact,
 ) -> list[dict[str, Any]]:
-    glob = lake_glob(lake_dir)
-    if glob is None:
-        return []
-    rows = fetch(
+    rows = fetch_lake(
         "captured_calls",
-        [glob, semconv.GEN_AI_INPUT_MESSAGES, semconv.GEN_AI_OUTPUT_MESSAGES, semconv.GEN_AI_REQUEST_MODEL,
+        lake_dir,
+        [semconv.GEN_AI_INPUT_MESSAGES, semconv.GEN_AI_OUTPUT_MESSAGES, semconv.GEN_AI_REQUEST_MODEL,
          semconv.HARNESS_FEATURE, feature],
     )  # fmt: skip
     seen: set[str] = set()
