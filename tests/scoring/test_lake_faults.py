@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -40,8 +39,7 @@ def test_a_compaction_killed_after_its_output_landed_counts_each_cost_once(tmp_p
     home = tmp_path / ".harness"
     day = _two_segment_day(home)
     before = scoring.scorecard(home, **WINDOW).metrics
-    killed = compact_killed(home / "lake", before_inputs_go=True)
-    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert compact_killed(home / "lake", before_inputs_go=True).by_sigkill
     assert len(list(day.glob("part-*.parquet"))) == 3 and list(day.glob("compact-*.json"))  # output and inputs
     during = scoring.scorecard(home, **WINDOW).metrics
     assert during.cost_per_feature_usd == before.cost_per_feature_usd
@@ -73,7 +71,7 @@ def test_scoring_while_compactions_run_never_fails_nor_counts_twice(tmp_path: Pa
     thread = threading.Thread(target=write_and_compact)
     thread.start()
     try:
-        for _ in range(8):
+        for _ in range(5):
             metrics = scoring.scorecard(home, **WINDOW).metrics
             assert metrics.cost_per_feature_usd == expected.cost_per_feature_usd
             assert metrics.latency_ms == expected.latency_ms
