@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -66,26 +67,23 @@ def _brief(exc: BaseException) -> str:
 
 def footer_problem(path: Path) -> str | None:
     """Why the segment at ``path`` is bad, judged from its footer; None when it looks like a lake segment."""
+    return _problem(lambda: pq.read_schema(path))
+
+
+def read_problem(path: Path) -> str | None:
+    """Why the segment does not read in full (its pages, not only its footer), or None."""
+    return _problem(lambda: pq.read_table(path).schema)
+
+
+def _problem(schema_of: Callable[[], pa.Schema]) -> str | None:
     try:
-        schema = pq.read_schema(path)
-    except Exception as exc:
+        schema = schema_of()
+    except Exception as exc:  # classified: the content's problems are reasons, the environment's go back up
         problem = content_problem(exc)
         if problem is None:
             raise
         return problem
     return schema_problem(schema)
-
-
-def read_problem(path: Path) -> str | None:
-    """Why the segment does not read in full (its pages, not only its footer), or None."""
-    try:
-        table = pq.read_table(path)
-    except Exception as exc:
-        problem = content_problem(exc)
-        if problem is None:
-            raise
-        return problem
-    return schema_problem(table.schema)
 
 
 def quarantine(lake_dir: Path, segment: Path, reason: str) -> None:
