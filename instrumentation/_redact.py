@@ -127,14 +127,18 @@ def redact(text: str, *, personal: bool = False) -> str:
     return text
 
 
-def redact_value(value: Any) -> Any:
-    """Captured content with credentials redacted in every string it holds (dicts, lists, tuples walked)."""
+def redact_value(value: Any, *, personal: bool = False) -> Any:
+    """Content with credentials (and, with ``personal``, contact details) redacted in every string it holds.
+
+    Dicts, lists and tuples are walked; other values are kept. As a capture hook that also removes
+    contact details: ``configure(capture_content=True, redact=partial(redact_value, personal=True))``.
+    """
     if isinstance(value, str):
-        return redact(value)
+        return redact(value, personal=personal)
     if isinstance(value, dict):
-        return {key: redact_value(item) for key, item in value.items()}
+        return {key: redact_value(item, personal=personal) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [redact_value(item) for item in value]
+        return [redact_value(item, personal=personal) for item in value]
     return value
 
 

@@ -121,6 +121,16 @@ def test_structured_content_is_redacted_string_by_string() -> None:
     }
 
 
+def test_a_capture_hook_can_remove_contact_details_too() -> None:
+    value = [{"content": "mail jane@example.com, key AKIAIOSFODNN7EXAMPLE"}]
+    assert instrumentation.redact_value(value, personal=True) == [
+        {"content": "mail [EMAIL], key [REDACTED:aws_access_key_id]"}
+    ]
+    assert instrumentation.redact_value(value) == [
+        {"content": "mail jane@example.com, key [REDACTED:aws_access_key_id]"}
+    ]
+
+
 def test_sampling_shares_the_redactor_and_adds_contact_details() -> None:
     text = f"jane@example.com sent {CREDENTIALS['jwt'][1]} and AKIAIOSFODNN7EXAMPLE, call +44 20 7946 0958"
     redacted = evals.redact(text)
