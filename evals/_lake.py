@@ -9,19 +9,17 @@ from typing import Any
 
 from evals._results import CaseResult, RunResult
 from evals._scorers import Score
-from evals._sql import fetch, lake_glob
+from evals._sql import fetch_lake
 from evals._trajectory import Trajectory
 from instrumentation import semconv
 
 
 def run_from_lake(lake_dir: Path, run_id: str) -> RunResult | None:
     """The run as its spans recorded it (outputs are not in telemetry), or None when the lake has no such run."""
-    glob = lake_glob(lake_dir)
-    if glob is None:
-        return None
-    rows = fetch(
+    rows = fetch_lake(
         "run_spans",
-        [glob, semconv.HARNESS_RECORD_TYPE, semconv.HARNESS_EVAL_RUN_ID, run_id,
+        lake_dir,
+        [semconv.HARNESS_RECORD_TYPE, semconv.HARNESS_EVAL_RUN_ID, run_id,
          semconv.RECORD_EVAL_RUN, semconv.RECORD_EVAL_CASE],
     )  # fmt: skip
     heads = [dict(attrs) for kind, _, attrs, _, _ in rows if kind == semconv.RECORD_EVAL_RUN]
@@ -90,10 +88,7 @@ def _case(trace_id: str, a: Mapping[str, str], events: list[dict[str, Any]]) -> 
 
 def approvals_from_lake(lake_dir: Path) -> list[str]:
     """Approved run ids, newest approval first."""
-    glob = lake_glob(lake_dir)
-    if glob is None:
-        return []
-    rows = fetch(
-        "approvals", [glob, semconv.HARNESS_RECORD_TYPE, semconv.RECORD_EVAL_APPROVAL, semconv.HARNESS_EVAL_RUN_ID]
+    rows = fetch_lake(
+        "approvals", lake_dir, [semconv.HARNESS_RECORD_TYPE, semconv.RECORD_EVAL_APPROVAL, semconv.HARNESS_EVAL_RUN_ID]
     )
     return [run_id for run_id, _ in rows]

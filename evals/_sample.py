@@ -1,7 +1,8 @@
 """``harness eval sample``: production LLM calls from the lake into a dataset file for review.
 
 Only spans whose content was captured (``gen_ai.input.messages``) qualify. Content is redacted
-(emails, phone numbers, card-like and key-like tokens by default) and de-duplicated by content.
+(credentials, emails, phone and card numbers by default: ``instrumentation.redact``, the redactor
+content capture uses) and de-duplicated by content.
 """
 
 from __future__ import annotations
@@ -9,26 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from evals._sql import fetch, lake_glob
+import instrumentation
+from evals._sql import fetch_lake
 from instrumentation import semconv
-
-_PATTERNS = [
-    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "[EMAIL]"),
-    (re.compile(r"\b(?:sk|pk|api|key)[-_][A-Za-z0-9_-]{12,}\b"), "[SECRET]"),
-    (re.compile(r"\b(?:\d[ -]?){13,19}\b"), "[NUMBER]"),
-    (re.compile(r"\+?\d[\d ().-]{7,}\d"), "[PHONE]"),
-]
 
 
 def redact(text: str) -> str:
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
-    return text
+    """Credentials, emails, phone and card numbers out of ``text`` (the shared ``instrumentation.redact``)."""
+    return instrumentation.redact(text, personal=True)
 
 
 def sample_cases(
@@ -39,12 +32,10 @@ def sample_cases(
     feature: str | None = None,
     redactor: Callable[[str], str] = redact,
 ) -> list[dict[str, Any]]:
-    glob = lake_glob(lake_dir)
-    if glob is None:
-        return []
-    rows = fetch(
+    rows = fetch_lake(
         "captured_calls",
-        [glob, semconv.GEN_AI_INPUT_MESSAGES, semconv.GEN_AI_OUTPUT_MESSAGES, semconv.GEN_AI_REQUEST_MODEL,
+        lake_dir,
+        [semconv.GEN_AI_INPUT_MESSAGES, semconv.GEN_AI_OUTPUT_MESSAGES, semconv.GEN_AI_REQUEST_MODEL,
          semconv.HARNESS_FEATURE, feature],
     )  # fmt: skip
     seen: set[str] = set()

@@ -20,11 +20,15 @@ def fetch(name: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return con.execute(query(name), params).fetchall()
 
 
-def lake_glob(lake_dir: Path) -> str | None:
-    """The lake's span glob, or None when the lake holds no segment yet (DuckDB errors on an empty glob)."""
-    from instrumentation.lake import traces_dir, traces_glob
+def fetch_lake(name: str, lake_dir: Path, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Run query ``name`` with the lake's live segment files as its first parameter; [] when it has none.
 
-    folder = traces_dir(lake_dir)
-    if not folder.is_dir() or next(folder.glob("dt=*/*.parquet"), None) is None:
-        return None
-    return traces_glob(lake_dir)
+    The files come from the lake's one listing rule (``instrumentation.lake.read_segments``): a read that
+    races a compaction is retried on a new snapshot, and a bad segment is set aside, not fatal.
+    """
+    from instrumentation.lake import Segment, read_segments
+
+    def read(snapshot: list[Segment]) -> list[tuple[Any, ...]]:
+        return fetch(name, [[str(s.path) for s in snapshot], *params]) if snapshot else []
+
+    return read_segments(lake_dir, read)

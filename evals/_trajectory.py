@@ -15,7 +15,7 @@ from typing import Any
 from opentelemetry.context import Context
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
 
-from evals._sql import fetch, lake_glob
+from evals._sql import fetch_lake
 from instrumentation import semconv
 
 
@@ -115,8 +115,5 @@ def span_pairs(spans: Iterable[ReadableSpan]) -> list[tuple[str, Mapping[str, An
 
 def lake_span_pairs(lake_dir: Path, trace_id: str) -> list[tuple[str, Mapping[str, Any]]]:
     """A trace's spans from the lake (DuckDB over the Parquet segments), oldest first."""
-    glob = lake_glob(lake_dir)
-    if glob is None:
-        return []
-    rows = fetch("trace_spans", [glob, trace_id])
+    rows = fetch_lake("trace_spans", lake_dir, [trace_id])
     return [(name, dict(zip(keys, values, strict=True))) for name, keys, values in rows]

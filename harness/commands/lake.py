@@ -1,4 +1,4 @@
-"""``harness lake compact``: merge small segments of the lake; ``harness lake import``: load Collector files."""
+"""``harness lake compact``: merge small segments, set bad ones aside, clean leftovers; ``lake import``: Collector files."""
 
 from __future__ import annotations
 
@@ -29,6 +29,12 @@ def run_compact(args: argparse.Namespace) -> int:
     )
     for name in result.skipped_locked:
         print(f"skipped {name}: another compaction holds its lock")
+    for entry in result.quarantined:
+        print(f"set aside {entry} (in {settings.lake_dir / 'quarantine'}, with a .reason file)")
+    for name in result.deferred:
+        print(f"deferred removing the merged inputs of {name}: readers held the lake; the next run finishes it")
+    if result.temporaries_removed:
+        print(f"removed {result.temporaries_removed} temporary file(s) left by writers that no longer run")
     return 0
 
 
