@@ -1,4 +1,4 @@
-"""``harness lake compact``: merge small segments, set bad ones aside, clean leftovers; ``lake import``: Collector files."""
+"""``harness lake compact``: merge small segments, set bad ones aside, clean up; ``lake import``: Collector files."""
 
 from __future__ import annotations
 
