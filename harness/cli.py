@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from instrumentation.errors import HarnessError
 
 # One module per top-level command; each defines register(subparsers) and sets args.func.
-COMMAND_MODULES = ("demo", "lake", "record", "score", "model_server", "eval")
+COMMAND_MODULES = ("demo", "lake", "record", "score", "model_server", "eval", "collect")
 
 EXIT_USAGE = 3
 

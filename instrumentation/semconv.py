@@ -126,6 +126,10 @@ HARNESS_LLM_ATTEMPT: Final = "harness.llm.attempt"
 HARNESS_LLM_RETRY_WAIT: Final = "harness.llm.retry.wait"
 HARNESS_LLM_NESTED: Final = "harness.llm.nested"
 HARNESS_USAGE_COUNTED: Final = "harness.usage.counted"
+# why a completed call has no usage on its span (streams without include_usage, a provider that omitted it)
+HARNESS_USAGE_ABSENT_REASON: Final = "harness.usage.absent_reason"
+USAGE_ABSENT_STREAM_WITHOUT_USAGE: Final = "stream_without_usage"
+USAGE_ABSENT_PROVIDER_OMITTED: Final = "provider_omitted"
 
 # provider wrappers: provider names, one event per retried HTTP attempt, how a stream can end badly
 PROVIDER_OPENAI: Final = "openai"

@@ -1,9 +1,10 @@
 """``harness eval sample``: production LLM calls from the lake into a dataset file for review.
 
 Only spans whose content was captured (``gen_ai.input.messages``) qualify. Content is redacted
-(emails, phone numbers, card-like and key-like tokens by default) and de-duplicated by content.
-Each case is marked ``origin: production`` with its ``sampled_at`` time, and the draw is recorded as
-an ``eval_sample {system}`` span, so runs on the dataset say how many of their cases production gave.
+(credentials, emails, phone and card numbers by default: ``instrumentation.redact``, the redactor
+content capture uses) and de-duplicated by content. Each case is marked ``origin: production`` with its
+``sampled_at`` time, and the draw is recorded as an ``eval_sample {system}`` span, so runs on the
+dataset say how many of their cases production gave.
 """
 
 from __future__ import annotations
@@ -11,27 +12,19 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import instrumentation
 from evals._run.dataset import ORIGIN_PRODUCTION
 from evals._store.queries import fetch_lake
 
-_PATTERNS = [
-    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "[EMAIL]"),
-    (re.compile(r"\b(?:sk|pk|api|key)[-_][A-Za-z0-9_-]{12,}\b"), "[SECRET]"),
-    (re.compile(r"\b(?:\d[ -]?){13,19}\b"), "[NUMBER]"),
-    (re.compile(r"\+?\d[\d ().-]{7,}\d"), "[PHONE]"),
-]
-
 
 def redact(text: str) -> str:
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
-    return text
+    """Credentials, emails, phone and card numbers out of ``text`` (the shared ``instrumentation.redact``)."""
+    return instrumentation.redact(text, personal=True)
 
 
 def sample_cases(

@@ -13,7 +13,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from evals._store.queries import _warned
 from harness.cli import build_parser, main
 from instrumentation import semconv
 from instrumentation._setup import reset_for_tests
@@ -129,20 +128,21 @@ def test_the_run_span_counts_sampled_cases_and_lists_failure_modes(project: Path
     assert json.loads(head[semconv.HARNESS_EVAL_FAILURE_MODES]) == ["refund_policy"]
 
 
-def test_a_truncated_lake_segment_is_skipped_with_a_message_not_a_traceback(
+def test_a_truncated_lake_segment_is_set_aside_with_a_message_not_a_traceback(
     project: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     suite, home = str(project / "qa.yaml"), str(project / ".harness")
     assert main(["eval", "run", suite, "--run-id", "b", "--approve", "--home", home]) == 0
-    day = next((project / ".harness" / "lake" / "otel_traces").iterdir())
+    day = next((project / ".harness" / "lake" / "otel_traces").glob("dt=*"))
     segment = next(day.glob("*.parquet"))
-    (day / "part-truncated.parquet").write_bytes(segment.read_bytes()[:200])
     for args in (["run", suite, "--run-id", "c"], ["gate", "--candidate", "c"],
                  ["sample", "--out", str(project / "s.jsonl")], ["list"]):  # fmt: skip
         caplog.clear()
-        _warned.clear()
+        truncated = day / "part-truncated.parquet"
+        truncated.write_bytes(segment.read_bytes()[:200])
         assert main(["eval", *args, "--home", home]) == 0, args  # an exception would fail the test here
-        assert "unreadable lake segment" in caplog.text and "part-truncated.parquet" in caplog.text, args
+        assert "set aside lake segment" in caplog.text and "part-truncated.parquet" in caplog.text, args
+        assert not truncated.exists()  # moved into the lake's quarantine folder, with its reason
 
 
 def test_list_show_and_json_output(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
