@@ -27,6 +27,7 @@ from instrumentation._context import (
 from instrumentation._cost import Price, PriceBook, Rates, compute_cost
 from instrumentation._handler import LLMInvocation
 from instrumentation._manual import current_llm_call, llm_call
+from instrumentation._redact import redact, redact_value
 from instrumentation._settings import Settings, load_settings
 from instrumentation._setup import Telemetry, configure, get_telemetry
 from instrumentation.errors import ConfigError, HarnessError, TelemetryError
@@ -67,6 +68,8 @@ __all__ = [
     "load_settings",
     "prompt",
     "propagate",
+    "redact",
+    "redact_value",
     "semconv",
     "start_thread",
     "tool",

@@ -9,10 +9,8 @@ scorecard never re-reads raw MAP columns. Calls recorded without cost are priced
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import importlib.metadata
-import os
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +20,7 @@ import duckdb
 import polars as pl
 
 from instrumentation import PriceBook
-from instrumentation.lake import traces_glob
+from instrumentation.lake import Segment, read_segments
 from scoring import _sql
 from scoring.errors import ScoringError
 
@@ -83,23 +81,22 @@ class Engine:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return None if row is None else str(row[0])
 
-    def _segments_on_disk(self) -> dict[str, tuple[int, float]]:
-        found: dict[str, tuple[int, float]] = {}
-        for path in sorted(glob.glob(traces_glob(self.lake_dir))):
-            try:
-                stat = os.stat(path)
-            except FileNotFoundError:  # compacted away while we listed
-                continue
-            found[str(path)] = (stat.st_size, stat.st_mtime)
-        return found
-
     def sync(self) -> int:
         """Load new segments, forget vanished or rewritten ones, keep orphans and prices current.
 
-        Returns how many segments were loaded. A warm call (nothing changed) only lists the lake.
+        Returns how many segments were loaded. A warm call (nothing changed) only lists the lake. The
+        lake is read through its one listing rule (``instrumentation.lake.read_segments``): a segment
+        compacted away meanwhile makes it retry, a bad one is set aside and the rest is loaded.
         """
-        current = self._segments_on_disk()
         known = {path: (size, mtime) for path, size, mtime in self.conn.execute("SELECT * FROM segments").fetchall()}
+        return read_segments(
+            self.lake_dir,
+            lambda snapshot: self._sync(snapshot, known),
+            trusted=lambda s: known.get(str(s.path)) == s.stamp,
+        )
+
+    def _sync(self, snapshot: list[Segment], known: dict[str, tuple[int, float]]) -> int:
+        current = {str(segment.path): segment.stamp for segment in snapshot}
         stale = [path for path, stamp in known.items() if current.get(path) != stamp]
         new = [path for path, stamp in current.items() if known.get(path) != stamp]
         prices_key = self._prices_key()
@@ -118,12 +115,6 @@ class Engine:
             self.conn.execute("COMMIT")
         except duckdb.Error as exc:
             self.conn.execute("ROLLBACK")
-            unreadable = [path for path in new if not _readable(path)]
-            if unreadable:
-                raise ScoringError(
-                    f"unreadable Parquet segment(s): {', '.join(unreadable)} (truncated or not Parquet): "
-                    "move them out of the lake and score again"
-                ) from exc
             raise ScoringError(f"cannot load the lake at {self.lake_dir}: {exc}") from exc
         return len(new)
 
@@ -233,14 +224,6 @@ class Engine:
             message = " ".join(str(exc).split())
             raise ScoringError(f"{message} (views: {', '.join(_sql.VIEWS)}; tables: spans, fact_spans)") from exc
         return frame
-
-
-def _readable(path: str) -> bool:
-    try:
-        duckdb.execute("SELECT count(*) FROM read_parquet($path)", {"path": path}).fetchall()
-    except duckdb.Error:
-        return False
-    return True
 
 
 def _checked(view: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any
 import polars as pl
 
 from instrumentation import Settings, load_settings
-from instrumentation.lake import traces_dir, traces_glob
+from instrumentation.lake import Segment, segments, traces_dir
 from scoring import _sql
 from scoring._criteria import Context, load_criteria, score_axis
 from scoring._engine import DATABASE_FILE, Engine
@@ -31,9 +30,13 @@ from scoring._scope import Scope, scope_rows
 from scoring.errors import InputFileError, ScoringError
 
 
+def _listed(_: Segment) -> bool:
+    return True  # the engine checks what it loads; here only whether there is anything to load
+
+
 def _require_telemetry(settings: Settings) -> None:
     """Refuse a home without a lake, before anything is created in it."""
-    if not glob.glob(traces_glob(settings.lake_dir)):
+    if not segments(settings.lake_dir, trusted=_listed):
         raise ScoringError(
             f"no telemetry in {settings.home}: {traces_dir(settings.lake_dir)} holds no segments. Record some first "
             "(instrumentation.configure() in the app, or harness deploy|incident|change record), "

@@ -57,16 +57,14 @@ def test_orphan_share_sees_a_parent_that_arrives_in_a_later_segment(tmp_path: Pa
     assert scoring.metric("orphan_spans", home, SCOPE)["orphan_share"][0] == pytest.approx(0.0)
 
 
-def test_a_truncated_segment_is_named_and_nothing_is_half_loaded(tmp_path: Path) -> None:
+def test_a_truncated_segment_is_set_aside_and_nothing_is_half_loaded(tmp_path: Path) -> None:
     home = tmp_path / ".harness"
     _lake.write_llm_calls(home)
     good = _segments(home)[0]
     bad = good.parent / "part-truncated.parquet"
     bad.write_bytes(good.read_bytes()[:200])
-    with pytest.raises(scoring.ScoringError, match=r"part-truncated\.parquet"):
-        scoring.scorecard(home, SCOPE)
-    bad.unlink()
     assert scoring.scorecard(home, SCOPE).metrics.latency_ms.p50 == pytest.approx(350.0)
+    assert not bad.exists() and (home / "lake" / "quarantine" / bad.relative_to(home / "lake")).is_file()
 
 
 def test_a_failed_open_releases_the_database_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

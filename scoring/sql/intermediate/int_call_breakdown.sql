@@ -24,3 +24,4 @@ SELECT
 FROM int_model_call_stats AS s
 LEFT JOIN cost AS c USING (dimension, value)
 WHERE s.dimension <> 'all'
+ORDER BY s.dimension, s.value
