@@ -46,6 +46,13 @@ def _order(earlier: datetime | None, later: datetime | None, names: str) -> None
         raise FactError(f"{names}: the second time is before the first")
 
 
+def _aware(**times: datetime | None) -> None:
+    """A naive datetime would be read as the machine's local time: every fact time carries its zone."""
+    for name, value in times.items():
+        if value is not None and value.tzinfo is None:
+            raise FactError(f"{name}: {value.isoformat()} has no zone: pass an aware datetime (e.g. tzinfo=UTC)")
+
+
 @dataclass(frozen=True, slots=True)
 class Deployment:
     """A deployment of ``version`` of ``system``; ``at`` is when it finished (default: now)."""
@@ -73,6 +80,7 @@ class Deployment:
         _choice(self.status, (semconv.DEPLOYMENT_STATUS_SUCCEEDED, semconv.DEPLOYMENT_STATUS_FAILED), "status")
         _choice(self.strategy, semconv.DEPLOYMENT_STRATEGIES, "strategy")
         _choice(self.trigger, semconv.DEPLOYMENT_TRIGGERS, "trigger")
+        _aware(started_at=self.started_at, at=self.at)
         _order(self.started_at, self.at, "started_at, at")
 
 
@@ -90,6 +98,7 @@ class Incident:
     def __post_init__(self) -> None:
         _require(self.id, "id")
         _require(self.system, "system")
+        _aware(started_at=self.started_at, resolved_at=self.resolved_at)
         _order(self.started_at, self.resolved_at, "started_at, resolved_at")
 
 
@@ -110,6 +119,7 @@ class Change:
         _require(self.id, "id")
         _require(self.system, "system")
         _choice(self.kind, semconv.CHANGE_KINDS, "kind")
+        _aware(opened_at=self.opened_at, merged_at=self.merged_at)
         _order(self.opened_at, self.merged_at, "opened_at, merged_at")
 
 
@@ -124,6 +134,7 @@ class AuditRequest:
 
     def __post_init__(self) -> None:
         _require(self.id, "id")
+        _aware(requested_at=self.requested_at, fulfilled_at=self.fulfilled_at)
         _order(self.requested_at, self.fulfilled_at, "requested_at, fulfilled_at")
 
 

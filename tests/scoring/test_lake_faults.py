@@ -23,7 +23,7 @@ from tests.conftest import make_captured
 from tests.evals._runs import base_passes, make_run
 from tests.instrumentation._segments import row
 from tests.scoring import _lake
-from tests.scoring._lake import WINDOW, t
+from tests.scoring._lake import SCOPE, WINDOW, t
 
 
 def _two_segment_day(home: Path) -> Path:
@@ -38,20 +38,20 @@ def _two_segment_day(home: Path) -> Path:
 def test_a_compaction_killed_after_its_output_landed_counts_each_cost_once(tmp_path: Path) -> None:
     home = tmp_path / ".harness"
     day = _two_segment_day(home)
-    before = scoring.scorecard(home, **WINDOW).metrics
+    before = scoring.scorecard(home, SCOPE).metrics
     assert compact_killed(home / "lake", before_inputs_go=True).by_sigkill
     assert len(list(day.glob("part-*.parquet"))) == 3 and list(day.glob("compact-*.json"))  # output and inputs
-    during = scoring.scorecard(home, **WINDOW).metrics
+    during = scoring.scorecard(home, SCOPE).metrics
     assert during.cost_per_feature_usd == before.cost_per_feature_usd
     assert during.latency_ms == before.latency_ms and during.deployment_frequency_per_week == pytest.approx(0.25)
     compact(home / "lake")
-    assert scoring.scorecard(home, **WINDOW).metrics == during
+    assert scoring.scorecard(home, SCOPE).metrics == during
 
 
 def test_scoring_while_compactions_run_never_fails_nor_counts_twice(tmp_path: Path) -> None:
     home = tmp_path / ".harness"
     _two_segment_day(home)
-    expected = scoring.scorecard(home, **WINDOW).metrics
+    expected = scoring.scorecard(home, SCOPE).metrics
     lake = home / "lake"
     stop = threading.Event()
     errors: list[BaseException] = []
@@ -72,7 +72,7 @@ def test_scoring_while_compactions_run_never_fails_nor_counts_twice(tmp_path: Pa
     thread.start()
     try:
         for _ in range(5):
-            metrics = scoring.scorecard(home, **WINDOW).metrics
+            metrics = scoring.scorecard(home, SCOPE).metrics
             assert metrics.cost_per_feature_usd == expected.cost_per_feature_usd
             assert metrics.latency_ms == expected.latency_ms
     finally:
@@ -96,9 +96,9 @@ def test_bad_segments_are_set_aside_and_the_rest_is_scored(tmp_path: Path, caplo
     shutil.copytree(clean, home)
     bad = _spoil(home / "lake" / "otel_traces" / "dt=2026-03-05")
     with caplog.at_level(logging.WARNING, logger="instrumentation.lake"):
-        scored = scoring.scorecard(home, **WINDOW)
-        again = scoring.scorecard(home, **WINDOW)
-    assert scored.metrics == again.metrics == scoring.scorecard(clean, **WINDOW).metrics
+        scored = scoring.scorecard(home, SCOPE)
+        again = scoring.scorecard(home, SCOPE)
+    assert scored.metrics == again.metrics == scoring.scorecard(clean, SCOPE).metrics
     lines = [r.getMessage() for r in caplog.records]
     assert len(lines) == 3 and all(sum(p.name in line for line in lines) == 1 for p in bad)
     for path in bad:
@@ -145,4 +145,4 @@ def test_a_segment_appended_by_hand_with_a_parent_still_loads(tmp_path: Path) ->
     writer.close()
     parent.end(end_time=_lake.ns("2026-03-05T10:00:05"))
     SegmentWriter(home / "lake").write_rows([span_to_row(parent)])
-    assert scoring.metric("orphan_spans", home, **WINDOW)["orphan_share"][0] == pytest.approx(0.0)
+    assert scoring.metric("orphan_spans", home, SCOPE)["orphan_share"][0] == pytest.approx(0.0)
