@@ -17,6 +17,7 @@ from instrumentation._context import (
 from instrumentation._cost import Price, PriceBook, Rates, compute_cost
 from instrumentation._manual import current_llm_call, llm_call
 from instrumentation._records import LLMInvocation
+from instrumentation._redact import redact, redact_value
 from instrumentation._settings import Settings, load_settings
 from instrumentation._setup import Telemetry, configure, get_telemetry
 from instrumentation.errors import (
@@ -65,6 +66,8 @@ __all__ = [
     "load_settings",
     "prompt",
     "propagate",
+    "redact",
+    "redact_value",
     "semconv",
     "start_thread",
     "tool",

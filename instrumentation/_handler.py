@@ -24,6 +24,7 @@ from instrumentation._cost import PriceBook, compute_cost
 from instrumentation._internal_errors import InternalErrors
 from instrumentation._metrics import Instruments
 from instrumentation._records import LLMInvocation
+from instrumentation._redact import redact_value, redacted_default
 from instrumentation._spans import AgentSpan, Error, InferenceSpan, OpenSpan, ToolSpan
 
 if TYPE_CHECKING:
@@ -211,11 +212,13 @@ class TelemetryHandler:
         return attributes
 
     def content_text(self, value: object) -> str | None:
-        """Captured content as span text: redacted, then JSON unless a string; None (counted) if that failed."""
+        """Captured content as span text: credentials redacted, then the user's hook, then JSON unless a string;
+        None (counted) if that failed."""
         try:
+            value = redact_value(value)
             if self.redact is not None:
                 value = self.redact(value)
-            return value if isinstance(value, str) else json.dumps(value, default=str)
+            return value if isinstance(value, str) else json.dumps(value, default=redacted_default)
         except Exception as exc:  # noqa: BLE001 - a redactor's bug or unserialisable content leaves the text out
             self.errors.report("content", exc)
             return None

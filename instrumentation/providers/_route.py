@@ -44,6 +44,12 @@ def set_params(inv: LLMInvocation, body: Mapping[str, Any], names: Mapping[str, 
             attributes[attribute] = list(value) if isinstance(value, tuple) else value
 
 
+def listed(value: Any) -> Sequence[Any]:
+    """A request's list (messages, content blocks, tool calls) as given, or nothing when it is not a list:
+    content capture records what it can read and leaves a malformed request to the provider's 400."""
+    return value if isinstance(value, list | tuple) else ()
+
+
 def text_part(text: Any) -> dict[str, Any]:
     return {"type": "text", "content": text}
 

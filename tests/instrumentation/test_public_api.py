@@ -46,6 +46,8 @@ def test_the_public_names_are_exactly_these() -> None:
         "load_settings",
         "prompt",
         "propagate",
+        "redact",
+        "redact_value",
         "semconv",
         "start_thread",
         "tool",
