@@ -17,9 +17,15 @@ def test_an_offset_is_converted_to_utc_and_a_naive_time_is_taken_as_utc() -> Non
     assert parse_time(aware, "since") == datetime(2026, 5, 1, 12, tzinfo=UTC)
 
 
-def test_nothing_given_is_none() -> None:
+def test_nothing_given_is_none_and_an_empty_text_is_an_error_not_now() -> None:
     assert parse_time(None, "--at") is None
-    assert parse_time("", "--at") is None
+    with pytest.raises(ValueError, match=r"--at is empty"):
+        parse_time("", "--at")
+
+
+def test_a_time_without_a_zone_is_refused_where_a_zone_is_required() -> None:
+    with pytest.raises(ValueError, match=r"--at: 2026-05-01T12:00:00 has no zone: add Z .*2026-05-01T12:00:00Z"):
+        parse_time("2026-05-01T12:00:00", "--at", require_zone=True)
 
 
 def test_a_text_that_is_no_time_names_the_field() -> None:
