@@ -17,8 +17,19 @@ import time
 from pathlib import Path
 
 import evals
-from evals import Case, Contains, Exact, GatePolicy, LLMJudge, MetricRule, Regex, Score, Suite, dataset_from_cases
-from evals._runner import TaskContext
+from evals import (
+    Case,
+    Contains,
+    Exact,
+    GatePolicy,
+    LLMJudge,
+    MetricRule,
+    Regex,
+    Score,
+    Suite,
+    TaskContext,
+    dataset_from_cases,
+)
 from harness.model_server import serve
 from instrumentation import Telemetry, configure
 

@@ -283,7 +283,8 @@ def _score_once(home: str) -> None:
     import scoring
 
     started = time.perf_counter()
-    card = scoring.scorecard(home, since=START.isoformat(), until=(START + timedelta(days=DAYS)).isoformat())
+    window = scoring.Scope.of(START, START + timedelta(days=DAYS))
+    card = scoring.scorecard(home, window)
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     levels = {axis: score.level for axis, score in card.axes.items()}

@@ -4,25 +4,41 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evals._cache import ResultCache
-from evals._calibration import calibrate, load_labels
-from evals._gate import GateResult, check_comparable, gate
-from evals._policy import GatePolicy
-from evals._record import git_revision
-from evals._report import markdown, record_gate, write_outputs, write_step_summary
-from evals._results import RunResult
-from evals._runner import Progress, run_suite
-from evals._store import RunStore
-from evals._suite import Suite, get_suite
+from evals._gate.decision import GateResult, check_comparable, gate
+from evals._gate.policy import GatePolicy
+from evals._report.outputs import markdown, write_outputs, write_step_summary
+from evals._report.telemetry import git_revision, record_calibration, record_gate
+from evals._run.cache import ResultCache
+from evals._run.loading import get_suite
+from evals._run.results import RunResult
+from evals._run.runner import Progress, run_suite
+from evals._run.suite import Suite
+from evals._scorers.calibration import calibrate, load_labels
+from evals._store.runs import RunStore
+from evals.errors import EvalError
 from instrumentation import Telemetry
 
 
-def _stderr_progress(done: int, total: int, cost: float) -> None:
-    print(f"  {done}/{total} cases, ${cost:.4f} spent", file=sys.stderr)
+class StderrProgress:
+    """Progress on stderr: one line rewritten in place on a terminal (cleared when the run ends, so it never
+    mixes with the result), else a line every ``every`` seconds for CI logs."""
+
+    def __init__(self, every: float = 30.0) -> None:
+        self.every, self.last = every, time.monotonic()
+
+    def __call__(self, done: int, total: int, cost: float) -> None:
+        line = f"  {done}/{total} cases, ${cost:.4f} spent"
+        if sys.stderr.isatty():
+            sys.stderr.write("\r\x1b[K" + (line if done < total else ""))
+        elif done < total and time.monotonic() - self.last >= self.every:
+            self.last = time.monotonic()
+            sys.stderr.write(line + "\n")
+        sys.stderr.flush()
 
 
 def run(
@@ -35,14 +51,21 @@ def run(
     budget: float | None = None,
     use_cache: bool = False,
     params: dict[str, Any] | None = None,
-    progress: Progress | None = _stderr_progress,
+    progress: Progress | None = None,
     run_id: str | None = None,
+    system: str | None = None,
 ) -> RunResult:
-    """Run a suite (object, YAML path or registered name), record it, and keep a copy of the result."""
+    """Run a suite (object, YAML path or registered name), record it, and keep a copy of the result.
+
+    The run belongs to ``system``, else the suite's ``system``, else the telemetry's service name.
+    A ``run_id`` already recorded is refused (two runs under one id would be read back as one).
+    """
     suite = get_suite(suite) if isinstance(suite, str) else suite
     if params:
         suite.params = {**suite.params, **params}
     store = RunStore(telemetry.settings.home)
+    if run_id is not None and store.exists(run_id):
+        raise EvalError(f"run id {run_id!r} is already recorded in {store.home}; choose another --run-id")
     cache = ResultCache(store.folder / "cache", suite.name) if use_cache else None
     baseline, _ = store.latest_approved(suite.name, suite.dataset.hash)
     result = asyncio.run(
@@ -57,6 +80,7 @@ def run(
             progress=progress,
             run_id=run_id,
             baseline_id=baseline.run_id if baseline else None,
+            system=system,
         )
     )
     store.save(result)
@@ -89,7 +113,7 @@ def gate_run(
         policy = GatePolicy.model_validate(candidate.policy) if candidate.policy else GatePolicy()
     baseline = store.load(baseline_run) if baseline_run else store.baseline_for(candidate)
     check_comparable(baseline, candidate)
-    note = _calibration_note(candidate, policy)
+    note = _calibration_note(telemetry, candidate, policy)
     result = gate(baseline, candidate, policy, calibration_note=note)
     write_outputs(result, markdown_path=outputs.markdown, junit_path=outputs.junit, json_path=outputs.json)
     write_step_summary(markdown(result))
@@ -98,14 +122,12 @@ def gate_run(
     return result
 
 
-def _calibration_note(candidate: RunResult, policy: GatePolicy) -> str | None:
+def _calibration_note(telemetry: Telemetry, candidate: RunResult, policy: GatePolicy) -> str | None:
     rule = policy.require_calibrated_judge
     if rule is None:
         return None
     cal = calibrate(candidate, rule.scorer, load_labels(Path(rule.labels)), alpha=policy.alpha)
+    record_calibration(telemetry, cal, min_kappa=rule.min_kappa, run=candidate)
     if cal.passes(rule.min_kappa):
         return None
-    return (
-        f"judge {rule.scorer} ({cal.judge}) is not calibrated: kappa {cal.kappa:.3f} "
-        f"[{cal.low:.3f}, {cal.high:.3f}] on {cal.n} labels, lower bound below {rule.min_kappa}"
-    )
+    return f"not calibrated (needs a kappa lower bound of at least {rule.min_kappa}): {cal.describe()}"

@@ -9,6 +9,7 @@ reasoning tokens. Each token is priced in exactly one bucket.
 from __future__ import annotations
 
 import fnmatch
+import math
 import threading
 import tomllib
 from dataclasses import dataclass
@@ -163,18 +164,30 @@ def load_price_book(path: Path) -> list[tuple[str, str, Price]]:
     """Read a TOML price book: ``[[model]]`` tables with provider, model (glob) and ``*_mtok`` prices."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read price book: {exc}") from exc
-    entries = []
-    for index, entry in enumerate(data.get("model", [])):
-        where = f"{path}: [[model]] #{index + 1}"
-        if "model" not in entry or ("input_mtok" not in entry and "output_mtok" not in entry):
-            raise ConfigError(f"{where}: needs 'model' and at least one of 'input_mtok', 'output_mtok'")
-        try:
-            rates = _rates({k: entry.get(f"{k}_mtok") for k in ("input", "output", "cache_read", "cache_write")})
-        except (TypeError, ValueError) as exc:
-            raise ConfigError(f"{where}: prices must be numbers: {exc}") from exc
-        source = f"price-book:{path.name}"
-        price = Price(base=rates, source=source, version=str(data.get("version", "")))
-        entries.append((str(entry.get("provider", "*")), str(entry["model"]), price))
-    return entries
+    models = data.get("model", [])
+    if not isinstance(models, list) or not all(isinstance(entry, dict) for entry in models):
+        raise ConfigError(f"{path}: 'model' must be an array of tables: [[model]] provider, model, *_mtok prices")
+    return [_price_entry(path, index, entry, str(data.get("version", ""))) for index, entry in enumerate(models)]
+
+
+def _price_entry(path: Path, index: int, entry: dict[str, Any], version: str) -> tuple[str, str, Price]:
+    where = f"{path}: [[model]] #{index + 1}"
+    if "model" not in entry or ("input_mtok" not in entry and "output_mtok" not in entry):
+        raise ConfigError(f"{where}: needs 'model' and at least one of 'input_mtok', 'output_mtok'")
+    if not isinstance(entry["model"], str) or not isinstance(entry.get("provider", "*"), str):
+        raise ConfigError(f"{where}: 'model' and 'provider' must be strings")
+    prices = {k: entry.get(f"{k}_mtok") for k in ("input", "output", "cache_read", "cache_write")}
+    for key, value in prices.items():
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float | str)):
+            raise ConfigError(f"{where}: {key}_mtok must be a number, got {value!r}")
+    try:
+        rates = _rates(prices)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{where}: prices must be numbers: {exc}") from exc
+    values = [rates.input, rates.output, rates.cache_read, rates.cache_write]
+    if not all(v is None or (math.isfinite(v) and v >= 0) for v in values):
+        raise ConfigError(f"{where}: prices must be finite and not negative")
+    price = Price(base=rates, source=f"price-book:{path.name}", version=version)
+    return (str(entry.get("provider", "*")), entry["model"], price)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import sys
 import tomllib
@@ -28,6 +29,8 @@ class Settings:
     home: Path = Path(".harness")
     exporters: tuple[str, ...] = ("lake",)
     capture_content: bool = False
+    #: ask the OpenAI SDK for usage on streamed chat calls (adds a final chunk with empty ``choices``)
+    stream_usage: bool = False
     price_book: Path | None = None
     raise_internal_errors: bool = False
     lake_segment_rows: int = 20_000
@@ -55,6 +58,7 @@ def load_settings(overrides: dict[str, Any] | None = None, *, cwd: Path | None =
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
     pyproject = _pyproject_table(cwd or Path.cwd())
     values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
     for field in fields(Settings):
         env_name = _ENV_PREFIX + field.name.upper()
         if field.name in overrides:
@@ -66,13 +70,22 @@ def load_settings(overrides: dict[str, Any] | None = None, *, cwd: Path | None =
         else:
             continue
         values[field.name] = _coerce(field, raw, origin)
+        origins[field.name] = origin
     if "raise_internal_errors" not in values:
         values["raise_internal_errors"] = "PYTEST_CURRENT_TEST" in os.environ or "pytest" in sys.modules
     if "service_name" not in values and os.environ.get("OTEL_SERVICE_NAME"):
         values["service_name"] = os.environ["OTEL_SERVICE_NAME"]
     if "otlp_signals" not in values:
         values["otlp_signals"] = _signals_from_otel_variables()
-    return Settings(**values)
+    settings = Settings(**values)
+    if settings.batch_size > settings.queue_size:
+        if "batch_size" not in origins:  # the default batch: no larger than the queue the user chose
+            return dataclasses.replace(settings, batch_size=settings.queue_size)
+        batch, queue = (
+            f"{origins.get(n, 'the default')} = {getattr(settings, n)}" for n in ("batch_size", "queue_size")
+        )
+        raise ConfigError(f"{batch} is larger than {queue}: a batch is taken from the queue")
+    return settings
 
 
 def _signals_from_otel_variables() -> tuple[str, ...]:
@@ -92,9 +105,12 @@ def _pyproject_table(start: Path) -> dict[str, Any]:
         if candidate.is_file():
             try:
                 data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, tomllib.TOMLDecodeError) as exc:
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
                 raise ConfigError(f"{candidate}: cannot read [tool.harness]: {exc}") from exc
-            table = data.get("tool", {}).get("harness", {})
+            tool = data.get("tool", {})
+            table = tool.get("harness", {}) if isinstance(tool, dict) else None
+            if not isinstance(table, dict):
+                raise ConfigError(f"{candidate}: [tool.harness] must be a table")
             return {k.replace("-", "_"): v for k, v in table.items()}
     return {}
 
@@ -105,9 +121,9 @@ def _coerce(field: dataclasses.Field[Any], raw: Any, origin: str) -> Any:
         if kind == "bool":
             return _as_bool(raw)
         if kind == "int":
-            return int(raw)
+            return _positive(_as_int(raw))
         if kind == "float":
-            return float(raw)
+            return _positive(_as_float(raw))
         if kind == "Path":
             return Path(raw)
         if kind == "Path | None":
@@ -119,6 +135,25 @@ def _coerce(field: dataclasses.Field[Any], raw: Any, origin: str) -> Any:
         return str(raw)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{origin}: {exc}") from exc
+
+
+def _as_int(raw: Any) -> int:
+    if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+        raise ValueError(f"expected a whole number, got {raw!r}")
+    return int(raw)
+
+
+def _as_float(raw: Any) -> float:
+    if isinstance(raw, bool):
+        raise ValueError(f"expected a number, got {raw!r}")
+    return float(raw)
+
+
+def _positive(value: int | float) -> Any:
+    """Every number the settings hold is a size, a count or an interval: finite and above zero."""
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"expected a number above 0, got {value!r}")
+    return value
 
 
 def _as_bool(raw: Any) -> bool:

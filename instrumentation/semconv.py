@@ -231,6 +231,16 @@ GATE_REGRESSION: Final = "regression"
 GATE_INCONCLUSIVE: Final = "inconclusive"
 GATE_ERROR: Final = "error"
 
+# canary decisions (`harness canary`): the two versions compared and the decision
+HARNESS_CANARY_DECISION: Final = "harness.canary.decision"
+HARNESS_CANARY_BASELINE_VERSION: Final = "harness.canary.baseline.version"
+HARNESS_CANARY_VERSION: Final = "harness.canary.version"
+HARNESS_CANARY_METRICS: Final = "harness.canary.metrics"
+HARNESS_CANARY_REASON: Final = "harness.canary.reason"
+CANARY_PROMOTE: Final = "promote"
+CANARY_HOLD: Final = "hold"
+CANARY_ROLLBACK: Final = "rollback"
+
 # record types (harness.record.type) of facts that are not LLM calls
 RECORD_DEPLOYMENT: Final = "deployment"
 RECORD_INCIDENT: Final = "incident"
@@ -243,6 +253,7 @@ RECORD_EVAL_APPROVAL: Final = "eval_approval"
 RECORD_PREDICTION: Final = "prediction"
 RECORD_EVAL_CALIBRATION: Final = "eval_calibration"
 RECORD_EVAL_SAMPLE: Final = "eval_sample"
+RECORD_CANARY: Final = "canary"
 
 # deployment facts (with deployment.*, cicd.pipeline.run.id, vcs.ref.head.revision, service.version above)
 HARNESS_DEPLOYMENT_STRATEGY: Final = "harness.deployment.strategy"
@@ -286,6 +297,7 @@ SPAN_EVAL_GATE: Final = "eval_gate {suite}"
 SPAN_EVAL_APPROVE: Final = "eval_approve {suite}"
 SPAN_EVAL_CALIBRATE: Final = "eval_calibrate {scorer}"
 SPAN_EVAL_SAMPLE: Final = "eval_sample {system}"
+SPAN_CANARY: Final = "canary {system}"
 EVENT_EVALUATION_RESULT: Final = "gen_ai.evaluation.result"
 SPAN_DEPLOYMENT: Final = "deploy {system}"
 SPAN_INCIDENT: Final = "incident {system}"

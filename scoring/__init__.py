@@ -1,30 +1,83 @@
 """Score AI-operations maturity from telemetry: DuckDB views over the Parquet lake.
 
 ``scorecard()`` returns the DESIGN.md scorecard (per-axis levels with their evidence, and the
-operational metrics) as a pydantic model; ``metric()`` returns any metric view as a polars
-DataFrame for notebooks. The SQL lives in ``scoring/sql`` (staging -> metrics -> criteria).
+operational metrics) as a pydantic model; ``metric()`` returns any metric view and ``query()`` any
+SELECT over the views as a polars DataFrame for notebooks. The SQL lives in ``scoring/sql``, one
+folder per layer (tables -> staging -> intermediate -> metrics -> criteria).
+
+The names of the scorecard (``AXES``, ``KINDS``, ``FORMATS``) import at once; everything else loads
+on first use (PEP 562), so ``import scoring`` does not pull in DuckDB, polars and pydantic until a
+scorecard is asked for (the command line reads the names at start-up).
 """
 
-from scoring._criteria import Criterion, load_criteria
-from scoring._engine import ScoringError
-from scoring._inputs import (
-    ATTESTATIONS_FILE,
-    SYSTEMS_FILE,
-    Attestation,
-    InputFileError,
-    SystemEntry,
-    load_attestations,
-    load_catalogue,
-    parse_time,
-)
-from scoring._model import AXES, AxisScore, CriterionResult, Metrics, Scorecard, SystemInfo, Window
-from scoring._render import render
-from scoring._scorecard import metric, scorecard
-from scoring._sql import METRIC_VIEWS, VIEWS
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from scoring._names import AXES, FORMATS, KINDS
+
+if TYPE_CHECKING:
+    from scoring._criteria import Criterion, load_criteria
+    from scoring._inputs import (
+        ATTESTATIONS_FILE,
+        SYSTEMS_FILE,
+        Attestation,
+        SystemEntry,
+        load_attestations,
+        load_catalogue,
+        parse_time,
+    )
+    from scoring._metrics import Metrics
+    from scoring._model import AxisScore, CriterionResult, Scorecard, SystemInfo, Window
+    from scoring._render import render
+    from scoring._scope import Scope
+    from scoring._scorecard import metric, query, scorecard
+    from scoring._sql import METRIC_VIEWS, VIEWS
+    from scoring.errors import InputFileError, ScoringError
+
+_LAZY = {
+    "Criterion": "scoring._criteria",
+    "load_criteria": "scoring._criteria",
+    "ScoringError": "scoring.errors",
+    "ATTESTATIONS_FILE": "scoring._inputs",
+    "SYSTEMS_FILE": "scoring._inputs",
+    "Attestation": "scoring._inputs",
+    "InputFileError": "scoring.errors",
+    "SystemEntry": "scoring._inputs",
+    "load_attestations": "scoring._inputs",
+    "load_catalogue": "scoring._inputs",
+    "parse_time": "scoring._inputs",
+    "AxisScore": "scoring._model",
+    "CriterionResult": "scoring._model",
+    "Metrics": "scoring._metrics",
+    "Scorecard": "scoring._model",
+    "SystemInfo": "scoring._model",
+    "Window": "scoring._model",
+    "render": "scoring._render",
+    "metric": "scoring._scorecard",
+    "query": "scoring._scorecard",
+    "Scope": "scoring._scope",
+    "scorecard": "scoring._scorecard",
+    "METRIC_VIEWS": "scoring._sql",
+    "VIEWS": "scoring._sql",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'scoring' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ATTESTATIONS_FILE",
     "AXES",
+    "FORMATS",
+    "KINDS",
     "METRIC_VIEWS",
     "SYSTEMS_FILE",
     "VIEWS",
@@ -34,6 +87,7 @@ __all__ = [
     "CriterionResult",
     "InputFileError",
     "Metrics",
+    "Scope",
     "Scorecard",
     "ScoringError",
     "SystemEntry",
@@ -44,6 +98,7 @@ __all__ = [
     "load_criteria",
     "metric",
     "parse_time",
+    "query",
     "render",
     "scorecard",
 ]

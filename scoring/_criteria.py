@@ -1,21 +1,30 @@
-"""Criteria as data (``criteria.yaml``) and their evaluation into pass, fail or unknown per level."""
+"""Criteria as data (``criteria.yaml``) and their evaluation into pass, fail, unknown or n/a per level.
+
+A level N (N >= 2) holds when every applicable criterion at N passes, at least one does, and every
+lower level holds; level 1 (ad hoc) needs no evidence. ``unknown`` (inputs absent) blocks a level
+but is reported apart from ``fail``; ``n/a`` (the criterion does not apply to the systems in scope)
+neither passes nor blocks, and evidence coverage counts only applicable criteria.
+"""
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from scoring._inputs import Attestation
-from scoring._model import AXES, AxisScore, CriterionResult, Status
+from scoring._model import AxisScore, CriterionResult, Status
+from scoring._names import AXES, KINDS, Axis, Kind
 
-MAX_LEVEL = 5
+MIN_LEVEL, MAX_LEVEL = 1, 5
+STATUSES: tuple[Status, ...] = ("pass", "fail", "unknown", "n/a")
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     ">=": operator.ge,
     ">": operator.gt,
@@ -31,109 +40,189 @@ class Criterion(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str
-    axis: Literal["evaluation", "deployment", "observability", "reproducibility", "governance"]
-    level: int = Field(ge=1, le=MAX_LEVEL)
+    axis: Axis
+    level: int = Field(ge=MIN_LEVEL + 1, le=MAX_LEVEL)
     description: str
     seed: str
+    why: str
     evidence: str
-    kinds: tuple[Literal["llm", "classical"], ...] = ("llm", "classical")
+    kinds: tuple[Kind, ...] = KINDS
+    applies_to: Literal["agents"] | None = None
     signal: str | None = None
     op: Literal[">=", ">", "<=", "<", "=="] | None = None
     threshold: float | None = None
-    vacuous_when: str | None = None
+    needs: str | None = None
+    not_applicable_when: str | None = None
+    counted_apart: tuple[str, ...] = ()
     attestation: bool = False
+    attestable: bool = False
+
+    @model_validator(mode="after")
+    def _signal_or_attestation(self) -> Criterion:
+        scored = self.signal is not None and self.op is not None and self.threshold is not None
+        if self.attestation == scored:
+            raise ValueError(f"{self.id}: give either signal, op and threshold, or attestation: true")
+        if scored and self.needs is None:
+            raise ValueError(f"{self.id}: a scored criterion names what it needs (absent inputs make it unknown)")
+        return self
 
 
 class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    absent: dict[str, str]
+    not_applicable: dict[str, str]
     criteria: list[Criterion]
+
+    @model_validator(mode="after")
+    def _reasons_exist(self) -> _File:
+        for c in self.criteria:
+            if c.needs is not None and c.needs not in self.absent:
+                raise ValueError(f"{c.id}: needs {c.needs!r} has no text under absent:")
+            if c.not_applicable_when is not None and c.not_applicable_when not in self.not_applicable:
+                raise ValueError(f"{c.id}: {c.not_applicable_when!r} has no text under not_applicable:")
+        return self
 
 
 @cache
+def _file() -> _File:
+    text = resources.files("scoring").joinpath("criteria.yaml").read_text(encoding="utf-8")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster on this file
+    return _File.model_validate(yaml.load(text, Loader=loader))
+
+
 def load_criteria() -> tuple[Criterion, ...]:
     """The packaged criteria (validated once)."""
-    text = resources.files("scoring").joinpath("criteria.yaml").read_text(encoding="utf-8")
-    return tuple(_File.model_validate(yaml.safe_load(text)).criteria)
+    return tuple(_file().criteria)
 
 
-def _status(criterion: Criterion, signals: Mapping[str, Any]) -> tuple[Status, float | None, str]:
-    if criterion.vacuous_when and signals.get(criterion.vacuous_when) is True:
-        return "pass", None, f"not applicable ({criterion.vacuous_when}); " + criterion.evidence
-    value = signals.get(criterion.signal or "")
-    if value is None:
-        return "unknown", None, criterion.evidence
-    assert criterion.op is not None and criterion.threshold is not None
-    number = float(value)
-    passed = _OPS[criterion.op](number, criterion.threshold)
-    return ("pass" if passed else "fail"), number, criterion.evidence
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the criteria of one axis are evaluated against."""
+
+    kind: str
+    signals: Mapping[str, Any]
+    attestations: Sequence[Attestation]
+    systems: Sequence[str]
+    has_agents: bool
+    moment: datetime
+    command: Callable[[str], str] = str  # turns a criterion's SQL into the command that runs it
 
 
-def _attested(
-    criterion: Criterion, attestations: Sequence[Attestation], systems: Sequence[str], moment: datetime
-) -> tuple[Status, str]:
-    mine = [a for a in attestations if a.criterion == criterion.id and (a.system is None or a.system in systems)]
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    status: Status
+    value: float | None = None
+    reason: str | None = None
+
+
+def _not_applicable(criterion: Criterion, ctx: Context) -> str | None:
+    if ctx.kind not in criterion.kinds:
+        return f"applies to {' and '.join(criterion.kinds)} systems; this scorecard scores {ctx.kind} systems"
+    if criterion.applies_to == "agents" and not ctx.has_agents:
+        return _file().not_applicable["no_agent_systems"]
+    condition = criterion.not_applicable_when
+    if condition and ctx.signals.get(condition) is True:
+        return _file().not_applicable[condition]
+    return None
+
+
+def _attested(criterion: Criterion, ctx: Context) -> _Verdict:
+    mine = [
+        a for a in ctx.attestations if a.criterion == criterion.id and (a.system is None or a.system in ctx.systems)
+    ]
+    valid = [a for a in mine if a.valid_at(ctx.moment)]
     if not mine:
-        return "unknown", f"not attested: add `criterion: {criterion.id}` to attestations.yaml"
-    valid = [a for a in mine if a.valid_at(moment)]
+        hint = f"not attested: add an entry with criterion {criterion.id} to attestations.yaml"
+        return _Verdict("unknown", reason=hint)
     if not valid:
-        return "fail", f"attestation expired (last by {mine[-1].by}, expired {mine[-1].expires.date()})"
+        last = max(mine, key=lambda a: a.expires)
+        return _Verdict("fail", reason=f"attestation expired (last by {last.by}, expired {last.expires.date()})")
     latest = max(valid, key=lambda a: a.at)
-    return "pass", f"attested by {latest.by} on {latest.at.date()} (expires {latest.expires.date()})"
+    when = f"by {latest.by} on {latest.at.date()} (expires {latest.expires.date()})"
+    if latest.not_applicable:
+        return _Verdict("n/a", reason=f"attested not applicable {when}: {latest.not_applicable}")
+    return _Verdict("pass", reason=f"attested {when}")
 
 
-def evaluate(
-    criterion: Criterion,
-    signals: Mapping[str, Any],
-    attestations: Sequence[Attestation],
-    systems: Sequence[str],
-    moment: datetime,
-) -> CriterionResult:
+def _measured(criterion: Criterion, ctx: Context) -> _Verdict:
+    raw = ctx.signals.get(criterion.signal or "")
+    if raw is None:
+        return _Verdict("unknown", reason=f"inputs absent: {_file().absent[criterion.needs or '']}")
+    assert criterion.op is not None and criterion.threshold is not None
+    value = float(raw)
+    passed = _OPS[criterion.op](value, criterion.threshold)
+    return _Verdict("pass" if passed else "fail", value)
+
+
+def _verdict(criterion: Criterion, ctx: Context) -> _Verdict:
+    reason = _not_applicable(criterion, ctx)
+    if reason is not None:
+        return _Verdict("n/a", reason=reason)
     if criterion.attestation:
-        status, evidence = _attested(criterion, attestations, systems, moment)
-        value: float | None = None
-    else:
-        status, value, evidence = _status(criterion, signals)
+        return _attested(criterion, ctx)
+    measured = _measured(criterion, ctx)
+    if measured.status != "pass" and criterion.attestable:
+        attested = _attested(criterion, ctx)
+        if attested.status in ("pass", "n/a"):
+            return _Verdict(attested.status, measured.value, attested.reason)
+    return measured
+
+
+def _apart(criterion: Criterion, signals: Mapping[str, Any]) -> dict[str, int]:
+    counts = {name: int(signals.get(name) or 0) for name in criterion.counted_apart}
+    return {name: count for name, count in counts.items() if count}
+
+
+def evaluate(criterion: Criterion, ctx: Context) -> CriterionResult:
+    verdict = _verdict(criterion, ctx)
     return CriterionResult(
         id=criterion.id,
         level=criterion.level,
-        status=status,
-        value=value,
+        status=verdict.status,
+        value=verdict.value,
         threshold=criterion.threshold,
-        evidence=evidence,
+        evidence=criterion.evidence if criterion.attestation else ctx.command(criterion.evidence),
         description=criterion.description,
+        reason=verdict.reason,
+        counted_apart=_apart(criterion, ctx.signals) if verdict.status != "n/a" else {},
     )
 
 
 def _missing(result: CriterionResult, criterion: Criterion) -> str:
-    if result.status == "unknown":
-        return f"{result.id} ({criterion.description}): unknown, inputs absent — {result.evidence}"
+    if criterion.attestation or result.status == "unknown":
+        return f"{result.id} ({criterion.description}): {result.status}, {result.reason}"
     shown = "none" if result.value is None else f"{result.value:.4g}"
     return f"{result.id} ({criterion.description}): {shown}, needs {criterion.op} {criterion.threshold:g}"
 
 
-def score_axis(
-    axis: str,
-    kind: str,
-    signals: Mapping[str, Any],
-    attestations: Sequence[Attestation],
-    systems: Sequence[str],
-    moment: datetime,
-) -> AxisScore:
-    """Level = highest L whose criteria and every lower level's all pass (0 when level 1 does not hold)."""
+def level_of(results: Sequence[CriterionResult]) -> int:
+    """The highest level whose applicable criteria, and every lower level's, all pass (at least one each)."""
+    level = MIN_LEVEL
+    for candidate in range(MIN_LEVEL + 1, MAX_LEVEL + 1):
+        applicable = [r for r in results if r.level == candidate and r.status != "n/a"]
+        if not applicable or any(r.status != "pass" for r in applicable):
+            break
+        level = candidate
+    return level
+
+
+def score_axis(axis: str, ctx: Context) -> AxisScore:
+    """Every criterion of ``axis`` (n/a where it does not apply), the level, coverage and what is missing."""
     if axis not in AXES:
         raise ValueError(f"unknown axis {axis!r}")
-    chosen = [c for c in load_criteria() if c.axis == axis and kind in c.kinds]
-    results = [evaluate(c, signals, attestations, systems, moment) for c in chosen]
-    level = 0
-    for candidate in range(1, MAX_LEVEL + 1):
-        if all(r.status == "pass" for r in results if r.level == candidate):
-            level = candidate
-        else:
-            break
-    known = sum(1 for r in results if r.status != "unknown")
-    coverage = known / len(results) if results else 0.0
+    chosen = [c for c in load_criteria() if c.axis == axis]
+    results = [evaluate(c, ctx) for c in chosen]
+    level = level_of(results)
+    counts: dict[str, int] = {status: sum(1 for r in results if r.status == status) for status in STATUSES}
+    applicable = len(results) - counts["n/a"]
+    coverage = (counts["pass"] + counts["fail"]) / applicable if applicable else 0.0
     following = [
-        (_missing(r, c) if not c.attestation else f"{r.id} ({c.description}): {r.evidence}")
+        _missing(r, c)
         for c, r in zip(chosen, results, strict=True)
-        if r.level == level + 1 and r.status != "pass"
+        if r.level == level + 1 and r.status in ("fail", "unknown")
     ]
-    return AxisScore(level=level, evidence_coverage=round(coverage, 4), criteria=results, next_level=following)
+    if level < MAX_LEVEL and not following:
+        following = [f"no criterion at level {level + 1} applies to the systems in scope"]
+    return AxisScore(
+        level=level, evidence_coverage=round(coverage, 4), counts=counts, criteria=results, next_level=following
+    )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import os
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,14 +20,11 @@ import duckdb
 import polars as pl
 
 from instrumentation import PriceBook
-from instrumentation.errors import HarnessError
+from instrumentation.lake import Segment, read_segments
 from scoring import _sql
+from scoring.errors import ScoringError
 
 DATABASE_FILE = "harness.duckdb"
-
-
-class ScoringError(HarnessError):
-    """The scorecard cannot be computed; the message says which input and what to do."""
 
 
 class Engine:
@@ -43,7 +39,7 @@ class Engine:
             raise ScoringError(f"cannot open {database}: {exc} (another process may hold it; retry)") from exc
         try:
             self.conn.execute("SET TimeZone = 'UTC'")
-            self._ensure_schema()
+            self.graph = self._ensure_schema()
             self.loaded_segments = self.sync()
             self.conn.execute(_sql.read("session"))
         except BaseException:
@@ -53,37 +49,54 @@ class Engine:
     def close(self) -> None:
         self.conn.close()
 
-    def _ensure_schema(self) -> None:
+    def _ensure_schema(self) -> _sql.Graph:
+        """Create (or rebuild, after the staging tables changed) the tables; return the SQL graph."""
         version = _sql.schema_version()
         self.conn.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        graph = self._graph()
         if self._meta("schema") not in (None, version):
-            for table in ("segments", "prices", *_sql.DERIVED_TABLES):
+            for table in ("segments", "prices", *graph.derived):
                 self.conn.execute(f"DROP TABLE IF EXISTS {table}")
+            self.conn.execute(f"DROP TYPE IF EXISTS {_sql.SPAN_CLASS_TYPE}")
             self.conn.execute("DELETE FROM meta")
+        self.conn.execute(_sql.span_class_type())
         self.conn.execute(_sql.read("tables"))
         self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", [version])
+        stored = self._graph_key() + graph.to_json()
+        if self._meta("sql_graph") != stored:
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('sql_graph', ?)", [stored])
+        return graph
+
+    @staticmethod
+    def _graph_key() -> str:
+        return f"{_sql.sql_version()}:"
+
+    def _graph(self) -> _sql.Graph:
+        """The SQL graph, derived once per SQL version and kept in the database (parsing costs more than scoring)."""
+        stored = self._meta("sql_graph")
+        key = self._graph_key()
+        return _sql.graph(stored.removeprefix(key) if stored is not None and stored.startswith(key) else None)
 
     def _meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return None if row is None else str(row[0])
 
-    def _segments_on_disk(self) -> dict[str, tuple[int, float]]:
-        found: dict[str, tuple[int, float]] = {}
-        for path in sorted((self.lake_dir / "otel_traces").glob("dt=*/*.parquet")):
-            try:
-                stat = os.stat(path)
-            except FileNotFoundError:  # compacted away while we listed
-                continue
-            found[str(path)] = (stat.st_size, stat.st_mtime)
-        return found
-
     def sync(self) -> int:
         """Load new segments, forget vanished or rewritten ones, keep orphans and prices current.
 
-        Returns how many segments were loaded. A warm call (nothing changed) only lists the lake.
+        Returns how many segments were loaded. A warm call (nothing changed) only lists the lake. The
+        lake is read through its one listing rule (``instrumentation.lake.read_segments``): a segment
+        compacted away meanwhile makes it retry, a bad one is set aside and the rest is loaded.
         """
-        current = self._segments_on_disk()
         known = {path: (size, mtime) for path, size, mtime in self.conn.execute("SELECT * FROM segments").fetchall()}
+        return read_segments(
+            self.lake_dir,
+            lambda snapshot: self._sync(snapshot, known),
+            trusted=lambda s: known.get(str(s.path)) == s.stamp,
+        )
+
+    def _sync(self, snapshot: list[Segment], known: dict[str, tuple[int, float]]) -> int:
+        current = {str(segment.path): segment.stamp for segment in snapshot}
         stale = [path for path, stamp in known.items() if current.get(path) != stamp]
         new = [path for path, stamp in current.items() if known.get(path) != stamp]
         prices_key = self._prices_key()
@@ -95,31 +108,27 @@ class Engine:
             self._forget(stale)
             self._load(new, current)
             self._track_orphans(new, rebuild=bool(stale))
+            if new or stale:
+                self.conn.execute(_sql.read("eval_traffic"))
             self._price(list(current) if prices_changed or stale else new)
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('prices', ?)", [prices_key])
             self.conn.execute("COMMIT")
         except duckdb.Error as exc:
             self.conn.execute("ROLLBACK")
-            unreadable = [path for path in new if not _readable(path)]
-            if unreadable:
-                raise ScoringError(
-                    f"unreadable Parquet segment(s): {', '.join(unreadable)} (truncated or not Parquet): "
-                    "move them out of the lake and score again"
-                ) from exc
             raise ScoringError(f"cannot load the lake at {self.lake_dir}: {exc}") from exc
         return len(new)
 
     def _forget(self, stale: list[str]) -> None:
         if not stale:
             return
-        for table in _sql.DERIVED_TABLES:
+        for table in self.graph.derived:
             self.conn.execute(f"DELETE FROM {table} WHERE segment IN (SELECT unnest($stale))", {"stale": stale})
         self.conn.execute("DELETE FROM segments WHERE path IN (SELECT unnest($stale))", {"stale": stale})
 
     def _load(self, new: list[str], current: dict[str, tuple[int, float]]) -> None:
         if not new:
             return
-        for load in _sql.LOADS:
+        for load in self.graph.loads:
             self.conn.execute(_sql.read(load), {"segments": new})
         self.conn.executemany("INSERT INTO segments VALUES (?, ?, ?)", [[path, *current[path]] for path in new])
 
@@ -128,8 +137,8 @@ class Engine:
             self.conn.execute("DELETE FROM orphans")
             new = [row[0] for row in self.conn.execute("SELECT path FROM segments").fetchall()]
         if new:
-            self.conn.execute(_sql.read("resolve_orphans"), {"segments": new})
-            self.conn.execute(_sql.read("load_orphans"), {"segments": new})
+            self.conn.execute(_sql.read("orphans_resolve"), {"segments": new})
+            self.conn.execute(_sql.read("orphans_add"), {"segments": new})
 
     def _prices_key(self) -> str:
         """Changes when the price book's content or the genai-prices release changes."""
@@ -162,9 +171,17 @@ class Engine:
         self.conn.execute(_sql.read("price_calls"), {"segments": segments})
 
     def set_scope(
-        self, since: datetime, until: datetime, env: str, systems: Iterable[Sequence[Any]], *, materialize: bool = True
+        self,
+        since: datetime,
+        until: datetime,
+        env: str,
+        systems: Iterable[Sequence[Any]],
+        *,
+        materialize: bool = True,
+        views: Iterable[str] | None = None,
     ) -> None:
-        """Bind the window, environment and systems, then create every view.
+        """Bind the window, environment and systems, then create the views (every one, or ``views`` and
+        what they read).
 
         With ``materialize`` the shared views are computed once into temp tables (see ``_sql.LAZY_VIEWS``).
         """
@@ -174,13 +191,14 @@ class Engine:
         self.conn.execute("DELETE FROM scope_systems")
         rows = [list(row) for row in systems]
         if rows:
-            self.conn.executemany("INSERT INTO scope_systems VALUES (?, ?, ?, ?, ?)", rows)
-        for name in _sql.VIEWS:
+            self.conn.executemany("INSERT INTO scope_systems VALUES (?, ?, ?, ?, ?, ?)", rows)
+        for name in self.graph.views if views is None else self.graph.closure(views):
             self.conn.execute(_sql.create_statement(name, materialize=materialize))
 
-    def observed_systems(self) -> list[tuple[str, str | None, bool, bool]]:
+    def observed_systems(self) -> list[tuple[str, str | None, bool, bool, bool]]:
+        """(name, declared kind, has LLM spans, has predictions, has agent runs) of every system in the lake."""
         rows = self.conn.execute(_sql.read("observed_systems")).fetchall()
-        return [(str(name), kind, bool(llm), bool(pred)) for name, kind, llm, pred in rows]
+        return [(str(name), kind, bool(llm), bool(pred), bool(agents)) for name, kind, llm, pred, agents in rows]
 
     def rows(self, view: str) -> list[dict[str, Any]]:
         """Every row of an allow-listed view as dicts."""
@@ -192,13 +210,20 @@ class Engine:
         frame: pl.DataFrame = self.conn.sql(f"SELECT * FROM {_checked(view)}").pl()
         return frame
 
-
-def _readable(path: str) -> bool:
-    try:
-        duckdb.execute("SELECT count(*) FROM read_parquet($path)", {"path": path}).fetchall()
-    except duckdb.Error:
-        return False
-    return True
+    def select(self, sql: str) -> pl.DataFrame:
+        """The rows of one read-only SELECT (a user's query over the views: nothing else is run)."""
+        try:
+            statements = self.conn.extract_statements(sql)
+        except duckdb.Error as exc:
+            raise ScoringError(f"the query does not parse: {exc}") from exc
+        if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+            raise ScoringError("give one SELECT statement (the scoring views are read-only)")
+        try:
+            frame: pl.DataFrame = self.conn.sql(sql).pl()
+        except duckdb.Error as exc:
+            message = " ".join(str(exc).split())
+            raise ScoringError(f"{message} (views: {', '.join(_sql.VIEWS)}; tables: spans, fact_spans)") from exc
+        return frame
 
 
 def _checked(view: str) -> str:

@@ -1,45 +1,48 @@
 """Scoring's inputs besides telemetry: the systems catalogue, the attestation file, and times.
 
-``systems.yaml`` names each AI system, its kind (llm or classical), owner and on-call rotation;
-``attestations.yaml`` records human statements (risk assessment done, runbook exists) with who,
-when and an expiry. Both default to files in HARNESS_HOME.
+``systems.yaml`` names each AI system, its kind (llm or classical), owner, on-call rotation and
+whether it is an agent; ``attestations.yaml`` records human statements (risk assessment done,
+runbook exists, or the criterion does not apply) with who, when and an expiry. Both default to
+files in HARNESS_HOME; docs/scoring-inputs.md describes every key.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from instrumentation.errors import HarnessError
+from instrumentation import timestamps
+from scoring._names import Kind
+from scoring.errors import InputFileError
 
 SYSTEMS_FILE = "systems.yaml"
 ATTESTATIONS_FILE = "attestations.yaml"
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class InputFileError(HarnessError):
-    """A catalogue, attestation file or time given to scoring is malformed; the message names where."""
-
-
-def parse_time(value: str | datetime | None, field_name: str) -> datetime | None:
-    """An ISO 8601 time as an aware UTC datetime; a naive time is taken as UTC; empty is None."""
-    if value is None or value == "":
-        return None
+def is_zoneless(value: str | datetime | None) -> bool:
+    """True for a time of day without a zone (``2026-05-01T12:00``); a bare date or an aware time is not."""
     if isinstance(value, datetime):
-        parsed = value
-    else:
-        try:
-            parsed = datetime.fromisoformat(value.strip())
-        except ValueError as exc:
-            raise InputFileError(
-                f"{field_name}: {value!r} is not an ISO 8601 time (e.g. 2026-05-01T12:00:00Z)"
-            ) from exc
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+        return value.tzinfo is None
+    if value is None or _DATE_ONLY.match(value.strip()):
+        return False
+    try:
+        return datetime.fromisoformat(value.strip()).tzinfo is None
+    except ValueError:
+        return False
+
+
+def parse_time(value: str | datetime | None, field_name: str, *, require_zone: bool = False) -> datetime | None:
+    """An ISO 8601 time as an aware UTC datetime (``instrumentation.timestamps``); bad: ``InputFileError``."""
+    try:
+        return timestamps.parse_time(value, field_name, require_zone=require_zone)
+    except ValueError as exc:
+        raise InputFileError(str(exc)) from exc
 
 
 class SystemEntry(BaseModel):
@@ -48,13 +51,14 @@ class SystemEntry(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     name: str = Field(min_length=1)
-    kind: Literal["llm", "classical"] = "llm"
+    kind: Kind = "llm"
     owner: str | None = None
     on_call: str | None = Field(default=None, alias="on-call")
+    agent: bool | None = None  # None: an agent system when it emits invoke_agent spans
 
 
 class Attestation(BaseModel):
-    """A person's statement that a criterion holds, valid from ``at`` until ``expires``."""
+    """A person's statement that a criterion holds (or does not apply), valid from ``at`` until ``expires``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -64,6 +68,7 @@ class Attestation(BaseModel):
     expires: datetime
     evidence: str | None = None
     system: str | None = None
+    not_applicable: str | None = Field(default=None, min_length=1)  # the reason it does not apply
 
     @field_validator("at", "expires", mode="before")
     @classmethod
@@ -88,19 +93,39 @@ class _AttestationsFile(BaseModel):
     attestations: list[Attestation] = []
 
 
-def _load_yaml(path: Path) -> Any:
+def _read(path: Path) -> tuple[str, Any]:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = path.read_text(encoding="utf-8")
+        return text, yaml.safe_load(text) or {}
     except OSError as exc:
         raise InputFileError(f"{path}: cannot read: {exc}") from exc
     except yaml.YAMLError as exc:
         raise InputFileError(f"{path}: not valid YAML: {exc}") from exc
 
 
-def _where(path: Path, exc: ValidationError) -> str:
+def _line(text: str, location: tuple[int | str, ...]) -> int | None:
+    """The 1-based line of the YAML node at ``location`` (as far as it exists), or None."""
+    node: Any = yaml.compose(text)
+    line = None if node is None else node.start_mark.line + 1
+    for part in location:
+        if isinstance(node, yaml.MappingNode):
+            node = next((value for key, value in node.value if key.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            node = None
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def _where(path: Path, text: str, exc: ValidationError) -> str:
     first = exc.errors()[0]
-    location = ".".join(str(part) for part in first["loc"])
-    return f"{path}: {location}: {first['msg']}"
+    location = tuple(first["loc"])
+    field = ".".join(str(part) for part in location) or "the top level"
+    line = _line(text, location)
+    return f"{path}{'' if line is None else f':{line}'}: {field}: {first['msg']}"
 
 
 def load_catalogue(path: str | Path | None) -> list[SystemEntry]:
@@ -108,11 +133,12 @@ def load_catalogue(path: str | Path | None) -> list[SystemEntry]:
     if path is None or not Path(path).is_file():
         return []
     path = Path(path)
+    text, data = _read(path)
     try:
-        parsed = _SystemsFile.model_validate(_load_yaml(path))
+        parsed = _SystemsFile.model_validate(data)
     except ValidationError as exc:
         raise InputFileError(
-            _where(path, exc) + " (expected systems: [{name, kind: llm|classical, owner, on-call}])"
+            _where(path, text, exc) + " (expected systems: [{name, kind: llm|classical, owner, on-call, agent}])"
         ) from exc
     names = [entry.name for entry in parsed.systems]
     duplicates = sorted({name for name in names if names.count(name) > 1})
@@ -126,7 +152,10 @@ def load_attestations(path: str | Path | None) -> list[Attestation]:
     if path is None or not Path(path).is_file():
         return []
     path = Path(path)
+    text, data = _read(path)
     try:
-        return _AttestationsFile.model_validate(_load_yaml(path)).attestations
+        return _AttestationsFile.model_validate(data).attestations
     except ValidationError as exc:
-        raise InputFileError(_where(path, exc) + " (expected attestations: [{criterion, by, at, expires}])") from exc
+        raise InputFileError(
+            _where(path, text, exc) + " (expected attestations: [{criterion, by, at, expires}])"
+        ) from exc

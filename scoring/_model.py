@@ -1,17 +1,22 @@
-"""The scorecard as pydantic models: the JSON shape fixed in DESIGN.md ("The scorecard JSON")."""
+"""The scorecard as pydantic models: the JSON shape fixed in DESIGN.md ("The scorecard JSON"), extended.
+
+Every key DESIGN.md names keeps its meaning; the additions (statuses counted per axis, the
+reproducibility axis's answer per system, the metrics the views already compute) sit beside them.
+The metrics, with how each is read and shown, are in ``_metrics.py``.
+A metric whose inputs are absent is null, never 0; where they are partly absent the share that was
+present is reported beside the value.
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from scoring._frozen import Frozen as _Frozen
+from scoring._metrics import Metrics
+from scoring._names import Axis, Kind
 
-AXES = ("evaluation", "deployment", "observability", "reproducibility", "governance")
-Status = Literal["pass", "fail", "unknown"]
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+Status = Literal["pass", "fail", "unknown", "n/a"]
+Answer = Literal["yes", "no", "unknown"]
 
 
 class Window(_Frozen):
@@ -21,7 +26,7 @@ class Window(_Frozen):
 
 class SystemInfo(_Frozen):
     name: str
-    kind: Literal["llm", "classical"]
+    kind: Kind
     owner: str | None = None
 
 
@@ -33,46 +38,38 @@ class CriterionResult(_Frozen):
     threshold: float | None
     evidence: str
     description: str = ""
+    reason: str | None = None  # why unknown or n/a, or who attested
+    counted_apart: dict[str, int] = {}  # rows neither covered nor a gap (e.g. calls that reported no usage)
+
+
+class SystemAnswer(_Frozen):
+    system: str
+    answer: Answer
+    reason: str
+
+
+class AxisAnswer(_Frozen):
+    """The seed's question for the axis, answered from the evidence (reproducibility: per system)."""
+
+    question: str
+    answer: str
+    systems: list[SystemAnswer]
 
 
 class AxisScore(_Frozen):
     level: int
-    evidence_coverage: float
+    evidence_coverage: float  # (pass + fail) / applicable criteria (n/a excluded)
+    counts: dict[str, int]  # criteria per status: pass, fail, unknown, n/a
     criteria: list[CriterionResult]
     next_level: list[str]
-
-
-class Quantiles(_Frozen):
-    median: float | None = None
-    p90: float | None = None
-
-
-class Restore(_Frozen):
-    median: float | None = None
-    mean: float | None = None
-
-
-class Latency(_Frozen):
-    p50: float | None = None
-    p95: float | None = None
-    p99: float | None = None
-
-
-class Metrics(_Frozen):
-    deployment_frequency_per_week: float | None = None
-    deployment_frequency_band: str | None = None
-    lead_time_hours: Quantiles = Quantiles()
-    change_failure_rate: float | None = None
-    time_to_restore_hours: Restore = Restore()
-    cost_per_feature_usd: dict[str, float | None] | None = None
-    audit_evidence_response_hours: Quantiles = Quantiles()
-    latency_ms: Latency = Latency()
-    cost_per_request_usd: float | None = None
+    answer: AxisAnswer | None = None
 
 
 class Scorecard(_Frozen):
     window: Window
-    kind: Literal["llm", "classical"]
+    kind: Kind
     systems: list[SystemInfo]
-    axes: dict[str, AxisScore]
+    axes: dict[Axis, AxisScore]
     metrics: Metrics
+    evidence_command: str = ""  # the command prefix every criterion's evidence runs under
+    warnings: list[str] = []

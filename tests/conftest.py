@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 import instrumentation
 from instrumentation._setup import reset_for_tests
+
+# property-based tests: the same examples every run (derandomised), no database left behind, and a
+# deadline that turns a hang into a failure; HYPOTHESIS_PROFILE=thorough searches 20 times longer, with
+# a fresh seed each run. tests/properties.py holds the shared strategies.
+_PROPERTY_CHECKS = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+settings.register_profile(
+    "harness", derandomize=True, database=None, max_examples=150, deadline=2000, suppress_health_check=_PROPERTY_CHECKS
+)
+settings.register_profile(
+    "thorough", database=None, max_examples=3000, deadline=2000, suppress_health_check=_PROPERTY_CHECKS
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "harness"))
 
 
 @dataclass

@@ -22,7 +22,7 @@ class Written:
 
 def write_scorecard(home: DemoHome, now: datetime) -> tuple[scoring.Scorecard, Written]:
     """Score the last 30 days of the demo's lake and write ``reports/scorecard.json`` and ``.md``."""
-    card = scoring.scorecard(home.root, since=now - WINDOW, systems_file=home.catalogue)
+    card = scoring.scorecard(home.root, scoring.Scope.of(since=now - WINDOW), systems_file=home.catalogue)
     written = Written(home.reports / "scorecard.json", home.reports / "scorecard.md")
     written.json.write_text(scoring.render(card, "json") + "\n", encoding="utf-8")
     written.markdown.write_text(scoring.render(card, "markdown"), encoding="utf-8")

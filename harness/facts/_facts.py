@@ -10,12 +10,20 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from instrumentation import semconv
+from instrumentation import semconv, timestamps
 from instrumentation.errors import HarnessError
 
 
 class FactError(HarnessError):
     """A fact to record is malformed; the message names the field and what it accepts."""
+
+
+def parse_time(value: str | datetime | None, field_name: str, *, require_zone: bool = False) -> datetime | None:
+    """An ISO 8601 time as an aware UTC datetime (``instrumentation.timestamps``); a bad one is a ``FactError``."""
+    try:
+        return timestamps.parse_time(value, field_name, require_zone=require_zone)
+    except ValueError as exc:
+        raise FactError(str(exc)) from exc
 
 
 def iso(value: datetime) -> str:
@@ -46,6 +54,13 @@ def _order(earlier: datetime | None, later: datetime | None, names: str) -> None
         raise FactError(f"{names}: the second time is before the first")
 
 
+def _aware(**times: datetime | None) -> None:
+    """A naive datetime would be read as the machine's local time: every fact time carries its zone."""
+    for name, value in times.items():
+        if value is not None and value.tzinfo is None:
+            raise FactError(f"{name}: {value.isoformat()} has no zone: pass an aware datetime (e.g. tzinfo=UTC)")
+
+
 @dataclass(frozen=True, slots=True)
 class Deployment:
     """A deployment of ``version`` of ``system``; ``at`` is when it finished (default: now)."""
@@ -73,6 +88,7 @@ class Deployment:
         _choice(self.status, (semconv.DEPLOYMENT_STATUS_SUCCEEDED, semconv.DEPLOYMENT_STATUS_FAILED), "status")
         _choice(self.strategy, semconv.DEPLOYMENT_STRATEGIES, "strategy")
         _choice(self.trigger, semconv.DEPLOYMENT_TRIGGERS, "trigger")
+        _aware(started_at=self.started_at, at=self.at)
         _order(self.started_at, self.at, "started_at, at")
 
 
@@ -90,6 +106,7 @@ class Incident:
     def __post_init__(self) -> None:
         _require(self.id, "id")
         _require(self.system, "system")
+        _aware(started_at=self.started_at, resolved_at=self.resolved_at)
         _order(self.started_at, self.resolved_at, "started_at, resolved_at")
 
 
@@ -110,6 +127,7 @@ class Change:
         _require(self.id, "id")
         _require(self.system, "system")
         _choice(self.kind, semconv.CHANGE_KINDS, "kind")
+        _aware(opened_at=self.opened_at, merged_at=self.merged_at)
         _order(self.opened_at, self.merged_at, "opened_at, merged_at")
 
 
@@ -124,6 +142,7 @@ class AuditRequest:
 
     def __post_init__(self) -> None:
         _require(self.id, "id")
+        _aware(requested_at=self.requested_at, fulfilled_at=self.fulfilled_at)
         _order(self.requested_at, self.fulfilled_at, "requested_at, fulfilled_at")
 
 

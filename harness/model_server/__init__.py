@@ -2,8 +2,13 @@
 
 Endpoints: ``POST /v1/chat/completions``, ``/v1/responses``, ``/v1/embeddings`` (OpenAI) and
 ``/v1/messages`` (Anthropic), plain and streamed, and ``/v1/messages/count_tokens``; for tests and
-tools ``POST /_scenario/reset``, ``GET /_scenario/requests`` and ``GET /healthz``. Malformed
-requests get a 400 in the provider's error shape.
+tools ``POST /_scenario/reset``, ``GET /_scenario/requests`` (the latest 10,000) and ``GET /healthz``.
+Malformed requests get a 400 in the provider's error shape naming the field (a wrong type, a missing
+field, a number out of its documented range such as ``max_tokens: -5``). ``Limits`` (``serve(limits=...)``)
+bounds what one client can make the server do: bodies up to 4 MiB (413 beyond, refused before it is
+read), a body must arrive within 10 s (408) and a first request within 10 s of connecting, JSON nests at
+most 64 levels, embeddings at most 3,072 dimensions and 2,048 inputs; big bodies are worked on off the
+event loop, and a client that leaves mid-body is one log line.
 
 Python API::
 
@@ -77,6 +82,7 @@ inside the output; Anthropic net ``input_tokens`` with ``cache_read_input_tokens
 from harness.model_server._app import create_app
 from harness.model_server._judge import judge
 from harness.model_server._kb import Article, load_knowledge_base, load_orders, search_knowledge_base
+from harness.model_server._limits import Limits
 from harness.model_server._scenario import Scenario, default_scenario, load_scenario
 from harness.model_server._serve import ServerHandle, run_forever, serve, start
 from harness.model_server._state import RequestRecord
@@ -84,6 +90,7 @@ from harness.model_server._tokens import count_tokens
 
 __all__ = [
     "Article",
+    "Limits",
     "RequestRecord",
     "Scenario",
     "ServerHandle",

@@ -7,13 +7,19 @@ from typing import Any
 
 from harness.model_server._engine import Conversation, Message, Parsed, Reply, ToolCall
 from harness.model_server._http import Dialect, RequestError, sse
-from harness.model_server._parse import optional, required, text_of
+from harness.model_server._parse import bounded_all, optional, required, text_of
 from harness.model_server._tokens import Usage, chunk_text
 
 ENDPOINT = "messages"
 DIALECT: Dialect = "anthropic"
 ID_PREFIX = "msg_"
 CALL_PREFIX = "toolu_"
+BOUNDS: dict[str, tuple[type | tuple[type, ...], float, float]] = {
+    "max_tokens": (int, 1, 10_000_000),
+    "temperature": ((int, float), 0, 1),
+    "top_p": ((int, float), 0, 1),
+    "top_k": (int, 0, 1_000_000),
+}
 
 
 def _blocks(content: Any, where: str) -> list[dict[str, Any]]:
@@ -52,6 +58,7 @@ def _messages(raw: Any, index: int, names: dict[str, str]) -> list[Message]:
 def parse(body: dict[str, Any]) -> Parsed:
     model = required(body, "model", str)
     limit = required(body, "max_tokens", int)
+    bounded_all(body, BOUNDS)
     raw_messages = required(body, "messages", list)
     if not raw_messages:
         raise RequestError("messages: at least one message is required.", "messages")

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from harness.model_server._http import RequestError
-from harness.model_server._parse import optional, required
+from harness.model_server._parse import bounded, optional, required
 from harness.model_server._tokens import count_tokens, embed, encode_base64
 
 ENDPOINT = "embeddings"
 DEFAULT_DIMENSIONS = 256
+MAX_DIMENSIONS = 3072  # text-embedding-3-large's
+MAX_INPUTS = 2048  # OpenAI's limit per request
+MAX_VALUES = 512 * 1024  # inputs x dimensions computed per request, so one request cannot stall the server
 
 
 def _texts(value: Any) -> list[str]:
@@ -28,10 +31,16 @@ def render(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The model name and the response body for a validated embeddings request."""
     model = required(body, "model", str)
     texts = _texts(required(body, "input", (str, list)))
-    dimensions = optional(body, "dimensions", int, DEFAULT_DIMENSIONS)
+    dimensions = bounded(body, "dimensions", int, 1, MAX_DIMENSIONS) or DEFAULT_DIMENSIONS
     encoding = optional(body, "encoding_format", str, "float")
-    if dimensions < 1 or encoding not in ("float", "base64"):
-        raise RequestError("Invalid 'dimensions' or 'encoding_format' (float or base64).", "encoding_format")
+    if encoding not in ("float", "base64"):
+        raise RequestError(f"Invalid 'encoding_format': {encoding!r}; expected float or base64.", "encoding_format")
+    if len(texts) > MAX_INPUTS or len(texts) * dimensions > MAX_VALUES:
+        raise RequestError(
+            f"Invalid 'input': {len(texts)} inputs of {dimensions} dimensions; this server embeds at most "
+            f"{MAX_INPUTS} inputs and {MAX_VALUES} values per request.",
+            "input",
+        )
     vectors = [embed(text, dimensions) for text in texts]
     data = [
         {"object": "embedding", "index": i, "embedding": encode_base64(v) if encoding == "base64" else v}

@@ -12,10 +12,18 @@ from starlette.types import Receive, Scope, Send
 
 Dialect = Literal["openai", "anthropic"]
 
-_OPENAI_TYPES = {400: "invalid_request_error", 404: "invalid_request_error", 429: "requests"}
+_OPENAI_TYPES = {
+    400: "invalid_request_error",
+    404: "invalid_request_error",
+    408: "invalid_request_error",
+    413: "invalid_request_error",
+    429: "requests",
+}
 _ANTHROPIC_TYPES = {
     400: "invalid_request_error",
     404: "not_found_error",
+    408: "timeout_error",
+    413: "request_too_large",
     429: "rate_limit_error",
     529: "overloaded_error",
 }

@@ -7,7 +7,7 @@ from typing import Any
 
 from harness.model_server._engine import Conversation, Message, Parsed, Reply, ToolCall
 from harness.model_server._http import Dialect, RequestError, sse
-from harness.model_server._parse import arguments_object, optional, required, text_of
+from harness.model_server._parse import arguments_object, bounded_all, optional, required, text_of
 from harness.model_server._tokens import Usage, chunk_text
 
 ENDPOINT = "chat.completions"
@@ -16,6 +16,18 @@ ID_PREFIX = "chatcmpl-"
 CALL_PREFIX = "call_"
 CREATED = 1_767_225_600  # fixed, so responses are byte-for-byte deterministic
 _ROLES = {"system": "system", "developer": "system", "user": "user", "assistant": "assistant", "tool": "tool"}
+_NUMBER = (int, float)
+#: the ranges OpenAI documents; a parameter outside its range is a 400 naming it
+BOUNDS: dict[str, tuple[type | tuple[type, ...], float, float]] = {
+    "max_tokens": (int, 1, 10_000_000),
+    "max_completion_tokens": (int, 1, 10_000_000),
+    "temperature": (_NUMBER, 0, 2),
+    "top_p": (_NUMBER, 0, 1),
+    "n": (int, 1, 128),
+    "presence_penalty": (_NUMBER, -2, 2),
+    "frequency_penalty": (_NUMBER, -2, 2),
+    "top_logprobs": (int, 0, 20),
+}
 
 
 def tool_names(tools: list[Any], where: str = "tools") -> frozenset[str]:
@@ -69,6 +81,7 @@ def parse(body: dict[str, Any]) -> Parsed:
     stream = optional(body, "stream", bool, False)
     options = optional(body, "stream_options", dict, {})
     include_usage = bool(options.get("include_usage"))
+    bounded_all(body, BOUNDS)
     limit = optional(body, "max_completion_tokens", int, None) or optional(body, "max_tokens", int, None)
     conversation = Conversation(model, parsed, tools, max_output_tokens=limit)
     return Parsed(conversation, stream=stream, include_usage=include_usage)

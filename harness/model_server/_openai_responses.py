@@ -8,7 +8,7 @@ from typing import Any
 from harness.model_server._engine import Conversation, Message, Parsed, Reply, ToolCall
 from harness.model_server._http import Dialect, RequestError, sse
 from harness.model_server._openai_chat import CREATED, tool_names
-from harness.model_server._parse import arguments_object, optional, required, text_of
+from harness.model_server._parse import arguments_object, bounded_all, optional, required, text_of
 from harness.model_server._tokens import Usage, chunk_text
 
 ENDPOINT = "responses"
@@ -16,6 +16,12 @@ DIALECT: Dialect = "openai"
 ID_PREFIX = "resp_"
 CALL_PREFIX = "call_"
 _ROLES = {"system": "system", "developer": "system", "user": "user", "assistant": "assistant"}
+BOUNDS: dict[str, tuple[type | tuple[type, ...], float, float]] = {
+    "max_output_tokens": (int, 1, 10_000_000),
+    "temperature": ((int, float), 0, 2),
+    "top_p": ((int, float), 0, 1),
+    "top_logprobs": (int, 0, 20),
+}
 
 
 def _item(raw: Any, index: int, names: dict[str, str]) -> Message:
@@ -52,6 +58,7 @@ def parse(body: dict[str, Any]) -> Parsed:
         messages.insert(0, Message("system", instructions))
     tools = optional(body, "tools", list, [])
     echo = {"tools": tools, "instructions": instructions or None}
+    bounded_all(body, BOUNDS)
     limit = optional(body, "max_output_tokens", int, None)
     conversation = Conversation(model, tuple(messages), tool_names(tools), max_output_tokens=limit)
     return Parsed(conversation, stream=optional(body, "stream", bool, False), echo=echo)

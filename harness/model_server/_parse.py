@@ -8,14 +8,11 @@ from typing import Any
 from harness.model_server._http import RequestError
 
 
-def body_object(raw: bytes) -> dict[str, Any]:
-    try:
-        body = json.loads(raw)
-    except ValueError as exc:
-        raise RequestError(f"We could not parse the JSON body of your request: {exc}.") from exc
-    if not isinstance(body, dict):
+def body_object(value: Any) -> dict[str, Any]:
+    """The parsed JSON body, which must be an object."""
+    if not isinstance(value, dict):
         raise RequestError("The request body must be a JSON object.")
-    return body
+    return value
 
 
 def required(body: dict[str, Any], name: str, kind: type | tuple[type, ...], where: str = "") -> Any:
@@ -28,6 +25,30 @@ def optional(body: dict[str, Any], name: str, kind: type | tuple[type, ...], def
     if body.get(name) is None:
         return default
     return typed(body, name, kind, where)
+
+
+def bounded(
+    body: dict[str, Any], name: str, kind: type | tuple[type, ...], low: float, high: float, where: str = ""
+) -> Any:
+    """An optional number that must lie in ``[low, high]`` (None when absent)."""
+    value = optional(body, name, kind, None, where)
+    if value is not None and not low <= value <= high:
+        side = (
+            f"below minimum value. Expected a value >= {low:g}"
+            if value < low
+            else f"above maximum value. Expected a value <= {high:g}"
+        )
+        raise RequestError(
+            f"Invalid '{where}{name}': {_NAMES.get(type(value), 'number')} {side}, but got {value} instead.",
+            param=where + name,
+        )
+    return value
+
+
+def bounded_all(body: dict[str, Any], bounds: dict[str, tuple[type | tuple[type, ...], float, float]]) -> None:
+    """Check every parameter of ``bounds`` (name -> kind, low, high) that the body sets."""
+    for name, (kind, low, high) in bounds.items():
+        bounded(body, name, kind, low, high)
 
 
 def typed(body: dict[str, Any], name: str, kind: type | tuple[type, ...], where: str = "") -> Any:

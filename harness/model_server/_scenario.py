@@ -9,6 +9,8 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
+import string
+import warnings
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -84,7 +86,9 @@ class Rule(_Strict):
     def _compiles(cls, value: str | None) -> str | None:
         if value is not None:
             try:
-                re.compile(value)
+                with warnings.catch_warnings():  # "possible nested set" and the like: the pattern's own business
+                    warnings.simplefilter("ignore", FutureWarning)
+                    re.compile(value)
             except re.error as exc:
                 raise ValueError(f"not a valid regular expression: {exc}") from exc
         return value
@@ -95,10 +99,21 @@ class Rule(_Strict):
             raise ValueError("a rule needs exactly one of `call` (a tool call) or `answer` (a final answer)")
         for template in _strings(self.answer if self.call is None else self.call.arguments):
             try:
+                _check_widths(template)
                 template.format_map(Variables())
             except (ValueError, IndexError, KeyError, AttributeError) as exc:
                 raise ValueError(f"bad template {template!r} ({exc}); write literal braces as {{{{ and }}}}") from exc
         return self
+
+
+_MAX_WIDTH = 1000
+
+
+def _check_widths(template: str) -> None:
+    """A format width or precision past ``_MAX_WIDTH`` would make every answer a huge string."""
+    for _, field, spec, _ in string.Formatter().parse(template):
+        if field is not None and spec and any(int(n) > _MAX_WIDTH for n in re.findall(r"\d+", spec)):
+            raise ValueError(f"format width or precision above {_MAX_WIDTH} in {{{field}:{spec}}}")
 
 
 class Variables(dict[str, str]):
@@ -135,11 +150,17 @@ _NO_SETTINGS = ModelSettings()
 ScenarioSource = Scenario | Mapping[str, Any] | str | Path | None
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: fast, and it bounds nesting itself
+_MAX_NODES = 100_000
+_MAX_DEPTH = 64
+
+
 def _validate(data: Any, where: str) -> Scenario:
     if data is None:
         data = {}
     if not isinstance(data, Mapping):
         raise ConfigError(f"{where}: a scenario must be a mapping with models/faults/rules, got {type(data).__name__}")
+    _check_size(data, where)
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
@@ -147,11 +168,30 @@ def _validate(data: Any, where: str) -> Scenario:
         raise ConfigError(f"{where}: invalid scenario: {problems}") from exc
 
 
+def _check_size(data: Any, where: str) -> None:
+    """Refuse a document past ``_MAX_NODES`` values (counting each alias use) or ``_MAX_DEPTH`` levels: YAML
+    aliases can make a short file expand without end, or refer to itself."""
+    stack, seen = [(data, 1)], 0
+    while stack:
+        node, depth = stack.pop()
+        seen += 1
+        if seen > _MAX_NODES or depth > _MAX_DEPTH:
+            raise ConfigError(f"{where}: the scenario is too large or nested too deeply (aliases expanded)")
+        if isinstance(node, Mapping):
+            stack.extend((child, depth + 1) for pair in node.items() for child in pair)
+        elif isinstance(node, list | tuple):
+            stack.extend((child, depth + 1) for child in node)
+
+
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the scenario file: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text: {exc}") from exc
+    except RecursionError:
+        raise ConfigError(f"{path}: the YAML is nested too deeply") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
 

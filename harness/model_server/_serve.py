@@ -12,6 +12,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from harness.model_server._app import create_app
+from harness.model_server._limits import Limits, protocol_for
 from harness.model_server._scenario import ScenarioSource, load_scenario
 from harness.model_server._state import RequestRecord, ServerState
 from instrumentation.errors import ConfigError
@@ -36,7 +37,7 @@ class ServerHandle:
     @property
     def requests(self) -> list[RequestRecord]:
         """Every request answered since start or the last reset, in order (endpoint, model, stream, fault)."""
-        return list(self._state.requests)
+        return self._state.log()
 
     def reset(self, scenario: ScenarioSource = None) -> None:
         """Forget fault counters, ids and the request log; with ``scenario``, switch to it as well."""
@@ -59,7 +60,14 @@ class ServerHandle:
 
 
 def _server(app: Starlette, *, log_config: bool) -> uvicorn.Server:
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False, timeout_graceful_shutdown=1)
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        lifespan="off",
+        access_log=False,
+        timeout_graceful_shutdown=1,
+        http=protocol_for(app.state.limits),  # closes connections that never send a request
+    )
     if not log_config:
         config.log_config = None
     return uvicorn.Server(config)
@@ -80,9 +88,11 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run_forever(host: str, port: int, scenario: ScenarioSource, announce: Callable[[str], None]) -> None:
+def run_forever(
+    host: str, port: int, scenario: ScenarioSource, announce: Callable[[str], None], limits: Limits | None = None
+) -> None:
     """Serve in the foreground until interrupted; ``announce`` gets the base URL once the port is bound."""
-    app = create_app(scenario)
+    app = create_app(scenario, limits)
     sock = _bind(host, port)
     announce(f"http://{host}:{sock.getsockname()[1]}")
     try:
@@ -91,9 +101,11 @@ def run_forever(host: str, port: int, scenario: ScenarioSource, announce: Callab
         sock.close()
 
 
-def start(host: str = "127.0.0.1", port: int = 0, scenario: ScenarioSource = None) -> ServerHandle:
+def start(
+    host: str = "127.0.0.1", port: int = 0, scenario: ScenarioSource = None, limits: Limits | None = None
+) -> ServerHandle:
     """Start a server in a background thread and return once its port accepts connections."""
-    app = create_app(scenario)
+    app = create_app(scenario, limits)
     handle = ServerHandle(host, _bind(host, port), _server(app, log_config=False), app.state.server)
     try:
         handle._start()
@@ -104,9 +116,11 @@ def start(host: str = "127.0.0.1", port: int = 0, scenario: ScenarioSource = Non
 
 
 @contextmanager
-def serve(host: str = "127.0.0.1", port: int = 0, scenario: ScenarioSource = None) -> Iterator[ServerHandle]:
+def serve(
+    host: str = "127.0.0.1", port: int = 0, scenario: ScenarioSource = None, limits: Limits | None = None
+) -> Iterator[ServerHandle]:
     """``with serve() as server: OpenAI(base_url=server.openai_base_url, api_key="x")``; stops on exit."""
-    handle = start(host, port, scenario)
+    handle = start(host, port, scenario, limits)
     try:
         yield handle
     finally:

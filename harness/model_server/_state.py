@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import deque
 from dataclasses import dataclass
 
 from harness.model_server._scenario import Fault, Scenario
@@ -21,10 +22,10 @@ class RequestRecord:
 class ServerState:
     """Everything a server instance remembers between requests; ``reset()`` forgets it."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, *, log_size: int = 10_000) -> None:
         self._lock = threading.Lock()
         self.scenario = scenario
-        self.requests: list[RequestRecord] = []
+        self.requests: deque[RequestRecord] = deque(maxlen=log_size)  # the latest requests, not all of them
         self._fault_hits = [0] * len(scenario.faults)
         self._next_id = 1
 
@@ -33,7 +34,7 @@ class ServerState:
         with self._lock:
             if scenario is not None:
                 self.scenario = scenario
-            self.requests = []
+            self.requests.clear()
             self._fault_hits = [0] * len(self.scenario.faults)
             self._next_id = 1
 
@@ -53,6 +54,11 @@ class ServerState:
                 if fault.fails(self._fault_hits[index]):
                     return fault
             return None
+
+    def log(self) -> list[RequestRecord]:
+        """The request log, oldest first (the latest ``log_size`` requests)."""
+        with self._lock:
+            return list(self.requests)
 
     def record(self, endpoint: str, model: str, stream: bool, fault: Fault | None) -> None:
         with self._lock:

@@ -15,16 +15,31 @@ from dataclasses import dataclass
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _CHUNK = re.compile(r"\S+\s*|\s+")
+_SLICE = 32 * 1024  # a regex call holds the GIL: long texts go in slices, so the server's loop keeps its turn
+
+
+def _tokens(text: str) -> list[str]:
+    if len(text) <= _SLICE:
+        return _TOKEN.findall(text)
+    found: list[str] = []
+    start = 0
+    while start < len(text):
+        end = min(start + _SLICE, len(text))
+        while end < len(text) and not text[end].isspace():  # tokens hold no whitespace: cut only there
+            end += 1
+        found += _TOKEN.findall(text, start, end)
+        start = end
+    return found
 
 
 def count_tokens(text: str) -> int:
     """Number of words and punctuation marks in ``text``."""
-    return len(_TOKEN.findall(text))
+    return len(_tokens(text))
 
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens (no punctuation), for matching and embeddings."""
-    return [token.lower() for token in _TOKEN.findall(text) if token[0].isalnum() or token[0] == "_"]
+    return [token.lower() for token in _tokens(text) if token[0].isalnum() or token[0] == "_"]
 
 
 def chunk_text(text: str) -> list[str]:

@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from instrumentation.lake._schema import day_of, rows_to_table
+from instrumentation.lake._temporaries import temporary_name
 
 TRACES_TABLE = "otel_traces"
 _SORT: list[tuple[str, Literal["ascending", "descending"]]] = [
@@ -26,7 +27,7 @@ def traces_dir(lake_dir: Path) -> Path:
 
 
 def traces_glob(lake_dir: Path) -> str:
-    """The glob DuckDB reads with ``read_parquet(..., hive_partitioning = true)``."""
+    """Every Parquet file of the table, as a glob; readers that must count each span once use ``segments()``."""
     return str(traces_dir(lake_dir) / "dt=*" / "*.parquet")
 
 
@@ -54,7 +55,7 @@ class SegmentWriter:
         folder = self.root / f"dt={day}"
         folder.mkdir(parents=True, exist_ok=True)
         final = folder / (name or f"part-{uuid.uuid4().hex}.parquet")
-        temporary = folder / f".{final.name}.tmp"
+        temporary = folder / temporary_name(final.name)  # names its owner: a killed writer's is cleaned up
         try:
             pq.write_table(table.sort_by(_SORT), temporary, compression="zstd", row_group_size=self.row_group_size)
             os.replace(temporary, final)

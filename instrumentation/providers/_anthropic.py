@@ -10,8 +10,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from instrumentation import semconv
-from instrumentation._handler import LLMInvocation
-from instrumentation.providers._route import Route, get, set_params, text_part, tool_call_part, tool_response_part
+from instrumentation._records import LLMInvocation
+from instrumentation.providers._route import (
+    Route,
+    get,
+    listed,
+    set_params,
+    text_part,
+    tool_call_part,
+    tool_response_part,
+)
 
 _PARAMS = {
     "temperature": semconv.GEN_AI_REQUEST_TEMPERATURE,
@@ -37,7 +45,7 @@ def record_usage(inv: LLMInvocation, usage: Any, output_tokens: int | None = Non
 
 class Messages:
     operation = semconv.OP_CHAT
-    injects_stream_usage = False
+    stream_usage_opt_in = False
 
     def request(self, inv: LLMInvocation, body: Mapping[str, Any], capture: bool) -> None:
         set_params(inv, body, _PARAMS)
@@ -102,16 +110,16 @@ def _input(system: Any, messages: Iterable[Any]) -> list[dict[str, Any]]:
     out = []
     if system:
         out.append({"role": "system", "parts": _parts(system)})
-    for message in messages:
+    for message in listed(messages):
         out.append({"role": get(message, "role"), "parts": _parts(get(message, "content"))})
     return out
 
 
 def _parts(blocks: Any) -> list[dict[str, Any]]:
-    if isinstance(blocks, str):
-        return [text_part(blocks)]
+    if isinstance(blocks, str) or not isinstance(blocks, list | tuple):
+        return [] if blocks is None else [text_part(blocks)]  # a value of the wrong type: as it was sent
     parts = []
-    for block in blocks or ():
+    for block in blocks:
         kind = get(block, "type")
         if kind == "text":
             parts.append(text_part(get(block, "text")))

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from instrumentation.providers._route import get, text_part, tool_call_part, tool_response_part
+from instrumentation.providers._route import get, listed, text_part, tool_call_part, tool_response_part
 
 
 def chat_input(messages: Iterable[Any]) -> list[dict[str, Any]]:
     out = []
-    for message in messages:
+    for message in listed(messages):
         role = get(message, "role")
         body = get(message, "content")
         parts = [tool_response_part(get(message, "tool_call_id"), body)] if role == "tool" else _content_parts(body)
@@ -21,7 +21,7 @@ def chat_input(messages: Iterable[Any]) -> list[dict[str, Any]]:
 def _tool_call_parts(message: Any) -> list[dict[str, Any]]:
     """The tool calls a chat message (request history or response) carries, as parts."""
     parts = []
-    for call in get(message, "tool_calls") or ():
+    for call in listed(get(message, "tool_calls")):
         function = get(call, "function")
         parts.append(tool_call_part(get(call, "id"), get(function, "name"), get(function, "arguments")))
     return parts
@@ -30,8 +30,8 @@ def _tool_call_parts(message: Any) -> list[dict[str, Any]]:
 def _content_parts(body: Any) -> list[dict[str, Any]]:
     if body is None:
         return []
-    if isinstance(body, str):
-        return [text_part(body)]
+    if isinstance(body, str) or not isinstance(body, list | tuple):
+        return [text_part(body)]  # a string, or a value of the wrong type recorded as it was sent
     parts = []
     for part in body:
         kind = get(part, "type")
@@ -87,7 +87,7 @@ def responses_input(instructions: Any, items: Any) -> list[dict[str, Any]]:
         out.append({"role": "system", "parts": [text_part(instructions)]})
     if isinstance(items, str):
         return [*out, {"role": "user", "parts": [text_part(items)]}]
-    for item in items or ():
+    for item in listed(items):
         kind = get(item, "type")
         if kind == "function_call":
             out.append({"role": "assistant", "parts": [_call_part(item)]})

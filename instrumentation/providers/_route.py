@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from instrumentation._handler import LLMInvocation
+from instrumentation._records import LLMInvocation
 
 
 class Route(Protocol):
     """Extraction for one endpoint (chat completions, responses, embeddings, messages); never touches a span."""
 
     operation: str
-    #: inject ``stream_options.include_usage`` into streamed requests that leave it unset (OpenAI chat only)
-    injects_stream_usage: bool
+    #: a stream has usage only when the request asks (``stream_options.include_usage``: OpenAI chat only)
+    stream_usage_opt_in: bool
 
     def request(self, inv: LLMInvocation, body: Mapping[str, Any], capture: bool) -> None:
         """Record the request parameters (and, when ``capture``, the input messages)."""
@@ -42,6 +42,12 @@ def set_params(inv: LLMInvocation, body: Mapping[str, Any], names: Mapping[str, 
         attribute = names.get(key)
         if attribute is not None and value is not None and isinstance(value, (int, float, str, bool, list, tuple)):
             attributes[attribute] = list(value) if isinstance(value, tuple) else value
+
+
+def listed(value: Any) -> Sequence[Any]:
+    """A request's list (messages, content blocks, tool calls) as given, or nothing when it is not a list:
+    content capture records what it can read and leaves a malformed request to the provider's 400."""
+    return value if isinstance(value, list | tuple) else ()
 
 
 def text_part(text: Any) -> dict[str, Any]:

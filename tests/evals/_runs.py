@@ -45,3 +45,21 @@ def base_passes(n: int, rate: float = 0.85, seed: int = 1) -> list[bool]:
 def degrade(passes: list[bool], fraction: float, seed: int = 2) -> list[bool]:
     rng = random.Random(seed)
     return [p and rng.random() >= fraction for p in passes]
+
+
+def make_scored_run(run_id: str, values: list[float], *, scorer: str = "quality") -> RunResult:
+    """A run with one numeric (non-binary) scorer; each item passes when its value reaches 0.5."""
+    ids = [f"case-{i:04d}" for i in range(len(values))]
+    cases = [
+        CaseResult(case_id, 0, scores={scorer: Score(value, value >= 0.5)}, trace_id=f"{i:032x}")
+        for i, (case_id, value) in enumerate(zip(ids, values, strict=True))
+    ]
+    return RunResult(run_id, "qa", "sha256:d1", "v", ids, scorers={scorer: False}, cases=cases)
+
+
+def paired_counts(*, n: int, worse: int, better: int, both: int) -> tuple[list[bool], list[bool]]:
+    """Baseline and candidate pass lists with exactly these paired counts (the rest fail in both)."""
+    base = [True] * both + [True] * worse + [False] * better
+    cand = [True] * both + [False] * worse + [True] * better
+    rest = n - len(base)
+    return base + [False] * rest, cand + [False] * rest

@@ -79,6 +79,36 @@ def test_redaction_removes_contact_details_and_secrets() -> None:
 
 
 def test_the_public_names_are_pinned() -> None:
-    assert {"run", "gate", "gate_run", "suite", "LLMJudge", "GatePolicy", "RunStore", "calibrate"} <= set(evals.__all__)
-    assert all(not name.startswith("_") for name in evals.__all__)
+    assert set(evals.__all__) == {
+        # running suites
+        "run", "run_suite", "suite", "Suite", "get_suite", "load_suite_yaml", "registered_suites", "TaskContext",
+        # datasets and production samples
+        "Case", "Dataset", "dataset_from_cases", "load_dataset", "sample_cases", "redact",
+        # scorers and judges
+        "Score", "ScoreContext", "Scorer", "scorer", "Custom", "register_scorer", "scorer_types",
+        "Exact", "Contains", "Regex", "JsonSchema", "Numeric", "ToolUsed", "MaxSteps", "Termination", "LLMJudge",
+        "Calibration", "calibrate", "load_labels", "record_calibration",
+        # results and trajectories
+        "CaseResult", "RunResult", "RunStore", "Trajectory", "trajectory_of", "SpanCapture", "lake_span_pairs",
+        # the gate
+        "gate", "gate_run", "GatePolicy", "MetricRule", "CalibrationRule", "GateResult", "MetricResult",
+        "GateOutputs", "EXIT_CODES", "markdown", "junit", "as_json",
+        # errors (evals/errors.py)
+        "EvalError", "DatasetError", "SuiteError", "RunNotFoundError", "IncomparableError", "BaselineError",
+        "ApprovalError", "CalibrationError",
+    }  # fmt: skip
+    assert len(evals.__all__) == len(set(evals.__all__))
     assert all(hasattr(evals, name) for name in evals.__all__)
+
+
+def test_every_eval_exception_lives_in_errors_and_derives_from_eval_error() -> None:
+    import inspect
+
+    import evals.errors
+
+    exceptions = [
+        obj for name in evals.__all__ if inspect.isclass(obj := getattr(evals, name)) and issubclass(obj, Exception)
+    ]
+    assert exceptions and all(e.__module__ == "evals.errors" and issubclass(e, evals.EvalError) for e in exceptions)
+    drawn = evals.errors.__doc__ or ""
+    assert all(e.__name__ in drawn for e in exceptions)  # the hierarchy in the docstring names every one

@@ -20,7 +20,8 @@ def test_a_real_regression_fails() -> None:
     result = gate(make_run("b", base), make_run("c", degrade(base, 0.2)), POLICY)
     assert result.decision == semconv.GATE_REGRESSION and result.exit_code == 1
     (metric,) = result.metrics
-    assert metric.test == "mcnemar_exact" and metric.delta < -0.1 and metric.p_adjusted < 1e-6
+    assert metric.test == "tango_score" and metric.delta < -0.1 and metric.p_adjusted < 1e-4
+    assert metric.high < -metric.margin
 
 
 def test_an_equal_candidate_passes() -> None:
@@ -110,4 +111,4 @@ def test_reports_junit_has_a_test_case_per_item_and_json_round_trips() -> None:
     assert int(root.find("testsuite").get("failures")) == regressed + 1  # plus the missing item
     data = json.loads(json.dumps(as_json(result)))
     assert data["decision"] == "regression" and data["missing"] == ["case-0000"]
-    assert "| pass | mcnemar_exact |" in markdown(result)
+    assert "| pass | tango_score |" in markdown(result)

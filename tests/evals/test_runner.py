@@ -7,10 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from evals import Case, Contains, GatePolicy, MaxSteps, RunStore, Suite, ToolUsed, dataset_from_cases, run_suite
-from evals._cache import ResultCache
-from evals._runner import TaskContext
-from evals._scorers import ScoreContext, scorer
+from evals import (
+    ApprovalError,
+    Case,
+    Contains,
+    GatePolicy,
+    MaxSteps,
+    RunStore,
+    Suite,
+    ToolUsed,
+    dataset_from_cases,
+    run_suite,
+)
+from evals._run.cache import ResultCache
+from evals._run.runner import TaskContext
+from evals._scorers.base import ScoreContext, scorer
 from instrumentation import llm_call, semconv
 from tests.conftest import Captured
 
@@ -78,7 +89,9 @@ async def test_the_run_reads_back_from_the_lake(captured: Captured) -> None:
     assert [(c.case_id, c.passed, c.trajectory.cost) for c in back.cases] == [
         (c.case_id, c.passed, c.trajectory.cost) for c in run.cases
     ]
-    store.approve("r-lake", captured.telemetry, by="ci")
+    with pytest.raises(ApprovalError, match=r"not approved: 1 of 7 case result\(s\) errored \(boom: RuntimeError"):
+        store.approve("r-lake", captured.telemetry, by="ci")  # a run with an errored case is no baseline ...
+    store.approve("r-lake", captured.telemetry, by="ci", allow_incomplete=True)  # ... unless said so
     captured.telemetry.flush()
     assert store.approved() == ["r-lake"]
 

@@ -22,7 +22,7 @@ from evals import (
     lake_span_pairs,
     trajectory_of,
 )
-from evals._scorers import run_scorer
+from evals._scorers.base import run_scorer
 from harness.model_server import serve
 from instrumentation import semconv
 from tests.conftest import Captured

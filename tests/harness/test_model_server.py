@@ -276,6 +276,7 @@ def test_output_token_limit_truncates_in_each_dialect(oai: openai.OpenAI, claude
 def test_public_names_are_pinned() -> None:
     assert sorted(model_server.__all__) == [
         "Article",
+        "Limits",
         "RequestRecord",
         "Scenario",
         "ServerHandle",

@@ -11,12 +11,11 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
-import pytest
 
 from instrumentation import semconv
-from instrumentation.errors import HarnessError
 from instrumentation.lake import compact, partition_dirs, traces_glob
 from tests.conftest import make_captured
+from tests.instrumentation._segments import span_counts
 
 _WRITER = """
 import sys
@@ -86,23 +85,11 @@ def test_compact_finishes_an_interrupted_run_without_duplicates(tmp_path: Path) 
     (folder / "compact-crash.json").write_text(
         json.dumps({"inputs": [p.name for p in inputs], "output": "part-merged.parquet"})
     )
-    assert _count(lake) == 60  # the window the marker protocol closes
+    assert _count(lake) == 60  # a bare glob counts twice: readers apply the lake's listing rule instead
+    assert span_counts(lake) == (30, 30)
     compact(lake)
     assert _count(lake) == 30
     assert not list(folder.glob("compact-*.json"))
-
-
-def test_compact_names_an_unreadable_segment(tmp_path: Path) -> None:
-    cap = make_captured(tmp_path / ".harness", lake_segment_rows=5, batch_size=5)
-    for _ in range(10):
-        cap.telemetry.tracer.start_span("s").end()
-    cap.telemetry.shutdown()
-    (folder,) = partition_dirs(cap.telemetry.settings.lake_dir)
-    victim = sorted(folder.glob("part-*.parquet"))[0]
-    victim.write_bytes(victim.read_bytes()[:40])  # truncated segment
-    with pytest.raises(HarnessError, match=victim.name):
-        compact(cap.telemetry.settings.lake_dir)
-    assert len(list(folder.glob("part-*.parquet"))) == 2  # nothing deleted
 
 
 def test_lake_flushes_on_time_without_shutdown(tmp_path: Path) -> None:

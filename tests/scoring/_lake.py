@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.trace import Span
 
+import scoring
 from harness.facts import AuditRequest, Change, Deployment, Incident, lake_tracer_provider, record
 from instrumentation import semconv
 
@@ -44,7 +46,7 @@ class SpanWriter:
             semconv.GEN_AI_USAGE_INPUT_TOKENS: 100,
             semconv.GEN_AI_USAGE_OUTPUT_TOKENS: 50,
         }
-        attributes.update({key: value for key, value in extra.items() if value is not None})
+        attributes.update(extra)  # an extra None removes a default attribute
         attributes = {key: value for key, value in attributes.items() if value is not None}
         return self.span(
             semconv.SPAN_CHAT.format(model=attributes[semconv.GEN_AI_REQUEST_MODEL]), start, ms, attributes, parent
@@ -98,19 +100,14 @@ output_mtok = 2.0
 
 
 def write_gate(home: Path, run_id: str, decision: str, at: str) -> None:
-    w = SpanWriter(home, "harness-eval")
-    w.span(
-        semconv.SPAN_EVAL_GATE.format(suite="support"),
-        at,
-        1000,
-        attrs(
-            HARNESS_RECORD_TYPE=semconv.RECORD_GATE,
-            HARNESS_GATE_RUN_ID=run_id,
-            HARNESS_GATE_DECISION=decision,
-            HARNESS_GATE_SUITE="support",
-        ),
+    """A gate decision as the eval CLI once recorded it: under the `harness-eval` service, naming no system."""
+    attributes = attrs(
+        HARNESS_RECORD_TYPE=semconv.RECORD_GATE,
+        HARNESS_GATE_RUN_ID=run_id,
+        HARNESS_GATE_DECISION=decision,
+        HARNESS_GATE_SUITE="support",
     )
-    w.close()
+    write_span(home, "harness-eval", semconv.SPAN_EVAL_GATE.format(suite="support"), at, attributes)
 
 
 def write_facts(home: Path) -> None:
@@ -158,3 +155,79 @@ def write_facts(home: Path) -> None:
 
 
 WINDOW = {"since": "2026-03-02T00:00:00Z", "until": "2026-03-30T00:00:00Z"}
+SCOPE = scoring.Scope.of(**WINDOW)  # the four weeks every fixture's figures are worked out for
+
+
+def scope(**narrowed: Any) -> scoring.Scope:
+    """The fixture window, narrowed (``scope(system="support")``, ``scope(kind="classical")``)."""
+    return scoring.Scope.of(**{**WINDOW, **narrowed})
+
+
+def write_span(home: Path, service: str, name: str, at: str, attributes: dict[str, Any]) -> None:
+    """One span of ``service`` lasting a second, written and flushed."""
+    writer = SpanWriter(home, service)
+    writer.span(name, at, 1000, attributes)
+    writer.close()
+
+
+def write_eval_run(
+    home: Path,
+    run_id: str,
+    at: str,
+    *,
+    system: str | None = "support",
+    service: str = "support",
+    **extra: Any,
+) -> None:
+    """An eval run span (``evaluate {suite}``); ``extra`` attributes by semconv constant name."""
+    named: dict[str, Any] = {
+        "HARNESS_RECORD_TYPE": semconv.RECORD_EVAL_RUN,
+        "HARNESS_EVAL_RUN_ID": run_id,
+        "HARNESS_EVAL_SUITE": "support",
+        "HARNESS_EVAL_DATASET_HASH": "sha256:abc",
+        "HARNESS_EVAL_JUDGES": "{}",
+    }
+    attributes = attrs(**{**named, **extra})
+    if system is not None:
+        attributes[semconv.HARNESS_SYSTEM] = system
+    write_span(home, service, semconv.SPAN_EVAL_RUN.format(suite="support"), at, attributes)
+
+
+def write_system_gate(home: Path, run_id: str, at: str, metrics: list[str], system: str = "support") -> None:
+    """A gate decision of ``system`` that gated the named metrics (``harness.gate.metrics`` as evals writes it)."""
+    gated = json.dumps([{"name": name, "verdict": "pass"} for name in metrics])
+    attributes = attrs(
+        HARNESS_RECORD_TYPE=semconv.RECORD_GATE,
+        HARNESS_GATE_RUN_ID=run_id,
+        HARNESS_GATE_DECISION=semconv.GATE_PASS,
+        HARNESS_GATE_SUITE="support",
+        HARNESS_GATE_METRICS=gated,
+        HARNESS_SYSTEM=system,
+    )
+    write_span(home, system, semconv.SPAN_EVAL_GATE.format(suite="support"), at, attributes)
+
+
+def write_calibration(home: Path, at: str, scorer: str, model: str, *, passed: bool, kappa: float) -> None:
+    """A judge calibration span (``harness eval calibrate``)."""
+    attributes = attrs(
+        HARNESS_RECORD_TYPE=semconv.RECORD_EVAL_CALIBRATION,
+        HARNESS_EVAL_SCORER=scorer,
+        HARNESS_EVAL_JUDGE_MODEL=model,
+        HARNESS_EVAL_CALIBRATION_KAPPA=kappa,
+        HARNESS_EVAL_CALIBRATION_KAPPA_LOW=kappa - 0.1,
+        HARNESS_EVAL_CALIBRATION_ITEMS=40,
+        HARNESS_EVAL_CALIBRATION_PASSED=passed,
+        HARNESS_SYSTEM="support",
+    )
+    write_span(home, "support", semconv.SPAN_EVAL_CALIBRATE.format(scorer=scorer), at, attributes)
+
+
+def write_sample(home: Path, at: str, count: int) -> None:
+    """A production-sample span (``harness eval sample``): ``count`` calls drawn into the regression set."""
+    attributes = attrs(
+        HARNESS_RECORD_TYPE=semconv.RECORD_EVAL_SAMPLE,
+        HARNESS_EVAL_SAMPLE_COUNT=count,
+        HARNESS_EVAL_SAMPLE_DATASET="datasets/prod.jsonl",
+        HARNESS_SYSTEM="support",
+    )
+    write_span(home, "support", semconv.SPAN_EVAL_SAMPLE.format(system="support"), at, attributes)

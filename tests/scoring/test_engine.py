@@ -14,7 +14,7 @@ from harness.facts import Deployment, record
 from instrumentation.errors import ConfigError
 from instrumentation.lake import SegmentWriter, span_to_row
 from tests.scoring import _lake
-from tests.scoring._lake import WINDOW, t
+from tests.scoring._lake import SCOPE, t
 
 
 def _segments(home: Path) -> list[Path]:
@@ -24,12 +24,12 @@ def _segments(home: Path) -> list[Path]:
 def test_cache_loads_only_new_segments_and_forgets_compacted_ones(tmp_path: Path) -> None:
     home = tmp_path / ".harness"
     _lake.write_llm_calls(home)
-    first = scoring.scorecard(home, **WINDOW)
+    first = scoring.scorecard(home, SCOPE)
     assert (home / "harness.duckdb").is_file()
     assert first.metrics.deployment_frequency_per_week is None
 
     record(Deployment(system="support", version="1", id="x1", at=t("2026-03-10T00:00:00")), home=home)
-    second = scoring.scorecard(home, **WINDOW)
+    second = scoring.scorecard(home, SCOPE)
     assert second.metrics.deployment_frequency_per_week == pytest.approx(0.25)  # 1 deploy / 4 weeks
 
     # merge every segment of one day into a single new file, as compaction does
@@ -39,7 +39,7 @@ def test_cache_loads_only_new_segments_and_forgets_compacted_ones(tmp_path: Path
     for part in parts:
         part.unlink()
     pq.write_table(merged, day / "part-merged.parquet")
-    third = scoring.scorecard(home, **WINDOW)
+    third = scoring.scorecard(home, SCOPE)
     assert third.metrics.latency_ms == second.metrics.latency_ms
     assert third.metrics.cost_per_feature_usd == second.metrics.cost_per_feature_usd
 
@@ -50,23 +50,21 @@ def test_orphan_share_sees_a_parent_that_arrives_in_a_later_segment(tmp_path: Pa
     parent = writer.tracer.start_span("invoke_agent support", start_time=_lake.ns("2026-03-05T10:00:00"))
     writer.llm("2026-03-05T10:00:01", 100, parent=parent)
     writer.close()  # the child's segment is on disk; the parent has not ended
-    assert scoring.metric("orphan_spans", home, **WINDOW)["orphan_share"][0] == pytest.approx(1.0)
+    assert scoring.metric("orphan_spans", home, SCOPE)["orphan_share"][0] == pytest.approx(1.0)
 
     parent.end(end_time=_lake.ns("2026-03-05T10:00:05"))
     SegmentWriter(home / "lake").write_rows([span_to_row(parent)])  # arrives later, in its own segment
-    assert scoring.metric("orphan_spans", home, **WINDOW)["orphan_share"][0] == pytest.approx(0.0)
+    assert scoring.metric("orphan_spans", home, SCOPE)["orphan_share"][0] == pytest.approx(0.0)
 
 
-def test_a_truncated_segment_is_named_and_nothing_is_half_loaded(tmp_path: Path) -> None:
+def test_a_truncated_segment_is_set_aside_and_nothing_is_half_loaded(tmp_path: Path) -> None:
     home = tmp_path / ".harness"
     _lake.write_llm_calls(home)
     good = _segments(home)[0]
     bad = good.parent / "part-truncated.parquet"
     bad.write_bytes(good.read_bytes()[:200])
-    with pytest.raises(scoring.ScoringError, match=r"part-truncated\.parquet"):
-        scoring.scorecard(home, **WINDOW)
-    bad.unlink()
-    assert scoring.scorecard(home, **WINDOW).metrics.latency_ms.p50 == pytest.approx(350.0)
+    assert scoring.scorecard(home, SCOPE).metrics.latency_ms.p50 == pytest.approx(350.0)
+    assert not bad.exists() and (home / "lake" / "quarantine" / bad.relative_to(home / "lake")).is_file()
 
 
 def test_a_failed_open_releases_the_database_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -76,7 +74,7 @@ def test_a_failed_open_releases_the_database_file(tmp_path: Path, monkeypatch: p
     broken.write_text("[[model]\n", encoding="utf-8")
     monkeypatch.setenv("HARNESS_PRICE_BOOK", str(broken))
     with pytest.raises(ConfigError, match="price book") as failure:
-        scoring.scorecard(home, **WINDOW)
+        scoring.scorecard(home, SCOPE)
     # the held traceback keeps the engine's frame alive, as a notebook's last error does; the file must be free
     opened = subprocess.run(
         [sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1]).close()", str(home / "harness.duckdb")],

@@ -10,12 +10,12 @@ import instrumentation
 import scoring
 from instrumentation import semconv
 from tests.scoring import _lake
-from tests.scoring._lake import WINDOW, attrs
+from tests.scoring._lake import SCOPE, attrs, scope
 
 
 @pytest.fixture(scope="module")
 def card(full_home: Path) -> scoring.Scorecard:
-    return scoring.scorecard(full_home, cache=False, **WINDOW)
+    return scoring.scorecard(full_home, SCOPE, cache=False)
 
 
 def test_deployment_frequency_counts_succeeded_non_rollback_production_deploys(card: scoring.Scorecard) -> None:
@@ -84,11 +84,11 @@ def test_model_calls_of_another_environment_stay_out_of_production_metrics(tmp_p
     span.end(end_time=_lake.ns("2026-03-04T10:00:00") + 900_000_000)
     staging.shutdown()
 
-    card = scoring.scorecard(home, cache=False, **WINDOW)
+    card = scoring.scorecard(home, SCOPE, cache=False)
     assert card.metrics.cost_per_feature_usd == {"answer": pytest.approx(0.25)}
     assert card.metrics.cost_per_request_usd == pytest.approx(0.25)
     assert card.metrics.latency_ms.p99 == pytest.approx(100.0)
-    in_staging = scoring.scorecard(home, cache=False, env="staging", **WINDOW)
+    in_staging = scoring.scorecard(home, scope(env="staging"), cache=False)
     assert in_staging.metrics.cost_per_feature_usd == {"answer": pytest.approx(4.0)}
     assert in_staging.metrics.latency_ms.p50 == pytest.approx(900.0)
 
@@ -106,13 +106,13 @@ def test_latency_of_an_llm_system_reads_its_inference_spans_not_its_predictions(
     )
     writer.span(semconv.SPAN_PREDICT.format(model="router"), "2026-03-03T10:00:01", 900, router)
     writer.close()
-    card = scoring.scorecard(home, cache=False, **WINDOW)
+    card = scoring.scorecard(home, SCOPE, cache=False)
     assert card.metrics.latency_ms.p50 == pytest.approx(100.0)  # not 500: the router's 900 ms is no inference
     assert card.metrics.latency_ms.p99 == pytest.approx(100.0)
 
 
 def test_window_without_deployments_gives_null_not_zero(full_home: Path) -> None:
-    card = scoring.scorecard(full_home, since="2026-04-01", until="2026-04-29", cache=False)
+    card = scoring.scorecard(full_home, scoring.Scope.of(since="2026-04-01", until="2026-04-29"), cache=False)
     m = card.metrics
     assert m.deployment_frequency_per_week is None
     assert m.change_failure_rate is None
@@ -125,7 +125,7 @@ def test_window_without_deployments_gives_null_not_zero(full_home: Path) -> None
 
 
 def test_metric_returns_a_polars_frame(full_home: Path) -> None:
-    frame = scoring.metric("latency_by", full_home, cache=False, **WINDOW)
+    frame = scoring.metric("latency_by", full_home, SCOPE, cache=False)
     by_feature = {row["value"]: row["calls"] for row in frame.filter(frame["dimension"] == "feature").to_dicts()}
     assert by_feature == {"ticket-summary": 2, "search": 2, "(unattributed)": 2}
     with pytest.raises(scoring.ScoringError, match="unknown metric"):

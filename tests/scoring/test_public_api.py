@@ -10,6 +10,8 @@ def test_scoring_exports() -> None:
     assert set(scoring.__all__) == {
         "ATTESTATIONS_FILE",
         "AXES",
+        "FORMATS",
+        "KINDS",
         "METRIC_VIEWS",
         "SYSTEMS_FILE",
         "VIEWS",
@@ -19,6 +21,7 @@ def test_scoring_exports() -> None:
         "CriterionResult",
         "InputFileError",
         "Metrics",
+        "Scope",
         "Scorecard",
         "ScoringError",
         "SystemEntry",
@@ -29,6 +32,7 @@ def test_scoring_exports() -> None:
         "load_criteria",
         "metric",
         "parse_time",
+        "query",
         "render",
         "scorecard",
     }
@@ -67,3 +71,38 @@ def test_scorecard_json_keys_follow_design() -> None:
     }
     assert design <= keys
     assert {"window", "systems", "axes", "metrics"} <= set(scoring.Scorecard.model_fields)
+
+
+def test_importing_scoring_loads_no_engine_until_a_scorecard_is_asked_for() -> None:
+    import subprocess
+    import sys
+
+    heavy = "('duckdb', 'polars', 'pydantic')"
+    probe = (
+        f"import sys, scoring; print(scoring.FORMATS, scoring.KINDS); print([m for m in {heavy} if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out == ["('table', 'json', 'markdown') ('llm', 'classical')", "[]"]
+
+
+def test_every_scoring_exception_lives_in_errors_py_under_scoring_error() -> None:
+    import inspect
+    import re
+    from pathlib import Path
+
+    from instrumentation.errors import HarnessError
+    from scoring import errors
+
+    package = Path(scoring.__file__).parent
+    elsewhere = [
+        f"{path.name}: {name}"
+        for path in package.glob("*.py")
+        if path.name != "errors.py"
+        for name in re.findall(r"^class (\w+)\((?:\w+\.)?\w*(?:Error|Exception)\)", path.read_text(), re.M)
+    ]
+    assert elsewhere == []
+    classes = [cls for _, cls in inspect.getmembers(errors, inspect.isclass) if cls.__module__ == errors.__name__]
+    assert {cls.__name__ for cls in classes} == {"ScoringError", "InputFileError", "SqlGraphError"}
+    assert all(issubclass(cls, scoring.ScoringError) for cls in classes)
+    assert issubclass(scoring.ScoringError, HarnessError)
+    assert all(cls.__name__ in (errors.__doc__ or "") for cls in classes)  # the hierarchy is drawn

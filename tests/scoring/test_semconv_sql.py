@@ -12,8 +12,16 @@ _DOTTED = re.compile(r"'([a-z_]+(?:\.[a-z_]+)+)'")
 
 
 def _sql_files() -> dict[str, str]:
-    folder = resources.files("scoring").joinpath("sql")
-    return {entry.name: entry.read_text(encoding="utf-8") for entry in folder.iterdir() if entry.name.endswith(".sql")}
+    root = resources.files("scoring").joinpath("sql")
+    files = {
+        f"{folder.name}/{entry.name}": entry.read_text(encoding="utf-8")
+        for folder in root.iterdir()
+        if folder.is_dir()
+        for entry in folder.iterdir()
+        if entry.name.endswith(".sql")
+    }
+    assert len(files) > 50  # every layer folder was read
+    return files
 
 
 def _semconv_values() -> set[str]:
@@ -39,3 +47,15 @@ def test_record_types_and_operations_compared_in_sql_are_semconv_values() -> Non
     compared = set(re.findall(r"record_type (?:=|IN) \(?'([a-z_]+)'", text))
     compared |= set(re.findall(r"operation (?:=|IN) \(?'([a-z_]+)'", text))
     assert compared and sorted(compared - _semconv_values()) == []
+
+
+def test_span_classes_compared_in_sql_are_the_named_classes() -> None:
+    from scoring import _sql
+
+    text = "\n".join(_sql_files().values())
+    compared = set(re.findall(r"span_class (?:=|IN) \(?'([a-z_]+)'", text))
+    compared |= {
+        value for group in re.findall(r"span_class IN \(([^)]*)\)", text) for value in re.findall(r"'(\w+)'", group)
+    }
+    assert compared and sorted(compared - set(_sql.SPAN_CLASSES)) == []
+    assert not re.search(r"span_class (?:=|IN) \(?\d", text)  # no magic integers

@@ -1,0 +1,27 @@
+"""The errors scoring raises on purpose; each names the input, file, line or field to fix.
+
+    HarnessError                  (instrumentation.errors: the project's one family)
+    └── ScoringError              the scorecard cannot be computed: no telemetry, an unknown system,
+        │                         a segment that does not load, a query that is not one SELECT
+        ├── InputFileError        systems.yaml, attestations.yaml or a time is malformed (file:line: field)
+        └── SqlGraphError         the packaged SQL files do not form a graph (a cycle, a layer read
+                                  backwards, an unknown table): a defect of scoring, not of the input
+
+The command line prints any of them as one line and exits 3.
+"""
+
+from __future__ import annotations
+
+from instrumentation.errors import HarnessError
+
+
+class ScoringError(HarnessError):
+    """The scorecard cannot be computed; the message says which input and what to do."""
+
+
+class InputFileError(ScoringError):
+    """A catalogue, attestation file or time given to scoring is malformed; the message names where."""
+
+
+class SqlGraphError(ScoringError):
+    """The SQL files do not form a graph: a cycle, a layer read backwards, or an unknown table."""

@@ -1,0 +1,33 @@
+-- Evidence signals for the governance axis (one row): catalogue, approvals, review, audit response, retention.
+WITH sys AS (
+    SELECT
+        count(*) AS n,
+        count(*) FILTER (WHERE in_catalogue) AS catalogued,
+        count(owner) AS owned,
+        count(on_call) AS on_call
+    FROM scope_systems
+),
+d AS (SELECT count(*) AS n, count(approver) AS approved FROM int_window_deploys),
+ch AS (
+    SELECT
+        count(*) AS n,
+        count(reviewer) AS reviewed,
+        count(*) FILTER (WHERE material) AS material,
+        count(*) FILTER (WHERE material AND reviewer IS NOT NULL) AS material_reviewed
+    FROM stg_changes
+    WHERE opened_at >= getvariable('since') AND opened_at < getvariable('until')
+)
+SELECT
+    CASE WHEN sys.n = 0 THEN NULL ELSE sys.catalogued / sys.n END AS catalogue_share,
+    CASE WHEN sys.n = 0 THEN NULL ELSE sys.owned / sys.n END AS owner_share,
+    CASE WHEN sys.n = 0 THEN NULL ELSE sys.on_call / sys.n END AS on_call_share,
+    CASE WHEN d.n = 0 THEN NULL ELSE d.approved / d.n END AS approved_share,
+    CASE WHEN ch.n = 0 THEN NULL ELSE ch.reviewed / ch.n END AS change_review_share,
+    CASE WHEN ch.material = 0 THEN NULL ELSE ch.material_reviewed / ch.material END AS material_review_share,
+    (SELECT median FROM met_audit_response) AS audit_median_hours,
+    (SELECT p90 FROM met_audit_response) AS audit_p90_hours,
+    (SELECT retention_days FROM int_retention) AS retention_days,
+    (SELECT avg(CASE WHEN tool_allowed AND tool_owner IS NOT NULL THEN 1.0 ELSE 0.0 END) FROM stg_agent_steps)
+        AS governed_tool_share,
+    ch.n > 0 AND ch.material = 0 AS no_material_changes
+FROM sys, d, ch

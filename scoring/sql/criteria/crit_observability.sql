@@ -1,0 +1,18 @@
+-- Evidence signals for the observability axis (one row; null when the scope has no telemetry in the window).
+WITH a AS (SELECT * FROM int_activity),
+cov AS (SELECT * FROM met_telemetry_coverage),
+lat AS (SELECT * FROM met_latency),
+ret AS (SELECT * FROM int_retention)
+SELECT
+    CASE WHEN a.spans_in_window = 0 THEN NULL ELSE lat.calls END AS model_calls,
+    CASE WHEN lat.calls = 0 THEN NULL ELSE lat.error_rate END AS error_rate,
+    cov.tokens_share,
+    cov.cost_share,
+    cov.feature_share,
+    cov.failed_calls,
+    cov.usage_absent_calls,
+    (SELECT orphan_share FROM met_orphan_spans) AS orphan_share,
+    (SELECT avg(CASE WHEN termination IS NOT NULL THEN 1.0 ELSE 0.0 END) FROM stg_agent_runs) AS termination_share,
+    CASE WHEN lat.calls = 0 THEN NULL ELSE lat.weeks END AS latency_weeks,
+    ret.max_gap_days
+FROM a, cov, lat, ret

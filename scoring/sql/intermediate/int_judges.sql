@@ -1,0 +1,31 @@
+-- LLM judges the window's eval runs used (harness.eval.judges: scorer -> model@prompt_version; an empty
+-- identity is no judge), each with its latest calibration up to the window end; a judge is calibrated when
+-- that calibration passed for the same judge model.
+WITH used AS (
+    SELECT DISTINCT t.scorer, split_part(r.judges ->> t.scorer, '@', 1) AS judge_model
+    FROM stg_eval_runs AS r, unnest(json_keys(r.judges)) AS t(scorer)
+    WHERE r.judges IS NOT NULL AND coalesce(r.judges ->> t.scorer, '') <> ''
+),
+latest AS (
+    SELECT
+        scorer,
+        split_part(judge_model, '@', 1) AS judge_model,
+        max(ts) AS calibrated_at,
+        arg_max(kappa, ts) AS kappa,
+        arg_max(kappa_low, ts) AS kappa_low,
+        arg_max(items, ts) AS items,
+        arg_max(passed, ts) AS passed
+    FROM stg_judge_calibrations
+    GROUP BY scorer, split_part(judge_model, '@', 1)
+)
+SELECT
+    u.scorer,
+    u.judge_model,
+    l.calibrated_at,
+    l.kappa,
+    l.kappa_low,
+    l.items,
+    coalesce(l.passed, false) AS calibrated
+FROM used AS u
+LEFT JOIN latest AS l ON l.scorer = u.scorer AND l.judge_model = u.judge_model
+ORDER BY u.scorer, u.judge_model

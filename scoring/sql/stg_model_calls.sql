@@ -1,7 +1,0 @@
--- Every model call in scope, window and environment that latency and error rate read: inference spans of
--- LLM systems, predictions of classical ones (an LLM system's own classifier does not blur its LLM latency).
-SELECT ts, trace_id, system, feature, model, duration_ms, is_error FROM stg_llm_calls
-WHERE system IN (SELECT name FROM scope_systems WHERE kind = 'llm')
-UNION ALL
-SELECT ts, trace_id, system, feature, model, duration_ms, is_error FROM stg_predictions
-WHERE system IN (SELECT name FROM scope_systems WHERE kind = 'classical')

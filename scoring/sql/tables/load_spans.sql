@@ -1,0 +1,66 @@
+-- raw -> staging: one narrow typed row per span of the Parquet segments bound as $segments.
+-- Attribute names are the constants of instrumentation/semconv.py (a test pins every one). Attributes of
+-- one kind of span are read only on that kind (CASE), since every map lookup scans the row's entries.
+INSERT INTO spans BY NAME
+SELECT
+    filename AS segment,
+    ts,
+    "TraceId" AS trace_id,
+    hash("TraceId") AS trace_key,
+    TRY_CAST('0x' || "SpanId" AS UBIGINT) AS span_key,
+    TRY_CAST('0x' || "ParentSpanId" AS UBIGINT) AS parent_key,
+    CASE
+        WHEN op IN ('chat', 'text_completion', 'generate_content', 'embeddings') THEN 'inference'
+        WHEN op = 'invoke_agent' THEN 'agent'
+        WHEN op = 'execute_tool' THEN 'tool'
+        WHEN rt = 'prediction' THEN 'prediction'
+        ELSE 'other'
+    END AS span_class,
+    coalesce(a['harness.system'], r['harness.system'], "ServiceName") AS system,
+    coalesce(a['harness.system.kind'], r['harness.system.kind']) AS system_kind,
+    coalesce(a['deployment.environment.name'], r['deployment.environment.name']) AS env,
+    rt AS record_type,
+    "StatusCode" AS status,
+    a['error.type'] AS error_type,
+    CAST("Duration" AS BIGINT) AS duration_ns,
+    a['harness.feature'] AS feature,
+    op AS operation,
+    CASE WHEN op IS NOT NULL THEN a['gen_ai.provider.name'] END AS provider,
+    CASE WHEN op IS NOT NULL THEN a['gen_ai.request.model'] END AS request_model,
+    CASE WHEN op IS NOT NULL THEN a['gen_ai.response.model'] END AS response_model,
+    CASE WHEN op IS NOT NULL THEN a['gen_ai.prompt.version'] END AS prompt_version,
+    CASE WHEN op IS NOT NULL THEN TRY_CAST(a['gen_ai.usage.input_tokens'] AS BIGINT) END AS input_tokens,
+    CASE WHEN op IS NOT NULL THEN TRY_CAST(a['gen_ai.usage.output_tokens'] AS BIGINT) END AS output_tokens,
+    -- the drift histogram's bins (met_drift): quarter-decades of ms, half powers of two of the tokens
+    CASE WHEN op IN ('chat', 'text_completion', 'generate_content', 'embeddings') OR rt = 'prediction'
+        THEN CAST(floor(log10(greatest("Duration" / 1e6, 0.001)) * 4) AS SMALLINT) END AS latency_bin,
+    CASE WHEN input_tokens IS NOT NULL AND output_tokens IS NOT NULL  -- greatest() would skip a null
+        THEN CAST(floor(log2(greatest(input_tokens + output_tokens, 1)) * 2) AS SMALLINT) END AS tokens_bin,
+    CASE WHEN op IS NOT NULL THEN TRY_CAST(a['gen_ai.usage.cache_read.input_tokens'] AS BIGINT) END AS cache_read_tokens,
+    CASE WHEN op IS NOT NULL THEN TRY_CAST(a['gen_ai.usage.cache_write.input_tokens'] AS BIGINT) END AS cache_write_tokens,
+    CASE WHEN op IS NOT NULL THEN TRY_CAST(a['gen_ai.usage.cost.amount'] AS DOUBLE) END AS cost,
+    CASE WHEN op IS NOT NULL THEN a['harness.usage.counted'] IS DISTINCT FROM 'false' END AS usage_counted,
+    CASE WHEN op IS NOT NULL THEN a['harness.usage.absent_reason'] END AS usage_absent_reason,
+    CASE WHEN op IS NOT NULL THEN TRY_CAST(a['gen_ai.response.time_to_first_chunk'] AS DOUBLE) END AS ttfc_s,
+    CASE WHEN op = 'invoke_agent' THEN a['gen_ai.agent.name'] END AS agent_name,
+    CASE WHEN op = 'invoke_agent' THEN coalesce(a['gen_ai.agent.version'], r['service.version']) END AS agent_version,
+    CASE WHEN op = 'execute_tool' THEN a['gen_ai.tool.name'] END AS tool_name,
+    CASE WHEN op = 'execute_tool' THEN TRY_CAST(a['harness.tool.allowed'] AS BOOLEAN) END AS tool_allowed,
+    CASE WHEN op = 'execute_tool' THEN a['harness.tool.owner'] END AS tool_owner,
+    CASE WHEN op = 'invoke_agent' THEN a['harness.agent.termination'] END AS termination,
+    CASE WHEN op = 'invoke_agent' THEN TRY_CAST(a['harness.agent.rollup.steps'] AS BIGINT) END AS rollup_steps,
+    CASE WHEN op = 'invoke_agent' THEN TRY_CAST(a['harness.agent.rollup.tool_calls'] AS BIGINT) END AS rollup_tool_calls,
+    CASE WHEN op = 'invoke_agent' THEN TRY_CAST(a['harness.agent.rollup.retries'] AS BIGINT) END AS rollup_retries,
+    CASE WHEN rt = 'prediction' THEN a['harness.model.name'] END AS model_name,
+    CASE WHEN rt = 'prediction' THEN a['harness.model.version'] END AS model_version,
+    rt IS NOT DISTINCT FROM 'eval_case' AS eval_traffic  -- the rest of its trace: eval_traffic.sql
+FROM (
+    SELECT
+        *,
+        CAST("Timestamp" AS TIMESTAMP) AS ts,
+        "SpanAttributes" AS a,
+        "ResourceAttributes" AS r,
+        "SpanAttributes"['harness.record.type'] AS rt,
+        "SpanAttributes"['gen_ai.operation.name'] AS op
+    FROM read_parquet($segments, hive_partitioning = true, filename = true)
+) AS raw

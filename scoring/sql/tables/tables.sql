@@ -1,0 +1,51 @@
+-- The materialised staging tables and their bookkeeping.
+-- spans: one narrow typed row per span (what the metrics read). span_class (the ENUM type of
+-- _sql.SPAN_CLASSES, created by the engine): inference (chat, text_completion, generate_content,
+-- embeddings), agent (invoke_agent), tool (execute_tool), prediction (classical), other. priced_cost is
+-- filled from the price table for counted inference spans recorded without cost. latency_bin and tokens_bin
+-- are the drift histogram's bins of a model call, computed once at load rather than per scorecard. env is the
+-- deployment.environment.name of the span (else of its resource), null when unset.
+-- eval_traffic marks every span of a trace holding an eval case (eval_traffic.sql): the system under test
+-- runs inside it for the suite, so its calls stay out of the production metrics.
+-- Span and parent ids are kept as 64-bit keys (the hex ids), the trace id as text and a hash key.
+CREATE TABLE IF NOT EXISTS segments (path VARCHAR PRIMARY KEY, size BIGINT, mtime DOUBLE);
+CREATE TABLE IF NOT EXISTS spans (
+    segment VARCHAR, ts TIMESTAMP, trace_id VARCHAR, trace_key UBIGINT, span_key UBIGINT, parent_key UBIGINT,
+    span_class span_class, system VARCHAR, system_kind VARCHAR, env VARCHAR, record_type VARCHAR, status VARCHAR,
+    error_type VARCHAR, duration_ns BIGINT, latency_bin SMALLINT, tokens_bin SMALLINT, feature VARCHAR,
+    operation VARCHAR, provider VARCHAR, request_model VARCHAR, response_model VARCHAR, prompt_version VARCHAR,
+    input_tokens BIGINT, output_tokens BIGINT, cache_read_tokens BIGINT, cache_write_tokens BIGINT,
+    cost DOUBLE, priced_cost DOUBLE, usage_counted BOOLEAN, usage_absent_reason VARCHAR, ttfc_s DOUBLE,
+    agent_name VARCHAR, agent_version VARCHAR, tool_name VARCHAR, tool_allowed BOOLEAN, tool_owner VARCHAR,
+    termination VARCHAR,
+    rollup_steps BIGINT, rollup_tool_calls BIGINT, rollup_retries BIGINT,
+    model_name VARCHAR, model_version VARCHAR, eval_traffic BOOLEAN
+);
+-- fact_spans: the few spans that are facts (deployments, incidents, changes, audit requests, eval runs, gates,
+-- judge calibrations, production samples).
+CREATE TABLE IF NOT EXISTS fact_spans (
+    segment VARCHAR, ts TIMESTAMP, end_ts TIMESTAMP, trace_id VARCHAR, record_type VARCHAR, system_attr VARCHAR,
+    env VARCHAR, eval_run_id VARCHAR, eval_suite VARCHAR, eval_dataset_hash VARCHAR, eval_passed BOOLEAN,
+    eval_approved BOOLEAN, candidate_id VARCHAR, gate_decision VARCHAR, gate_run_id VARCHAR,
+    fact_id VARCHAR, version VARCHAR, deploy_status VARCHAR, strategy VARCHAR, deploy_trigger VARCHAR,
+    rolls_back VARCHAR, change_ids VARCHAR, approver VARCHAR, pipeline_run_id VARCHAR, revision VARCHAR,
+    incident_deployment VARCHAR, severity VARCHAR, fact_start TIMESTAMP, fact_end TIMESTAMP,
+    change_kind VARCHAR, material BOOLEAN, reviewer VARCHAR,
+    eval_judges VARCHAR, sampled_cases BIGINT, failure_modes VARCHAR, gate_metrics VARCHAR,
+    scorer VARCHAR, judge_model VARCHAR, kappa DOUBLE, kappa_low DOUBLE, calibration_items BIGINT,
+    calibration_passed BOOLEAN, sample_count BIGINT, sample_dataset VARCHAR
+);
+CREATE TABLE IF NOT EXISTS eval_scores (
+    segment VARCHAR, ts TIMESTAMP, trace_id VARCHAR, span_id VARCHAR, system_attr VARCHAR,
+    eval_run_id VARCHAR, eval_suite VARCHAR, evaluation_name VARCHAR, score_value DOUBLE, score_label VARCHAR
+);
+CREATE TABLE IF NOT EXISTS prices (
+    provider VARCHAR, model VARCHAR, input_per_token DOUBLE, output_per_token DOUBLE,
+    cache_read_per_token DOUBLE, cache_write_per_token DOUBLE
+);
+CREATE TABLE IF NOT EXISTS span_rollup (
+    segment VARCHAR, system VARCHAR, day DATE, declared_kind VARCHAR,
+    has_llm BOOLEAN, has_predictions BOOLEAN, has_agents BOOLEAN, is_system BOOLEAN, spans BIGINT
+);
+CREATE TABLE IF NOT EXISTS unpriced (segment VARCHAR, provider VARCHAR, model VARCHAR);
+CREATE TABLE IF NOT EXISTS orphans (segment VARCHAR, span_key UBIGINT, parent_key UBIGINT);
