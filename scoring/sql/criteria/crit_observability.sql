@@ -2,7 +2,8 @@
 WITH a AS (SELECT * FROM int_activity),
 cov AS (SELECT * FROM met_telemetry_coverage),
 lat AS (SELECT * FROM met_latency),
-ret AS (SELECT * FROM int_retention)
+ret AS (SELECT * FROM int_retention),
+health AS (SELECT * FROM int_export_health)
 SELECT
     CASE WHEN a.spans_in_window = 0 THEN NULL ELSE lat.calls END AS model_calls,
     CASE WHEN lat.calls = 0 THEN NULL ELSE lat.error_rate END AS error_rate,
@@ -14,5 +15,10 @@ SELECT
     (SELECT orphan_share FROM met_orphan_spans) AS orphan_share,
     (SELECT avg(CASE WHEN termination IS NOT NULL THEN 1.0 ELSE 0.0 END) FROM stg_agent_runs) AS termination_share,
     CASE WHEN lat.calls = 0 THEN NULL ELSE lat.weeks END AS latency_weeks,
-    ret.max_gap_days
-FROM a, cov, lat, ret
+    ret.max_gap_days,
+    CASE
+        WHEN health.records = 0 THEN NULL
+        WHEN health.written + health.dropped = 0 THEN 0.0
+        ELSE round(health.dropped / (health.written + health.dropped), 6)
+    END AS dropped_share
+FROM a, cov, lat, ret, health
