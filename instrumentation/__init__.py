@@ -27,6 +27,7 @@ from instrumentation._context import (
 from instrumentation._cost import Price, PriceBook, Rates, compute_cost
 from instrumentation._handler import LLMInvocation
 from instrumentation._manual import current_llm_call, llm_call
+from instrumentation._override import OverrideError, record_override
 from instrumentation._redact import redact, redact_value
 from instrumentation._settings import Settings, load_settings
 from instrumentation._setup import Telemetry, configure, get_telemetry
@@ -43,6 +44,7 @@ __all__ = [
     "LLMInvocation",
     "LoopDetected",
     "MaxStepsExceeded",
+    "OverrideError",
     "Price",
     "PriceBook",
     "Rates",
@@ -68,6 +70,7 @@ __all__ = [
     "load_settings",
     "prompt",
     "propagate",
+    "record_override",
     "redact",
     "redact_value",
     "semconv",

@@ -83,8 +83,15 @@ def _change(fact: Change) -> _SpanSpec:
         semconv.HARNESS_CHANGE_REVIEWER: fact.reviewer,
         semconv.HARNESS_CHANGE_MATERIAL: fact.material,
         semconv.VCS_REF_HEAD_REVISION: fact.revision,
+        semconv.HARNESS_CHANGE_REVIEWED_AT: iso(fact.reviewed_at) if fact.reviewed_at else None,
+        semconv.HARNESS_CHANGE_APPROVER: fact.approver,
     }
-    end = fact.merged_at or fact.opened_at
+    if fact.risk is not None:
+        attributes[semconv.HARNESS_CHANGE_RISK_ASSESSOR] = fact.risk.by
+        attributes[semconv.HARNESS_CHANGE_RISK_ASSESSED_AT] = iso(fact.risk.at)
+        attributes[semconv.HARNESS_CHANGE_RISK_OUTCOME] = fact.risk.outcome
+        attributes[semconv.HARNESS_CHANGE_RISK_LINK] = fact.risk.link
+    end = fact.ends_at
     return _SpanSpec(semconv.SPAN_CHANGE.format(system=fact.system), fact.opened_at, end, _compact(attributes))
 
 
