@@ -36,6 +36,7 @@ class Suite:
     params: dict[str, Any] = field(default_factory=dict)
     task_ref: str = ""
     system: str | None = None  # the system the suite evaluates (default: the telemetry's service name)
+    red_team: bool = False  # an adversarial suite: its runs over time are the red-teaming cadence
 
     def __post_init__(self) -> None:
         names = [s.name for s in self.scorers]
@@ -77,6 +78,7 @@ def suite(
     concurrency: int = 8,
     params: dict[str, Any] | None = None,
     system: str | None = None,
+    red_team: bool = False,
 ) -> Callable[[Task], Task]:
     """Register the decorated task as a suite (the dataset is read when the suite is first built)."""
 
@@ -84,7 +86,9 @@ def suite(
         def build() -> Suite:
             data = dataset if isinstance(dataset, Dataset) else load_dataset(dataset)
             policy = gate or GatePolicy()
-            return Suite(name, task, data, scorers, policy, repeats, concurrency, dict(params or {}), system=system)
+            built = Suite(name, task, data, scorers, policy, repeats, concurrency, dict(params or {}), system=system)
+            built.red_team = red_team
+            return built
 
         _REGISTRY[name] = build
         setattr(task, SUITE_ATTRIBUTE, name)  # so module:function finds the suite as module:name does

@@ -115,3 +115,22 @@ def test_a_recorded_override_shows_the_human_path_is_used(tmp_path: Path) -> Non
     assert override.status == "pass" and override.value == 1
     rows = scoring.query("SELECT decision_id, decided_by, outcome FROM stg_overrides", home, SCOPE, cache=False)
     assert rows.rows() == [("refund-7", "kim", "overrode")]
+
+
+def test_red_team_cadence_is_the_longest_stretch_without_a_red_team_run(tmp_path: Path) -> None:
+    from tests.scoring._lake import write_eval_run, write_llm_calls
+
+    home = tmp_path / ".harness"
+    write_llm_calls(home)  # the system "support" runs
+    write_eval_run(home, "plain", "2026-03-03T09:00:00")
+    card = scoring.scorecard(home, SCOPE, cache=False)
+    red = {c.id: c for c in card.axes["evaluation"].criteria}["eval.red_team_plan"]
+    assert red.status == "fail" and red.value == 0  # eval runs, but no red-team run
+    write_eval_run(home, "red-1", "2026-03-10T00:00:00", HARNESS_EVAL_RED_TEAM=True)
+    card = scoring.scorecard(home, SCOPE, cache=False)
+    red = {c.id: c for c in card.axes["evaluation"].criteria}["eval.red_team_plan"]
+    assert red.status == "pass" and red.value == 1  # the 28-day window is one period, and it holds a run
+    wide = scoring.Scope.of("2026-01-01T00:00:00Z", "2026-03-30T00:00:00Z")  # three periods, one holds a run
+    criteria = scoring.scorecard(home, wide, cache=False).axes["evaluation"].criteria
+    red = {c.id: c for c in criteria}["eval.red_team_plan"]
+    assert red.status == "fail" and red.value == 1 / 3
