@@ -35,6 +35,7 @@ class Settings:
     queue_size: int = 8192
     batch_size: int = 512
     schedule_delay_ms: int = 500
+    retention_days: int = 183  # how far back telemetry must reach without a gap (EU AI Act Art. 19, 26(6): six months)
 
     @property
     def lake_dir(self) -> Path:

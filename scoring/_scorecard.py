@@ -68,7 +68,10 @@ def session(
     engine = Engine(settings.lake_dir, database, settings.price_book)
     try:
         rows = scope_rows(engine, catalogue, scope)
-        engine.set_scope(scope.since, scope.until, scope.env, rows, materialize=eager, views=views)
+        engine.set_scope(
+            scope.since, scope.until, scope.env, rows,
+            materialize=eager, views=views, retention_days=settings.retention_days,
+        )  # fmt: skip
         yield engine, scope, rows
     finally:
         engine.close()

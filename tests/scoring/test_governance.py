@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+import instrumentation
 import scoring
 from harness.facts import Change, Deployment, RiskAssessment, record
 from tests.scoring._lake import SCOPE, t
@@ -134,3 +137,25 @@ def test_red_team_cadence_is_the_longest_stretch_without_a_red_team_run(tmp_path
     criteria = scoring.scorecard(home, wide, cache=False).axes["evaluation"].criteria
     red = {c.id: c for c in criteria}["eval.red_team_plan"]
     assert red.status == "fail" and red.value == 1 / 3
+
+
+def test_retention_reports_the_days_of_the_operators_period_without_telemetry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.scoring._lake import write_llm_calls
+
+    home = tmp_path / ".harness"
+    write_llm_calls(home)  # telemetry on Mar 1, 5, 6, 12 and 13
+    monkeypatch.setenv("HARNESS_RETENTION_DAYS", "31")  # Feb 27 .. Mar 29
+    retention = _governance(home)["gov.retention"]
+    assert retention.status == "fail"
+    assert retention.failing == [
+        "2026-02-27..2026-02-28 (2 days, before the first span)",
+        "2026-03-02..2026-03-04 (3 days, between spans)",
+        "2026-03-07..2026-03-11 (5 days, between spans)",
+        "2026-03-14..2026-03-29 (16 days, after the last span)",
+    ]
+    assert retention.value == 26
+    monkeypatch.setenv("HARNESS_RETENTION_DAYS", "0")
+    with pytest.raises(instrumentation.ConfigError, match="HARNESS_RETENTION_DAYS"):
+        _governance(home)

@@ -47,6 +47,7 @@ def test_facts_exports() -> None:
         "Fact",
         "FactError",
         "Incident",
+        "RiskAssessment",
         "emit",
         "lake_tracer_provider",
         "new_deployment_id",

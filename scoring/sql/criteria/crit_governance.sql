@@ -45,7 +45,8 @@ SELECT
     coalesce(mat.uncontrolled, []) AS material_uncontrolled,
     (SELECT median FROM met_audit_response) AS audit_median_hours,
     (SELECT p90 FROM met_audit_response) AS audit_p90_hours,
-    (SELECT retention_days FROM int_retention) AS retention_days,
+    (SELECT uncovered_days FROM int_retention) AS retention_uncovered_days,
+    coalesce((SELECT gaps FROM int_retention), []) AS retention_gaps,
     (SELECT avg(CASE WHEN tool_allowed AND tool_owner IS NOT NULL THEN 1.0 ELSE 0.0 END) FROM stg_agent_steps)
         AS governed_tool_share,
     ch.n > 0 AND ch.material = 0 AS no_material_changes,
