@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from scoring._model import AxisScore, CriterionResult, Scorecard, SystemInfo, Window
     from scoring._render import render
     from scoring._scope import Scope
-    from scoring._scorecard import metric, query, scorecard
+    from scoring._scorecard import metric, queries, query, scorecard
     from scoring._sql import METRIC_VIEWS, VIEWS
     from scoring.errors import InputFileError, ScoringError
 
@@ -57,6 +57,7 @@ _LAZY = {
     "render": "scoring._render",
     "metric": "scoring._scorecard",
     "query": "scoring._scorecard",
+    "queries": "scoring._scorecard",
     "Scope": "scoring._scope",
     "scorecard": "scoring._scorecard",
     "METRIC_VIEWS": "scoring._sql",
@@ -98,6 +99,7 @@ __all__ = [
     "load_criteria",
     "metric",
     "parse_time",
+    "queries",
     "query",
     "render",
     "scorecard",

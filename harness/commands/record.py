@@ -20,9 +20,11 @@ from instrumentation import load_settings, semconv
 TIME_HELP = "ISO 8601 with a zone, e.g. 2026-05-01T12:00:00Z"
 
 
-def _action(subparsers: Any, command: str, help_text: str) -> argparse.ArgumentParser:
-    top = subparsers.add_parser(command, help=help_text)
-    actions = top.add_subparsers(dest="action", required=True, metavar="ACTION")
+def _action(subparsers: Any, command: str, help_text: str, actions: Any = None) -> argparse.ArgumentParser:
+    """``harness COMMAND record``; ``actions`` is the command's own subparsers when it has other actions too."""
+    if actions is None:
+        top = subparsers.add_parser(command, help=help_text)
+        actions = top.add_subparsers(dest="action", required=True, metavar="ACTION")
     parser: argparse.ArgumentParser = actions.add_parser("record", help=help_text)
     parser.add_argument("--home", help="HARNESS_HOME (default ./.harness)")
     parser.add_argument("--update", action="store_true", help="replace a record of the same id (e.g. to resolve it)")
@@ -81,7 +83,12 @@ def _register_incident(subparsers: Any) -> None:
 
 
 def _register_audit(subparsers: Any) -> None:
-    audit = _action(subparsers, "audit", "record an audit-evidence request")
+    from harness.commands import audit as audit_commands
+
+    top = subparsers.add_parser("audit", help="audit evidence: record requests, write and verify evidence bundles")
+    actions = top.add_subparsers(dest="action", required=True, metavar="ACTION")
+    audit = _action(subparsers, "audit", "record an audit-evidence request", actions)
+    audit_commands.register_actions(actions)
     audit.add_argument("--id", required=True)
     audit.add_argument("--requested-at", required=True, help=TIME_HELP)
     audit.add_argument("--fulfilled-at", help=TIME_HELP)

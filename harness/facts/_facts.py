@@ -162,6 +162,7 @@ class AuditRequest:
     requested_at: datetime
     fulfilled_at: datetime | None = None
     system: str | None = None
+    bundle_sha256: str | None = None  # the manifest of the audit bundle that fulfilled it
 
     def __post_init__(self) -> None:
         _require(self.id, "id")

@@ -102,6 +102,7 @@ def _audit(fact: AuditRequest) -> _SpanSpec:
         semconv.HARNESS_AUDIT_REQUEST_ID: fact.id,
         semconv.HARNESS_AUDIT_REQUESTED_AT: iso(fact.requested_at),
         semconv.HARNESS_AUDIT_FULFILLED_AT: iso(fact.fulfilled_at) if fact.fulfilled_at else None,
+        semconv.HARNESS_AUDIT_BUNDLE_SHA256: fact.bundle_sha256,
     }
     end = fact.fulfilled_at or fact.requested_at
     return _SpanSpec(semconv.SPAN_AUDIT_REQUEST, fact.requested_at, end, _compact(attributes))

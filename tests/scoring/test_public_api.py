@@ -32,6 +32,7 @@ def test_scoring_exports() -> None:
         "load_criteria",
         "metric",
         "parse_time",
+        "queries",
         "query",
         "render",
         "scorecard",
