@@ -48,11 +48,24 @@ class Suite:
                 f"suite {self.name!r}: gate metric {unknown[0]!r} is neither a scorer nor a built-in metric; "
                 f"metrics: {', '.join(self.metric_names)}"
             )
+        self._check_slices()
         rule = self.gate.require_calibrated_judge
         if rule is not None and rule.scorer not in names:
             raise SuiteError(f"suite {self.name!r}: require_calibrated_judge.scorer {rule.scorer!r} is not a scorer")
         if not self.task_ref:
             self.task_ref = f"{getattr(self.task, '__module__', '?')}:{getattr(self.task, '__qualname__', '?')}"
+
+    def _check_slices(self) -> None:
+        labelled = {dimension for case in self.dataset.cases for dimension in case.slices}
+        for dimension, rule in self.gate.slices.items():
+            if dimension not in labelled:
+                raise SuiteError(
+                    f"suite {self.name!r}: gate.slices names {dimension!r}, but no case of the dataset has that slice "
+                    f"label; labels: {', '.join(sorted(labelled)) or '(none)'}"
+                )
+            unknown = [m for m in rule.metrics if m not in self.metric_names]
+            if unknown:
+                raise SuiteError(f"suite {self.name!r}: gate.slices.{dimension}: metric {unknown[0]!r} is not a metric")
 
     @property
     def judges(self) -> dict[str, str]:

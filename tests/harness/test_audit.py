@@ -147,3 +147,17 @@ def _specs() -> Any:
     from harness.audit._sections import SPECS
 
     return SPECS
+
+
+def test_the_slice_section_reads_the_gates_per_slice_comparisons() -> None:
+    from harness.audit._sections import with_statistics
+
+    metrics = [
+        {"name": "pass", "verdict": "pass", "test": "tango_score", "n": 450, "delta": -0.01, "low": -0.03},
+        {"name": "pass[language=fr]", "verdict": "regression", "n": 150, "delta": -0.2, "p_adjusted": 0.001},
+    ]
+    gates, slices = with_statistics([{"gate_run_id": "g", "decided_at": "t", "metrics": json.dumps(metrics)}])
+    assert gates[0]["statistics"].startswith("pass: pass (tango_score, n=450, delta -0.01 [-0.03, n/a]")
+    assert [(s["slice"], s["metric"], s["verdict"], s["n"]) for s in slices] == [
+        ("language=fr", "pass", "regression", 150)
+    ]

@@ -159,3 +159,17 @@ def test_retention_reports_the_days_of_the_operators_period_without_telemetry(
     monkeypatch.setenv("HARNESS_RETENTION_DAYS", "0")
     with pytest.raises(instrumentation.ConfigError, match="HARNESS_RETENTION_DAYS"):
         _governance(home)
+
+
+def test_gate_decisions_that_gated_slices_are_the_fairness_evidence(tmp_path: Path) -> None:
+    from tests.scoring._lake import write_llm_calls, write_system_gate
+
+    home = tmp_path / ".harness"
+    write_llm_calls(home)
+    write_system_gate(home, "g1", "2026-03-03T10:00:00", ["pass"])
+    write_system_gate(home, "g2", "2026-03-10T10:00:00", ["pass", "pass[language=fr]", "pass[language=en]"])
+    card = scoring.scorecard(home, SCOPE, cache=False)
+    fairness = {c.id: c for c in card.axes["observability"].criteria}["obs.fairness_monitoring"]
+    assert fairness.status == "fail" and fairness.value == 0.5
+    rows = scoring.query("SELECT gate_run_id, gated_slices FROM stg_gate_decisions ORDER BY 1", home, SCOPE)
+    assert rows.rows() == [("g1", 0), ("g2", 2)]
