@@ -14,11 +14,7 @@ from opentelemetry.trace import Tracer
 
 from instrumentation import semconv
 from instrumentation._setup import get_telemetry
-from instrumentation.errors import HarnessError
-
-
-class OverrideError(HarnessError, ValueError):
-    """An override to record is malformed; the message names the argument and what it accepts."""
+from instrumentation.errors import OverrideError
 
 
 def _ns(moment: datetime) -> int:
