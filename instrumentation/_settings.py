@@ -29,6 +29,7 @@ class Settings:
     exporters: tuple[str, ...] = ("lake",)
     capture_content: bool = False
     price_book: Path | None = None
+    feature_attribute: str = ""  # scoring: the span attribute other instrumentations name features by
     raise_internal_errors: bool = False
     lake_segment_rows: int = 20_000
     lake_flush_seconds: float = 5.0

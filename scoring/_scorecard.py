@@ -65,7 +65,7 @@ def session(
     catalogue = load_catalogue(systems_file or settings.home / SYSTEMS_FILE)
     _require_telemetry(settings)
     database = settings.home / DATABASE_FILE if cache else None
-    engine = Engine(settings.lake_dir, database, settings.price_book)
+    engine = Engine(settings.lake_dir, database, settings.price_book, settings.feature_attribute)
     try:
         rows = scope_rows(engine, catalogue, scope)
         engine.set_scope(scope.since, scope.until, scope.env, rows, materialize=eager, views=views)
