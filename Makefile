@@ -4,7 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench lock clean
+# Other instrumentations whose traces scoring reads (tests/dialects): each in a virtualenv of its own, made
+# from tests/dialects/requirements-NAME.txt with the project lock as constraints (so only the
+# instrumentation and its own dependencies differ from .venv), once, and again when those files change.
+DIALECTS := official official-v2 openllmetry openinference logfire
+
+.PHONY: demo test lint typecheck pytest dialect-venvs bench lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
@@ -25,8 +30,16 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
-	$(BIN)/pytest -q
+pytest: $(STAMP) dialect-venvs
+	HARNESS_DIALECT_VENVS=required $(BIN)/pytest -q
+
+.venv-dialect-%/.installed: tests/dialects/requirements-%.txt tests/dialects/requirements-common.txt requirements.lock
+	rm -rf .venv-dialect-$*
+	$(PY) -m venv .venv-dialect-$*
+	.venv-dialect-$*/bin/pip install --quiet -c requirements.lock -r tests/dialects/requirements-$*.txt
+	touch $@
+
+dialect-venvs: $(foreach dialect,$(DIALECTS),.venv-dialect-$(dialect)/.installed)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
@@ -36,4 +49,4 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml --all-extras --python-version 3.11 -o requirements.lock
 
 clean:
-	rm -rf $(VENV) .harness .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-dialect-* .harness .pytest_cache .mypy_cache .ruff_cache
