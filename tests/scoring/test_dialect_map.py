@@ -119,3 +119,11 @@ def test_changing_the_feature_attribute_reloads_what_was_loaded(
     assert scoring.query(sql, home=tmp_path, scope=scope()).rows() == [(None,)]  # cached in harness.duckdb
     monkeypatch.setenv("HARNESS_FEATURE_ATTRIBUTE", "app.feature")
     assert scoring.query(sql, home=tmp_path, scope=scope()).rows() == [("search",)]
+
+
+def test_docs_name_every_mapped_attribute() -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "dialects.md").read_text(encoding="utf-8")
+    conn = _mapping()
+    sources = {row[0] for row in conn.execute("SELECT source_attribute FROM dialect_attributes").fetchall()}
+    kinds = {row[0] for row in conn.execute("SELECT kind FROM span_kinds").fetchall()}
+    assert sorted(name for name in sources | kinds if f"`{name}`" not in text) == []
