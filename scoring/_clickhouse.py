@@ -11,6 +11,7 @@ views exactly as DuckDB does.
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -65,6 +66,10 @@ class ChdbClient:
         self._owned = session is None
         for name, value in SETTINGS.items():
             self.command(f"SET {name} = {_literal(value)}")
+        # chDB runs one ClickHouse per process, whatever the session: each engine works in its own database
+        self.scratch = f"harness_scoring_{uuid.uuid4().hex[:12]}"
+        self.command(f"CREATE DATABASE {self.scratch}")
+        self.command(f"USE {self.scratch}")
 
     def command(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
         self._run(sql, params, "CSV")
@@ -81,8 +86,11 @@ class ChdbClient:
             raise ScoringError(f"ClickHouse (chDB): {' '.join(str(exc).split())[:600]}") from exc
 
     def close(self) -> None:
-        if self._owned:
-            self.session.close()
+        try:
+            self.command(f"DROP DATABASE IF EXISTS {self.scratch}")
+        finally:
+            if self._owned:
+                self.session.close()
 
 
 class ServerClient:
@@ -315,6 +323,8 @@ def _pylist(table: pa.Table) -> list[dict[str, Any]]:
 
 def _python(value: Any) -> Any:
     """A ClickHouse value as DuckDB's Python client gives it: maps as dicts, timestamps naive UTC."""
+    if isinstance(value, float) and math.isnan(value):  # quantiles of no rows (DuckDB: NULL)
+        return None
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.astimezone(UTC).replace(tzinfo=None)
     if isinstance(value, list) and value and all(isinstance(v, tuple) and len(v) == 2 for v in value):

@@ -215,12 +215,33 @@ def _bottom_up(node: exp.Expr) -> exp.Expr:
     return rewritten
 
 
+def _is_boolean(node: exp.Expr) -> bool:
+    """Whether DuckDB types ``node`` BOOLEAN where ClickHouse gives UInt8 (comparisons, AND/OR/NOT, IN, ...)."""
+    if isinstance(node, exp.Paren):
+        return _is_boolean(node.this)
+    if isinstance(node, exp.Predicate | exp.Connector | exp.Not | exp.Boolean):
+        return True
+    if isinstance(node, exp.Case):
+        branches = [i.args["true"] for i in node.args.get("ifs", [])] + [node.args.get("default")]
+        return any(_is_boolean(b) for b in branches if b is not None)
+    if isinstance(node, exp.Coalesce):
+        return any(_is_boolean(e) for e in [node.this, *node.expressions])
+    return False
+
+
 def _name_projections(select: exp.Select) -> None:
-    """``SELECT b.signal`` names its column ``signal`` in DuckDB but may name it ``b.signal`` in ClickHouse."""
-    select.set(
-        "expressions",
-        [e.as_(e.name) if isinstance(e, exp.Column) and e.table and not e.is_star else e for e in select.expressions],
-    )
+    """``SELECT b.signal`` names its column ``signal`` in DuckDB but may name it ``b.signal`` in ClickHouse;
+    a boolean expression is BOOLEAN in DuckDB and UInt8 in ClickHouse unless cast."""
+    named: list[exp.Expr] = []
+    for e in select.expressions:
+        if isinstance(e, exp.Column) and e.table and not e.is_star:
+            e = e.as_(e.name)
+        inner = e.this if isinstance(e, exp.Alias) else e
+        if _is_boolean(inner):
+            cast = exp.Cast(this=inner.copy(), to=_type("Nullable(Bool)"))
+            e = cast.as_(e.alias) if isinstance(e, exp.Alias) else cast
+        named.append(e)
+    select.set("expressions", named)
 
 
 def _order_by_position(select: exp.Select) -> None:

@@ -13,6 +13,7 @@ from instrumentation import Settings, load_settings
 from instrumentation.lake import Segment, segments, traces_dir
 from scoring import _sql
 from scoring._criteria import Context, load_criteria, score_axis
+from scoring._clickhouse import ENGINES, ClickHouseEngine
 from scoring._engine import DATABASE_FILE, Engine
 from scoring._evidence import Command, iso
 from scoring._inputs import (
@@ -53,8 +54,13 @@ def session(
     cache: bool = True,
     eager: bool = True,
     views: Iterable[str] | None = None,
-) -> Iterator[tuple[Engine, Scope, list[tuple[Any, ...]]]]:
+    engine: str = "duckdb",
+    dsn: str | None = None,
+) -> Iterator[tuple[Engine | ClickHouseEngine, Scope, list[tuple[Any, ...]]]]:
     """An engine over the lake in ``home`` with ``scope`` set (default ``Scope.of()``); closed on exit.
+
+    ``engine`` ``clickhouse`` runs the same SQL translated for ClickHouse: on the server ``dsn`` names
+    (its otel_traces table), else on chDB over the lake's Parquet.
 
     ``eager`` computes the shared views once into temp tables (the whole scorecard reads them
     many times); without it every view stays a view (one metric reads only what it needs).
@@ -63,15 +69,23 @@ def session(
     settings = load_settings({"home": home})
     scope = scope or Scope.of()
     catalogue = load_catalogue(systems_file or settings.home / SYSTEMS_FILE)
-    _require_telemetry(settings)
-    database = settings.home / DATABASE_FILE if cache else None
-    engine = Engine(settings.lake_dir, database, settings.price_book)
+    if engine not in ENGINES:
+        raise ScoringError(f"unknown engine {engine!r}; engines: {', '.join(ENGINES)}")
+    if dsn and engine != "clickhouse":
+        raise ScoringError("a DSN names a ClickHouse server: give it with engine clickhouse (--engine clickhouse)")
+    if not dsn:
+        _require_telemetry(settings)
+    opened: Engine | ClickHouseEngine
+    if engine == "clickhouse":
+        opened = ClickHouseEngine.open(dsn, settings.lake_dir, settings.price_book)
+    else:
+        opened = Engine(settings.lake_dir, settings.home / DATABASE_FILE if cache else None, settings.price_book)
     try:
-        rows = scope_rows(engine, catalogue, scope)
-        engine.set_scope(scope.since, scope.until, scope.env, rows, materialize=eager, views=views)
-        yield engine, scope, rows
+        rows = scope_rows(opened, catalogue, scope)
+        opened.set_scope(scope.since, scope.until, scope.env, rows, materialize=eager, views=views)
+        yield opened, scope, rows
     finally:
-        engine.close()
+        opened.close()
 
 
 def _check_attestations(attestations: Sequence[Attestation], source: Path) -> None:
@@ -85,7 +99,7 @@ def _check_attestations(attestations: Sequence[Attestation], source: Path) -> No
             )
 
 
-def _warnings(scope: Scope, rows: Sequence[tuple[Any, ...]], engine: Engine) -> list[str]:
+def _warnings(scope: Scope, rows: Sequence[tuple[Any, ...]], engine: Engine | ClickHouseEngine) -> list[str]:
     found = list(scope.warnings)
     if not rows:
         found.append(f"no {scope.kind} system in scope: every criterion is unknown or n/a")
@@ -101,21 +115,25 @@ def scorecard(
     systems_file: str | Path | None = None,
     attestations_file: str | Path | None = None,
     cache: bool = True,
+    engine: str = "duckdb",
+    dsn: str | None = None,
 ) -> Scorecard:
     """The maturity scorecard of the lake in ``home`` (default HARNESS_HOME) in ``scope``.
 
     The scope defaults to ``Scope.of()``: LLM systems, production, the 90 days before now. It
     scores LLM or classical systems (never both at once), optionally only named systems. With
     ``cache`` the typed staging table is kept in ``HARNESS_HOME/harness.duckdb`` and refreshed per
-    new segment; without it the lake is loaded into memory for this call only.
+    new segment; without it the lake is loaded into memory for this call only. ``engine``/``dsn``: as
+    for ``session`` (the ClickHouse engine keeps nothing between calls).
     """
     settings = load_settings({"home": home})
     attestations_path = Path(attestations_file or settings.home / ATTESTATIONS_FILE)
     attestations = load_attestations(attestations_path)
     _check_attestations(attestations, attestations_path)
-    with session(home, scope, systems_file=systems_file, cache=cache) as (engine, scope, rows):
+    opened = session(home, scope, systems_file=systems_file, cache=cache, engine=engine, dsn=dsn)
+    with opened as (engine_, scope, rows):
         command = Command.of(scope, home, systems_file, settings.home / SYSTEMS_FILE)
-        signals = {axis: _one(engine, f"crit_{axis}") for axis in AXES}
+        signals = {axis: _one(engine_, f"crit_{axis}") for axis in AXES}
         names = [row[0] for row in rows]
         has_agents = any(row[5] for row in rows)
         axes = {
@@ -124,20 +142,20 @@ def scorecard(
             )
             for axis in AXES
         }
-        answer = rebuild_answer(engine.rows("int_rebuild"))
+        answer = rebuild_answer(engine_.rows("int_rebuild"))
         axes["reproducibility"] = axes["reproducibility"].model_copy(update={"answer": answer})
         return Scorecard(
             window=Window(since=iso(scope.since), until=iso(scope.until)),
             kind=scope.kind,  # type: ignore[arg-type]
             systems=[SystemInfo(name=row[0], kind=row[1], owner=row[2]) for row in rows],
             axes=axes,
-            metrics=read_metrics(engine),
+            metrics=read_metrics(engine_),
             evidence_command=command.prefix,
-            warnings=_warnings(scope, rows, engine),
+            warnings=_warnings(scope, rows, engine_),
         )
 
 
-def _one(engine: Engine, view: str) -> dict[str, Any]:
+def _one(engine: Engine | ClickHouseEngine, view: str) -> dict[str, Any]:
     rows = engine.rows(view)
     return rows[0] if rows else {}
 
