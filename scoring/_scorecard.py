@@ -12,8 +12,8 @@ import polars as pl
 from instrumentation import Settings, load_settings
 from instrumentation.lake import Segment, segments, traces_dir
 from scoring import _sql
-from scoring._criteria import Context, load_criteria, score_axis
 from scoring._clickhouse import ENGINES, ClickHouseEngine
+from scoring._criteria import Context, load_criteria, score_axis
 from scoring._engine import DATABASE_FILE, Engine
 from scoring._evidence import Command, iso
 from scoring._inputs import (

@@ -42,7 +42,7 @@ def register(subparsers: Any) -> None:
         "--engine",
         default="duckdb",
         choices=("duckdb", "clickhouse"),
-        help="duckdb (default, the lake cached in HARNESS_HOME/harness.duckdb) or clickhouse (the same SQL, translated)",
+        help="duckdb (default; the lake cached in HARNESS_HOME/harness.duckdb) or clickhouse (the same SQL translated)",
     )
     score.add_argument(
         "--dsn",

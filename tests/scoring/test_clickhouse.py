@@ -61,7 +61,7 @@ def _same(duck: list[dict[str, Any]], click: list[dict[str, Any]]) -> bool:
             if isinstance(x, float) and isinstance(y, float | int):
                 if not math.isclose(x, y, rel_tol=RELATIVE, abs_tol=1e-12):
                     return False
-            elif x != y or type(x) is not type(y) and not (isinstance(x, int) and isinstance(y, int)):
+            elif x != y or (type(x) is not type(y) and not (isinstance(x, int) and isinstance(y, int))):
                 return False
     return True
 
