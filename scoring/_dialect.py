@@ -29,12 +29,12 @@ every view and criterion on both engines), so the DuckDB SQL is kept to the port
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.dialects.clickhouse import ClickHouse
 
 from scoring import _sql
 from scoring.errors import ScoringError
@@ -338,7 +338,7 @@ def _update(update: exp.Update) -> Statement:
     return Statement(f"ALTER TABLE {target} UPDATE {sets} WHERE {condition}", tuple(joins))
 
 
-def _unqualify(table: str):  # type: ignore[no-untyped-def]
+def _unqualify(table: str) -> Callable[[exp.Expr], exp.Expr]:
     def strip(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Column) and node.table == table:
             return exp.column(node.name)
@@ -376,4 +376,4 @@ def query(name: str) -> str:
     return statement.sql
 
 
-__all__ = ["SCOPE_VARS", "SOURCE", "ClickHouse", "DialectError", "Statement", "query", "translate"]
+__all__ = ["SCOPE_VARS", "SOURCE", "TIMESTAMP", "DialectError", "Statement", "query", "translate"]
