@@ -11,6 +11,7 @@ views exactly as DuckDB does.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import uuid
@@ -101,6 +102,7 @@ class ServerClient:
             import clickhouse_connect
         except ImportError as exc:
             raise ScoringError("--dsn needs clickhouse-connect: pip install 'llm-harness[clickhouse]'") from exc
+        logging.getLogger("clickhouse_connect").setLevel(logging.CRITICAL)  # its failures reach the user as ours
         self.scratch = f"harness_scoring_{uuid.uuid4().hex[:12]}"
         try:
             admin = clickhouse_connect.get_client(dsn=dsn)

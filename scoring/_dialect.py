@@ -37,17 +37,13 @@ import sqlglot
 from sqlglot import exp
 
 from scoring import _sql
-from scoring.errors import ScoringError
+from scoring.errors import DialectError
 
 SOURCE = "harness_source"  # the normalised otel_traces rows the loads read instead of read_parquet(...)
 SCOPE_VARS = "scope_vars"  # one row: since, until, env (what getvariable() reads in DuckDB)
 PARAMETER_TYPES = {"segments": "Array(String)"}
 TIMESTAMP = "DateTime64(6, 'UTC')"
 _JOIN_SUFFIX = "__join"
-
-
-class DialectError(ScoringError):
-    """A construct of the DuckDB SQL that has no ClickHouse rendering."""
 
 
 @dataclass(frozen=True, slots=True)

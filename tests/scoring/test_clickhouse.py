@@ -31,6 +31,7 @@ from scoring import _dialect, _sql
 from scoring._clickhouse import ChdbClient, ClickHouseEngine, otel_traces_ddl
 from scoring._engine import Engine
 from scoring._scope import scope_rows
+from scoring.errors import DialectError
 from tests.scoring import _lake
 
 RELATIVE = 1e-9
@@ -185,9 +186,9 @@ FROM file('$glob', Parquet)
 
 
 def test_a_construct_without_a_clickhouse_rendering_is_an_error_not_a_guess() -> None:
-    with pytest.raises(_dialect.DialectError, match="from_json"):
+    with pytest.raises(DialectError, match="from_json"):
         _dialect.translate('SELECT from_json(x, \'{"a": "INTEGER"}\') FROM t')
-    with pytest.raises(_dialect.DialectError, match=r"\$other"):
+    with pytest.raises(DialectError, match=r"\$other"):
         _dialect.translate("SELECT * FROM t WHERE a IN (SELECT unnest($other))")
 
 
