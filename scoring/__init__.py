@@ -2,8 +2,9 @@
 
 ``scorecard()`` returns the DESIGN.md scorecard (per-axis levels with their evidence, and the
 operational metrics) as a pydantic model; ``metric()`` returns any metric view and ``query()`` any
-SELECT over the views as a polars DataFrame for notebooks. The SQL lives in ``scoring/sql``, one
-folder per layer (tables -> staging -> intermediate -> metrics -> criteria).
+SELECT over the views as a polars DataFrame for notebooks; ``weekly()`` the metrics of each calendar week
+(what ``harness report`` charts) and ``systems()`` the systems known with their kinds. The SQL lives in
+``scoring/sql``, one folder per layer (tables -> staging -> intermediate -> metrics -> criteria).
 
 The names of the scorecard (``AXES``, ``KINDS``, ``FORMATS``) import at once; everything else loads
 on first use (PEP 562), so ``import scoring`` does not pull in DuckDB, polars and pydantic until a
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from scoring._render import render
     from scoring._scope import Scope
     from scoring._scorecard import metric, query, scorecard
+    from scoring._series import systems, weekly, weeks
     from scoring._sql import METRIC_VIEWS, VIEWS
     from scoring.errors import InputFileError, ScoringError
 
@@ -59,6 +61,9 @@ _LAZY = {
     "query": "scoring._scorecard",
     "Scope": "scoring._scope",
     "scorecard": "scoring._scorecard",
+    "systems": "scoring._series",
+    "weekly": "scoring._series",
+    "weeks": "scoring._series",
     "METRIC_VIEWS": "scoring._sql",
     "VIEWS": "scoring._sql",
 }
@@ -101,4 +106,7 @@ __all__ = [
     "query",
     "render",
     "scorecard",
+    "systems",
+    "weekly",
+    "weeks",
 ]

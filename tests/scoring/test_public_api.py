@@ -35,6 +35,9 @@ def test_scoring_exports() -> None:
         "query",
         "render",
         "scorecard",
+        "systems",
+        "weekly",
+        "weeks",
     }
     assert all(hasattr(scoring, name) for name in scoring.__all__)
 
