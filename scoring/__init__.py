@@ -3,7 +3,8 @@
 ``scorecard()`` returns the DESIGN.md scorecard (per-axis levels with their evidence, and the
 operational metrics) as a pydantic model; ``metric()`` returns any metric view and ``query()`` any
 SELECT over the views as a polars DataFrame for notebooks; ``weekly()`` the metrics of each calendar week
-(what ``harness report`` charts) and ``systems()`` the systems known with their kinds. The SQL lives in
+and ``systems()`` the systems known with their kinds; ``reading()`` does several of these over one engine
+(what ``harness report`` does). The SQL lives in
 ``scoring/sql``, one folder per layer (tables -> staging -> intermediate -> metrics -> criteria).
 
 The names of the scorecard (``AXES``, ``KINDS``, ``FORMATS``) import at once; everything else loads
@@ -31,10 +32,10 @@ if TYPE_CHECKING:
     )
     from scoring._metrics import Metrics
     from scoring._model import AxisScore, CriterionResult, Scorecard, SystemInfo, Window
+    from scoring._reader import Reader, reading, systems, weekly, weeks
     from scoring._render import render
     from scoring._scope import Scope
     from scoring._scorecard import metric, query, scorecard
-    from scoring._series import systems, weekly, weeks
     from scoring._sql import METRIC_VIEWS, VIEWS
     from scoring.errors import InputFileError, ScoringError
 
@@ -61,9 +62,11 @@ _LAZY = {
     "query": "scoring._scorecard",
     "Scope": "scoring._scope",
     "scorecard": "scoring._scorecard",
-    "systems": "scoring._series",
-    "weekly": "scoring._series",
-    "weeks": "scoring._series",
+    "Reader": "scoring._reader",
+    "reading": "scoring._reader",
+    "systems": "scoring._reader",
+    "weekly": "scoring._reader",
+    "weeks": "scoring._reader",
     "METRIC_VIEWS": "scoring._sql",
     "VIEWS": "scoring._sql",
 }
@@ -92,6 +95,7 @@ __all__ = [
     "CriterionResult",
     "InputFileError",
     "Metrics",
+    "Reader",
     "Scope",
     "Scorecard",
     "ScoringError",
@@ -104,6 +108,7 @@ __all__ = [
     "metric",
     "parse_time",
     "query",
+    "reading",
     "render",
     "scorecard",
     "systems",

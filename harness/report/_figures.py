@@ -194,7 +194,7 @@ def weekly_figures(data: ReportData) -> list[Figure]:
         _figure(
             "audit_response",
             "Audit-evidence response time",
-            "Median hours from an audit request to its fulfilment, by the week it was fulfilled.",
+            "Median hours from an audit request to its fulfilment, by the week it was requested.",
             _charts.weekly_line(
                 weekly_rows(data, lambda m: m.audit_evidence_response_hours.median),
                 days,

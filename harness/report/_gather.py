@@ -1,8 +1,8 @@
 """What the report shows, read through the scoring API: per kind of system, the scorecard of the window,
 its metrics week by week, latency by week and model, and the gate and canary decisions.
 
-Only ``scoring.scorecard``, ``scoring.weekly`` and ``scoring.query`` read the lake: every figure in the
-report is one the scorecard (or ``harness sql`` in the same scope) prints.
+Only a ``scoring.reading`` per kind reads the lake (its scorecard, its queries and its weekly metrics over
+one engine): every figure in the report is one the scorecard (or ``harness sql`` in the same scope) prints.
 """
 
 from __future__ import annotations
@@ -19,6 +19,16 @@ import scoring
 from scoring import KINDS
 
 Row = dict[str, Any]
+# The metric views the weekly charts read (the others are not computed per week).
+WEEKLY_VIEWS = (
+    "met_deployment_frequency",
+    "met_lead_time",
+    "met_change_failure_rate",
+    "met_time_to_restore",
+    "met_cost_per_feature",
+    "met_audit_response",
+    "met_latency",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +94,8 @@ def _scopes(options: Options) -> list[scoring.Scope]:
     return [_scope(options, kind, names) for kind, names in by_kind.items() if names]
 
 
-def _rows(sql: str, scope: scoring.Scope, options: Options) -> list[Row]:
-    frame = scoring.query(_sql(sql), options.home, scope, systems_file=options.systems_file, cache=options.cache)
+def _rows(reader: scoring.Reader, sql: str) -> list[Row]:
+    frame = reader.query(_sql(sql))
     return [{key: _plain(value) for key, value in row.items()} for row in frame.iter_rows(named=True)]
 
 
@@ -99,24 +109,25 @@ def _plain(value: Any) -> Any:
 
 
 def _kind(scope: scoring.Scope, options: Options) -> KindData:
-    card = scoring.scorecard(
+    """One kind's scorecard, decisions, latency and weekly metrics, over one engine."""
+    with scoring.reading(
         options.home,
         scope,
         systems_file=options.systems_file,
         attestations_file=options.attestations_file,
         cache=options.cache,
-    )
-    if not card.systems:  # nothing to chart: the page says so, and the lake is not read again
-        return KindData(kind=scope.kind, card=card, weeks=[], latency=[], gates=[], canaries=[])
-    weeks = scoring.weekly(options.home, scope, systems_file=options.systems_file, cache=options.cache)
-    return KindData(
-        kind=scope.kind,
-        card=card,
-        weeks=weeks,
-        latency=_rows("latency_by_week", scope, options),
-        gates=_rows("gate_decisions", scope, options),
-        canaries=_rows("canary_decisions", scope, options),
-    )
+    ) as reader:
+        card = reader.scorecard()
+        if not card.systems:  # nothing to chart: the page says so
+            return KindData(kind=scope.kind, card=card, weeks=[], latency=[], gates=[], canaries=[])
+        return KindData(
+            kind=scope.kind,
+            card=card,
+            latency=_rows(reader, "latency_by_week"),
+            gates=_rows(reader, "gate_decisions"),
+            canaries=_rows(reader, "canary_decisions"),
+            weeks=reader.weekly(WEEKLY_VIEWS),  # last: it sets the views to one week at a time
+        )
 
 
 def gather(options: Options) -> ReportData:
