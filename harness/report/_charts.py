@@ -175,7 +175,12 @@ def by_model(rows: Sequence[Row], weeks: Sequence[str], title: str) -> Chart | N
             x=_week_axis(weeks),
             y=alt.Y("value:Q", title=title, axis=alt.Axis(format=",.4~g")),
             color=alt.Color("model:N", title="model", scale=alt.Scale(scheme="tableau10")),
-            strokeDash=alt.StrokeDash("stat:N", title="percentile", sort=["p50", "p95", "p99"]),
+            strokeDash=alt.StrokeDash(
+                "stat:N",
+                title="percentile",
+                sort=["p50", "p95", "p99"],
+                legend=alt.Legend(symbolType="stroke", symbolStrokeColor="#555"),
+            ),
         )
         .properties(width=WIDTH, height=HEIGHT)
     )
