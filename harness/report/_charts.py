@@ -148,20 +148,23 @@ def deploy_frequency(rows: Sequence[Row], weeks: Sequence[str]) -> Chart | None:
     return _chart((line + points).properties(width=WIDTH, height=HEIGHT))
 
 
+def _stacked(rows: Sequence[Row], weeks: Sequence[str], y: alt.Y, colour: alt.Color, height: int) -> Chart:
+    """Bars by week, stacked by ``colour``."""
+    return _chart(
+        alt.Chart(_data(rows))
+        .mark_bar()
+        .encode(x=_week_axis(weeks), y=y, color=colour)
+        .properties(width=WIDTH, height=height)
+    )
+
+
 def stacked_cost(rows: Sequence[Row], weeks: Sequence[str]) -> Chart | None:
     """Cost per feature per week, stacked (the week's total is the bar)."""
     if not _has(rows):
         return None
-    return _chart(
-        alt.Chart(_data(_drawn(rows)))
-        .mark_bar()
-        .encode(
-            x=_week_axis(weeks),
-            y=alt.Y("sum(value):Q", title="cost (USD)", axis=alt.Axis(format="$.2~g")),
-            color=alt.Color("feature:N", title="feature", scale=alt.Scale(scheme="tableau10")),
-        )
-        .properties(width=WIDTH, height=HEIGHT)
-    )
+    y = alt.Y("sum(value):Q", title="cost (USD)", axis=alt.Axis(format="$.2~g"))
+    colour = alt.Color("feature:N", title="feature", scale=alt.Scale(scheme="tableau10"))
+    return _stacked(_drawn(rows), weeks, y, colour, HEIGHT)
 
 
 def by_model(rows: Sequence[Row], weeks: Sequence[str], title: str) -> Chart | None:
@@ -209,13 +212,6 @@ def gate_counts(rows: Sequence[Row], weeks: Sequence[str]) -> Chart | None:
     """Gate (or canary) decisions per week, stacked by decision."""
     if not rows:
         return None
-    return _chart(
-        alt.Chart(_data(rows))
-        .mark_bar()
-        .encode(
-            x=_week_axis(weeks),
-            y=alt.Y("count():Q", title="decisions", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color("decision:N", title="decision", scale=alt.Scale(scheme="set2")),
-        )
-        .properties(width=WIDTH, height=140)
-    )
+    y = alt.Y("count():Q", title="decisions", axis=alt.Axis(tickMinStep=1))
+    colour = alt.Color("decision:N", title="decision", scale=alt.Scale(scheme="set2"))
+    return _stacked(rows, weeks, y, colour, 140)

@@ -31,10 +31,7 @@ WEEK = {"since": "2026-03-02T00:00:00Z", "until": "2026-03-09T00:00:00Z"}  # one
 @pytest.fixture(autouse=True, scope="module")
 def price_book(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The price book that prices the scoring fixture's house model."""
-    path = tmp_path_factory.mktemp("prices") / "prices.toml"
-    path.write_text(_lake.PRICE_BOOK, encoding="utf-8")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HARNESS_PRICE_BOOK", str(path))
+    with _lake.priced(tmp_path_factory.mktemp("prices")) as path:
         yield path
 
 
