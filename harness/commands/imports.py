@@ -32,9 +32,10 @@ def register(subparsers: Any) -> None:
 
 def run_git(args: argparse.Namespace) -> int:
     from harness.facts import record
-    from harness.facts._git import plan
+    from harness.facts._git import check_repo, plan
     from harness.facts._lookup import recorded_ids
 
+    check_repo(Path(args.repo), args.branch)  # before anything is created in the home
     settings = load_settings({"home": args.home})
     settings.lake_dir.mkdir(parents=True, exist_ok=True)
     with (settings.lake_dir / LOCK).open("a") as lock:
