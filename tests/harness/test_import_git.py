@@ -77,7 +77,9 @@ def test_history_becomes_changes_and_deployments_with_hand_computed_metrics(
     # lead times 0 (c1), 2 (c2), 51 (merge: from f1), 24 (c3): median 13, p90 24 + 0.7 * 27
     assert card.metrics.lead_time_hours.median == pytest.approx(13.0)
     assert card.metrics.lead_time_hours.p90 == pytest.approx(42.9)
-    deploys = scoring.query("SELECT version, revision, change_ids FROM stg_deployments ORDER BY deployed_at", home, WINDOW)
+    deploys = scoring.query(
+        "SELECT version, revision, change_ids FROM stg_deployments ORDER BY deployed_at", home, WINDOW
+    )
     versions = deploys["version"].to_list()
     assert versions[2:] == ["v1.0", "v1.1"] and all(len(v) == 12 for v in versions[:2])
     changes = scoring.query("SELECT * FROM stg_changes", home, WINDOW)
