@@ -76,6 +76,9 @@ def test_a_degraded_canary_is_rolled_back_and_the_rollback_counts_in_cfr_and_tim
     assert decision[semconv.HARNESS_CANARY_VERSION] == "1.1"
     assert decision[semconv.HARNESS_CANARY_BASELINE_VERSION] == "1.0"
     metrics = {m["name"]: m for m in json.loads(decision[semconv.HARNESS_CANARY_METRICS])}
+    after = scoring.Scope.of(SINCE, "2026-06-03T00:00:00Z")  # decided at the end of its window
+    staged = scoring.query("SELECT * FROM stg_canary_decisions", home, after)
+    assert staged.select("canary_version", "decision").rows() == [("1.1", "rollback")]
     assert metrics["error_rate"]["verdict"] == "worse" and metrics["latency_p95_ms"]["verdict"] == "within"
     card = scoring.scorecard(home, scoring.Scope.of("2026-05-18T00:00:00Z", UNTIL), cache=False)
     # D: d-1.0 and d-1.1; d-1.1 rolled back by the canary's rollback -> 1 of 2 failed
