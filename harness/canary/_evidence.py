@@ -90,7 +90,8 @@ def load_sides(window: Window, baseline: str, canary: str) -> tuple[Side, Side]:
         _add(sides[row["version"]], row)
     missing = [side.version for side in sides.values() if side.empty()]
     if missing:
-        seen = ", ".join(f"{r['version']} ({r['spans']} spans)" for r in query(window, "versions")) or "none"
+        seen = ", ".join(f"{r['version']} ({r['spans']} spans)" for r in query(window, "versions"))
+        seen = seen or "none in this window (widen --since/--until)"
         raise CanaryError(
             f"no telemetry of version {' or '.join(repr(m) for m in missing)} of system {window.system!r} from "
             f"{window.since.isoformat()} to {window.until.isoformat()} (model calls or agent runs with that "

@@ -67,7 +67,8 @@ def _policy(args: argparse.Namespace) -> Any:
     try:
         return policy.model_validate({**policy.model_dump(), **updates})
     except ValidationError as exc:
-        raise CanaryError(f"--alpha/--min-samples: {' '.join(str(exc).split())}") from exc
+        problems = "; ".join(f"--{'-'.join(map(str, e['loc'])).replace('_', '-')}: {e['msg']}" for e in exc.errors())
+        raise CanaryError(problems) from exc
 
 
 def run(args: argparse.Namespace) -> int:
@@ -83,9 +84,8 @@ def run(args: argparse.Namespace) -> int:
         recorded = record_decision(decision, home=args.home, deployment=args.deployment, pipeline_run=args.pipeline_run)
         for warning in recorded.warnings:
             print(f"harness: warning: {warning}", file=sys.stderr)
+        print(f"recorded the {decision.decision} decision as a canary {decision.system} span", file=sys.stderr)
         if recorded.rollback_id:
-            print(
-                f"recorded rollback deployment {recorded.rollback_id} (rolls back {recorded.rolls_back})",
-                file=sys.stderr,
-            )
+            rolled = f"rolling back {recorded.rolls_back}" if recorded.rolls_back else "naming no deployment"
+            print(f"recorded rollback deployment {recorded.rollback_id} ({rolled})", file=sys.stderr)
     return decision.exit_code
