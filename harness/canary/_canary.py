@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.canary._decide import CanaryDecision, compare, decide, judge
-from harness.canary._evidence import load_sides, query, resolve_kind
+from harness.canary._evidence import load_sides, query, window_of
 from harness.canary._policy import CanaryError, CanaryPolicy
 from instrumentation import semconv
 
@@ -43,14 +43,14 @@ def canary(
     start = _time(since, "since") or end - DEFAULT_WINDOW
     if start >= end:
         raise CanaryError(f"since ({start.isoformat()}) must be before until ({end.isoformat()})")
-    window = resolve_kind(system, start, end, home)
-    base_side, canary_side = load_sides(window, baseline, canary)
+    window, base_side, canary_side = load_sides(window_of(system, start, end, home), baseline, canary)
     metrics = compare(base_side, canary_side, policy)
     judge(metrics, policy.alpha)
     decision, reasons = decide(metrics)
     return CanaryDecision(
-        decision, system, baseline, canary, start, end, policy.alpha, policy.min_samples, metrics, reasons
-    )
+        decision, system, baseline, canary, start, end, policy.alpha, policy.min_samples, metrics, reasons,
+        kind=window.kind,
+    )  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -82,8 +82,8 @@ def record_decision(
     recorded = Recorded()
     if decision.decision != semconv.CANARY_ROLLBACK:
         return recorded
-    window = resolve_kind(decision.system, decision.since, decision.until, home)
-    rows = query(window, "deployments")
+    window = window_of(decision.system, decision.since, decision.until, home, decision.kind)
+    _, rows = query(window, "deployments")
     target = deployment or _canary_deployment(rows, decision.canary_version, moment)
     if target is not None and any(row["rolls_back"] == target for row in rows):
         recorded.rolls_back = target

@@ -79,6 +79,7 @@ class CanaryDecision:
     min_samples: int
     metrics: list[CanaryMetric] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    kind: str = semconv.SYSTEM_KIND_LLM  # of the system: llm or classical
 
     @property
     def exit_code(self) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from importlib import resources
@@ -56,48 +56,52 @@ def _scope(window: Window) -> Any:
     return scoring.Scope.of(window.since, window.until, kind=window.kind, system=window.system)
 
 
-def resolve_kind(system: str, since: datetime, until: datetime, home: str | Path | None) -> Window:
-    """The window with the system's kind (LLM or classical); an unknown system is a ``CanaryError``."""
+def window_of(
+    system: str, since: datetime, until: datetime, home: str | Path | None, kind: str | None = None
+) -> Window:
+    """The window; its kind (LLM or classical) is found on the first query when not given."""
+    return Window(system, since, until, Path(home) if home is not None else None, kind or semconv.SYSTEM_KIND_LLM)
+
+
+def query(
+    window: Window, name: str, parameters: dict[str, object] | None = None
+) -> tuple[Window, list[dict[str, Any]]]:
+    """The rows of ``name``.sql over the scoring views in the window, and the window with the system's kind.
+
+    A system of the other kind than the window's is asked again as that kind; an unknown system, or a home
+    without telemetry, is a ``CanaryError``.
+    """
     import scoring
     from scoring.errors import WrongKindError
 
-    home_path = Path(home) if home is not None else None
-    for kind in (semconv.SYSTEM_KIND_LLM, semconv.SYSTEM_KIND_CLASSICAL):
-        window = Window(system, since, until, home_path, kind)
+    try:
         try:
-            scoring.query("SELECT 1 AS one", home, _scope(window))
-            return window
+            frame = scoring.query(_sql(name), window.home, _scope(window), parameters=parameters)
         except WrongKindError as exc:
-            if exc.kind == kind:
-                raise
-            continue
-        except scoring.ScoringError as exc:
-            raise CanaryError(str(exc)) from exc
-    raise CanaryError(f"system {system!r} is neither an LLM nor a classical system")  # unreachable in practice
+            window = replace(window, kind=exc.kind)
+            frame = scoring.query(_sql(name), window.home, _scope(window), parameters=parameters)
+    except scoring.ScoringError as exc:
+        raise CanaryError(str(exc)) from exc
+    return window, frame.to_dicts()
 
 
-def query(window: Window, name: str, parameters: dict[str, object] | None = None) -> list[dict[str, Any]]:
-    import scoring
-
-    frame = scoring.query(_sql(name), window.home, _scope(window), parameters=parameters)
-    return frame.to_dicts()
-
-
-def load_sides(window: Window, baseline: str, canary: str) -> tuple[Side, Side]:
-    """Both versions' evidence; a version without any telemetry in the window is a ``CanaryError``."""
+def load_sides(window: Window, baseline: str, canary: str) -> tuple[Window, Side, Side]:
+    """Both versions' evidence (and the window with its kind); a version without any telemetry in the window
+    is a ``CanaryError``."""
     sides = {baseline: Side(baseline), canary: Side(canary)}
-    for row in query(window, "evidence", {"baseline": baseline, "canary": canary}):
+    window, rows = query(window, "evidence", {"baseline": baseline, "canary": canary})
+    for row in rows:
         _add(sides[row["version"]], row)
     missing = [side.version for side in sides.values() if side.empty()]
     if missing:
-        seen = ", ".join(f"{r['version']} ({r['spans']} spans)" for r in query(window, "versions"))
+        seen = ", ".join(f"{r['version']} ({r['spans']} spans)" for r in query(window, "versions")[1])
         seen = seen or "none in this window (widen --since/--until)"
         raise CanaryError(
             f"no telemetry of version {' or '.join(repr(m) for m in missing)} of system {window.system!r} from "
             f"{window.since.isoformat()} to {window.until.isoformat()} (model calls or agent runs with that "
             f"service.version); versions seen: {seen}"
         )
-    return sides[baseline], sides[canary]
+    return window, sides[baseline], sides[canary]
 
 
 def _add(side: Side, row: dict[str, Any]) -> None:

@@ -70,7 +70,7 @@ def test_a_degraded_canary_is_rolled_back_and_the_rollback_counts_in_cfr_and_tim
     code, out, err = _canary(home, "1.1", capsys)
     assert code == 1, out + err
     assert "decision: rollback" in out and "error_rate: worse beyond the margin" in out
-    assert "rolls back d-1.1" in err
+    assert "rolling back d-1.1" in err
     (decision,) = _decisions(home)
     assert decision[semconv.HARNESS_CANARY_DECISION] == semconv.CANARY_ROLLBACK
     assert decision[semconv.HARNESS_CANARY_VERSION] == "1.1"
@@ -138,3 +138,22 @@ def test_the_python_api_returns_the_decision_and_a_policy_can_tolerate_more(home
     assert error_rate.low is not None and error_rate.low > 0.01
     lenient = CanaryPolicy().with_margins({"error_rate": 0.2, "agent_error_rate": 0.2})
     assert canary(SYSTEM, "1.0", "1.1", since=SINCE, until=UNTIL, home=home, policy=lenient).decision == "promote"
+
+
+def test_a_classical_system_is_judged_on_its_predictions_by_model_version(tmp_path: Path) -> None:
+    from harness.facts import lake_tracer_provider, predict
+
+    provider = lake_tracer_provider(tmp_path / "lake", service_name="churn")
+    tracer = provider.get_tracer("tests.canary")
+    for version, failing in (("7", 0), ("8", 40)):
+        for index in range(200):
+            try:
+                with predict("churn-xgb", system="churn", version=version, rows=1, tracer=tracer):
+                    if index < failing:
+                        raise ValueError("bad features")
+            except ValueError:
+                pass
+    provider.shutdown()
+    decision = canary("churn", "7", "8", home=tmp_path)  # the 7 days before now
+    assert decision.kind == "classical" and decision.decision == semconv.CANARY_ROLLBACK
+    assert {m.name for m in decision.metrics} == {"error_rate", "latency_p95_ms"}
