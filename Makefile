@@ -4,7 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench lock clean
+# The provider wrappers' tests, run again on the oldest and the newest release of each SDK that the
+# `openai` / `anthropic` extras of pyproject.toml allow, each in a virtualenv of its own (made once,
+# remade when pyproject.toml or the lock changes). The newest is the newest release that installs
+# with the lock's other pins.
+SDK_TESTS := tests/instrumentation/test_openai.py tests/instrumentation/test_anthropic.py \
+	tests/instrumentation/test_providers.py tests/instrumentation/test_sdk_seams.py \
+	tests/instrumentation/test_usage_absent.py
+SDK_RANGE_ENDS := oldest newest
+
+.PHONY: demo test lint imports typecheck pytest sdk-test bench lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
@@ -16,11 +25,14 @@ $(STAMP): pyproject.toml requirements.lock
 demo: $(STAMP)
 	$(BIN)/harness demo
 
-test: $(STAMP) lint typecheck pytest
+test: $(STAMP) lint imports typecheck pytest sdk-test
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+imports: $(STAMP)
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -28,12 +40,32 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest -q
 
+# .venv-sdk-oldest, .venv-sdk-newest: the core and the model server from the lock, pytest (and hypothesis, which
+# tests/conftest.py loads), and the SDKs
+# at one end of their range (tests/packaging/sdk_range.py reads the range from pyproject.toml).
+.venv-sdk-%/.installed: pyproject.toml requirements.lock tests/packaging/sdk_range.py $(STAMP)
+	rm -rf .venv-sdk-$*
+	$(PY) -m venv .venv-sdk-$*
+	grep -vE '^(openai|anthropic)==' requirements.lock > .venv-sdk-$*/constraints.txt
+	.venv-sdk-$*/bin/pip install --quiet -c .venv-sdk-$*/constraints.txt -e ".[model-server]" \
+		pytest pytest-asyncio hypothesis $$($(BIN)/python tests/packaging/sdk_range.py $*)
+	touch $@
+
+sdk-test: $(foreach end,$(SDK_RANGE_ENDS),.venv-sdk-$(end)/.installed)
+	@for end in $(SDK_RANGE_ENDS); do \
+		.venv-sdk-$$end/bin/python -c "import openai, anthropic; \
+			print('wrappers on the $$end SDKs: openai', openai.__version__, 'anthropic', anthropic.__version__)" \
+		&& .venv-sdk-$$end/bin/pytest -q -p no:cacheprovider $(SDK_TESTS) || exit 1; \
+	done
+
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+# `make lock` keeps every pin but moves the SDKs to their newest release, so the main run is the newest too.
 lock:
 	$(BIN)/pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --all-extras --python-version 3.11 -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra all --extra dev --python-version 3.11 -o requirements.lock \
+		--upgrade-package openai --upgrade-package anthropic
 
 clean:
-	rm -rf $(VENV) .harness .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-sdk-* .harness .pytest_cache .mypy_cache .ruff_cache

@@ -4,17 +4,7 @@ This package is a leaf: it imports without duckdb, polars, pyarrow or any provid
 """
 
 from instrumentation import semconv
-from instrumentation._agent import (
-    AgentRun,
-    AgentStopped,
-    LoopDetected,
-    MaxStepsExceeded,
-    ToolCall,
-    ToolNotAllowedError,
-    agent,
-    current_agent_run,
-    tool,
-)
+from instrumentation._agent import AgentRun, ToolCall, agent, current_agent_run, tool
 from instrumentation._catalogue import CatalogueEntry, ToolCatalogue
 from instrumentation._context import (
     ContextThreadPoolExecutor,
@@ -25,12 +15,20 @@ from instrumentation._context import (
     start_thread,
 )
 from instrumentation._cost import Price, PriceBook, Rates, compute_cost
-from instrumentation._handler import LLMInvocation
 from instrumentation._manual import current_llm_call, llm_call
+from instrumentation._records import LLMInvocation
 from instrumentation._redact import redact, redact_value
 from instrumentation._settings import Settings, load_settings
 from instrumentation._setup import Telemetry, configure, get_telemetry
-from instrumentation.errors import ConfigError, HarnessError, TelemetryError
+from instrumentation.errors import (
+    AgentStopped,
+    ConfigError,
+    HarnessError,
+    LoopDetected,
+    MaxStepsExceeded,
+    TelemetryError,
+    ToolNotAllowedError,
+)
 from instrumentation.providers import VersionedPrompt, instrument_anthropic, instrument_openai, prompt, versioned_prompt
 
 __all__ = [

@@ -1,116 +1,42 @@
-"""One handler owns the inference span lifecycle: start, usage, cost, metrics, end.
+"""One handler owns every span lifecycle: start, end exactly once, status, duration; for inference also usage,
+cost and metrics.
 
-Provider adapters and the manual API only fill an ``LLMInvocation`` record; everything that
-turns it into telemetry lives here, so adding a provider is one small extraction module.
+Provider adapters and the manual API only fill an ``LLMInvocation`` record; agent runs an ``AgentRun`` and
+tools a ``ToolCall``. ``start_llm`` / ``start_agent`` / ``start_tool`` open the span of each kind (its private
+state is one small type in ``instrumentation._spans``), and ``stop`` / ``fail`` end any of them.
 """
 
 from __future__ import annotations
 
-import contextvars
 import json
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
-from opentelemetry.trace import Span, SpanKind, Status, StatusCode, Tracer
+from opentelemetry.metrics import Histogram
+from opentelemetry.trace import Link, Status, StatusCode, Tracer
 
 from instrumentation import semconv
-from instrumentation._context import current_feature, current_run_hooks
+from instrumentation._context import current_feature
 from instrumentation._cost import PriceBook, compute_cost
 from instrumentation._internal_errors import InternalErrors
 from instrumentation._metrics import Instruments
+from instrumentation._records import LLMInvocation
 from instrumentation._redact import redact_value, redacted_default
+from instrumentation._spans import AgentSpan, Error, InferenceSpan, OpenSpan, ToolSpan
+
+if TYPE_CHECKING:
+    from instrumentation._agent._run import AgentRun
+    from instrumentation._agent._tool import ToolCall
 
 Redactor = Callable[[Any], Any]
-
-
-@dataclass(slots=True)
-class LLMInvocation:
-    """What one inference call was asked and answered; filled by an adapter or the manual API."""
-
-    request_model: str
-    provider: str
-    operation: str = semconv.OP_CHAT
-    server_address: str | None = None
-    server_port: int | None = None
-    stream: bool = False
-    prompt_name: str | None = None
-    prompt_version: str | None = None
-    request_attributes: dict[str, Any] = field(default_factory=dict)
-    response_model: str | None = None
-    response_id: str | None = None
-    finish_reasons: list[str] | None = None
-    input_tokens: int | None = None
-    output_tokens: int | None = None
-    cache_read_tokens: int = 0
-    cache_write_tokens: int = 0
-    reasoning_tokens: int = 0
-    provider_cost: float | None = None
-    tool_calls: list[tuple[str, str]] = field(default_factory=list)
-    input_messages: Any = None
-    output_messages: Any = None
-    attempts: int = 1
-    attempt_ended_at: float | None = None
-    started_at: float = 0.0
-    first_chunk_at: float | None = None
-    error_type: str | None = None
-    span: Span | None = None
-    parent: LLMInvocation | None = None
-    inner_recorded: bool = False
-    cost: float | None = None
-    _token: object = None
-    _ctx_token: contextvars.Token[LLMInvocation | None] | None = None
-
-    def record_usage(
-        self,
-        input_tokens: int | None = None,
-        output_tokens: int | None = None,
-        cache_read_tokens: int = 0,
-        cache_write_tokens: int = 0,
-        reasoning_tokens: int = 0,
-    ) -> None:
-        """Record usage with the conventions' meaning: input includes cache tokens, output includes reasoning."""
-        self.input_tokens = input_tokens
-        self.output_tokens = output_tokens
-        self.cache_read_tokens = cache_read_tokens
-        self.cache_write_tokens = cache_write_tokens
-        self.reasoning_tokens = reasoning_tokens
-
-    def set_response(
-        self, *, model: str | None = None, id: str | None = None, finish_reasons: list[str] | None = None
-    ) -> None:
-        if model is not None:
-            self.response_model = model
-        if id is not None:
-            self.response_id = id
-        if finish_reasons is not None:
-            self.finish_reasons = finish_reasons
-
-    def mark_first_chunk(self) -> None:
-        if self.first_chunk_at is None:
-            self.first_chunk_at = time.perf_counter()
-
-    @property
-    def time_to_first_chunk(self) -> float | None:
-        return None if self.first_chunk_at is None else self.first_chunk_at - self.started_at
-
-    def set_time_to_first_chunk(self, seconds: float) -> None:
-        self.first_chunk_at = self.started_at + seconds
-
-
-_active: contextvars.ContextVar[LLMInvocation | None] = contextvars.ContextVar("harness_llm", default=None)
-
-
-def active_invocation() -> LLMInvocation | None:
-    """The innermost inference call open in this context, if any."""
-    return _active.get()
+S = TypeVar("S", bound=OpenSpan)
 
 
 class TelemetryHandler:
-    """Turns ``LLMInvocation`` records into a span, cost and metrics; never raises into the app."""
+    """Turns records into spans, cost and metrics; never raises into the app."""
 
     def __init__(
         self,
@@ -129,48 +55,100 @@ class TelemetryHandler:
         self.capture_content = capture_content
         self.redact = redact
 
-    def start(self, inv: LLMInvocation) -> LLMInvocation:
-        """Open the CLIENT span and make it current; the caller must call ``stop`` or ``fail``."""
+    # --- one method per kind of span ------------------------------------------------------------------
+
+    def start_llm(self, record: LLMInvocation) -> InferenceSpan:
+        """Open the ``chat {model}`` CLIENT span and make it current; end it with ``stop`` or ``fail``."""
+        return self.start(InferenceSpan(record))
+
+    def start_agent(self, run: AgentRun, attributes: dict[str, Any]) -> AgentSpan:
+        """Open the ``invoke_agent {name}`` span and make it and the run current."""
+        return self.start(AgentSpan(run, attributes))
+
+    def start_tool(
+        self, call: ToolCall, attributes: dict[str, Any], *, arguments: object, links: Sequence[Link]
+    ) -> ToolSpan:
+        """Open the ``execute_tool {name}`` span and make it current."""
+        return self.start(ToolSpan(call, attributes, arguments=arguments, links=links))
+
+    # --- the lifecycle every kind shares --------------------------------------------------------------
+
+    def start(self, inv: S) -> S:
+        """Open the span of ``inv`` and make it current; the caller must call ``stop`` or ``fail``."""
+        inv.handler = self
+        inv.started_at = time.perf_counter()
         try:
-            inv.started_at = time.perf_counter()
-            inv.parent = _active.get()
-            attributes: dict[str, Any] = {
-                semconv.GEN_AI_OPERATION_NAME: inv.operation,
-                semconv.GEN_AI_PROVIDER_NAME: inv.provider,
-                semconv.GEN_AI_REQUEST_MODEL: inv.request_model,
-            }
-            if inv.server_address:
-                attributes[semconv.SERVER_ADDRESS] = inv.server_address
-                if inv.server_port:
-                    attributes[semconv.SERVER_PORT] = inv.server_port
-            if inv.stream:
-                attributes[semconv.GEN_AI_REQUEST_STREAM] = True
-            if inv.prompt_name:
-                attributes[semconv.GEN_AI_PROMPT_NAME] = inv.prompt_name
-            if inv.prompt_version:
-                attributes[semconv.GEN_AI_PROMPT_VERSION] = inv.prompt_version
-            if inv.request_attributes:
-                attributes.update(inv.request_attributes)
             span = self.tracer.start_span(
-                f"{inv.operation} {inv.request_model}", kind=SpanKind.CLIENT, attributes=attributes
+                inv.name, kind=inv.kind, attributes=inv.start_attributes(self), links=inv.links
             )
-            inv.span = span
-            inv._token = otel_context.attach(trace.set_span_in_context(span))
-            inv._ctx_token = _active.set(inv)
-        except Exception as exc:  # noqa: BLE001 - telemetry must not break the app
-            self.errors.report("llm.start", exc)
+        except Exception as exc:  # noqa: BLE001 - the call goes on untraced rather than break the app
+            self.errors.report(f"{inv.where}.start", exc)
+            span = trace.INVALID_SPAN
+        inv.span = span
+        inv._otel_token = otel_context.attach(trace.set_span_in_context(span))
+        inv.enter()
         return inv
 
-    def release(self, inv: LLMInvocation) -> None:
+    def release(self, inv: OpenSpan) -> None:
         """Stop the span being current but leave it open: a stream's span outlives the call that returned it."""
         try:
             self._detach(inv)
         except Exception as exc:  # noqa: BLE001
-            self.errors.report("llm.release", exc)
+            self.errors.report(f"{inv.where}.release", exc)
+
+    def fail(self, inv: OpenSpan, error: BaseException | str) -> None:
+        """End the span as failed; ``error`` is the exception or an ``error.type`` value."""
+        self.stop(inv, error)
+
+    def stop(self, inv: OpenSpan, error: Error = None) -> None:
+        """End the span as completed (or, from ``fail``, failed), with what its kind records at the end."""
+        span = inv.span
+        if span is None:
+            return
+        inv.span = None  # ends exactly once
+        try:
+            duration = time.perf_counter() - inv.started_at
+            error_type = inv.error_type(error)
+            try:
+                inv.leave()
+                if inv._otel_token is not None:
+                    otel_context.detach(inv._otel_token)  # type: ignore[arg-type]
+                    inv._otel_token = None
+                attributes = inv.end_attributes(self, error)
+                if error_type is not None:
+                    attributes[semconv.ERROR_TYPE] = error_type
+                span.set_attributes(attributes)  # one call: the SDK takes its lock once per call
+                if error_type is not None:
+                    exc = error if isinstance(error, BaseException) else None
+                    span.set_status(Status(StatusCode.ERROR, (str(exc) if exc is not None else "") or error_type))
+                    if exc is not None:
+                        span.record_exception(exc)
+            finally:
+                span.end()  # whatever failed while recording, the span is not left open
+            inv.record_metrics(self, duration, error_type)
+            inv.ended(self, span)
+        except Exception as err:  # noqa: BLE001 - telemetry must not break the app
+            self.errors.report(f"{inv.where}.finish", err)
+
+    def _detach(self, inv: OpenSpan) -> None:
+        inv.leave()
+        if inv._otel_token is not None:
+            otel_context.detach(inv._otel_token)  # type: ignore[arg-type]
+            inv._otel_token = None
+
+    def record_duration(
+        self, histogram: Histogram, duration: float, attributes: dict[str, Any], error_type: str | None
+    ) -> None:
+        """Queue a span's duration into its histogram (the deferred recorder batches them off the hot path)."""
+        if error_type is not None:
+            attributes[semconv.ERROR_TYPE] = error_type
+        self.instruments.deferred.defer(histogram, duration, tuple(attributes.items()))
+
+    # --- inference: attempts, usage, cost, metrics ----------------------------------------------------
 
     def attempt(
         self,
-        inv: LLMInvocation,
+        inv: InferenceSpan,
         number: int,
         started_at: float,
         *,
@@ -180,7 +158,7 @@ class TelemetryHandler:
         """Record one HTTP attempt of the SDK's retry loop; an event only when the call failed or retried."""
         ended_at = time.perf_counter()
         waited = None if inv.attempt_ended_at is None else started_at - inv.attempt_ended_at
-        inv.attempts = number
+        inv.record.attempts = number
         inv.attempt_ended_at = ended_at
         span = inv.span
         if span is None or (number == 1 and error_type is None and (status_code or 0) < 400):
@@ -197,70 +175,22 @@ class TelemetryHandler:
         except Exception as exc:  # noqa: BLE001
             self.errors.report("llm.attempt", exc)
 
-    def stop(self, inv: LLMInvocation) -> None:
-        """Record the response, usage, cost and metrics, and end the span."""
-        self._finish(inv, None)
-
-    def fail(self, inv: LLMInvocation, error: BaseException | str) -> None:
-        """End the span as failed; ``error`` is the exception or an ``error.type`` value."""
-        if inv.error_type is None:
-            inv.error_type = error if isinstance(error, str) else type(error).__qualname__
-        self._finish(inv, error if isinstance(error, BaseException) else None)
-
-    def _finish(self, inv: LLMInvocation, exc: BaseException | None) -> None:
-        span = inv.span
-        if span is None:
-            return
-        inv.span = None  # ends exactly once
-        try:
-            try:
-                self._detach(inv)
-                counted = self._record(inv, span, exc)
-            finally:
-                span.end()  # whatever failed while recording, the span is not left open
-            run = current_run_hooks()
-            if run is not None:  # the agent run in context rolls the call up onto its span
-                run.record_llm(inv, span, counted)
-        except Exception as err:  # noqa: BLE001
-            self.errors.report("llm.finish", err)
-
-    def _record(self, inv: LLMInvocation, span: Span, exc: BaseException | None) -> bool:
-        """Put the response, usage, cost and status on the span and queue the metrics; True if usage counted."""
-        duration = time.perf_counter() - inv.started_at
-        counted = self._usage_counted(inv)
+    def inference_end_attributes(self, span: InferenceSpan) -> dict[str, Any]:
+        """The response, usage and cost; usage only on the innermost span that saw it, or why it is absent."""
+        inv = span.record
+        span.counted = span.usage_counted()
         attributes = self._response_attributes(inv)
-        if counted:
-            self._add_usage_and_cost(attributes, inv)
-        else:
+        if not span.counted:
             attributes[semconv.HARNESS_USAGE_COUNTED] = False
-        if inv.error_type is not None:
-            attributes[semconv.ERROR_TYPE] = inv.error_type
-        span.set_attributes(attributes)  # one call: the SDK takes its lock once per call
-        if inv.error_type is not None:
-            span.set_status(Status(StatusCode.ERROR, str(exc) if exc is not None else inv.error_type))
-            if exc is not None:
-                span.record_exception(exc)
-        self._record_metrics(inv, duration, counted)
-        return counted
-
-    def _detach(self, inv: LLMInvocation) -> None:
-        if inv._ctx_token is not None:
-            try:
-                _active.reset(inv._ctx_token)
-            except ValueError:  # ended in another context (a stream consumed elsewhere)
-                _active.set(inv.parent)
-            inv._ctx_token = None
-        if inv._token is not None:
-            otel_context.detach(inv._token)  # type: ignore[arg-type]
-            inv._token = None
-
-    def _usage_counted(self, inv: LLMInvocation) -> bool:
-        """Usage and cost are recorded once: on the innermost span that saw them."""
-        if inv.inner_recorded:
-            return False
-        if inv.parent is not None and inv.input_tokens is not None:
-            inv.parent.inner_recorded = True
-        return True
+        elif inv.input_tokens is not None or inv.output_tokens is not None:
+            span.cost = self._add_usage_and_cost(attributes, inv)
+        elif inv.error_type is None:  # a completed call that says nothing of its usage: say why
+            attributes[semconv.HARNESS_USAGE_ABSENT_REASON] = (
+                semconv.USAGE_ABSENT_PROVIDER_OMITTED
+                if inv.usage_requested
+                else semconv.USAGE_ABSENT_STREAM_WITHOUT_USAGE
+            )
+        return attributes
 
     def _response_attributes(self, inv: LLMInvocation) -> dict[str, Any]:
         attributes: dict[str, Any] = {}
@@ -302,9 +232,7 @@ class TelemetryHandler:
             if text is not None:
                 attributes[key] = text
 
-    def _add_usage_and_cost(self, attributes: dict[str, Any], inv: LLMInvocation) -> None:
-        if inv.input_tokens is None and inv.output_tokens is None:
-            return
+    def _add_usage_and_cost(self, attributes: dict[str, Any], inv: LLMInvocation) -> float | None:
         input_tokens = inv.input_tokens or 0
         output_tokens = inv.output_tokens or 0
         attributes[semconv.GEN_AI_USAGE_INPUT_TOKENS] = input_tokens
@@ -315,11 +243,13 @@ class TelemetryHandler:
             attributes[semconv.GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS] = inv.cache_write_tokens
         if inv.reasoning_tokens:
             attributes[semconv.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = inv.reasoning_tokens
-        self._price(inv, attributes, input_tokens, output_tokens)
+        return self._price(inv, attributes, input_tokens, output_tokens)
 
-    def _price(self, inv: LLMInvocation, attributes: dict[str, Any], input_tokens: int, output_tokens: int) -> None:
+    def _price(
+        self, inv: LLMInvocation, attributes: dict[str, Any], input_tokens: int, output_tokens: int
+    ) -> float | None:
         if inv.provider_cost is not None:
-            inv.cost = inv.provider_cost
+            cost = inv.provider_cost
             attributes[semconv.GEN_AI_USAGE_COST_SOURCE] = semconv.COST_SOURCE_PROVIDER
         else:
             model = inv.response_model or inv.request_model
@@ -335,8 +265,8 @@ class TelemetryHandler:
                     f"no price for provider={inv.provider!r} model={model!r}: cost not recorded "
                     "(add it to a price book file, HARNESS_PRICE_BOOK)",
                 )
-                return
-            inv.cost = compute_cost(
+                return None
+            cost = compute_cost(
                 price,
                 input_tokens=input_tokens,
                 output_tokens=output_tokens,
@@ -346,10 +276,12 @@ class TelemetryHandler:
             attributes[semconv.GEN_AI_USAGE_COST_SOURCE] = semconv.COST_SOURCE_LOCAL
             attributes[semconv.HARNESS_PRICE_SOURCE] = price.source
             attributes[semconv.HARNESS_PRICE_VERSION] = price.version
-        attributes[semconv.GEN_AI_USAGE_COST_AMOUNT] = inv.cost
+        attributes[semconv.GEN_AI_USAGE_COST_AMOUNT] = cost
         attributes[semconv.GEN_AI_USAGE_COST_CURRENCY] = semconv.COST_CURRENCY_USD
+        return cost
 
-    def _record_metrics(self, inv: LLMInvocation, duration: float, counted: bool) -> None:
+    def inference_metrics(self, span: InferenceSpan, duration: float) -> None:
+        inv = span.record
         attrs: dict[str, Any] = {
             semconv.GEN_AI_OPERATION_NAME: inv.operation,
             semconv.GEN_AI_PROVIDER_NAME: inv.provider,
@@ -367,13 +299,13 @@ class TelemetryHandler:
         instruments.deferred.defer(instruments.operation_duration, duration, key)
         if inv.first_chunk_at is not None:
             instruments.deferred.defer(instruments.time_to_first_chunk, inv.first_chunk_at - inv.started_at, key)
-        if counted and inv.input_tokens is not None:
+        if span.counted and inv.input_tokens is not None:
             usage = (
                 float(inv.input_tokens),
                 float(inv.output_tokens or 0),
                 float(inv.cache_read_tokens),
                 float(inv.cache_write_tokens),
                 float(inv.reasoning_tokens),
-                inv.cost or 0.0,
+                span.cost or 0.0,
             )
             instruments.usage.add(key, usage)

@@ -8,8 +8,10 @@ from typing import Any, ParamSpec, TypeVar
 
 from instrumentation import semconv
 from instrumentation._decorate import each_call_inside
-from instrumentation._handler import LLMInvocation, active_invocation
+from instrumentation._handler import TelemetryHandler
+from instrumentation._records import LLMInvocation
 from instrumentation._setup import Telemetry, get_telemetry
+from instrumentation._spans import InferenceSpan, active_inference
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -70,21 +72,20 @@ class llm_call:  # noqa: N801 - reads as a keyword: `with llm_call("gpt-4o", pro
             "request_attributes": _request_attributes(request_params, attributes),
         }
         self._telemetry = telemetry
-        self._stack: list[LLMInvocation] = []
+        self._stack: list[tuple[TelemetryHandler, InferenceSpan]] = []
 
     def __enter__(self) -> LLMInvocation:
-        telemetry = self._telemetry or get_telemetry()
-        invocation = LLMInvocation(**self._kwargs)  # type: ignore[arg-type]
-        self._stack.append(invocation)
-        return telemetry.handler.start(invocation)
+        handler = (self._telemetry or get_telemetry()).handler
+        record = LLMInvocation(**self._kwargs)  # type: ignore[arg-type]
+        self._stack.append((handler, handler.start_llm(record)))
+        return record
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
-        invocation = self._stack.pop()
-        handler = (self._telemetry or get_telemetry()).handler
+        handler, opened = self._stack.pop()
         if exc is not None:
-            handler.fail(invocation, exc)
+            handler.fail(opened, exc)
         else:
-            handler.stop(invocation)
+            handler.stop(opened)
 
     def __call__(self, fn: Callable[P, R]) -> Callable[P, R]:
         """Decorate a sync or async function; each call is one span (concurrent calls do not share state)."""
@@ -99,4 +100,5 @@ class llm_call:  # noqa: N801 - reads as a keyword: `with llm_call("gpt-4o", pro
 
 def current_llm_call() -> LLMInvocation | None:
     """The innermost open LLM call, so a decorated function can record its usage."""
-    return active_invocation()
+    opened = active_inference()
+    return None if opened is None else opened.record

@@ -28,6 +28,8 @@ class Settings:
     home: Path = Path(".harness")
     exporters: tuple[str, ...] = ("lake",)
     capture_content: bool = False
+    #: ask the OpenAI SDK for usage on streamed chat calls (adds a final chunk with empty ``choices``)
+    stream_usage: bool = False
     price_book: Path | None = None
     raise_internal_errors: bool = False
     lake_segment_rows: int = 20_000

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from instrumentation import timestamps
 from scoring._names import Kind
 from scoring.errors import InputFileError
 
@@ -37,30 +38,11 @@ def is_zoneless(value: str | datetime | None) -> bool:
 
 
 def parse_time(value: str | datetime | None, field_name: str, *, require_zone: bool = False) -> datetime | None:
-    """An ISO 8601 time as an aware UTC datetime; None stays None.
-
-    An empty text is an error (never "now"). A time without a zone is UTC, or an error with
-    ``require_zone`` (facts: an ambiguous time would shift lead times by the local offset).
-    """
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        parsed = value
-    else:
-        if not value.strip():
-            raise InputFileError(f"{field_name} is empty: give an ISO 8601 time (e.g. 2026-05-01T12:00:00Z)")
-        try:
-            parsed = datetime.fromisoformat(value.strip())
-        except ValueError as exc:
-            raise InputFileError(
-                f"{field_name}: {value!r} is not an ISO 8601 time (e.g. 2026-05-01T12:00:00Z)"
-            ) from exc
-    if parsed.tzinfo is None:
-        if require_zone:
-            suggestion = parsed.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
-            raise InputFileError(f"{field_name}: {value!s} has no zone: add Z for UTC or an offset (e.g. {suggestion})")
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    """An ISO 8601 time as an aware UTC datetime (``instrumentation.timestamps``); bad: ``InputFileError``."""
+    try:
+        return timestamps.parse_time(value, field_name, require_zone=require_zone)
+    except ValueError as exc:
+        raise InputFileError(str(exc)) from exc
 
 
 class SystemEntry(BaseModel):

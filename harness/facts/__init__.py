@@ -13,10 +13,10 @@ from harness.facts._facts import (
     FactError,
     Incident,
     new_deployment_id,
+    parse_time,
 )
 from harness.facts._predict import predict
 from harness.facts._record import emit, lake_tracer_provider, record
-from scoring import parse_time
 
 __all__ = [
     "AuditRequest",

@@ -10,12 +10,20 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from instrumentation import semconv
+from instrumentation import semconv, timestamps
 from instrumentation.errors import HarnessError
 
 
 class FactError(HarnessError):
     """A fact to record is malformed; the message names the field and what it accepts."""
+
+
+def parse_time(value: str | datetime | None, field_name: str, *, require_zone: bool = False) -> datetime | None:
+    """An ISO 8601 time as an aware UTC datetime (``instrumentation.timestamps``); a bad one is a ``FactError``."""
+    try:
+        return timestamps.parse_time(value, field_name, require_zone=require_zone)
+    except ValueError as exc:
+        raise FactError(str(exc)) from exc
 
 
 def iso(value: datetime) -> str:

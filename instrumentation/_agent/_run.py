@@ -11,14 +11,16 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opentelemetry.trace import Span, SpanContext
 
 from instrumentation import semconv
-from instrumentation._agent._errors import LoopDetected, MaxStepsExceeded
 from instrumentation._catalogue import ToolCatalogue
-from instrumentation._handler import LLMInvocation
+from instrumentation.errors import LoopDetected, MaxStepsExceeded
+
+if TYPE_CHECKING:
+    from instrumentation._spans import InferenceSpan
 
 _MAX_REMEMBERED_CALLS = 256
 
@@ -76,20 +78,21 @@ class AgentRun:
         if self.current_step:
             span.set_attribute(semconv.HARNESS_AGENT_STEP, self.current_step)
 
-    def record_llm(self, invocation: LLMInvocation, span: Span, counted: bool) -> None:
+    def record_llm(self, inference: InferenceSpan, span: Span, counted: bool) -> None:
         """Roll one finished inference call up (called by the handler); nested duplicates count once."""
-        outermost = invocation.parent is None
-        requested = [(call_id, span.get_span_context()) for _, call_id in invocation.tool_calls or ()]
+        outermost = inference.parent is None
+        call, cost = inference.record, inference.cost
+        requested = [(call_id, span.get_span_context()) for _, call_id in call.tool_calls or ()]
         run: AgentRun | None = self
         while run is not None:
             with run._lock:
                 run.llm_calls += outermost
-                run.retries += max(invocation.attempts - 1, 0)
+                run.retries += max(call.attempts - 1, 0)
                 if counted:
-                    run.input_tokens += invocation.input_tokens or 0
-                    run.output_tokens += invocation.output_tokens or 0
-                    if invocation.cost is not None:
-                        run.cost = (run.cost or 0.0) + invocation.cost
+                    run.input_tokens += call.input_tokens or 0
+                    run.output_tokens += call.output_tokens or 0
+                    if cost is not None:
+                        run.cost = (run.cost or 0.0) + cost
                 run._remember_requesters(requested)
             run = run.parent
 

@@ -1,24 +1,26 @@
-"""``tool``: the ``execute_tool {name}`` span around one tool execution, governed by the catalogue."""
+"""``tool``: the ``execute_tool {name}`` span around one tool execution, governed by the catalogue.
+
+The span's lifecycle is the handler's (``TelemetryHandler.start_tool``); this module governs the call
+(catalogue, loop detector, the link to the inference span that asked for it) and builds its attributes.
+"""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
-from opentelemetry import context as otel_context
-from opentelemetry import trace
-from opentelemetry.trace import Link, Span, SpanKind
+from opentelemetry.trace import Link
 
 from instrumentation import semconv
-from instrumentation._agent._errors import AgentStopped, ToolNotAllowedError
 from instrumentation._agent._invoke import current_agent_run
 from instrumentation._agent._run import AgentRun
-from instrumentation._agent._spans import end_timed_span
 from instrumentation._catalogue import ToolCatalogue
 from instrumentation._decorate import each_call_inside
+from instrumentation._handler import TelemetryHandler
 from instrumentation._setup import Telemetry, get_telemetry
+from instrumentation._spans import ToolSpan
+from instrumentation.errors import AgentStopped, ToolNotAllowedError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -30,16 +32,12 @@ class ToolCall:
 
     name: str
     call_id: str | None
-    span: Span
-    telemetry: Telemetry
-    started_at: float
-    otel_token: object = None
+    result: object = None
+    has_result: bool = False
 
     def set_result(self, result: object) -> None:
-        handler = self.telemetry.handler
-        text = handler.content_text(result) if handler.capture_content else None
-        if text is not None:
-            self.span.set_attribute(semconv.GEN_AI_TOOL_CALL_RESULT, text)
+        self.result = result
+        self.has_result = True
 
 
 class tool:  # noqa: N801 - reads as a keyword: `with tool("search_kb", call_id=call.id, arguments=args):`
@@ -68,10 +66,11 @@ class tool:  # noqa: N801 - reads as a keyword: `with tool("search_kb", call_id=
         self.tool_type = tool_type
         self._catalogue = catalogue
         self._telemetry = telemetry
-        self._stack: list[ToolCall] = []
+        self._stack: list[tuple[TelemetryHandler, ToolSpan]] = []
 
     def __enter__(self) -> ToolCall:
         telemetry = self._telemetry or get_telemetry()
+        handler = telemetry.handler
         run = current_agent_run()
         attributes: dict[str, Any] = {
             semconv.GEN_AI_OPERATION_NAME: semconv.OP_EXECUTE_TOOL,
@@ -81,40 +80,26 @@ class tool:  # noqa: N801 - reads as a keyword: `with tool("search_kb", call_id=
             attributes[semconv.GEN_AI_TOOL_CALL_ID] = self.call_id
         if self.tool_type is not None:
             attributes[semconv.GEN_AI_TOOL_TYPE] = self.tool_type
-        if self.arguments is not None and telemetry.handler.capture_content:
-            text = telemetry.handler.content_text(self.arguments)
-            if text is not None:
-                attributes[semconv.GEN_AI_TOOL_CALL_ARGUMENTS] = text
         refusal = self._govern(attributes, telemetry, run)
         requester = run.requester_of(self.call_id) if run is not None and self.call_id is not None else None
-        try:
-            span = telemetry.tracer.start_span(
-                semconv.SPAN_EXECUTE_TOOL.format(name=self.name),
-                kind=SpanKind.INTERNAL,
-                attributes=attributes,
-                links=(Link(requester),) if requester is not None else None,
-            )
-        except Exception as err:  # noqa: BLE001 - the tool runs untraced rather than break the app
-            telemetry.errors.report("tool.start", err)
-            span = trace.INVALID_SPAN
-        call = ToolCall(self.name, self.call_id, span, telemetry, time.perf_counter())
+        call = ToolCall(self.name, self.call_id)
+        links = (Link(requester),) if requester is not None else ()
+        opened = handler.start_tool(call, attributes, arguments=self.arguments, links=links)
         if run is not None:
             run.record_tool()
             refusal = refusal or self._check_loop(run)
         if refusal is not None:
-            self._end(call, refusal)
+            handler.fail(opened, refusal)
             raise refusal
-        call.otel_token = otel_context.attach(trace.set_span_in_context(span))
-        self._stack.append(call)
+        self._stack.append((handler, opened))
         return call
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
-        call = self._stack.pop()
-        otel_context.detach(call.otel_token)  # type: ignore[arg-type]
-        try:
-            self._end(call, exc)
-        except Exception as err:  # noqa: BLE001 - telemetry must not break the app
-            call.telemetry.errors.report("tool.finish", err)
+        handler, opened = self._stack.pop()
+        if exc is None:
+            handler.stop(opened)
+        else:
+            handler.fail(opened, exc)
 
     def _govern(self, attributes: dict[str, Any], telemetry: Telemetry, run: AgentRun | None) -> Exception | None:
         catalogue = self._catalogue or (run.catalogue if run is not None else None)
@@ -143,22 +128,6 @@ class tool:  # noqa: N801 - reads as a keyword: `with tool("search_kb", call_id=
         except AgentStopped as stop:
             return stop
         return None
-
-    def _end(self, call: ToolCall, exc: BaseException | None) -> None:
-        span = call.span
-        metric_attributes = {
-            semconv.GEN_AI_OPERATION_NAME: semconv.OP_EXECUTE_TOOL,
-            semconv.GEN_AI_TOOL_NAME: self.name,
-        }
-        instruments = call.telemetry.instruments
-        end_timed_span(
-            span,
-            exc,
-            instruments=instruments,
-            histogram=instruments.tool_duration,
-            started_at=call.started_at,
-            metric_attributes=metric_attributes,
-        )
 
     def __call__(self, fn: Callable[P, R]) -> Callable[P, R]:
         """Decorate a tool function; its keyword arguments feed the loop detector."""

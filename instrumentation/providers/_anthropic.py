@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from instrumentation import semconv
-from instrumentation._handler import LLMInvocation
+from instrumentation._records import LLMInvocation
 from instrumentation.providers._route import (
     Route,
     get,
@@ -45,7 +45,7 @@ def record_usage(inv: LLMInvocation, usage: Any, output_tokens: int | None = Non
 
 class Messages:
     operation = semconv.OP_CHAT
-    injects_stream_usage = False
+    stream_usage_opt_in = False
 
     def request(self, inv: LLMInvocation, body: Mapping[str, Any], capture: bool) -> None:
         set_params(inv, body, _PARAMS)

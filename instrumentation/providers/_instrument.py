@@ -1,50 +1,54 @@
 """``instrument_openai`` / ``instrument_anthropic``: wrap one client, or every client of the SDK, reversibly.
 
-Two choke points per client: ``request`` (every API method goes through it) and the per-attempt send
-below the retry loop. A client is wrapped on the instance; with no client the SDK's client classes
-are wrapped. Either way it is idempotent and ``undo()`` (or leaving the ``with`` block) restores it.
-The SDK is imported here, lazily: ``import instrumentation`` never imports it.
+One choke point per SDK client, its public ``request``, wrapped on the instance (or, with no client, on
+the SDK's two client classes); per client, the attempts are seen at its HTTP client's public ``send``
+(``_attempts``). Where the SDK makes spans of its own (Anthropic 2 and later) the client's are turned off,
+so one call is one span counted once. Either form is idempotent, and ``undo()`` (or leaving the ``with``
+block) restores everything it changed. The installed SDK version is checked against the range the
+``openai`` / ``anthropic`` extras declare (``_versions``). The SDK is imported here, lazily:
+``import instrumentation`` never imports it.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import types
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 from instrumentation import semconv
 from instrumentation._setup import Telemetry
 from instrumentation.errors import ConfigError
-from instrumentation.providers import _anthropic, _openai
-from instrumentation.providers._calls import Options, Provider, async_attempt, async_request, sync_attempt, sync_request
+from instrumentation.providers import _anthropic, _attempts, _openai
+from instrumentation.providers._calls import Options, Provider, async_request, sync_request
+from instrumentation.providers._versions import check_version
 
 _MISSING = object()
 _handles: weakref.WeakKeyDictionary[Any, Instrumentation] = weakref.WeakKeyDictionary()
+_log = logging.getLogger("instrumentation")
+_warned: set[str] = set()
+Undo = Callable[[], None]
 
 
 class Instrumentation:
     """What one ``instrument_*`` call wrapped; ``undo()`` (or the end of a ``with`` block) restores it."""
 
-    def __init__(self, target: Any, saved: list[tuple[str, Any]]) -> None:
+    def __init__(self, target: Any, undo: list[Undo]) -> None:
         self._target = weakref.ref(target)
-        self._saved = saved
+        self._undo = undo
 
     @property
     def active(self) -> bool:
-        return bool(self._saved)
+        return bool(self._undo)
 
     def undo(self) -> None:
+        steps, self._undo = self._undo, []
+        for step in reversed(steps):
+            step()
         target = self._target()
-        saved, self._saved = self._saved, []
-        if target is None:
-            return
-        for name, previous in reversed(saved):
-            if previous is _MISSING:
-                delattr(target, name)
-            else:
-                setattr(target, name, previous)
-        if _handles.get(target) is self:
+        if target is not None and _handles.get(target) is self:
             del _handles[target]
 
     def __enter__(self) -> Instrumentation:
@@ -55,18 +59,20 @@ class Instrumentation:
 
 
 def instrument_openai(
-    client: Any = None, *, telemetry: Telemetry | None = None, include_stream_usage: bool = False
+    client: Any = None, *, telemetry: Telemetry | None = None, include_stream_usage: bool | None = None
 ) -> Instrumentation:
     """Trace an ``OpenAI``/``AsyncOpenAI`` client (or, with no client, every one) as ``chat``/``embeddings`` spans.
 
     ``include_stream_usage=True`` adds ``stream_options={"include_usage": True}`` to streamed chat requests
     that leave it unset, so their spans get usage and cost; the stream then ends with a chunk whose
-    ``choices`` is empty, which code reading ``chunk.choices[0]`` must allow for.
+    ``choices`` is empty, which code reading ``chunk.choices[0]`` must allow for. Unset, it follows the
+    ``stream_usage`` setting (``HARNESS_STREAM_USAGE``, off by default).
     """
     import openai
 
-    provider = _openai_provider()
-    return _instrument(client, Options(provider, telemetry, include_stream_usage), openai.OpenAI, openai.AsyncOpenAI)
+    check_version("openai", openai.__version__)
+    opts = Options(_openai_provider(), telemetry, include_stream_usage)
+    return _instrument(client, opts, openai.OpenAI, openai.AsyncOpenAI)
 
 
 def instrument_anthropic(
@@ -80,69 +86,99 @@ def instrument_anthropic(
     """
     import anthropic
 
-    provider = _anthropic_provider()
-    opts = Options(provider, telemetry, sdk_spans=sdk_spans)
+    check_version("anthropic", anthropic.__version__)
+    opts = Options(_anthropic_provider(), telemetry, sdk_spans=sdk_spans)
     return _instrument(client, opts, anthropic.Anthropic, anthropic.AsyncAnthropic)
 
 
 def _instrument(client: Any, opts: Options, sync_cls: type, async_cls: type) -> Instrumentation:
     if client is None:
-        handles = [_wrap(cls, opts, is_async=cls is async_cls, on_class=True) for cls in (sync_cls, async_cls)]
-        return _Group(handles)
+        return _sdk_wide(opts, sync_cls, async_cls)
     if not isinstance(client, (sync_cls, async_cls)):
         raise ConfigError(
             f"instrument_{opts.provider.name}() takes a {sync_cls.__name__} or {async_cls.__name__} client, "
             f"got {type(client).__name__}: pass the SDK client, or nothing to instrument every client"
         )
-    return _wrap(client, opts, is_async=isinstance(client, async_cls), on_class=False)
+    return _wrap(client, opts, is_async=isinstance(client, async_cls))
 
 
-def _wrap(target: Any, opts: Options, *, is_async: bool, on_class: bool) -> Instrumentation:
-    existing = _handles.get(target)
+def _wrap(client: Any, opts: Options, *, is_async: bool) -> Instrumentation:
+    existing = _handles.get(client)
     if existing is not None and existing.active:
         return existing  # idempotent
-    wrappers = (async_request, async_attempt) if is_async else (sync_request, sync_attempt)
-    saved = []
-    for name, make in zip(("request", opts.provider.attempt_method), wrappers, strict=True):
-        previous = target.__dict__.get(name, _MISSING)
-        wrapper = make(_original(target, name, on_class), opts)
-        setattr(target, name, wrapper if on_class else types.MethodType(wrapper, target))
-        saved.append((name, previous))
-    if opts.provider.sdk_tracer and not opts.sdk_spans:
-        saved.append(_silence_sdk_spans(target, opts.provider.sdk_tracer, on_class))
-    if not on_class:  # a copy of the client (`with_options`, `copy`) is instrumented like it
-        for name in ("copy", "with_options"):
-            saved.append((name, target.__dict__.get(name, _MISSING)))
-            setattr(target, name, types.MethodType(_copier(_original(target, name, False), opts, is_async), target))
-    handle = Instrumentation(target, saved)
-    _handles[target] = handle
+    undo = [_replace(client, "request", _bound(_wrapper(client, "request", opts, is_async), client))]
+    undo += _client_seams(client, opts)
+    for name in ("copy", "with_options"):  # a copy of the client is instrumented like it
+        undo.append(_replace(client, name, _bound(_copier(_method(client, name), opts, is_async), client)))
+    handle = Instrumentation(client, undo)
+    _handles[client] = handle
     return handle
 
 
-def _silence_sdk_spans(target: Any, tracer_property: str, on_class: bool) -> tuple[str, Any]:
-    """Turn off the SDK's own span for each call (ours replaces it, so one call is one span, counted once)."""
-    if on_class:
-        previous = target.__dict__.get(tracer_property, _MISSING)
-        setattr(target, tracer_property, property(lambda self: None))
-        return tracer_property, previous
-    name = "_lazy_tracer"  # what the client's tracer property reads first: None means "no spans"
+def _client_seams(client: Any, opts: Options) -> list[Undo]:
+    """What one client needs besides its ``request``: the attempt hook, and its own spans off."""
+    undo: list[Undo] = []
+    http = _attempts.http_client_of(client)
+    if http is None:
+        _warn_once(
+            f"{opts.provider.sdk}:http",
+            f"{type(client).__name__} has no HTTP client we can see: "
+            "its calls are traced, but not each retried attempt",
+        )
+    else:
+        _attempts.hook(http)  # released by undo, or when the client is collected first (a dropped copy)
+        undo.append(weakref.finalize(client, _attempts.unhook, http))
+    if not opts.sdk_spans and hasattr(type(client), "open_telemetry"):  # the SDK traces its own calls
+        undo += _silence_sdk_spans(client, opts)
+    return undo
+
+
+def _silence_sdk_spans(client: Any, opts: Options) -> list[Undo]:
+    """Turn off the client's own span per call (ours replaces it, so one call is one span, counted once).
+
+    The SDK offers this only when a client is made (``open_telemetry=False``); for a client that exists,
+    the tracer it caches is set to None, its own meaning of "no spans".
+    """
+    if "_lazy_tracer" not in vars(client):
+        _warn_once(
+            f"{opts.provider.sdk}:spans",
+            f"cannot turn off the spans {type(client).__name__} makes "
+            "of its own: create the client with open_telemetry=False, or usage may count twice",
+        )
+        return []
+    return [_replace(client, "_lazy_tracer", None)]
+
+
+def _replace(target: Any, name: str, value: Any) -> Undo:
+    """Set ``target.name``; the returned undo restores it (holding the target weakly: a handle kept in
+    ``_handles`` must not keep its client alive)."""
     previous = target.__dict__.get(name, _MISSING)
-    setattr(target, name, None)
-    return name, previous
+    setattr(target, name, value)
+    ref = weakref.ref(target)
+
+    def restore() -> None:
+        owner = ref()
+        if owner is None:
+            return
+        if previous is _MISSING:
+            delattr(owner, name)
+        else:
+            setattr(owner, name, previous)
+
+    return restore
 
 
-def _copier(original: Any, opts: Options, is_async: bool) -> Any:
-    def copy(self: Any, *args: Any, **kwargs: Any) -> Any:
-        clone = original(self, *args, **kwargs)
-        _wrap(clone, opts, is_async=is_async, on_class=False)
-        return clone
-
-    return copy
+def _wrapper(target: Any, name: str, opts: Options, is_async: bool) -> Callable[..., Any]:
+    return (async_request if is_async else sync_request)(_method(target, name), opts)
 
 
-def _original(target: Any, name: str, on_class: bool) -> Any:
-    """The function (taking ``self``) that the wrapper calls: the method as the target has it now."""
-    if on_class:
+def _bound(function: Callable[..., Any], target: Any) -> Any:
+    return function if isinstance(target, type) else types.MethodType(function, target)
+
+
+def _method(target: Any, name: str) -> Any:
+    """The function (taking ``self``) that a wrapper calls: the method as the target has it now."""
+    if isinstance(target, type):
         return getattr(target, name)
     current = target.__dict__.get(name)
     if isinstance(current, types.MethodType) and current.__self__ is target:
@@ -150,38 +186,68 @@ def _original(target: Any, name: str, on_class: bool) -> Any:
     return getattr(type(target), name)
 
 
-class _Group(Instrumentation):
-    """The handles of an SDK-wide instrumentation (its sync and async client classes), undone together."""
+def _copier(original: Any, opts: Options, is_async: bool) -> Any:
+    def copy(self: Any, *args: Any, **kwargs: Any) -> Any:
+        clone = original(self, *args, **kwargs)
+        _wrap(clone, opts, is_async=is_async)
+        return clone
 
-    def __init__(self, handles: list[Instrumentation]) -> None:
-        self._handles = handles
+    return copy
 
-    @property
-    def active(self) -> bool:
-        return any(handle.active for handle in self._handles)
+
+class _SdkWide(Instrumentation):
+    """Every client of the SDK: ``request`` wrapped on its two client classes; each client gets its
+    attempt hook (and its own spans off) on its first call, all undone with the classes."""
+
+    def __init__(self, opts: Options, sync_cls: type, async_cls: type) -> None:
+        self._classes = (sync_cls, async_cls)
+        self._opts = opts
+        self._adopted: weakref.WeakKeyDictionary[Any, list[Undo]] = weakref.WeakKeyDictionary()
+        wrapping = Options(opts.provider, opts.telemetry, opts.include_stream_usage, opts.sdk_spans, self._adopt)
+        undo = [_replace(cls, "request", _wrapper(cls, "request", wrapping, cls is async_cls)) for cls in self._classes]
+        super().__init__(sync_cls, [*undo, self._release_clients])
+        for cls in self._classes:
+            _handles[cls] = self
+
+    def _adopt(self, client: Any) -> None:
+        if client not in self._adopted:
+            self._adopted[client] = _client_seams(client, self._opts)
+
+    def _release_clients(self) -> None:
+        adopted, self._adopted = list(self._adopted.values()), weakref.WeakKeyDictionary()
+        for steps in adopted:
+            for step in reversed(steps):
+                step()
 
     def undo(self) -> None:
-        for handle in self._handles:
-            handle.undo()
+        super().undo()
+        for cls in self._classes:
+            if _handles.get(cls) is self:
+                del _handles[cls]
 
 
-class _NeverRaw:
-    """Anthropic's raw responses are left unparsed (their ``parse`` may read a streamed body)."""
+def _sdk_wide(opts: Options, sync_cls: type, async_cls: type) -> Instrumentation:
+    existing = _handles.get(sync_cls)
+    if existing is not None and existing.active:
+        return existing  # idempotent
+    return _SdkWide(opts, sync_cls, async_cls)
+
+
+def _warn_once(key: str, message: str) -> None:
+    if key not in _warned:
+        _warned.add(key)
+        _log.warning("%s", message)
 
 
 @functools.cache
 def _openai_provider() -> Provider:
     import openai
-    from openai._legacy_response import LegacyAPIResponse
 
     return Provider(
         name=semconv.PROVIDER_OPENAI,
+        sdk="openai",
         route=_openai.route,
-        attempt_method="_send_request",
-        attempt_status=_status_code,
-        stream_type=openai.Stream,
-        async_stream_type=openai.AsyncStream,
-        raw_response_type=LegacyAPIResponse,
+        stream_types=(openai.Stream, openai.AsyncStream),
     )
 
 
@@ -191,16 +257,7 @@ def _anthropic_provider() -> Provider:
 
     return Provider(
         name=semconv.PROVIDER_ANTHROPIC,
+        sdk="anthropic",
         route=_anthropic.route,
-        attempt_method="_attempt_request",
-        attempt_status=lambda result: _status_code(result[0]),
-        stream_type=anthropic.Stream,
-        async_stream_type=anthropic.AsyncStream,
-        raw_response_type=_NeverRaw,
-        sdk_tracer="_tracer",
+        stream_types=(anthropic.Stream, anthropic.AsyncStream),
     )
-
-
-def _status_code(response: Any) -> int | None:
-    status = getattr(response, "status_code", None)
-    return status if isinstance(status, int) else None

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from instrumentation import semconv
-from instrumentation._handler import LLMInvocation
+from instrumentation._records import LLMInvocation
 from instrumentation.providers import _openai_content as content
 from instrumentation.providers._route import Route, get, set_params
 
@@ -49,7 +49,7 @@ def _record_usage(inv: LLMInvocation, usage: Any, input_key: str, output_key: st
 
 class ChatCompletions:
     operation = semconv.OP_CHAT
-    injects_stream_usage = True
+    stream_usage_opt_in = True
 
     def request(self, inv: LLMInvocation, body: Mapping[str, Any], capture: bool) -> None:
         set_params(inv, body, _CHAT_PARAMS)
@@ -110,7 +110,7 @@ class ChatCompletions:
 
 class Responses:
     operation = semconv.OP_CHAT
-    injects_stream_usage = False
+    stream_usage_opt_in = False
 
     def request(self, inv: LLMInvocation, body: Mapping[str, Any], capture: bool) -> None:
         set_params(inv, body, _RESPONSES_PARAMS)
@@ -158,7 +158,7 @@ def _finish_reason(result: Any, called_tools: bool) -> str:
 
 class Embeddings:
     operation = semconv.OP_EMBEDDINGS
-    injects_stream_usage = False
+    stream_usage_opt_in = False
 
     def request(self, inv: LLMInvocation, body: Mapping[str, Any], capture: bool) -> None:
         encoding = body.get("encoding_format")

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from instrumentation._handler import LLMInvocation
+from instrumentation._records import LLMInvocation
 
 
 class Route(Protocol):
     """Extraction for one endpoint (chat completions, responses, embeddings, messages); never touches a span."""
 
     operation: str
-    #: inject ``stream_options.include_usage`` into streamed requests that leave it unset (OpenAI chat only)
-    injects_stream_usage: bool
+    #: a stream has usage only when the request asks (``stream_options.include_usage``: OpenAI chat only)
+    stream_usage_opt_in: bool
 
     def request(self, inv: LLMInvocation, body: Mapping[str, Any], capture: bool) -> None:
         """Record the request parameters (and, when ``capture``, the input messages)."""
