@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -186,14 +186,16 @@ def query(
     *,
     systems_file: str | Path | None = None,
     cache: bool = True,
+    parameters: Mapping[str, object] | None = None,
 ) -> pl.DataFrame:
     """One read-only ``SELECT`` over the scoring views in a scope, as a polars DataFrame.
 
-    This is what a criterion's evidence runs (``harness sql "SELECT * FROM int_window_deploys"``).
+    This is what a criterion's evidence runs (``harness sql "SELECT * FROM int_window_deploys"``);
+    ``parameters`` are bound to the query's ``$name`` placeholders.
     """
     views = _views_read(sql)
     with session(home, scope, systems_file=systems_file, cache=cache, eager=False, views=views) as (engine, _, _):
-        return engine.select(sql)
+        return engine.select(sql, parameters)
 
 
 def _views_read(sql: str) -> list[str] | None:
