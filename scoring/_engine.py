@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -204,8 +204,8 @@ class Engine:
         frame: pl.DataFrame = self.conn.sql(f"SELECT * FROM {_checked(view)}").pl()
         return frame
 
-    def select(self, sql: str) -> pl.DataFrame:
-        """The rows of one read-only SELECT (a user's query over the views: nothing else is run)."""
+    def select(self, sql: str, parameters: Mapping[str, object] | None = None) -> pl.DataFrame:
+        """The rows of one read-only SELECT (a user's query over the views: nothing else is run), values bound."""
         try:
             statements = self.conn.extract_statements(sql)
         except duckdb.Error as exc:
@@ -213,7 +213,7 @@ class Engine:
         if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
             raise ScoringError("give one SELECT statement (the scoring views are read-only)")
         try:
-            frame: pl.DataFrame = self.conn.sql(sql).pl()
+            frame: pl.DataFrame = self.conn.sql(sql, params=dict(parameters) if parameters else None).pl()
         except duckdb.Error as exc:
             message = " ".join(str(exc).split())
             raise ScoringError(f"{message} (views: {', '.join(_sql.VIEWS)}; tables: spans, fact_spans)") from exc

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from scoring._engine import Engine
 from scoring._inputs import SystemEntry, is_zoneless, parse_time
 from scoring._names import KINDS, Kind
-from scoring.errors import ScoringError
+from scoring.errors import ScoringError, WrongKindError
 
 if TYPE_CHECKING:
     from scoring._clickhouse import ClickHouseEngine
@@ -83,7 +83,7 @@ def scope_rows(
         declared, has_llm, has_pred, has_agents = observed.get(name, (None, False, False, False))
         kind = _resolve_kind(entry, declared, bool(has_llm), bool(has_pred))
         if scope.systems and name in scope.systems and kind != scope.kind:
-            raise ScoringError(f"system {name!r} is a {kind} system: score it with --kind {kind}")
+            raise WrongKindError(f"system {name!r} is a {kind} system: score it with --kind {kind}", kind)
         if kind != scope.kind or (scope.systems and name not in scope.systems):
             continue
         agent = entry.agent if entry is not None and entry.agent is not None else bool(has_agents)

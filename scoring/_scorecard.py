@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -126,33 +126,53 @@ def scorecard(
     new segment; without it the lake is loaded into memory for this call only. ``engine``/``dsn``: as
     for ``session`` (the ClickHouse engine keeps nothing between calls).
     """
+    attestations = checked_attestations(home, attestations_file)
+    opened = session(home, scope, systems_file=systems_file, cache=cache, engine=engine, dsn=dsn)
+    with opened as (reader, scope, rows):
+        return compose(reader, scope, rows, attestations, home=home, systems_file=systems_file)
+
+
+def checked_attestations(home: str | Path | None, attestations_file: str | Path | None) -> list[Attestation]:
+    """The attestations file's entries (default HARNESS_HOME/attestations.yaml), each naming an attestable criterion."""
     settings = load_settings({"home": home})
     attestations_path = Path(attestations_file or settings.home / ATTESTATIONS_FILE)
     attestations = load_attestations(attestations_path)
     _check_attestations(attestations, attestations_path)
-    opened = session(home, scope, systems_file=systems_file, cache=cache, engine=engine, dsn=dsn)
-    with opened as (engine_, scope, rows):
-        command = Command.of(scope, home, systems_file, settings.home / SYSTEMS_FILE)
-        signals = {axis: _one(engine_, f"crit_{axis}") for axis in AXES}
-        names = [row[0] for row in rows]
-        has_agents = any(row[5] for row in rows)
-        axes = {
-            axis: score_axis(
-                axis, Context(scope.kind, signals[axis], attestations, names, has_agents, scope.until, command.run)
-            )
-            for axis in AXES
-        }
-        answer = rebuild_answer(engine_.rows("int_rebuild"))
-        axes["reproducibility"] = axes["reproducibility"].model_copy(update={"answer": answer})
-        return Scorecard(
-            window=Window(since=iso(scope.since), until=iso(scope.until)),
-            kind=scope.kind,  # type: ignore[arg-type]
-            systems=[SystemInfo(name=row[0], kind=row[1], owner=row[2]) for row in rows],
-            axes=axes,
-            metrics=read_metrics(engine_),
-            evidence_command=command.prefix,
-            warnings=_warnings(scope, rows, engine_),
+    return attestations
+
+
+def compose(
+    engine: Engine | ClickHouseEngine,
+    scope: Scope,
+    rows: Sequence[tuple[Any, ...]],
+    attestations: Sequence[Attestation],
+    *,
+    home: str | Path | None,
+    systems_file: str | Path | None,
+) -> Scorecard:
+    """The scorecard from an engine whose every view is set to ``scope`` (``session`` with ``eager``)."""
+    settings = load_settings({"home": home})
+    command = Command.of(scope, home, systems_file, settings.home / SYSTEMS_FILE)
+    signals = {axis: _one(engine, f"crit_{axis}") for axis in AXES}
+    names = [row[0] for row in rows]
+    has_agents = any(row[5] for row in rows)
+    axes = {
+        axis: score_axis(
+            axis, Context(scope.kind, signals[axis], attestations, names, has_agents, scope.until, command.run)
         )
+        for axis in AXES
+    }
+    answer = rebuild_answer(engine.rows("int_rebuild"))
+    axes["reproducibility"] = axes["reproducibility"].model_copy(update={"answer": answer})
+    return Scorecard(
+        window=Window(since=iso(scope.since), until=iso(scope.until)),
+        kind=scope.kind,  # type: ignore[arg-type]
+        systems=[SystemInfo(name=row[0], kind=row[1], owner=row[2]) for row in rows],
+        axes=axes,
+        metrics=read_metrics(engine),
+        evidence_command=command.prefix,
+        warnings=_warnings(scope, rows, engine),
+    )
 
 
 def _one(engine: Engine | ClickHouseEngine, view: str) -> dict[str, Any]:
@@ -184,14 +204,16 @@ def query(
     *,
     systems_file: str | Path | None = None,
     cache: bool = True,
+    parameters: Mapping[str, object] | None = None,
 ) -> pl.DataFrame:
     """One read-only ``SELECT`` over the scoring views in a scope, as a polars DataFrame.
 
-    This is what a criterion's evidence runs (``harness sql "SELECT * FROM int_window_deploys"``).
+    This is what a criterion's evidence runs (``harness sql "SELECT * FROM int_window_deploys"``);
+    ``parameters`` are bound to the query's ``$name`` placeholders.
     """
     views = _views_read(sql)
     with session(home, scope, systems_file=systems_file, cache=cache, eager=False, views=views) as (engine, _, _):
-        return engine.select(sql)
+        return engine.select(sql, parameters)
 
 
 def _views_read(sql: str) -> list[str] | None:
