@@ -301,9 +301,15 @@ class ClickHouseEngine:
     def frame(self, view: str) -> pl.DataFrame:
         return pl.DataFrame(self.rows(view))
 
-    def select(self, sql: str) -> pl.DataFrame:
-        """One read-only SELECT over the views (DuckDB dialect, translated as the views are)."""
+    def select(self, sql: str, parameters: Mapping[str, object] | None = None) -> pl.DataFrame:
+        """One read-only SELECT over the views (DuckDB dialect, translated as the views are).
+
+        Bound ``parameters`` are DuckDB's only for now (the canary and the report read through DuckDB).
+        """
         from scoring import _sqlparse
+
+        if parameters:
+            raise ScoringError("bound query parameters run on the duckdb engine only")
 
         if _sqlparse.reads_or_none(sql) is None:
             raise ScoringError("the query does not parse")
