@@ -154,13 +154,7 @@ class Engine:
         """Rebuild the price table for unpriced (provider, model) pairs and price those segments' calls."""
         if not segments:
             return
-        book = PriceBook.from_file(self.price_book_path)
-        rows = []
-        for provider, model in self.conn.execute(_sql.read("missing_prices")).fetchall():
-            price = book.lookup(provider or "", model)
-            if price is not None:
-                base = price.base
-                rows.append([provider, model, base.input, base.output, base.cache_read, base.cache_write])
+        rows = price_rows(self.price_book_path, self.conn.execute(_sql.read("missing_prices")).fetchall())
         self.conn.execute("DELETE FROM prices")
         if rows:
             self.conn.executemany("INSERT INTO prices VALUES (?, ?, ?, ?, ?, ?)", rows)
@@ -224,6 +218,18 @@ class Engine:
             message = " ".join(str(exc).split())
             raise ScoringError(f"{message} (views: {', '.join(_sql.VIEWS)}; tables: spans, fact_spans)") from exc
         return frame
+
+
+def price_rows(price_book: Path | None, pairs: Iterable[Sequence[Any]]) -> list[list[Any]]:
+    """Rows of the prices table for the unpriced (provider, model) pairs that genai-prices or the book prices."""
+    book = PriceBook.from_file(price_book)
+    rows = []
+    for provider, model in pairs:
+        price = book.lookup(provider or "", model)
+        if price is not None:
+            base = price.base
+            rows.append([provider, model, base.input, base.output, base.cache_read, base.cache_write])
+    return rows
 
 
 def _checked(view: str) -> str:

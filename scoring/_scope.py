@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scoring._engine import Engine
 from scoring._inputs import SystemEntry, is_zoneless, parse_time
 from scoring._names import KINDS, Kind
 from scoring.errors import ScoringError, WrongKindError
+
+if TYPE_CHECKING:
+    from scoring._clickhouse import ClickHouseEngine
 
 DEFAULT_WINDOW = timedelta(days=90)
 
@@ -64,7 +67,9 @@ def _resolve_kind(entry: SystemEntry | None, declared: str | None, has_llm: bool
     return "classical" if has_predictions and not has_llm else "llm"
 
 
-def scope_rows(engine: Engine, catalogue: Sequence[SystemEntry], scope: Scope) -> list[tuple[Any, ...]]:
+def scope_rows(
+    engine: Engine | ClickHouseEngine, catalogue: Sequence[SystemEntry], scope: Scope
+) -> list[tuple[Any, ...]]:
     """Systems of the scope's kind (observed in the lake or listed in the catalogue) as scope_systems rows.
 
     A system named in the scope that is neither observed nor catalogued, or is of the other kind, is an error.

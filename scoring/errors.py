@@ -5,8 +5,10 @@
         │                         a segment that does not load, a query that is not one SELECT
         ├── WrongKindError        a named system is of the other kind (LLM or classical) than the scope's
         ├── InputFileError        systems.yaml, attestations.yaml or a time is malformed (file:line: field)
-        └── SqlGraphError         the packaged SQL files do not form a graph (a cycle, a layer read
-                                  backwards, an unknown table): a defect of scoring, not of the input
+        ├── SqlGraphError         the packaged SQL files do not form a graph (a cycle, a layer read
+        │                         backwards, an unknown table): a defect of scoring, not of the input
+        └── DialectError          a construct of the DuckDB SQL has no ClickHouse rendering (a defect of
+                                  scoring: the parity test fails on it)
 
 The command line prints any of them as one line and exits 3.
 """
@@ -34,3 +36,7 @@ class InputFileError(ScoringError):
 
 class SqlGraphError(ScoringError):
     """The SQL files do not form a graph: a cycle, a layer read backwards, or an unknown table."""
+
+
+class DialectError(ScoringError):
+    """A construct of the DuckDB SQL that has no ClickHouse rendering (scoring._dialect)."""
