@@ -17,6 +17,7 @@ MODULES = (
     "gate",
     "scoring",
     "collect",
+    "report",
 )
 
 

@@ -274,6 +274,7 @@ HARNESS_INCIDENT_RESOLVED_AT: Final = "harness.incident.resolved_at"
 HARNESS_CHANGE_KIND: Final = "harness.change.kind"
 HARNESS_CHANGE_MATERIAL: Final = "harness.change.material"
 HARNESS_CHANGE_REVIEWER: Final = "harness.change.reviewer"
+HARNESS_CHANGE_AUTHOR: Final = "harness.change.author"
 HARNESS_CHANGE_OPENED_AT: Final = "harness.change.opened_at"
 HARNESS_CHANGE_MERGED_AT: Final = "harness.change.merged_at"
 CHANGE_KINDS: Final = ("model", "prompt", "tool_catalogue", "retrieval_index", "agent_config", "code")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -170,13 +170,7 @@ class Engine:
         """Rebuild the price table for unpriced (provider, model) pairs and price those segments' calls."""
         if not segments:
             return
-        book = PriceBook.from_file(self.price_book_path)
-        rows = []
-        for provider, model in self.conn.execute(_sql.read("missing_prices")).fetchall():
-            price = book.lookup(provider or "", model)
-            if price is not None:
-                base = price.base
-                rows.append([provider, model, base.input, base.output, base.cache_read, base.cache_write])
+        rows = price_rows(self.price_book_path, self.conn.execute(_sql.read("missing_prices")).fetchall())
         self.conn.execute("DELETE FROM prices")
         if rows:
             self.conn.executemany("INSERT INTO prices VALUES (?, ?, ?, ?, ?, ?)", rows)
@@ -226,8 +220,8 @@ class Engine:
         frame: pl.DataFrame = self.conn.sql(f"SELECT * FROM {_checked(view)}").pl()
         return frame
 
-    def select(self, sql: str) -> pl.DataFrame:
-        """The rows of one read-only SELECT (a user's query over the views: nothing else is run)."""
+    def select(self, sql: str, parameters: Mapping[str, object] | None = None) -> pl.DataFrame:
+        """The rows of one read-only SELECT (a user's query over the views: nothing else is run), values bound."""
         try:
             statements = self.conn.extract_statements(sql)
         except duckdb.Error as exc:
@@ -235,11 +229,23 @@ class Engine:
         if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
             raise ScoringError("give one SELECT statement (the scoring views are read-only)")
         try:
-            frame: pl.DataFrame = self.conn.sql(sql).pl()
+            frame: pl.DataFrame = self.conn.sql(sql, params=dict(parameters) if parameters else None).pl()
         except duckdb.Error as exc:
             message = " ".join(str(exc).split())
             raise ScoringError(f"{message} (views: {', '.join(_sql.VIEWS)}; tables: spans, fact_spans)") from exc
         return frame
+
+
+def price_rows(price_book: Path | None, pairs: Iterable[Sequence[Any]]) -> list[list[Any]]:
+    """Rows of the prices table for the unpriced (provider, model) pairs that genai-prices or the book prices."""
+    book = PriceBook.from_file(price_book)
+    rows = []
+    for provider, model in pairs:
+        price = book.lookup(provider or "", model)
+        if price is not None:
+            base = price.base
+            rows.append([provider, model, base.input, base.output, base.cache_read, base.cache_write])
+    return rows
 
 
 def _checked(view: str) -> str:

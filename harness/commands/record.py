@@ -37,6 +37,7 @@ def _register_change(subparsers: Any) -> None:
     change.add_argument("--opened-at", required=True, help=TIME_HELP)
     change.add_argument("--merged-at", help=TIME_HELP)
     change.add_argument("--reviewer")
+    change.add_argument("--author")
     change.add_argument("--material", action="store_true", help="a material change (needs a risk review)")
     change.add_argument("--revision", help="VCS commit SHA")
     change.set_defaults(func=run_change)
@@ -144,6 +145,7 @@ def run_change(args: argparse.Namespace) -> int:
         reviewer=args.reviewer,
         material=args.material,
         revision=args.revision,
+        author=args.author,
     )
     replaces = _check_ids(args, semconv.RECORD_CHANGE, fact.id, ())
     return _write(args, fact, "change", replaces=replaces)

@@ -122,6 +122,7 @@ class Change:
     reviewer: str | None = None
     material: bool = False
     revision: str | None = None
+    author: str | None = None
 
     def __post_init__(self) -> None:
         _require(self.id, "id")

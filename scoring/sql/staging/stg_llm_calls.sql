@@ -6,6 +6,7 @@ SELECT
     s.span_key,
     s.parent_key,
     s.system,
+    s.version,
     s.feature,
     s.operation,
     s.provider,

@@ -23,6 +23,10 @@ SELECT
     coalesce(a['harness.system'], r['harness.system'], "ServiceName") AS system,
     coalesce(a['harness.system.kind'], r['harness.system.kind']) AS system_kind,
     coalesce(a['deployment.environment.name'], r['deployment.environment.name']) AS env,
+    -- the version a span belongs to (what `harness canary` compares): the deployed service.version of the
+    -- span, else of its resource; a prediction without one falls back to its model's version
+    coalesce(a['service.version'], r['service.version'], CASE WHEN rt = 'prediction' THEN a['harness.model.version'] END)
+        AS version,
     rt AS record_type,
     "StatusCode" AS status,
     a['error.type'] AS error_type,
