@@ -77,7 +77,9 @@ def session(
         _require_telemetry(settings)
     opened: Engine | ClickHouseEngine
     if engine == "clickhouse":
-        opened = ClickHouseEngine.open(dsn, settings.lake_dir, settings.price_book)
+        opened = ClickHouseEngine.open(
+            dsn, settings.lake_dir, settings.price_book, feature_attribute=settings.feature_attribute
+        )
     else:
         database = settings.home / DATABASE_FILE if cache else None
         opened = Engine(settings.lake_dir, database, settings.price_book, settings.feature_attribute)
