@@ -32,6 +32,7 @@ class Settings:
     #: ask the OpenAI SDK for usage on streamed chat calls (adds a final chunk with empty ``choices``)
     stream_usage: bool = False
     price_book: Path | None = None
+    feature_attribute: str = ""  # scoring: the span attribute other instrumentations name features by
     raise_internal_errors: bool = False
     lake_segment_rows: int = 20_000
     lake_flush_seconds: float = 5.0

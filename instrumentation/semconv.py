@@ -345,3 +345,44 @@ METRIC_TOOL_UNLISTED: Final = "harness.tool.unlisted_calls"
 
 TOKEN_TYPE_INPUT: Final = "input"
 TOKEN_TYPE_OUTPUT: Final = "output"
+
+# --- other instrumentations' dialects: read by scoring (tables/dialect_attributes.sql), never written -----
+# Checked against the installed sources: opentelemetry-instrumentation-openai-v2 2.4b0 (default, pre-1.37
+# conventions), -genai-openai 1.3b0 / opentelemetry-util-genai 1.3b0 (latest), OpenLLMetry
+# opentelemetry-instrumentation-openai 0.62.4 + opentelemetry-semantic-conventions-ai 0.5.1,
+# openinference-instrumentation-openai 0.1.66 + openinference-semantic-conventions 0.1.42, logfire 5.4.0.
+# Older gen_ai.* revisions (and OpenLLMetry, Logfire's v1 attributes)
+GEN_AI_SYSTEM: Final = "gen_ai.system"  # deprecated for gen_ai.provider.name
+GEN_AI_USAGE_PROMPT_TOKENS: Final = "gen_ai.usage.prompt_tokens"  # deprecated for gen_ai.usage.input_tokens
+GEN_AI_USAGE_COMPLETION_TOKENS: Final = "gen_ai.usage.completion_tokens"  # deprecated for output_tokens
+GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS: Final = "gen_ai.usage.cache_creation.input_tokens"  # renamed cache_write
+# OpenLLMetry (traceloop): non-standard names and its decorator spans (@workflow, @task, @agent, @tool)
+TRACELOOP_USAGE_REASONING_TOKENS: Final = "gen_ai.usage.reasoning_tokens"
+TRACELOOP_USAGE_CACHE_READ_INPUT_TOKENS: Final = "gen_ai.usage.cache_read_input_tokens"  # older underscore form
+TRACELOOP_USAGE_CACHE_CREATION_INPUT_TOKENS: Final = "gen_ai.usage.cache_creation_input_tokens"
+TRACELOOP_SPAN_KIND: Final = "traceloop.span.kind"
+TRACELOOP_ENTITY_NAME: Final = "traceloop.entity.name"
+TRACELOOP_PROMPT_VERSION: Final = "traceloop.prompt.version"
+TRACELOOP_KIND_AGENT: Final = "agent"
+TRACELOOP_KIND_TOOL: Final = "tool"
+# OpenInference (Arize): its own names throughout; the span kind says what a span is
+OPENINFERENCE_SPAN_KIND: Final = "openinference.span.kind"
+OPENINFERENCE_LLM_MODEL_NAME: Final = "llm.model_name"
+OPENINFERENCE_LLM_PROVIDER: Final = "llm.provider"
+OPENINFERENCE_LLM_SYSTEM: Final = "llm.system"
+OPENINFERENCE_TOKEN_COUNT_PROMPT: Final = "llm.token_count.prompt"  # gross, like gen_ai.usage.input_tokens
+OPENINFERENCE_TOKEN_COUNT_COMPLETION: Final = "llm.token_count.completion"
+OPENINFERENCE_TOKEN_COUNT_CACHE_READ: Final = "llm.token_count.prompt_details.cache_read"
+OPENINFERENCE_TOKEN_COUNT_CACHE_WRITE: Final = "llm.token_count.prompt_details.cache_write"
+OPENINFERENCE_TOKEN_COUNT_REASONING: Final = "llm.token_count.completion_details.reasoning"
+OPENINFERENCE_COST_TOTAL: Final = "llm.cost.total"
+OPENINFERENCE_PROMPT_TEMPLATE_VERSION: Final = "llm.prompt_template.version"
+OPENINFERENCE_AGENT_NAME: Final = "agent.name"
+OPENINFERENCE_TOOL_NAME: Final = "tool.name"
+OPENINFERENCE_KIND_LLM: Final = "LLM"
+OPENINFERENCE_KIND_EMBEDDING: Final = "EMBEDDING"
+OPENINFERENCE_KIND_AGENT: Final = "AGENT"
+OPENINFERENCE_KIND_TOOL: Final = "TOOL"
+# Logfire: cost from genai-prices on the span; a stream's usage sits on a log record after the request span
+LOGFIRE_OPERATION_COST: Final = "operation.cost"
+LOGFIRE_SPAN_TYPE: Final = "logfire.span_type"

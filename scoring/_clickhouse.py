@@ -184,9 +184,11 @@ class ClickHouseEngine:
         lake_dir: Path | None = None,
         source_table: str | None = None,
         price_book: Path | None = None,
+        feature_attribute: str | None = None,
     ) -> None:
         self.client = client
         self.price_book_path = price_book
+        self.feature_attribute = feature_attribute or None
         self.graph = _sql.graph()
         try:
             self._create_source(lake_dir, source_table)
@@ -202,13 +204,19 @@ class ClickHouseEngine:
 
     @classmethod
     def open(
-        cls, dsn: str | None, lake_dir: Path, price_book: Path | None = None, table: str = SOURCE_TABLE
+        cls,
+        dsn: str | None,
+        lake_dir: Path,
+        price_book: Path | None = None,
+        table: str = SOURCE_TABLE,
+        feature_attribute: str | None = None,
     ) -> ClickHouseEngine:
         """A server's ``table`` (``--dsn``), else chDB over the lake's Parquet segments."""
         if dsn:
             server = ServerClient(dsn)
-            return cls(server, source_table=f"{server.source_database}.{table}", price_book=price_book)
-        return cls(ChdbClient(), lake_dir=lake_dir, price_book=price_book)
+            source = f"{server.source_database}.{table}"
+            return cls(server, source_table=source, price_book=price_book, feature_attribute=feature_attribute)
+        return cls(ChdbClient(), lake_dir=lake_dir, price_book=price_book, feature_attribute=feature_attribute)
 
     def close(self) -> None:
         self.client.close()
@@ -236,8 +244,10 @@ class ClickHouseEngine:
     def _load(self) -> None:
         """Every load of scoring/sql/tables over the whole source, then eval traffic and prices."""
         self._run(_sql.read("tables"))
+        for name in _sql.MAPPING_TABLES:  # the dialects' mapping table, as on DuckDB
+            self._run(_sql.read(name))
         segments = self._segments()
-        params = {"segments": segments}
+        params = {"segments": segments, "feature_attribute": self.feature_attribute}
         for load in self.graph.loads:
             self._run(_sql.read(load), params)
         self._run(_sql.read("orphans_add"), params)

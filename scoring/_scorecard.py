@@ -77,9 +77,12 @@ def session(
         _require_telemetry(settings)
     opened: Engine | ClickHouseEngine
     if engine == "clickhouse":
-        opened = ClickHouseEngine.open(dsn, settings.lake_dir, settings.price_book)
+        opened = ClickHouseEngine.open(
+            dsn, settings.lake_dir, settings.price_book, feature_attribute=settings.feature_attribute
+        )
     else:
-        opened = Engine(settings.lake_dir, settings.home / DATABASE_FILE if cache else None, settings.price_book)
+        database = settings.home / DATABASE_FILE if cache else None
+        opened = Engine(settings.lake_dir, database, settings.price_book, settings.feature_attribute)
     try:
         rows = scope_rows(opened, catalogue, scope)
         opened.set_scope(scope.since, scope.until, scope.env, rows, materialize=eager, views=views)

@@ -15,7 +15,7 @@ CREATE TABLE IF NOT EXISTS spans (
     span_class span_class, system VARCHAR, system_kind VARCHAR, env VARCHAR, version VARCHAR, record_type VARCHAR, status VARCHAR,
     error_type VARCHAR, duration_ns BIGINT, latency_bin SMALLINT, tokens_bin SMALLINT, feature VARCHAR,
     operation VARCHAR, provider VARCHAR, request_model VARCHAR, response_model VARCHAR, prompt_version VARCHAR,
-    input_tokens BIGINT, output_tokens BIGINT, cache_read_tokens BIGINT, cache_write_tokens BIGINT,
+    input_tokens BIGINT, output_tokens BIGINT, cache_read_tokens BIGINT, cache_write_tokens BIGINT, reasoning_tokens BIGINT,
     cost DOUBLE, priced_cost DOUBLE, usage_counted BOOLEAN, usage_absent_reason VARCHAR, ttfc_s DOUBLE,
     agent_name VARCHAR, agent_version VARCHAR, tool_name VARCHAR, tool_allowed BOOLEAN, tool_owner VARCHAR,
     termination VARCHAR,
