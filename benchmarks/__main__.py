@@ -5,7 +5,21 @@ from __future__ import annotations
 import subprocess
 import sys
 
-MODULES = ("overhead", "agent", "providers", "model_server", "hostile", "evals", "gate", "scoring", "audit", "collect")
+MODULES = (
+    "overhead",
+    "agent",
+    "providers",
+    "lake",
+    "faults",
+    "model_server",
+    "hostile",
+    "evals",
+    "gate",
+    "scoring",
+    "audit",
+    "collect",
+    "report",
+)
 
 
 def main() -> int:

@@ -275,6 +275,7 @@ HARNESS_INCIDENT_RESOLVED_AT: Final = "harness.incident.resolved_at"
 HARNESS_CHANGE_KIND: Final = "harness.change.kind"
 HARNESS_CHANGE_MATERIAL: Final = "harness.change.material"
 HARNESS_CHANGE_REVIEWER: Final = "harness.change.reviewer"
+HARNESS_CHANGE_AUTHOR: Final = "harness.change.author"
 HARNESS_CHANGE_OPENED_AT: Final = "harness.change.opened_at"
 HARNESS_CHANGE_MERGED_AT: Final = "harness.change.merged_at"
 # who reviewed and approved a change, when it was reviewed, and its risk assessment (who, when, outcome, link)
@@ -350,7 +351,65 @@ METRIC_TELEMETRY_ERRORS: Final = "harness.telemetry.errors"
 HARNESS_TELEMETRY_ERROR_WHERE: Final = "harness.telemetry.error.where"
 METRIC_EXPORT_DROPPED: Final = "harness.export.dropped_spans"
 EXPORTER_NAME: Final = "exporter"  # the dimension of METRIC_EXPORT_DROPPED: which exporter dropped them
+METRIC_EXPORT_EXPORTED: Final = "harness.export.exported_spans"  # spans an exporter delivered (the lake: wrote)
+# the second dimension of METRIC_EXPORT_DROPPED: why (the SDK's own processor metrics use error.type alike)
+EXPORT_DROP_CAUSE: Final = "error.type"
+DROP_QUEUE_FULL: Final = "queue_full"  # the exporter's bounded buffer was full when the span ended
+DROP_EXPORT_FAILED: Final = "export_failed"  # the exporter failed or raised (collector down, 5xx, 429 to the end)
+DROP_WRITE_FAILED: Final = "write_failed"  # the lake could not write the segment (disk full, read-only, not a folder)
+DROP_CONVERT_FAILED: Final = "convert_failed"  # the span could not be turned into lake columns
+DROP_SHUTDOWN_TIMEOUT: Final = "shutdown_timeout"  # still queued or in flight when shutdown's time ran out
+DROP_ALREADY_SHUTDOWN: Final = "already_shutdown"  # ended after the exporter was shut down
+DROP_CAUSES: Final = (
+    DROP_QUEUE_FULL,
+    DROP_EXPORT_FAILED,
+    DROP_WRITE_FAILED,
+    DROP_CONVERT_FAILED,
+    DROP_SHUTDOWN_TIMEOUT,
+    DROP_ALREADY_SHUTDOWN,
+)
 METRIC_TOOL_UNLISTED: Final = "harness.tool.unlisted_calls"
 
 TOKEN_TYPE_INPUT: Final = "input"
 TOKEN_TYPE_OUTPUT: Final = "output"
+
+# --- other instrumentations' dialects: read by scoring (tables/dialect_attributes.sql), never written -----
+# Checked against the installed sources: opentelemetry-instrumentation-openai-v2 2.4b0 (default, pre-1.37
+# conventions), -genai-openai 1.3b0 / opentelemetry-util-genai 1.3b0 (latest), OpenLLMetry
+# opentelemetry-instrumentation-openai 0.62.4 + opentelemetry-semantic-conventions-ai 0.5.1,
+# openinference-instrumentation-openai 0.1.66 + openinference-semantic-conventions 0.1.42, logfire 5.4.0.
+# Older gen_ai.* revisions (and OpenLLMetry, Logfire's v1 attributes)
+GEN_AI_SYSTEM: Final = "gen_ai.system"  # deprecated for gen_ai.provider.name
+GEN_AI_USAGE_PROMPT_TOKENS: Final = "gen_ai.usage.prompt_tokens"  # deprecated for gen_ai.usage.input_tokens
+GEN_AI_USAGE_COMPLETION_TOKENS: Final = "gen_ai.usage.completion_tokens"  # deprecated for output_tokens
+GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS: Final = "gen_ai.usage.cache_creation.input_tokens"  # renamed cache_write
+# OpenLLMetry (traceloop): non-standard names and its decorator spans (@workflow, @task, @agent, @tool)
+TRACELOOP_USAGE_REASONING_TOKENS: Final = "gen_ai.usage.reasoning_tokens"
+TRACELOOP_USAGE_CACHE_READ_INPUT_TOKENS: Final = "gen_ai.usage.cache_read_input_tokens"  # older underscore form
+TRACELOOP_USAGE_CACHE_CREATION_INPUT_TOKENS: Final = "gen_ai.usage.cache_creation_input_tokens"
+TRACELOOP_SPAN_KIND: Final = "traceloop.span.kind"
+TRACELOOP_ENTITY_NAME: Final = "traceloop.entity.name"
+TRACELOOP_PROMPT_VERSION: Final = "traceloop.prompt.version"
+TRACELOOP_KIND_AGENT: Final = "agent"
+TRACELOOP_KIND_TOOL: Final = "tool"
+# OpenInference (Arize): its own names throughout; the span kind says what a span is
+OPENINFERENCE_SPAN_KIND: Final = "openinference.span.kind"
+OPENINFERENCE_LLM_MODEL_NAME: Final = "llm.model_name"
+OPENINFERENCE_LLM_PROVIDER: Final = "llm.provider"
+OPENINFERENCE_LLM_SYSTEM: Final = "llm.system"
+OPENINFERENCE_TOKEN_COUNT_PROMPT: Final = "llm.token_count.prompt"  # gross, like gen_ai.usage.input_tokens
+OPENINFERENCE_TOKEN_COUNT_COMPLETION: Final = "llm.token_count.completion"
+OPENINFERENCE_TOKEN_COUNT_CACHE_READ: Final = "llm.token_count.prompt_details.cache_read"
+OPENINFERENCE_TOKEN_COUNT_CACHE_WRITE: Final = "llm.token_count.prompt_details.cache_write"
+OPENINFERENCE_TOKEN_COUNT_REASONING: Final = "llm.token_count.completion_details.reasoning"
+OPENINFERENCE_COST_TOTAL: Final = "llm.cost.total"
+OPENINFERENCE_PROMPT_TEMPLATE_VERSION: Final = "llm.prompt_template.version"
+OPENINFERENCE_AGENT_NAME: Final = "agent.name"
+OPENINFERENCE_TOOL_NAME: Final = "tool.name"
+OPENINFERENCE_KIND_LLM: Final = "LLM"
+OPENINFERENCE_KIND_EMBEDDING: Final = "EMBEDDING"
+OPENINFERENCE_KIND_AGENT: Final = "AGENT"
+OPENINFERENCE_KIND_TOOL: Final = "TOOL"
+# Logfire: cost from genai-prices on the span; a stream's usage sits on a log record after the request span
+LOGFIRE_OPERATION_COST: Final = "operation.cost"
+LOGFIRE_SPAN_TYPE: Final = "logfire.span_type"

@@ -39,6 +39,7 @@ def _register_change(subparsers: Any) -> None:
     change.add_argument("--opened-at", required=True, help=TIME_HELP)
     change.add_argument("--merged-at", help=TIME_HELP)
     change.add_argument("--reviewer")
+    change.add_argument("--author")
     change.add_argument("--material", action="store_true", help="a material change (needs a risk review)")
     change.add_argument("--revision", help="VCS commit SHA")
     change.add_argument("--reviewed-at", help=f"when the reviewer approved (default: --merged-at); {TIME_HELP}")
@@ -190,6 +191,7 @@ def run_change(args: argparse.Namespace) -> int:
         reviewed_at=_time(args.reviewed_at, "--reviewed-at"),
         approver=args.approver,
         risk=_risk(args),
+        author=args.author,
     )
     replaces = _check_ids(args, semconv.RECORD_CHANGE, fact.id, ())
     return _write(args, fact, "change", replaces=replaces)

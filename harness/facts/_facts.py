@@ -145,6 +145,7 @@ class Change:
     reviewed_at: datetime | None = None
     approver: str | None = None
     risk: RiskAssessment | None = None
+    author: str | None = None
 
     def __post_init__(self) -> None:
         _require(self.id, "id")

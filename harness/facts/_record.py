@@ -81,6 +81,7 @@ def _change(fact: Change) -> _SpanSpec:
         semconv.HARNESS_CHANGE_OPENED_AT: iso(fact.opened_at),
         semconv.HARNESS_CHANGE_MERGED_AT: iso(fact.merged_at) if fact.merged_at else None,
         semconv.HARNESS_CHANGE_REVIEWER: fact.reviewer,
+        semconv.HARNESS_CHANGE_AUTHOR: fact.author,
         semconv.HARNESS_CHANGE_MATERIAL: fact.material,
         semconv.VCS_REF_HEAD_REVISION: fact.revision,
         semconv.HARNESS_CHANGE_REVIEWED_AT: iso(fact.reviewed_at) if fact.reviewed_at else None,
@@ -145,6 +146,19 @@ def record(
     try:
         tracer = provider.get_tracer(semconv.INSTRUMENTATION_SCOPE)
         return [emit(tracer, fact) for fact in batch]
+    finally:
+        provider.shutdown()
+
+
+def write_span(
+    name: str, start: datetime, end: datetime, attributes: dict[str, Any], *, home: str | Path | None = None
+) -> None:
+    """Write one span with its own times straight into the lake under ``home`` (e.g. a canary decision)."""
+    provider = lake_tracer_provider(instrumentation.load_settings({"home": home}).lake_dir)
+    try:
+        tracer = provider.get_tracer(semconv.INSTRUMENTATION_SCOPE)
+        span = tracer.start_span(name, start_time=_ns(start), attributes=_compact(attributes))
+        span.end(end_time=_ns(end))
     finally:
         provider.shutdown()
 

@@ -90,7 +90,12 @@ SELECT
         WHEN 'audit_request' THEN a['harness.audit.bundle.sha256']
     END AS note,
     CASE WHEN rt = 'eval_run' THEN TRY_CAST(a['harness.eval.red_team'] AS BOOLEAN) END AS red_team,
-    CASE WHEN rt = 'canary' THEN a['harness.canary.baseline.version'] END AS baseline_version
+    CASE WHEN rt = 'canary' THEN a['harness.canary.baseline.version'] END AS baseline_version,
+    CASE WHEN rt = 'canary' THEN a['harness.canary.decision'] END AS canary_decision,
+    CASE WHEN rt = 'canary' THEN a['harness.canary.baseline.version'] END AS canary_baseline_version,
+    CASE WHEN rt = 'canary' THEN a['harness.canary.version'] END AS canary_version,
+    CASE WHEN rt = 'canary' THEN a['harness.canary.metrics'] END AS canary_metrics,
+    CASE WHEN rt = 'canary' THEN a['harness.canary.reason'] END AS canary_reason
 FROM (
     SELECT
         *,
