@@ -19,9 +19,9 @@ mat AS (
         count(*) AS n,
         count(risk_at) AS assessed,
         count(*) FILTER (WHERE problem IS NULL) AS controlled,
-        list(change_id || ' (' || problem || ')' ORDER BY opened_at, change_id) FILTER (WHERE risk_at IS NULL)
+        list_sort(list(change_id || ' (' || problem || ')') FILTER (WHERE risk_at IS NULL))
             AS unassessed,
-        list(change_id || ' (' || problem || ')' ORDER BY opened_at, change_id) FILTER (WHERE problem IS NOT NULL)
+        list_sort(list(change_id || ' (' || problem || ')') FILTER (WHERE problem IS NOT NULL))
             AS uncontrolled
     FROM int_material_changes
 ),

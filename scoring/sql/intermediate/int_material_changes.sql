@@ -21,14 +21,16 @@ dated AS (
 )
 SELECT
     change_id, system, kind, opened_at, deployed_at, reviewer, reviewed_at, risk_by, risk_at, risk_outcome, risk_link,
-    nullif(concat_ws('; ',
-        CASE WHEN reviewer IS NULL THEN 'no review'
+    -- each problem prefixed with '; ' (NULL when absent, so the prefix goes with it), the first prefix cut:
+    -- portable where concat_ws is not (ClickHouse keeps a NULL argument's separator)
+    nullif(substr(
+        coalesce('; ' || CASE WHEN reviewer IS NULL THEN 'no review'
             WHEN reviewed_at IS NULL THEN 'review undated (no --reviewed-at or --merged-at)'
-            WHEN NOT review_in_time THEN 'review dated outside opened..deployed' END,
-        CASE WHEN risk_at IS NULL THEN 'no risk assessment'
-            WHEN NOT risk_in_time THEN 'risk assessment dated outside opened..deployed' END,
-        CASE WHEN risk_outcome = 'rejected' AND deployed_at IS NOT NULL THEN 'deployed although its risk was rejected'
-            END
-    ), '') AS problem
+            WHEN NOT review_in_time THEN 'review dated outside opened..deployed' END, '')
+        || coalesce('; ' || CASE WHEN risk_at IS NULL THEN 'no risk assessment'
+            WHEN NOT risk_in_time THEN 'risk assessment dated outside opened..deployed' END, '')
+        || coalesce('; ' || CASE WHEN risk_outcome = 'rejected' AND deployed_at IS NOT NULL
+            THEN 'deployed although its risk was rejected' END, ''),
+        3), '') AS problem
 FROM dated
 ORDER BY opened_at, change_id

@@ -11,6 +11,8 @@ SELECT
     getvariable('retention_days') AS required_days,
     CASE WHEN min(day) IS NULL THEN NULL ELSE (SELECT coalesce(sum(empty_days), 0) FROM int_telemetry_gaps) END
         AS uncovered_days,
-    (SELECT list(CAST(gap_start AS VARCHAR) || '..' || CAST(gap_end AS VARCHAR) || ' (' || empty_days || ' days, '
-        || kind || ')' ORDER BY gap_start) FROM int_telemetry_gaps) AS gaps
+    -- each gap starts with its ISO start day, so sorting the texts orders them by start (portable: no ordered
+    -- aggregate)
+    (SELECT list_sort(list(CAST(gap_start AS VARCHAR) || '..' || CAST(gap_end AS VARCHAR) || ' (' || empty_days
+        || ' days, ' || kind || ')')) FROM int_telemetry_gaps) AS gaps
 FROM gaps
