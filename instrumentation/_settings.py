@@ -42,6 +42,7 @@ class Settings:
     schedule_delay_ms: int = 500
     shutdown_timeout_ms: int = 5000
     otlp_signals: tuple[str, ...] = ("traces", "metrics")
+    retention_days: int = 183  # how far back telemetry must reach without a gap (EU AI Act Art. 19, 26(6): six months)
 
     @property
     def lake_dir(self) -> Path:

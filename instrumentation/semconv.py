@@ -254,6 +254,7 @@ RECORD_PREDICTION: Final = "prediction"
 RECORD_EVAL_CALIBRATION: Final = "eval_calibration"
 RECORD_EVAL_SAMPLE: Final = "eval_sample"
 RECORD_CANARY: Final = "canary"
+RECORD_OVERRIDE: Final = "override"
 
 # deployment facts (with deployment.*, cicd.pipeline.run.id, vcs.ref.head.revision, service.version above)
 HARNESS_DEPLOYMENT_STRATEGY: Final = "harness.deployment.strategy"
@@ -277,10 +278,35 @@ HARNESS_CHANGE_REVIEWER: Final = "harness.change.reviewer"
 HARNESS_CHANGE_AUTHOR: Final = "harness.change.author"
 HARNESS_CHANGE_OPENED_AT: Final = "harness.change.opened_at"
 HARNESS_CHANGE_MERGED_AT: Final = "harness.change.merged_at"
+# who reviewed and approved a change, when it was reviewed, and its risk assessment (who, when, outcome, link)
+HARNESS_CHANGE_REVIEWED_AT: Final = "harness.change.reviewed_at"
+HARNESS_CHANGE_APPROVER: Final = "harness.change.approver"
+HARNESS_CHANGE_RISK_ASSESSOR: Final = "harness.change.risk.assessor"
+HARNESS_CHANGE_RISK_ASSESSED_AT: Final = "harness.change.risk.assessed_at"
+HARNESS_CHANGE_RISK_OUTCOME: Final = "harness.change.risk.outcome"
+HARNESS_CHANGE_RISK_LINK: Final = "harness.change.risk.link"
+RISK_ACCEPTED: Final = "accepted"
+RISK_MITIGATED: Final = "mitigated"
+RISK_REJECTED: Final = "rejected"
+RISK_OUTCOMES: Final = (RISK_ACCEPTED, RISK_MITIGATED, RISK_REJECTED)
 CHANGE_KINDS: Final = ("model", "prompt", "tool_catalogue", "retrieval_index", "agent_config", "code")
 HARNESS_AUDIT_REQUEST_ID: Final = "harness.audit.request.id"
 HARNESS_AUDIT_REQUESTED_AT: Final = "harness.audit.requested_at"
 HARNESS_AUDIT_FULFILLED_AT: Final = "harness.audit.fulfilled_at"
+# the audit bundle that fulfilled a request (`harness audit bundle`): the SHA-256 of its manifest
+HARNESS_AUDIT_BUNDLE_SHA256: Final = "harness.audit.bundle.sha256"
+# human-in-the-loop overrides (`instrumentation.record_override`, `harness override record`)
+HARNESS_OVERRIDE_DECISION_ID: Final = "harness.override.decision.id"
+HARNESS_OVERRIDE_BY: Final = "harness.override.by"
+HARNESS_OVERRIDE_OUTCOME: Final = "harness.override.outcome"
+HARNESS_OVERRIDE_TRACE_ID: Final = "harness.override.trace_id"
+HARNESS_OVERRIDE_REASON: Final = "harness.override.reason"
+OVERRIDE_OVERRODE: Final = "overrode"
+OVERRIDE_CONFIRMED: Final = "confirmed"
+OVERRIDE_OUTCOMES: Final = (OVERRIDE_OVERRODE, OVERRIDE_CONFIRMED)
+# red-team suites (`red_team: true`) and fairness slices (a case's slice labels, gated per slice)
+HARNESS_EVAL_RED_TEAM: Final = "harness.eval.red_team"
+HARNESS_EVAL_CASE_SLICES: Final = "harness.eval.case.slices"
 # classical-model predictions (`predict {model}` spans)
 HARNESS_MODEL_NAME: Final = "harness.model.name"
 HARNESS_MODEL_VERSION: Final = "harness.model.version"
@@ -305,6 +331,7 @@ SPAN_INCIDENT: Final = "incident {system}"
 SPAN_CHANGE: Final = "change {system}"
 SPAN_AUDIT_REQUEST: Final = "audit_request"
 SPAN_PREDICT: Final = "predict {model}"
+SPAN_OVERRIDE: Final = "override {system}"
 
 # --- metric names ------------------------------------------------------------------------------------
 # token usage as monotonic counters (the conventions' usage-metrics redesign replacing the token histogram)

@@ -196,7 +196,8 @@ class ClickHouseEngine:
             self._run(_sql.read("session"))
             self.client.command(
                 f"CREATE TABLE {_dialect.SCOPE_VARS} "
-                f"(since {_dialect.TIMESTAMP}, until {_dialect.TIMESTAMP}, env Nullable(String)) ENGINE = Memory"
+                f"(since {_dialect.TIMESTAMP}, until {_dialect.TIMESTAMP}, env Nullable(String), retention_days Int32) "
+                "ENGINE = Memory"
             )
         except BaseException:
             self.client.close()
@@ -275,13 +276,15 @@ class ClickHouseEngine:
         *,
         materialize: bool = True,
         views: Iterable[str] | None = None,
+        retention_days: int = 183,
     ) -> None:
-        """Bind the window, environment and systems (one-row ``scope_vars``, ``scope_systems``), create the views."""
+        """Bind the window, environment, retention period and systems (``scope_vars``, ``scope_systems``), create
+        the views."""
         self.client.command(f"TRUNCATE TABLE {_dialect.SCOPE_VARS}")
         self.client.command(
             f"INSERT INTO {_dialect.SCOPE_VARS} VALUES "
-            f"({{since:{_dialect.TIMESTAMP}}}, {{until:{_dialect.TIMESTAMP}}}, {{env:String}})",
-            {"since": _naive(since), "until": _naive(until), "env": env},
+            f"({{since:{_dialect.TIMESTAMP}}}, {{until:{_dialect.TIMESTAMP}}}, {{env:String}}, {{retention:Int32}})",
+            {"since": _naive(since), "until": _naive(until), "env": env, "retention": retention_days},
         )
         self.client.command("TRUNCATE TABLE scope_systems")
         for row in systems:

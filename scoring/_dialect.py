@@ -13,6 +13,7 @@ translates into something ClickHouse rejects or computes differently), each an A
     from_json(x, '["VARCHAR"]')     JSONExtract(x, 'Array(Nullable(String))')
     json_extract_string(x, '$[*].k') arrayMap over JSONExtractArrayRaw
     len / json_keys / split_part    length / JSONExtractKeys / splitByString
+    list_sort(x)                    arraySort(x)
     to_days / to_microseconds       toIntervalDay / toIntervalMicrosecond
     hash(x)                         cityHash64(x)                       a key, never shown
     TRY_CAST(x AS T)                accurateCastOrNull(x, 'T'); '0x' || hex AS UBIGINT: unhex
@@ -172,6 +173,8 @@ def _rewrite(node: exp.Expr) -> exp.Expr:
         return _json_path_strings(node)
     if isinstance(node, exp.Length):
         return _fn("length", node.this)
+    if isinstance(node, exp.ArraySort) and node.expression is None:
+        return _fn("arraySort", node.this)
     if isinstance(node, exp.JSONKeys):
         return _fn("JSONExtractKeys", _fn("assumeNotNull", node.this))  # NULL: no keys
     if isinstance(node, exp.SplitPart):

@@ -189,15 +189,17 @@ class Engine:
         *,
         materialize: bool = True,
         views: Iterable[str] | None = None,
+        retention_days: int = 183,
     ) -> None:
-        """Bind the window, environment and systems, then create the views (every one, or ``views`` and
-        what they read).
+        """Bind the window, environment, retention period and systems, then create the views (every one, or
+        ``views`` and what they read).
 
         With ``materialize`` the shared views are computed once into temp tables (see ``_sql.LAZY_VIEWS``).
         """
         self.conn.execute("SET VARIABLE since = CAST(? AS TIMESTAMP)", [_naive(since)])
         self.conn.execute("SET VARIABLE until = CAST(? AS TIMESTAMP)", [_naive(until)])
         self.conn.execute("SET VARIABLE env = CAST(? AS VARCHAR)", [env])
+        self.conn.execute("SET VARIABLE retention_days = CAST(? AS INTEGER)", [retention_days])
         self.conn.execute("DELETE FROM scope_systems")
         rows = [list(row) for row in systems]
         if rows:

@@ -85,7 +85,10 @@ def session(
         opened = Engine(settings.lake_dir, database, settings.price_book, settings.feature_attribute)
     try:
         rows = scope_rows(opened, catalogue, scope)
-        opened.set_scope(scope.since, scope.until, scope.env, rows, materialize=eager, views=views)
+        opened.set_scope(
+            scope.since, scope.until, scope.env, rows,
+            materialize=eager, views=views, retention_days=settings.retention_days,
+        )  # fmt: skip
         yield opened, scope, rows
     finally:
         opened.close()
@@ -217,6 +220,27 @@ def query(
     views = _views_read(sql)
     with session(home, scope, systems_file=systems_file, cache=cache, eager=False, views=views) as (engine, _, _):
         return engine.select(sql, parameters)
+
+
+def queries(
+    sqls: Mapping[str, str],
+    home: str | Path | None = None,
+    scope: Scope | None = None,
+    *,
+    systems_file: str | Path | None = None,
+    cache: bool = True,
+) -> dict[str, pl.DataFrame]:
+    """Several read-only ``SELECT`` statements (name -> SQL) in one scope and one session: the lake is synced
+    and the views they read are created once, so a report of many tables costs one scorecard's set-up."""
+    wanted: set[str] = set()
+    for sql in sqls.values():
+        reads = _views_read(sql)
+        if reads is None:
+            wanted = set(_sql.VIEWS)
+            break
+        wanted.update(reads)
+    with session(home, scope, systems_file=systems_file, cache=cache, views=sorted(wanted)) as (engine, _, _):
+        return {name: engine.select(sql) for name, sql in sqls.items()}
 
 
 def _views_read(sql: str) -> list[str] | None:

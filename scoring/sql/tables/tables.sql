@@ -23,7 +23,8 @@ CREATE TABLE IF NOT EXISTS spans (
     model_name VARCHAR, model_version VARCHAR, eval_traffic BOOLEAN
 );
 -- fact_spans: the few spans that are facts (deployments, incidents, changes, audit requests, eval runs, gates,
--- judge calibrations, production samples, canary decisions).
+-- approvals, judge calibrations, production samples, overrides, canary decisions). actor: who overrode or
+-- approved; outcome: the override's outcome or the canary's decision; note: the reason, or a bundle's digest.
 CREATE TABLE IF NOT EXISTS fact_spans (
     segment VARCHAR, ts TIMESTAMP, end_ts TIMESTAMP, trace_id VARCHAR, record_type VARCHAR, system_attr VARCHAR,
     env VARCHAR, eval_run_id VARCHAR, eval_suite VARCHAR, eval_dataset_hash VARCHAR, eval_passed BOOLEAN,
@@ -35,6 +36,9 @@ CREATE TABLE IF NOT EXISTS fact_spans (
     eval_judges VARCHAR, sampled_cases BIGINT, failure_modes VARCHAR, gate_metrics VARCHAR,
     scorer VARCHAR, judge_model VARCHAR, kappa DOUBLE, kappa_low DOUBLE, calibration_items BIGINT,
     calibration_passed BOOLEAN, sample_count BIGINT, sample_dataset VARCHAR,
+    reviewed_at TIMESTAMP, change_approver VARCHAR, risk_by VARCHAR, risk_at TIMESTAMP, risk_outcome VARCHAR,
+    risk_link VARCHAR, actor VARCHAR, outcome VARCHAR, decision_id VARCHAR, concerns_trace VARCHAR, note VARCHAR,
+    red_team BOOLEAN, baseline_version VARCHAR,
     canary_decision VARCHAR, canary_baseline_version VARCHAR, canary_version VARCHAR, canary_metrics VARCHAR,
     canary_reason VARCHAR
 );
