@@ -16,7 +16,9 @@ MODULES = (
     "evals",
     "gate",
     "scoring",
+    "audit",
     "collect",
+    "report",
 )
 
 

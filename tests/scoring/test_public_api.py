@@ -21,6 +21,7 @@ def test_scoring_exports() -> None:
         "CriterionResult",
         "InputFileError",
         "Metrics",
+        "Reader",
         "Scope",
         "Scorecard",
         "ScoringError",
@@ -32,9 +33,14 @@ def test_scoring_exports() -> None:
         "load_criteria",
         "metric",
         "parse_time",
+        "queries",
         "query",
+        "reading",
         "render",
         "scorecard",
+        "systems",
+        "weekly",
+        "weeks",
     }
     assert all(hasattr(scoring, name) for name in scoring.__all__)
 
@@ -47,6 +53,7 @@ def test_facts_exports() -> None:
         "Fact",
         "FactError",
         "Incident",
+        "RiskAssessment",
         "emit",
         "lake_tracer_provider",
         "new_deployment_id",
@@ -102,7 +109,13 @@ def test_every_scoring_exception_lives_in_errors_py_under_scoring_error() -> Non
     ]
     assert elsewhere == []
     classes = [cls for _, cls in inspect.getmembers(errors, inspect.isclass) if cls.__module__ == errors.__name__]
-    assert {cls.__name__ for cls in classes} == {"ScoringError", "InputFileError", "SqlGraphError"}
+    assert {cls.__name__ for cls in classes} == {
+        "ScoringError",
+        "InputFileError",
+        "SqlGraphError",
+        "DialectError",
+        "WrongKindError",
+    }
     assert all(issubclass(cls, scoring.ScoringError) for cls in classes)
     assert issubclass(scoring.ScoringError, HarnessError)
     assert all(cls.__name__ in (errors.__doc__ or "") for cls in classes)  # the hierarchy is drawn

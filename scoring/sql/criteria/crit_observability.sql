@@ -3,7 +3,13 @@ WITH a AS (SELECT * FROM int_activity),
 cov AS (SELECT * FROM met_telemetry_coverage),
 lat AS (SELECT * FROM met_latency),
 ret AS (SELECT * FROM int_retention),
-health AS (SELECT * FROM int_export_health)
+health AS (SELECT * FROM int_export_health),
+-- fairness: the window's gate decisions that compared labelled slices (each with its own margin)
+fair AS (
+    SELECT count(*) AS gates, count(*) FILTER (WHERE gated_slices > 0) AS sliced
+    FROM stg_gate_decisions
+    WHERE decided_at >= getvariable('since') AND decided_at < getvariable('until')
+)
 SELECT
     CASE WHEN a.spans_in_window = 0 THEN NULL ELSE lat.calls END AS model_calls,
     CASE WHEN lat.calls = 0 THEN NULL ELSE lat.error_rate END AS error_rate,
@@ -20,5 +26,6 @@ SELECT
         WHEN health.records = 0 THEN NULL
         WHEN health.written + health.dropped = 0 THEN 0.0
         ELSE round(health.dropped / (health.written + health.dropped), 6)
-    END AS dropped_share
-FROM a, cov, lat, ret, health
+    END AS dropped_share,
+    CASE WHEN fair.gates = 0 THEN NULL ELSE fair.sliced / fair.gates END AS sliced_gate_share
+FROM a, cov, lat, ret, health, fair
