@@ -22,11 +22,20 @@ from datetime import UTC, datetime
 
 import instrumentation
 import scoring
-from harness.app import load_questions, make_client, run_questions, scenario_path, trajectory_table
+from harness.app import (
+    TRIAGE_MODELS,
+    TRIAGE_SYSTEM,
+    load_questions,
+    make_client,
+    run_questions,
+    scenario_path,
+    trajectory_table,
+    triage,
+)
 from harness.demo._evals import EvalStory, run_and_gate, suite_path, summary
-from harness.demo._history import backfill, today
+from harness.demo._history import TRIAGE_VERSION, backfill, today
 from harness.demo._home import SYSTEM, DemoHome, DemoHomeError, prepare
-from harness.demo._report import Written, lake_summary, write_scorecard
+from harness.demo._report import Written, lake_summary, write_scorecards
 from harness.facts import record
 from harness.model_server import serve
 from instrumentation import semconv
@@ -58,6 +67,8 @@ def _record(demo: DemoHome) -> tuple[EvalStory, datetime]:
             story = run_and_gate(demo, telemetry, server.openai_base_url)
             served = _serve_production(telemetry, server.openai_base_url)
             print(f"    production traffic: the shipped baseline answered {served} support questions")
+            scored = _serve_triage(telemetry)
+            print(f"    classical system {TRIAGE_SYSTEM!r}: model version {TRIAGE_VERSION} triaged {scored} tickets")
         _print_gates(story)
         now = datetime.now(UTC)
         facts = backfill(now) + today(now, story.rerun.run_id, story.candidate.run_id)
@@ -76,11 +87,19 @@ def _serve_production(telemetry: instrumentation.Telemetry, base_url: str) -> in
     return len(run_questions(questions, version="baseline", client=client, telemetry=telemetry))
 
 
-def _score(demo: DemoHome, now: datetime) -> Written:
-    """Step 6: the scorecard of the last 30 days, written and printed, and the versions' trajectories."""
-    card, written = write_scorecard(demo, now)
-    print(f"\n[6] scorecard, last 30 days ({written.json}):\n")
-    print(_indent(scoring.render(card, "table")))
+def _serve_triage(telemetry: instrumentation.Telemetry) -> int:
+    """The classical system's production traffic: every question, as a ticket, scored by the triage model."""
+    tickets = [question.question for question in load_questions()] * 4
+    return len(triage(tickets, model=TRIAGE_MODELS[TRIAGE_VERSION], telemetry=telemetry))
+
+
+def _score(demo: DemoHome, now: datetime) -> list[Written]:
+    """Step 6: the scorecards of the last 30 days (LLM and classical apart), written and printed."""
+    written = write_scorecards(demo, now)
+    for out in written:
+        print(f"\n[6] scorecard of the {out.kind} systems, last 30 days ({out.json}):\n")
+        table = scoring.render(out.card, "table")
+        print(_indent(table if out.kind == "llm" else table.split("\ncriteria:")[0]))
     print("\n    agent trajectories by version (trajectory_by_version over the lake):")
     print(_indent("\n".join(trajectory_table(demo.lake))))
     return written
@@ -97,18 +116,19 @@ def _indent(text: str) -> str:
     return "\n".join(f"    {line}" if line else "" for line in text.splitlines())
 
 
-def _print_where(demo: DemoHome, story: EvalStory, written: Written) -> None:
+def _print_where(demo: DemoHome, story: EvalStory, written: list[Written]) -> None:
     outputs = story.gate_outputs
     print("\n[7] where everything went")
     print(f"  lake (Parquet, otel_traces columns): {demo.lake}")
-    for kind, service, spans in lake_summary(demo.lake):
-        print(f"    {spans:>5} {kind:<14} spans from {service}")
+    for kind, system, spans in lake_summary(demo.lake):
+        print(f"    {spans:>5} {kind:<14} spans of {system}")
     print(f"  eval runs (copies under {demo.root / 'evals' / 'runs'}):")
     print(f"    {story.approved.run_id} baseline, approved as the suite's baseline")
     print(f"    {story.rerun.run_id} baseline again, gate {story.rerun_gate.decision} (shipped today as 1.9.0)")
     print(f"    {story.candidate.run_id} candidate, gate {story.candidate_gate.decision}")
     print(f"  gate outputs: {outputs.markdown}, {outputs.json}, {outputs.junit}")
-    print(f"  scorecard: {written.json} and {written.markdown}")
+    for out in written:
+        print(f"  {out.kind} scorecard: {out.json} and {out.markdown}")
     print(f"  systems catalogue: {demo.catalogue}")
     print(f"  next: harness score --home {demo.root} --format markdown")
 

@@ -21,7 +21,7 @@ from instrumentation.lake import traces_glob
 
 SPAN_KINDS = {
     "chat", "invoke_agent", "execute_tool", "evaluate", "evaluate_case", "eval_approve", "eval_gate",
-    "deploy", "change", "incident", "audit_request",
+    "deploy", "change", "incident", "audit_request", "predict",
 }  # fmt: skip
 METRIC_KEYS = {
     "deployment_frequency_per_week", "lead_time_hours", "change_failure_rate", "time_to_restore_hours",
@@ -109,12 +109,25 @@ def test_the_scorecard_is_written_in_the_design_shape(demo: Demo) -> None:
     assert "baseline" in demo.out and "loop_detected" in demo.out  # the trajectory comparison was printed
 
 
+def test_the_classical_system_is_scored_apart_from_the_llm_one(demo: Demo) -> None:
+    card = json.loads((demo.home / "reports" / "scorecard-classical.json").read_text())
+    assert card["systems"] == [{"name": "ticket-triage", "kind": "classical", "owner": "support-platform-team"}]
+    assert all(axis["level"] >= 1 for axis in card["axes"].values())
+    sql = "SELECT count(*), sum(SpanAttributes[$rows]::INT) FROM SPANS WHERE SpanName = $name"
+    bound = {"rows": semconv.HARNESS_PREDICT_ROWS, "name": "predict ticket-triage-logreg"}
+    predictions = spans(demo.home, sql, bound)[0]
+    assert predictions == (11, 84)  # 84 tickets in batches of 8
+    rebuild = card["axes"]["reproducibility"]
+    assert rebuild["level"] >= 2
+    assert "scorecard of the classical systems" in demo.out and "ticket-triage" in demo.out
+
+
 def test_a_rerun_replaces_the_demo_outputs_instead_of_adding_to_them(demo: Demo) -> None:
     before = spans(demo.home, "SELECT count(*) FILTER (WHERE SpanName LIKE 'deploy %'), count(*) FROM SPANS")[0]
     again = run_demo(demo.home)
     assert again.code == 0, again.out
     after = spans(again.home, "SELECT count(*) FILTER (WHERE SpanName LIKE 'deploy %'), count(*) FROM SPANS")[0]
-    assert after[0] == before[0] == 13
+    assert after[0] == before[0] == 15  # the agent's 13 and the triage model's 2
     assert after[1] < 2 * before[1]
     assert len(list((demo.home / "evals" / "runs").glob("*.json"))) == 3
 
