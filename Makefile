@@ -40,14 +40,15 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest -q
 
-# .venv-sdk-oldest, .venv-sdk-newest: the core and the model server from the lock, pytest, and the SDKs
+# .venv-sdk-oldest, .venv-sdk-newest: the core and the model server from the lock, pytest (and hypothesis, which
+# tests/conftest.py loads), and the SDKs
 # at one end of their range (tests/packaging/sdk_range.py reads the range from pyproject.toml).
 .venv-sdk-%/.installed: pyproject.toml requirements.lock tests/packaging/sdk_range.py $(STAMP)
 	rm -rf .venv-sdk-$*
 	$(PY) -m venv .venv-sdk-$*
 	grep -vE '^(openai|anthropic)==' requirements.lock > .venv-sdk-$*/constraints.txt
 	.venv-sdk-$*/bin/pip install --quiet -c .venv-sdk-$*/constraints.txt -e ".[model-server]" \
-		pytest pytest-asyncio $$($(BIN)/python tests/packaging/sdk_range.py $*)
+		pytest pytest-asyncio hypothesis $$($(BIN)/python tests/packaging/sdk_range.py $*)
 	touch $@
 
 sdk-test: $(foreach end,$(SDK_RANGE_ENDS),.venv-sdk-$(end)/.installed)

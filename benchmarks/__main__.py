@@ -5,7 +5,20 @@ from __future__ import annotations
 import subprocess
 import sys
 
-MODULES = ("overhead", "agent", "providers", "model_server", "hostile", "evals", "gate", "scoring", "collect")
+MODULES = (
+    "overhead",
+    "agent",
+    "providers",
+    "lake",
+    "faults",
+    "model_server",
+    "hostile",
+    "evals",
+    "gate",
+    "scoring",
+    "collect",
+    "report",
+)
 
 
 def main() -> int:

@@ -1,7 +1,7 @@
 """Per-span cost of a bare OpenTelemetry span vs our tool span, inside and outside an agent run.
 
 All variants run on the same TracerProvider with the same processors (our feature/step processor
-and a BatchSpanProcessor into a discarding exporter), so the difference is what our API adds:
+and our bounded export processor into a discarding exporter), so the difference is what our API adds:
 the run lookup, step stamp, requester link, loop detector, catalogue check, roll-up and the
 deferred duration histogram. Run: python -m benchmarks.agent
 """

@@ -5,9 +5,12 @@
     .venv/bin/python -m benchmarks.providers --quick    # smoke run, fewer loops
 
 Every variant drives the real ``openai`` SDK against the same in-process ``httpx2.MockTransport``
-(prebuilt bodies, no network), with spans going through a BatchSpanProcessor to a counting, discarding
-exporter and content capture off where the library allows it. Per call: the median of several timed
-loops of a non-streamed chat call, minus the uninstrumented median in the same virtualenv. Per chunk:
+(prebuilt bodies, no network), with spans going through a batching processor to a counting, discarding
+exporter (the peers: the SDK's BatchSpanProcessor; ours: our bounded export processor) and content
+capture off where the library allows it. The two ``+ lake`` rows write real Parquet segments into a
+temporary lake instead: the default path now (the lake's own processor) and the one before it.
+Per call: the median of several timed loops of a non-streamed chat call, minus the uninstrumented
+median in the same virtualenv. Per chunk:
 the slope between a short and a long stream, minus the uninstrumented slope. Peers run from
 ``.venv-bench`` (made from ``benchmarks/requirements-peers.txt`` on first use, so the project lock
 stays lean); a peer that cannot be installed or run says so in its row.
@@ -39,7 +42,9 @@ BASELINES = {"project": "none", "bench": "none (peer venv)", "bench-v2": "none (
 # name -> (virtualenv, what it is)
 VARIANTS: dict[str, tuple[str, str]] = {
     "none": ("project", "openai SDK alone"),
-    "harness": ("project", "instrument_openai: span, tokens, cost, TTFC, metrics"),
+    "harness": ("project", "instrument_openai: span, tokens, cost, TTFC, metrics (our bounded export processor)"),
+    "harness + lake": ("project", "the same on the default lake path: LakeSpanProcessor, Parquet segments written"),
+    "harness + lake (before)": ("project", "the lake path before: BatchSpanProcessor, a dict per span, Parquet"),
     "bare OTel span (floor)": ("project", "one SDK span per call with the same attributes as constants: the floor"),
     "none (peer venv)": ("bench", "baseline for the peer rows (same openai and httpx2 as every peer venv)"),
     "official genai-openai": ("bench", "opentelemetry-instrumentation-genai-openai (the official one's successor)"),

@@ -7,6 +7,7 @@ import math
 import os
 import sys
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -34,9 +35,12 @@ class Settings:
     raise_internal_errors: bool = False
     lake_segment_rows: int = 20_000
     lake_flush_seconds: float = 5.0
+    lake_health_seconds: float = 60.0
     queue_size: int = 8192
     batch_size: int = 512
     schedule_delay_ms: int = 500
+    shutdown_timeout_ms: int = 5000
+    otlp_signals: tuple[str, ...] = ("traces", "metrics")
 
     @property
     def lake_dir(self) -> Path:
@@ -44,6 +48,9 @@ class Settings:
 
 
 _EXPORTER_CHOICES = {"lake", "otlp", "otlp-http", "otlp-grpc", "console", "none"}
+_SIGNALS = ("traces", "metrics", "none")
+# the standard variables that can switch a signal's OTLP export off (HARNESS_EXPORTERS switches OTLP on)
+_OTEL_SIGNAL_VARIABLES = {"traces": "OTEL_TRACES_EXPORTER", "metrics": "OTEL_METRICS_EXPORTER"}
 
 
 def load_settings(overrides: dict[str, Any] | None = None, *, cwd: Path | None = None) -> Settings:
@@ -68,6 +75,8 @@ def load_settings(overrides: dict[str, Any] | None = None, *, cwd: Path | None =
         values["raise_internal_errors"] = "PYTEST_CURRENT_TEST" in os.environ or "pytest" in sys.modules
     if "service_name" not in values and os.environ.get("OTEL_SERVICE_NAME"):
         values["service_name"] = os.environ["OTEL_SERVICE_NAME"]
+    if "otlp_signals" not in values:
+        values["otlp_signals"] = _signals_from_otel_variables()
     settings = Settings(**values)
     if settings.batch_size > settings.queue_size:
         if "batch_size" not in origins:  # the default batch: no larger than the queue the user chose
@@ -77,6 +86,17 @@ def load_settings(overrides: dict[str, Any] | None = None, *, cwd: Path | None =
         )
         raise ConfigError(f"{batch} is larger than {queue}: a batch is taken from the queue")
     return settings
+
+
+def _signals_from_otel_variables() -> tuple[str, ...]:
+    """``OTEL_TRACES_EXPORTER`` / ``OTEL_METRICS_EXPORTER``: a signal whose variable is set without ``otlp``
+    (``none``, ``console`` ...) is not sent over OTLP."""
+    kept = []
+    for signal, variable in _OTEL_SIGNAL_VARIABLES.items():
+        raw = os.environ.get(variable)
+        if raw is None or "otlp" in {part.strip().lower() for part in raw.split(",")}:
+            kept.append(signal)
+    return tuple(kept)
 
 
 def _pyproject_table(start: Path) -> dict[str, Any]:
@@ -108,8 +128,10 @@ def _coerce(field: dataclasses.Field[Any], raw: Any, origin: str) -> Any:
             return Path(raw)
         if kind == "Path | None":
             return Path(raw) if raw else None
+        if field.name == "otlp_signals":
+            return _as_choices(raw, _SIGNALS, "signal")
         if kind == "tuple[str, ...]":
-            return _as_exporters(raw)
+            return _as_choices(raw, _EXPORTER_CHOICES, "exporter")
         return str(raw)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{origin}: {exc}") from exc
@@ -145,10 +167,10 @@ def _as_bool(raw: Any) -> bool:
     raise ValueError(f"expected true or false, got {raw!r}")
 
 
-def _as_exporters(raw: Any) -> tuple[str, ...]:
+def _as_choices(raw: Any, choices: Collection[str], what: str) -> tuple[str, ...]:
     items = raw.split(",") if isinstance(raw, str) else list(raw)
     names = tuple(str(item).strip().lower() for item in items if str(item).strip())
-    unknown = sorted(set(names) - _EXPORTER_CHOICES)
+    unknown = sorted(set(names) - set(choices))
     if unknown:
-        raise ValueError(f"unknown exporter(s) {unknown}; choose from {sorted(_EXPORTER_CHOICES)}")
+        raise ValueError(f"unknown {what}(s) {unknown}; choose from {sorted(choices)}")
     return names

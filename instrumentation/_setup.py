@@ -11,32 +11,20 @@ from opentelemetry import metrics, trace
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import MetricReader
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SpanExporter
 
 from instrumentation import semconv
 from instrumentation._context import FeatureSpanProcessor
 from instrumentation._cost import PriceBook
-from instrumentation._exporters import GuardedExporter, build_span_exporters
+from instrumentation._exporters import ExportCounts, GuardedMetricExporter, build_metric_exporter
 from instrumentation._handler import Redactor, TelemetryHandler
-from instrumentation._internal_errors import InternalErrors
+from instrumentation._internal_errors import InternalErrors, exporter_logs
 from instrumentation._metrics import Instruments
+from instrumentation._pipeline import ExportPipeline
 from instrumentation._settings import Settings, load_settings
 
 _VERSION = "0.1.0"
-
-
-class _FlushingBatchProcessor(BatchSpanProcessor):
-    """A BatchSpanProcessor whose flush reaches the exporter: the SDK's stops at handing over the queue,
-    which leaves an exporter's own buffer (the lake's pending segment) unwritten."""
-
-    def __init__(self, exporter: SpanExporter, **kwargs: Any) -> None:
-        super().__init__(exporter, **kwargs)
-        self._flush_target = exporter
-
-    def force_flush(self, timeout_millis: int | None = None) -> bool:
-        handed_over = super().force_flush(timeout_millis)
-        return self._flush_target.force_flush(timeout_millis or 30_000) and handed_over
 
 
 def _our_meter(provider: metrics.MeterProvider) -> metrics.Meter:
@@ -53,21 +41,20 @@ class Telemetry:
         tracer_provider: trace.TracerProvider,
         meter_provider: metrics.MeterProvider,
         *,
-        processors: list[SpanProcessor],
+        pipeline: ExportPipeline,
         owns_tracer_provider: bool,
-        owns_meter_provider: bool,
         redact: Redactor | None = None,
-        lake_exporter: SpanExporter | None = None,
-        errors: InternalErrors | None = None,
     ) -> None:
         self.settings = settings
         self.tracer_provider = tracer_provider
         self.meter_provider = meter_provider
-        self.errors = errors or InternalErrors(raise_errors=settings.raise_internal_errors)
+        self.pipeline = pipeline
+        self.errors = pipeline.counts.errors
         self.tracer = tracer_provider.get_tracer(semconv.INSTRUMENTATION_SCOPE, _VERSION, schema_url=semconv.SCHEMA_URL)
         self.meter = _our_meter(meter_provider)
         self.instruments = Instruments.create(self.meter)
         self.errors.register(self.meter)
+        pipeline.counts.register(self.meter)
         self.price_book = PriceBook.from_file(settings.price_book)
         self.handler = TelemetryHandler(
             self.tracer,
@@ -77,32 +64,28 @@ class Telemetry:
             capture_content=settings.capture_content,
             redact=redact,
         )
-        self.lake_exporter = lake_exporter
-        self._processors = processors
+        self.lake_exporter = pipeline.lake  # the lake's processor: written_spans, dropped_spans
         self._owns_tracer_provider = owns_tracer_provider
-        self._owns_meter_provider = owns_meter_provider
         self._shutdown_lock = threading.Lock()
         self._is_shut_down = False
 
-    def flush(self, timeout_millis: int = 30_000) -> bool:
-        """Export everything recorded so far: spans through every exporter (the lake writes its segment), metrics."""
-        ok = all(p.force_flush(timeout_millis) for p in self._processors)
-        if self._owns_meter_provider and isinstance(self.meter_provider, MeterProvider):
-            ok = self.meter_provider.force_flush(timeout_millis) and ok
-        return ok
+    def flush(self, timeout_millis: int | None = None) -> bool:
+        """Export everything recorded so far (the lake writes its segment) and the metrics, within
+        ``timeout_millis`` (default ``shutdown_timeout_ms``). False when any span ended since the last
+        flush was dropped or is still undelivered, or the metrics' export failed."""
+        return self.pipeline.flush(timeout_millis)
 
     def shutdown(self) -> None:
-        """Flush and stop our processors; providers the app owns are left running."""
+        """Flush and stop our processors within ``shutdown_timeout_ms``; providers the app owns keep running."""
         with self._shutdown_lock:
             if self._is_shut_down:
                 return
             self._is_shut_down = True
-        for processor in self._processors:
-            processor.shutdown()
+        self.pipeline.shutdown()
         if self._owns_tracer_provider and isinstance(self.tracer_provider, TracerProvider):
-            self.tracer_provider.shutdown()
-        if self._owns_meter_provider and isinstance(self.meter_provider, MeterProvider):
-            self.meter_provider.shutdown()
+            self.tracer_provider.shutdown()  # our processors are stopped already: this returns at once
+        self.errors.flush_tallies()
+        exporter_logs.unsubscribe(self.errors)
         if _state.active is self:
             _state.active = None
         atexit.unregister(self.shutdown)  # a handle shut down by hand is not kept alive until exit
@@ -157,38 +140,28 @@ def configure(
             **settings_overrides,
         }
     )
-    tracer_provider, owns_tp = _tracer_provider(settings, tracer_provider, set_global)
-    chosen_meter_provider, owns_mp = _meter_provider(settings, meter_provider, metric_readers, set_global)
     errors = InternalErrors(raise_errors=settings.raise_internal_errors)
-    meter = _our_meter(chosen_meter_provider)
-    processors: list[SpanProcessor] = [FeatureSpanProcessor()]
-    lake_exporter = None
-    named = build_span_exporters(settings, errors)
-    named += [(type(e).__name__, e) for e in span_exporters or []]
-    for name, exporter in named:
-        if name == "lake":
-            lake_exporter = exporter
-        processors.append(
-            _FlushingBatchProcessor(
-                GuardedExporter(exporter, name, meter, errors),
-                max_queue_size=settings.queue_size,
-                max_export_batch_size=settings.batch_size,
-                schedule_delay_millis=settings.schedule_delay_ms,
-                meter_provider=chosen_meter_provider,
-            )
-        )
-    for processor in processors:
+    exporter_logs.subscribe(errors)
+    tracer_provider, owns_tp = _tracer_provider(settings, tracer_provider, set_global)
+    chosen_meter_provider, owns_mp, metric_exporter = _meter_provider(
+        settings, meter_provider, metric_readers, set_global, errors
+    )
+    pipeline = ExportPipeline.build(
+        settings,
+        ExportCounts(errors),
+        span_exporters or [],
+        meter_provider=chosen_meter_provider if owns_mp and isinstance(chosen_meter_provider, MeterProvider) else None,
+        metric_exporter=metric_exporter,
+    )
+    for processor in [FeatureSpanProcessor(), *pipeline.processors]:
         tracer_provider.add_span_processor(processor)
     telemetry = Telemetry(
         settings,
         tracer_provider,
         chosen_meter_provider,
-        processors=processors,
+        pipeline=pipeline,
         owns_tracer_provider=owns_tp,
-        owns_meter_provider=owns_mp,
         redact=redact,
-        lake_exporter=lake_exporter,
-        errors=errors,
     )
     _state.active = telemetry
     atexit.register(telemetry.shutdown)
@@ -217,23 +190,28 @@ def _tracer_provider(settings: Settings, given: TracerProvider | None, set_globa
 
 
 def _meter_provider(
-    settings: Settings, given: MeterProvider | None, readers: list[MetricReader] | None, set_global: bool
-) -> tuple[metrics.MeterProvider, bool]:
+    settings: Settings,
+    given: MeterProvider | None,
+    readers: list[MetricReader] | None,
+    set_global: bool,
+    errors: InternalErrors,
+) -> tuple[metrics.MeterProvider, bool, GuardedMetricExporter | None]:
+    """The meter provider to use, whether it is ours, and our OTLP metric exporter in it (if any)."""
     if given is not None:
-        return given, False
+        return given, False, None
     existing = metrics.get_meter_provider()
     if set_global and isinstance(existing, MeterProvider) and not readers:
-        return existing, False
+        return existing, False, None
     readers = list(readers or [])
-    if any(name.startswith("otlp") for name in settings.exporters):
-        from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
+    exporter = build_metric_exporter(settings, errors)
+    if exporter is not None:
         from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
 
-        readers.append(PeriodicExportingMetricReader(OTLPMetricExporter()))
+        readers.append(PeriodicExportingMetricReader(exporter))
     provider = MeterProvider(resource=_resource(settings), metric_readers=readers, shutdown_on_exit=False)
     if set_global and not isinstance(existing, MeterProvider):
         metrics.set_meter_provider(provider)
-    return provider, True
+    return provider, True, exporter
 
 
 def get_telemetry() -> Telemetry:
@@ -242,13 +220,14 @@ def get_telemetry() -> Telemetry:
     if active is not None:
         return active
     if _state.passive is None:
+        settings = load_settings()
+        errors = InternalErrors(raise_errors=settings.raise_internal_errors)
         _state.passive = Telemetry(
-            load_settings(),
+            settings,
             trace.get_tracer_provider(),
             metrics.get_meter_provider(),
-            processors=[],
+            pipeline=ExportPipeline(settings, ExportCounts(errors)),
             owns_tracer_provider=False,
-            owns_meter_provider=False,
         )
     return _state.passive
 

@@ -323,6 +323,23 @@ METRIC_TELEMETRY_ERRORS: Final = "harness.telemetry.errors"
 HARNESS_TELEMETRY_ERROR_WHERE: Final = "harness.telemetry.error.where"
 METRIC_EXPORT_DROPPED: Final = "harness.export.dropped_spans"
 EXPORTER_NAME: Final = "exporter"  # the dimension of METRIC_EXPORT_DROPPED: which exporter dropped them
+METRIC_EXPORT_EXPORTED: Final = "harness.export.exported_spans"  # spans an exporter delivered (the lake: wrote)
+# the second dimension of METRIC_EXPORT_DROPPED: why (the SDK's own processor metrics use error.type alike)
+EXPORT_DROP_CAUSE: Final = "error.type"
+DROP_QUEUE_FULL: Final = "queue_full"  # the exporter's bounded buffer was full when the span ended
+DROP_EXPORT_FAILED: Final = "export_failed"  # the exporter failed or raised (collector down, 5xx, 429 to the end)
+DROP_WRITE_FAILED: Final = "write_failed"  # the lake could not write the segment (disk full, read-only, not a folder)
+DROP_CONVERT_FAILED: Final = "convert_failed"  # the span could not be turned into lake columns
+DROP_SHUTDOWN_TIMEOUT: Final = "shutdown_timeout"  # still queued or in flight when shutdown's time ran out
+DROP_ALREADY_SHUTDOWN: Final = "already_shutdown"  # ended after the exporter was shut down
+DROP_CAUSES: Final = (
+    DROP_QUEUE_FULL,
+    DROP_EXPORT_FAILED,
+    DROP_WRITE_FAILED,
+    DROP_CONVERT_FAILED,
+    DROP_SHUTDOWN_TIMEOUT,
+    DROP_ALREADY_SHUTDOWN,
+)
 METRIC_TOOL_UNLISTED: Final = "harness.tool.unlisted_calls"
 
 TOKEN_TYPE_INPUT: Final = "input"

@@ -2,8 +2,10 @@
 
 ``scorecard()`` returns the DESIGN.md scorecard (per-axis levels with their evidence, and the
 operational metrics) as a pydantic model; ``metric()`` returns any metric view and ``query()`` any
-SELECT over the views as a polars DataFrame for notebooks. The SQL lives in ``scoring/sql``, one
-folder per layer (tables -> staging -> intermediate -> metrics -> criteria).
+SELECT over the views as a polars DataFrame for notebooks; ``weekly()`` the metrics of each calendar week
+and ``systems()`` the systems known with their kinds; ``reading()`` does several of these over one engine
+(what ``harness report`` does). The SQL lives in
+``scoring/sql``, one folder per layer (tables -> staging -> intermediate -> metrics -> criteria).
 
 The names of the scorecard (``AXES``, ``KINDS``, ``FORMATS``) import at once; everything else loads
 on first use (PEP 562), so ``import scoring`` does not pull in DuckDB, polars and pydantic until a
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     )
     from scoring._metrics import Metrics
     from scoring._model import AxisScore, CriterionResult, Scorecard, SystemInfo, Window
+    from scoring._reader import Reader, reading, systems, weekly, weeks
     from scoring._render import render
     from scoring._scope import Scope
     from scoring._scorecard import metric, query, scorecard
@@ -59,6 +62,11 @@ _LAZY = {
     "query": "scoring._scorecard",
     "Scope": "scoring._scope",
     "scorecard": "scoring._scorecard",
+    "Reader": "scoring._reader",
+    "reading": "scoring._reader",
+    "systems": "scoring._reader",
+    "weekly": "scoring._reader",
+    "weeks": "scoring._reader",
     "METRIC_VIEWS": "scoring._sql",
     "VIEWS": "scoring._sql",
 }
@@ -87,6 +95,7 @@ __all__ = [
     "CriterionResult",
     "InputFileError",
     "Metrics",
+    "Reader",
     "Scope",
     "Scorecard",
     "ScoringError",
@@ -99,6 +108,10 @@ __all__ = [
     "metric",
     "parse_time",
     "query",
+    "reading",
     "render",
     "scorecard",
+    "systems",
+    "weekly",
+    "weeks",
 ]

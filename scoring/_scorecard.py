@@ -109,32 +109,52 @@ def scorecard(
     ``cache`` the typed staging table is kept in ``HARNESS_HOME/harness.duckdb`` and refreshed per
     new segment; without it the lake is loaded into memory for this call only.
     """
+    attestations = checked_attestations(home, attestations_file)
+    with session(home, scope, systems_file=systems_file, cache=cache) as (engine, scope, rows):
+        return compose(engine, scope, rows, attestations, home=home, systems_file=systems_file)
+
+
+def checked_attestations(home: str | Path | None, attestations_file: str | Path | None) -> list[Attestation]:
+    """The attestations file's entries (default HARNESS_HOME/attestations.yaml), each naming an attestable criterion."""
     settings = load_settings({"home": home})
     attestations_path = Path(attestations_file or settings.home / ATTESTATIONS_FILE)
     attestations = load_attestations(attestations_path)
     _check_attestations(attestations, attestations_path)
-    with session(home, scope, systems_file=systems_file, cache=cache) as (engine, scope, rows):
-        command = Command.of(scope, home, systems_file, settings.home / SYSTEMS_FILE)
-        signals = {axis: _one(engine, f"crit_{axis}") for axis in AXES}
-        names = [row[0] for row in rows]
-        has_agents = any(row[5] for row in rows)
-        axes = {
-            axis: score_axis(
-                axis, Context(scope.kind, signals[axis], attestations, names, has_agents, scope.until, command.run)
-            )
-            for axis in AXES
-        }
-        answer = rebuild_answer(engine.rows("int_rebuild"))
-        axes["reproducibility"] = axes["reproducibility"].model_copy(update={"answer": answer})
-        return Scorecard(
-            window=Window(since=iso(scope.since), until=iso(scope.until)),
-            kind=scope.kind,  # type: ignore[arg-type]
-            systems=[SystemInfo(name=row[0], kind=row[1], owner=row[2]) for row in rows],
-            axes=axes,
-            metrics=read_metrics(engine),
-            evidence_command=command.prefix,
-            warnings=_warnings(scope, rows, engine),
+    return attestations
+
+
+def compose(
+    engine: Engine,
+    scope: Scope,
+    rows: Sequence[tuple[Any, ...]],
+    attestations: Sequence[Attestation],
+    *,
+    home: str | Path | None,
+    systems_file: str | Path | None,
+) -> Scorecard:
+    """The scorecard from an engine whose every view is set to ``scope`` (``session`` with ``eager``)."""
+    settings = load_settings({"home": home})
+    command = Command.of(scope, home, systems_file, settings.home / SYSTEMS_FILE)
+    signals = {axis: _one(engine, f"crit_{axis}") for axis in AXES}
+    names = [row[0] for row in rows]
+    has_agents = any(row[5] for row in rows)
+    axes = {
+        axis: score_axis(
+            axis, Context(scope.kind, signals[axis], attestations, names, has_agents, scope.until, command.run)
         )
+        for axis in AXES
+    }
+    answer = rebuild_answer(engine.rows("int_rebuild"))
+    axes["reproducibility"] = axes["reproducibility"].model_copy(update={"answer": answer})
+    return Scorecard(
+        window=Window(since=iso(scope.since), until=iso(scope.until)),
+        kind=scope.kind,  # type: ignore[arg-type]
+        systems=[SystemInfo(name=row[0], kind=row[1], owner=row[2]) for row in rows],
+        axes=axes,
+        metrics=read_metrics(engine),
+        evidence_command=command.prefix,
+        warnings=_warnings(scope, rows, engine),
+    )
 
 
 def _one(engine: Engine, view: str) -> dict[str, Any]:

@@ -66,6 +66,70 @@ def harness(client: Any, exporter: CountingExporter) -> Flush:
     return telemetry.flush
 
 
+def harness_lake(client: Any, exporter: CountingExporter) -> Flush:
+    """Ours on the default path: the lake's own processor, Arrow columns, Parquet segments (a temporary lake)."""
+    import tempfile
+
+    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+
+    import instrumentation
+
+    home = tempfile.mkdtemp(prefix="harness-bench-")
+    telemetry = instrumentation.configure(
+        "bench", exporters=["lake"], home=home, metric_readers=[InMemoryMetricReader()], set_global=False
+    )
+    instrumentation.instrument_openai(client, telemetry=telemetry)
+    lake = telemetry.lake_exporter
+
+    def flush() -> None:
+        telemetry.flush()
+        exporter.count = lake.written_spans  # type: ignore[union-attr]
+        exporter.names.update(_lake_attribute_names(telemetry.settings.lake_dir))
+
+    return flush
+
+
+def harness_lake_before(client: Any, exporter: CountingExporter) -> Flush:
+    """The lake path before: the SDK's BatchSpanProcessor, a dict per span (span_to_row), rows_to_table."""
+    import tempfile
+    from pathlib import Path
+
+    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+    from opentelemetry.sdk.trace import TracerProvider
+
+    import instrumentation
+    from benchmarks.lake import RowsExporter
+
+    lake = Path(tempfile.mkdtemp(prefix="harness-bench-")) / "lake"
+    rows = RowsExporter(lake)
+    provider = TracerProvider()
+    provider.add_span_processor(_batch(rows))  # type: ignore[arg-type]
+    telemetry = instrumentation.configure(
+        "bench", exporters=[], tracer_provider=provider, metric_readers=[InMemoryMetricReader()], set_global=False
+    )
+    instrumentation.instrument_openai(client, telemetry=telemetry)
+
+    def flush() -> None:
+        provider.force_flush()
+        rows.force_flush()
+        exporter.count = rows.written
+        exporter.names.update(_lake_attribute_names(lake))
+
+    return flush
+
+
+def _lake_attribute_names(lake: Any) -> set[str]:
+    """The attribute names on the spans in the lake (what the table's note column reports)."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    names: set[str] = set()
+    for segment in lake.rglob("part-*.parquet"):
+        keys = pc.map_keys(pq.read_table(segment, columns=["SpanAttributes"]).column(0))
+        names.update(pc.unique(pc.list_flatten(keys)).to_pylist())
+    return names
+
+
 def bare_span(client: Any, exporter: CountingExporter) -> Flush:
     """The floor: one OTel SDK span per call, current during the call, with the attributes ours records,
     set from constants (no extraction, no cost lookup, no metrics)."""
@@ -170,6 +234,8 @@ def logfire(client: Any, exporter: CountingExporter) -> Flush:
 SETUPS: dict[str, Callable[[Any, CountingExporter], Flush]] = {
     "none": none,
     "harness": harness,
+    "harness + lake": harness_lake,
+    "harness + lake (before)": harness_lake_before,
     "bare OTel span (floor)": bare_span,
     "none (peer venv)": none,
     "official genai-openai": _otel_instrumentor("opentelemetry.instrumentation.genai.openai"),

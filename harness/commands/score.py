@@ -25,11 +25,17 @@ class OutputError(HarnessError):
     """The output file cannot be written where it was asked for."""
 
 
-def _scope_arguments(parser: argparse.ArgumentParser) -> None:
-    """The flags that choose what is scored; ``harness sql`` takes the same, so evidence reproduces a scorecard."""
+def scope_arguments(parser: argparse.ArgumentParser, *, both_kinds: bool = False) -> None:
+    """The flags that choose what is scored; ``harness sql`` takes the same, so evidence reproduces a scorecard.
+
+    ``both_kinds`` (``harness report``): without ``--kind``, LLM and classical systems side by side.
+    """
     parser.add_argument("--home", help="HARNESS_HOME (default ./.harness)")
     parser.add_argument("--system", action="append", help="score only this system (repeatable)")
-    parser.add_argument("--kind", default="llm", choices=KINDS)
+    if both_kinds:
+        parser.add_argument("--kind", choices=KINDS, help="only one kind of system (default: both, side by side)")
+    else:
+        parser.add_argument("--kind", default="llm", choices=KINDS)
     parser.add_argument("--since", help="ISO 8601 window start (default: 90 days before --until)")
     parser.add_argument("--until", help="ISO 8601 window end, exclusive (default: now)")
     parser.add_argument("--env", default="production", help="deployment environment scored (default production)")
@@ -39,7 +45,7 @@ def _scope_arguments(parser: argparse.ArgumentParser) -> None:
 
 def register(subparsers: Any) -> None:
     score = subparsers.add_parser("score", help="print the maturity scorecard computed from the lake")
-    _scope_arguments(score)
+    scope_arguments(score)
     score.add_argument("--format", default="table", choices=FORMATS)
     score.add_argument("--attestations", help="attestations YAML (default HARNESS_HOME/attestations.yaml)")
     score.add_argument("--engine", default="duckdb", choices=("duckdb", "clickhouse"))
@@ -51,7 +57,7 @@ def register(subparsers: Any) -> None:
         "sql", help="run one SELECT over the scoring views (a criterion's evidence) in a scorecard's scope"
     )
     sql.add_argument("query", help='one SELECT, e.g. "SELECT * FROM int_window_deploys WHERE NOT gate_passed"')
-    _scope_arguments(sql)
+    scope_arguments(sql)
     sql.add_argument("--format", default="table", choices=SQL_FORMATS)
     sql.set_defaults(func=run_sql)
 
@@ -62,12 +68,13 @@ def _scope(args: argparse.Namespace) -> Any:
     return scoring.Scope.of(args.since, args.until, kind=args.kind, system=args.system, env=args.env)
 
 
-def _check_output(output: str) -> Path:
+def check_output(output: str, flag: str = "--output") -> Path:
+    """The file ``flag`` names, refused when its folder is missing or it is a folder."""
     path = Path(output)
     if not path.parent.is_dir():
-        raise OutputError(f"--output {output}: the folder {path.parent} does not exist (create it first)")
+        raise OutputError(f"{flag} {output}: the folder {path.parent} does not exist (create it first)")
     if path.is_dir():
-        raise OutputError(f"--output {output} is a folder: name a file")
+        raise OutputError(f"{flag} {output} is a folder: name a file")
     return path
 
 
@@ -82,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
             "--engine clickhouse is not implemented yet: score the Parquet lake with --engine duckdb "
             "(the SQL in scoring/sql is kept portable for the ClickHouse port)"
         )
-    output = _check_output(args.output) if args.output else None
+    output = check_output(args.output) if args.output else None
     import scoring
 
     card = scoring.scorecard(

@@ -7,6 +7,8 @@ instead of failing every read. Importing this package needs pyarrow; ``import in
 
 from instrumentation.lake._compact import CompactionResult, compact
 from instrumentation.lake._exporter import LakeSpanExporter
+from instrumentation.lake._health import HEALTH_SCHEMA, HEALTH_TABLE, ExportHealth, health_glob, read_health
+from instrumentation.lake._processor import LakeSpanProcessor
 from instrumentation.lake._quarantine import QUARANTINE_DIR, quarantine_dir
 from instrumentation.lake._schema import (
     SPAN_KIND_NAMES,
@@ -21,19 +23,25 @@ from instrumentation.lake._segments import SegmentWriter, partition_dirs, traces
 from instrumentation.lake._snapshot import Segment, read_segments, segments
 
 __all__ = [
+    "HEALTH_SCHEMA",
+    "HEALTH_TABLE",
     "QUARANTINE_DIR",
     "SPAN_KIND_NAMES",
     "STATUS_CODE_NAMES",
     "TRACES_SCHEMA",
     "CompactionResult",
+    "ExportHealth",
     "LakeSpanExporter",
+    "LakeSpanProcessor",
     "Segment",
     "SegmentWriter",
     "attr_string",
     "compact",
     "day_of",
+    "health_glob",
     "partition_dirs",
     "quarantine_dir",
+    "read_health",
     "read_segments",
     "rows_to_table",
     "segments",

@@ -63,16 +63,24 @@ SPAN_KIND_NAMES = {
 STATUS_CODE_NAMES = {StatusCode.UNSET: "Unset", StatusCode.OK: "Ok", StatusCode.ERROR: "Error"}
 
 
+_JSON_ARRAY = json.JSONEncoder(separators=(",", ":")).encode  # one encoder, not one per call
+
+
 def attr_string(value: Any) -> str:
     """An attribute value as the exporter stores it: strings as-is, bools lower-case, arrays as JSON."""
-    if isinstance(value, str):
-        return value
+    kind = type(value)
+    if kind is str:
+        return value  # type: ignore[no-any-return]
+    if kind is int or kind is float:
+        return repr(value)
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return str(value)
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, tuple | list):
-        return json.dumps(list(value), separators=(",", ":"))
+        return _JSON_ARRAY(list(value))
     return str(value)
 
 

@@ -65,7 +65,7 @@ def test_unwritable_lake_drops_and_counts(tmp_path: Path) -> None:
         call.record_usage(1, 1)
     telemetry.shutdown()
     assert telemetry.lake_exporter is not None
-    assert telemetry.lake_exporter.dropped_spans == 1  # type: ignore[attr-defined]
+    assert telemetry.lake_exporter.dropped_spans == 1
     assert telemetry.errors.counts["lake.write"] == 1
 
 

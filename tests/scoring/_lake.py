@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.trace import Span
@@ -97,6 +100,16 @@ model = "house-model"
 input_mtok = 1.0
 output_mtok = 2.0
 """
+
+
+@contextmanager
+def priced(folder: Path) -> Iterator[Path]:
+    """HARNESS_PRICE_BOOK set, while inside, to a price book in ``folder`` that prices the house model."""
+    path = folder / "prices.toml"
+    path.write_text(PRICE_BOOK, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HARNESS_PRICE_BOOK", str(path))
+        yield path
 
 
 def write_gate(home: Path, run_id: str, decision: str, at: str) -> None:

@@ -21,8 +21,5 @@ def full_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(autouse=True, scope="module")
 def price_book(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The price book that prices the fixture's house model (set before any module-scoped scorecard)."""
-    path = tmp_path_factory.mktemp("prices") / "prices.toml"
-    path.write_text(_lake.PRICE_BOOK, encoding="utf-8")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HARNESS_PRICE_BOOK", str(path))
+    with _lake.priced(tmp_path_factory.mktemp("prices")) as path:
         yield path

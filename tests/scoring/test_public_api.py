@@ -21,6 +21,7 @@ def test_scoring_exports() -> None:
         "CriterionResult",
         "InputFileError",
         "Metrics",
+        "Reader",
         "Scope",
         "Scorecard",
         "ScoringError",
@@ -33,8 +34,12 @@ def test_scoring_exports() -> None:
         "metric",
         "parse_time",
         "query",
+        "reading",
         "render",
         "scorecard",
+        "systems",
+        "weekly",
+        "weeks",
     }
     assert all(hasattr(scoring, name) for name in scoring.__all__)
 

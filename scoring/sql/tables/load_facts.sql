@@ -1,5 +1,6 @@
 -- raw -> staging: the few spans that are facts (deployments, incidents, changes, audit requests, eval runs,
--- gates, judge calibrations, production samples) of the segments bound as $segments, with typed columns.
+-- gates, judge calibrations, production samples, canary decisions) of the segments bound as $segments, with
+-- typed columns.
 -- A fact's system is its harness.system; eval spans recorded before they carried it fall back to their
 -- service, unless that is the `harness-eval` service every eval was once recorded under (then they are
 -- organisation-wide: system null).
@@ -67,7 +68,12 @@ SELECT
     CASE WHEN rt = 'eval_calibration' THEN TRY_CAST(a['harness.eval.calibration.passed'] AS BOOLEAN) END
         AS calibration_passed,
     CASE WHEN rt = 'eval_sample' THEN TRY_CAST(a['harness.eval.sample.count'] AS BIGINT) END AS sample_count,
-    CASE WHEN rt = 'eval_sample' THEN a['harness.eval.sample.dataset'] END AS sample_dataset
+    CASE WHEN rt = 'eval_sample' THEN a['harness.eval.sample.dataset'] END AS sample_dataset,
+    CASE WHEN rt = 'canary' THEN a['harness.canary.decision'] END AS canary_decision,
+    CASE WHEN rt = 'canary' THEN a['harness.canary.baseline.version'] END AS canary_baseline_version,
+    CASE WHEN rt = 'canary' THEN a['harness.canary.version'] END AS canary_version,
+    CASE WHEN rt = 'canary' THEN a['harness.canary.metrics'] END AS canary_metrics,
+    CASE WHEN rt = 'canary' THEN a['harness.canary.reason'] END AS canary_reason
 FROM (
     SELECT
         *,
@@ -77,4 +83,6 @@ FROM (
         "SpanAttributes"['harness.record.type'] AS rt
     FROM read_parquet($segments, hive_partitioning = true, filename = true)
 ) AS raw
-WHERE rt IN ('deployment', 'incident', 'change', 'audit_request', 'eval_run', 'gate', 'eval_calibration', 'eval_sample')
+WHERE rt IN (
+    'deployment', 'incident', 'change', 'audit_request', 'eval_run', 'gate', 'eval_calibration', 'eval_sample', 'canary'
+)

@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS spans (
     model_name VARCHAR, model_version VARCHAR, eval_traffic BOOLEAN
 );
 -- fact_spans: the few spans that are facts (deployments, incidents, changes, audit requests, eval runs, gates,
--- judge calibrations, production samples).
+-- judge calibrations, production samples, canary decisions).
 CREATE TABLE IF NOT EXISTS fact_spans (
     segment VARCHAR, ts TIMESTAMP, end_ts TIMESTAMP, trace_id VARCHAR, record_type VARCHAR, system_attr VARCHAR,
     env VARCHAR, eval_run_id VARCHAR, eval_suite VARCHAR, eval_dataset_hash VARCHAR, eval_passed BOOLEAN,
@@ -33,7 +33,9 @@ CREATE TABLE IF NOT EXISTS fact_spans (
     change_kind VARCHAR, material BOOLEAN, reviewer VARCHAR,
     eval_judges VARCHAR, sampled_cases BIGINT, failure_modes VARCHAR, gate_metrics VARCHAR,
     scorer VARCHAR, judge_model VARCHAR, kappa DOUBLE, kappa_low DOUBLE, calibration_items BIGINT,
-    calibration_passed BOOLEAN, sample_count BIGINT, sample_dataset VARCHAR
+    calibration_passed BOOLEAN, sample_count BIGINT, sample_dataset VARCHAR,
+    canary_decision VARCHAR, canary_baseline_version VARCHAR, canary_version VARCHAR, canary_metrics VARCHAR,
+    canary_reason VARCHAR
 );
 CREATE TABLE IF NOT EXISTS eval_scores (
     segment VARCHAR, ts TIMESTAMP, trace_id VARCHAR, span_id VARCHAR, system_attr VARCHAR,

@@ -1,0 +1,242 @@
+"""Ended SDK spans to one ``otel_traces`` Arrow RecordBatch, column by column (no dict per span).
+
+The values are those of ``span_to_row`` (a test holds the two to the same table). Each column is
+built by one C-level pass over the batch (``map`` with ``attrgetter``, ``chain``, ``compress``) rather
+than a Python loop per span: ids become hex in one ``bytes.hex()``, a resource or scope shared by
+many spans is turned into strings once and repeated with ``take``, attribute values are strings by
+``map(str, ...)`` with only the values ``str`` would spell differently (bools, arrays) fixed one by
+one, and events and links are visited only on the spans that have them.
+
+The SDK's spans are read through their slots (``_attributes._dict``, ``_events._dq`` ...), which
+skips a Python property call per field; a span of another kind is read through the public
+properties, with the same result.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import accumulate, chain, compress, count, repeat
+from operator import attrgetter, is_not, itemgetter, methodcaller
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.trace import SpanContext
+
+from instrumentation import semconv
+from instrumentation.lake._schema import SPAN_KIND_NAMES, STATUS_CODE_NAMES, TRACES_SCHEMA, attr_string
+
+NS_PER_DAY = 86_400 * 10**9
+_STR = pa.string()
+_EVENT_TYPE = TRACES_SCHEMA.field("Events").type.value_type
+_LINK_TYPE = TRACES_SCHEMA.field("Links").type.value_type
+_KIND = {id(kind): name for kind, name in SPAN_KIND_NAMES.items()}  # enum members hash in Python; ids do not
+_STATUS = {id(code): name for code, name in STATUS_CODE_NAMES.items()}
+_EMPTY: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Getters:
+    context: Callable[[Any], Any]
+    parent: Callable[[Any], Any]
+    name: Callable[[Any], Any]
+    kind: Callable[[Any], Any]
+    start: Callable[[Any], Any]
+    end: Callable[[Any], Any]
+    resource: Callable[[Any], Any]
+    scope: Callable[[Any], Any]
+    status: Callable[[Any], Any]
+    attributes: Callable[[Any], Any]
+    events: Callable[[Any], Any]
+    links: Callable[[Any], Any]
+
+
+_PUBLIC = _Getters(
+    *map(attrgetter, ("context", "parent", "name", "kind", "start_time", "end_time", "resource")),
+    *map(attrgetter, ("instrumentation_scope", "status", "attributes", "events", "links")),
+)
+_SLOTS = _Getters(
+    *map(attrgetter, ("_context", "_parent", "_name", "_kind", "_start_time", "_end_time", "_resource")),
+    *map(attrgetter, ("_instrumentation_scope", "_status", "_attributes", "_events", "_links")),
+)
+_SLOT_NAMES = ("_context", "_parent", "_name", "_kind", "_start_time", "_end_time", "_resource", "_status")
+_fast_types: dict[type, bool] = {}
+
+
+def _getters(spans: Sequence[Any]) -> _Getters:
+    """Slot getters when every span's type keeps the SDK's fields, else the public properties."""
+    for kind in set(map(type, spans)):
+        fast = _fast_types.get(kind)
+        if fast is None:
+            probe = next(s for s in spans if type(s) is kind)
+            fast = _fast_types[kind] = all(hasattr(probe, name) for name in _SLOT_NAMES)
+        if not fast:
+            return _PUBLIC
+    return _SLOTS
+
+
+def _plain(container: Any) -> Any:
+    """The dict or deque an SDK container (``BoundedAttributes``, ``BoundedList``) wraps; empty for None."""
+    if container is None:
+        return _EMPTY
+    inner = getattr(container, "_dict", None)
+    if isinstance(inner, dict):
+        return inner
+    return getattr(container, "_dq", container)
+
+
+def _contents(spans: Sequence[Any], inner: str, public: Callable[[Any], Any]) -> list[Any]:
+    """Each span's attributes, events or links: the dict or deque inside the SDK's container when every span
+    has one (one C-level pass), else through ``_plain`` span by span."""
+    try:
+        return list(map(attrgetter(inner), spans))
+    except AttributeError:
+        return list(map(_plain, map(public, spans)))
+
+
+def spans_to_batch(spans: Sequence[ReadableSpan]) -> pa.RecordBatch:
+    """The ``otel_traces`` rows of ``spans`` (in order) as one RecordBatch."""
+    get = _getters(spans)
+    contexts = list(map(get.context, spans))
+    starts = pa.array(list(map(get.start, spans)), pa.int64()).fill_null(0)
+    ends = pc.coalesce(pa.array(list(map(get.end, spans)), pa.int64()), starts)
+    resources, resource_index = _interned(map(get.resource, spans))
+    scopes, scope_index = _interned(map(get.scope, spans))
+    statuses = list(map(get.status, spans))
+    parents = list(map(get.parent, spans))
+    columns = [
+        starts.cast(TRACES_SCHEMA.field("Timestamp").type),
+        _hex(_context_field(contexts, 0), 16),
+        _hex(_context_field(contexts, 1), 8),
+        _hex(_context_field(parents, 1), 8),
+        pa.array([state.to_header() if state else "" for state in _context_field(contexts, 4)], _STR),
+        pa.array(list(map(get.name, spans)), _STR),
+        pa.array(list(map(_KIND.get, map(id, map(get.kind, spans)))), _STR).fill_null("Unspecified"),
+        _resource_services(resources).take(resource_index),
+        _resource_maps(resources).take(resource_index),
+        pa.array([s.name if s else "" for s in scopes], _STR).take(scope_index),
+        pa.array([(s.version or "") if s else "" for s in scopes], _STR).take(scope_index),
+        _map_array(_contents(spans, "_attributes._dict", get.attributes)),
+        pc.max_element_wise(pc.subtract(ends, starts), 0).cast(pa.uint64()),
+        pa.array(list(map(_STATUS.get, map(id, map(attrgetter("status_code"), statuses)))), _STR).fill_null("Unset"),
+        pa.array([s.description or "" for s in statuses], _STR),
+        _nested(_contents(spans, "_events._dq", get.events), _event_fields, _EVENT_TYPE),
+        _nested(_contents(spans, "_links._dq", get.links), _link_fields, _LINK_TYPE),
+    ]
+    return pa.RecordBatch.from_arrays(columns, schema=TRACES_SCHEMA)
+
+
+def days_of(batch: pa.RecordBatch) -> set[int]:
+    """The UTC days (days since the epoch) the batch's spans start on."""
+    day = pc.divide(batch.column(0).cast(pa.int64()), NS_PER_DAY)
+    return set(pc.unique(day).to_pylist())
+
+
+_CONTEXT_FIELDS = ("trace_id", "span_id", "is_remote", "trace_flags", "trace_state")
+
+
+def _context_field(contexts: list[Any], index: int) -> list[Any]:
+    """One field of each SpanContext (None where there is no context): read as the tuple item it is when
+    every context is the API's SpanContext, else through its property."""
+    if set(map(type, contexts)) <= {SpanContext, type(None)}:
+        if None in contexts:
+            return [c[index] if c is not None else None for c in contexts]
+        return list(map(itemgetter(index), contexts))
+    field = attrgetter(_CONTEXT_FIELDS[index])
+    return [field(c) if c is not None else None for c in contexts]
+
+
+def _hex(ids: list[int | None], width: int) -> pa.Array:
+    """Ids as lower-case hex of ``2 * width`` digits ("" for None), from one ``bytes.hex()`` of them all."""
+    missing = [i for i, value in enumerate(ids) if value is None]
+    if missing:
+        ids = [0 if value is None else value for value in ids]
+    digits = b"".join(map(methodcaller("to_bytes", width, "big"), ids)).hex().encode()  # type: ignore[arg-type]
+    offsets = array("i", range(0, (len(ids) + 1) * 2 * width, 2 * width))
+    column = pa.Array.from_buffers(_STR, len(ids), [None, pa.py_buffer(offsets), pa.py_buffer(digits)])
+    if missing:
+        column = pc.if_else(_mask(len(ids), missing), "", column)
+    return column
+
+
+def _mask(n: int, positions: list[int]) -> pa.Array:
+    flags = [False] * n
+    for position in positions:
+        flags[position] = True
+    return pa.array(flags, pa.bool_())
+
+
+def _trace_state(context: Any) -> str:
+    return context.trace_state.to_header() if context.trace_state else ""
+
+
+def _interned(objects: Iterable[Any]) -> tuple[list[Any], pa.Array]:
+    """The distinct objects (by identity) in first-seen order, and each row's index into them."""
+    items = list(objects)
+    ids = list(map(id, items))
+    by_id = dict(zip(ids, items, strict=True))
+    order = {key: position for position, key in enumerate(by_id)}
+    return list(by_id.values()), pa.array(list(map(order.__getitem__, ids)), pa.int32())
+
+
+def _resource_services(resources: list[Any]) -> pa.Array:
+    names = [str(r.attributes.get(semconv.SERVICE_NAME, "")) if r is not None else "" for r in resources]
+    return pa.array(names, _STR)
+
+
+def _resource_maps(resources: list[Any]) -> pa.Array:
+    return _map_array([r.attributes if r is not None else _EMPTY for r in resources])
+
+
+def _map_array(mappings: list[Any]) -> pa.Array:
+    """A ``map<string, string>`` column, one map per mapping, values as ``attr_string`` spells them."""
+    offsets = pa.array(list(accumulate(map(len, mappings), initial=0)), pa.int32())
+    keys = list(chain.from_iterable(mappings))
+    values = list(chain.from_iterable(map(methodcaller("values"), mappings)))
+    types = list(map(type, values))
+    for position in compress(count(), map(is_not, types, repeat(str))):  # strings, most values, stay as they are
+        kind, value = types[position], values[position]
+        if kind is int or kind is float:
+            values[position] = repr(value)
+        else:
+            values[position] = _array_string(value) if kind is tuple else attr_string(value)
+    return pa.MapArray.from_arrays(offsets, pa.array(keys, _STR), pa.array(values, _STR))
+
+
+_ARRAY_STRINGS: dict[tuple[Any, ...], str] = {}
+
+
+def _array_string(value: tuple[Any, ...]) -> str:
+    """An array attribute as JSON, remembered: the same few arrays (finish reasons ...) recur on every span."""
+    cached = _ARRAY_STRINGS.get(value)
+    if cached is None:
+        if len(_ARRAY_STRINGS) >= 4096:
+            _ARRAY_STRINGS.clear()
+        cached = _ARRAY_STRINGS[value] = attr_string(value)
+    return cached
+
+
+def _event_fields(event: Any) -> tuple[list[Any], Any]:
+    return [event.timestamp, event.name], event.attributes
+
+
+def _link_fields(link: Any) -> tuple[list[Any], Any]:
+    context = link.context
+    ids = [context.trace_id.to_bytes(16, "big").hex(), context.span_id.to_bytes(8, "big").hex()]
+    return [*ids, _trace_state(context)], link.attributes
+
+
+def _nested(per_span: list[Any], fields: Callable[[Any], tuple[list[Any], Any]], struct: pa.StructType) -> pa.Array:
+    """A ``list<struct<..., Attributes map>>`` column (events, links); only spans that have items are visited."""
+    offsets = pa.array(list(accumulate(map(len, per_span), initial=0)), pa.int32())
+    items = [fields(item) for item in chain.from_iterable(per_span)]
+    columns: list[list[Any]] = [[] for _ in range(struct.num_fields - 1)]
+    for values, _ in items:
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+    children = [pa.array(column, struct.field(i).type) for i, column in enumerate(columns)]
+    children.append(_map_array([_plain(attributes) for _, attributes in items]))
+    return pa.ListArray.from_arrays(offsets, pa.StructArray.from_arrays(children, fields=list(struct)))
