@@ -13,7 +13,12 @@ SDK_TESTS := tests/instrumentation/test_openai.py tests/instrumentation/test_ant
 	tests/instrumentation/test_usage_absent.py
 SDK_RANGE_ENDS := oldest newest
 
-.PHONY: demo test lint imports typecheck pytest sdk-test bench lock clean
+# Other instrumentations whose traces scoring reads (tests/dialects): each in a virtualenv of its own, made
+# from tests/dialects/requirements-NAME.txt with the project lock as constraints (so only the
+# instrumentation and its own dependencies differ from .venv), once, and again when those files change.
+DIALECTS := official official-v2 openllmetry openinference logfire
+
+.PHONY: demo test lint imports typecheck pytest sdk-test dialect-venvs bench lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
@@ -37,8 +42,16 @@ imports: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
-	$(BIN)/pytest -q
+pytest: $(STAMP) dialect-venvs
+	HARNESS_DIALECT_VENVS=required $(BIN)/pytest -q
+
+.venv-dialect-%/.installed: tests/dialects/requirements-%.txt tests/dialects/requirements-common.txt requirements.lock
+	rm -rf .venv-dialect-$*
+	$(PY) -m venv .venv-dialect-$*
+	.venv-dialect-$*/bin/pip install --quiet -c requirements.lock -r tests/dialects/requirements-$*.txt
+	touch $@
+
+dialect-venvs: $(foreach dialect,$(DIALECTS),.venv-dialect-$(dialect)/.installed)
 
 # .venv-sdk-oldest, .venv-sdk-newest: the core and the model server from the lock, pytest (and hypothesis, which
 # tests/conftest.py loads), and the SDKs
@@ -68,4 +81,4 @@ lock:
 		--upgrade-package openai --upgrade-package anthropic
 
 clean:
-	rm -rf $(VENV) .venv-sdk-* .harness .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-sdk-* .venv-dialect-* .harness .pytest_cache .mypy_cache .ruff_cache

@@ -16,6 +16,7 @@ MODULES = (
     "evals",
     "gate",
     "scoring",
+    "audit",
     "collect",
     "report",
 )

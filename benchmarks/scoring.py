@@ -3,11 +3,13 @@
 Generates agent traces (invoke_agent -> chat / execute_tool), eval cases with evaluation events,
 gates, deployments, changes, incidents and audit requests directly as Parquet segments in the
 lake layout (vectorised pyarrow; cached under $HARNESS_BENCH_DIR, default /tmp/harness-bench),
-then times the whole scorecard in a fresh process: cold (building HARNESS_HOME/harness.duckdb
-from the raw segments) and warm (the materialised staging table is current), with peak RSS.
+then times the whole scorecard in a fresh process, side by side on DuckDB and on chDB over the same
+spans: cold (DuckDB builds HARNESS_HOME/harness.duckdb from the raw segments; chDB loads its staging
+tables from the Parquet) and warm (DuckDB: the materialised staging table is current; chDB keeps
+nothing between runs, so its warm run differs only by the OS page cache), with peak RSS.
 
-    .venv/bin/python -m benchmarks.scoring            # 1M and 10M
-    .venv/bin/python -m benchmarks.scoring --sizes 1000000
+    .venv/bin/python -m benchmarks.scoring                      # 10M spans, both engines
+    .venv/bin/python -m benchmarks.scoring --spans 1000000,10000000 --engines duckdb
 """
 
 from __future__ import annotations
@@ -278,23 +280,23 @@ def generate(home: Path, total: int) -> float | None:
     return time.perf_counter() - started
 
 
-def _score_once(home: str) -> None:
+def _score_once(home: str, engine: str) -> None:
     """In a fresh process: one whole scorecard; prints seconds and peak RSS as JSON."""
     import scoring
 
     started = time.perf_counter()
     window = scoring.Scope.of(START, START + timedelta(days=DAYS))
-    card = scoring.scorecard(home, window)
+    card = scoring.scorecard(home, window, engine=engine)
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     levels = {axis: score.level for axis, score in card.axes.items()}
     print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "levels": levels}))
 
 
-def _run(home: Path) -> dict[str, Any]:
+def _run(home: Path, engine: str) -> dict[str, Any]:
     started = time.perf_counter()
     out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.scoring", "--score-once", str(home)],
+        [sys.executable, "-m", "benchmarks.scoring", "--score-once", str(home), "--engine", engine],
         check=True,
         capture_output=True,
         text=True,
@@ -306,31 +308,42 @@ def _run(home: Path) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="1000000,10000000", help="comma-separated span counts")
+    parser.add_argument("--spans", "--sizes", dest="spans", default="10000000", help="comma-separated span counts")
+    parser.add_argument("--engines", default="duckdb,clickhouse", help="comma-separated: duckdb, clickhouse (chDB)")
     parser.add_argument("--score-once", help=argparse.SUPPRESS)
+    parser.add_argument("--engine", default="duckdb", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.score_once:
-        _score_once(args.score_once)
+        _score_once(args.score_once, args.engine)
         return
     root = Path(os.environ.get("HARNESS_BENCH_DIR", "/tmp/harness-bench"))
-    print(f"scorecard over generated lakes in {root} ({os.cpu_count()} cores, {DAYS} days, window = all)")
-    header = ("spans", "generate s", "cold s", "cold MiB", "warm s", "warm2 s", "warm MiB", "process s", "levels")
-    print("{:>10} {:>10} {:>7} {:>9} {:>7} {:>8} {:>9} {:>9}  {}".format(*header))
-    for total in (int(size) for size in args.sizes.split(",")):
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"scorecard over generated lakes in {root} ({os.cpu_count()} cores, load average {load}; {DAYS} days)")
+    header = ("spans", "engine", "generate s", "cold s", "cold MiB", "warm s", "warm2 s", "warm MiB", "process s")
+    print("{:>10} {:>10} {:>10} {:>7} {:>9} {:>7} {:>8} {:>9} {:>9}  {}".format(*header, "levels"))
+    for total in (int(size) for size in args.spans.split(",")):
         home = root / f"scoring-{total}"
         generated = generate(home, total)
-        (home / "harness.duckdb").unlink(missing_ok=True)
-        (home / "harness.duckdb.wal").unlink(missing_ok=True)
-        cold, warm, warm2 = _run(home), _run(home), _run(home)
         made = "cached" if generated is None else f"{generated:.1f}"
-        print(
-            f"{total:>10} {made:>10} {cold['seconds']:>7.2f} {cold['peak_mb']:>9.0f} {warm['seconds']:>7.2f} "
-            f"{warm2['seconds']:>8.2f} {max(warm['peak_mb'], warm2['peak_mb']):>9.0f} "
-            f"{warm2['process_seconds']:>9.2f}  {warm['levels']}"
-        )
-    print("cold: builds HARNESS_HOME/harness.duckdb from the raw segments; warm: it is current (fresh process each).")
-    print("peak MiB: max RSS of the scoring process (includes Python, DuckDB, polars and pydantic).")
-    print("process s: the warm run's whole process, Python start-up and imports included (as `harness score`).")
+        levels = {}
+        for engine in args.engines.split(","):
+            (home / "harness.duckdb").unlink(missing_ok=True)
+            (home / "harness.duckdb.wal").unlink(missing_ok=True)
+            cold, warm, warm2 = _run(home, engine), _run(home, engine), _run(home, engine)
+            levels[engine] = warm["levels"]
+            print(
+                f"{total:>10} {engine:>10} {made:>10} {cold['seconds']:>7.2f} {cold['peak_mb']:>9.0f} "
+                f"{warm['seconds']:>7.2f} {warm2['seconds']:>8.2f} {max(warm['peak_mb'], warm2['peak_mb']):>9.0f} "
+                f"{warm2['process_seconds']:>9.2f}  {warm['levels']}"
+            )
+        if len(set(map(str, levels.values()))) > 1:
+            print(f"{'':>10} the engines disagree on the levels: {levels}")
+    print(f"load average after: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print("cold: duckdb builds HARNESS_HOME/harness.duckdb from the raw segments; clickhouse (chDB in-process) loads")
+    print("its staging tables from the Parquet. warm: duckdb's staging table is current; chDB caches nothing, so")
+    print("its warm runs differ from cold only by the OS page cache. Each run is a fresh process.")
+    print("peak MiB: max RSS of the scoring process (includes Python, the engine, polars and pydantic).")
+    print("process s: the second warm run's whole process, Python start-up and imports included (as `harness score`).")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
 
 from evals._api import GateOutputs, gate_run, run
 from evals._gate.decision import EXIT_CODES, GateResult, MetricResult, gate
-from evals._gate.policy import CalibrationRule, GatePolicy, MetricRule
+from evals._gate.policy import CalibrationRule, GatePolicy, MetricRule, SliceRule
 from evals._report.outputs import as_json, junit, markdown
 from evals._report.telemetry import record_calibration
 from evals._run.dataset import Case, Dataset, dataset_from_cases, load_dataset
@@ -64,6 +64,7 @@ __all__ = [
     "Score",
     "ScoreContext",
     "Scorer",
+    "SliceRule",
     "SpanCapture",
     "Suite",
     "SuiteError",

@@ -17,7 +17,18 @@ from collections.abc import Sequence
 from instrumentation.errors import HarnessError
 
 # One module per top-level command; each defines register(subparsers) and sets args.func.
-COMMAND_MODULES = ("demo", "lake", "record", "score", "report", "model_server", "eval", "collect")
+COMMAND_MODULES = (
+    "demo",
+    "lake",
+    "record",
+    "score",
+    "report",
+    "model_server",
+    "eval",
+    "collect",
+    "canary",
+    "imports",
+)
 
 DISTRIBUTION = "llm-harness"  # the name pyproject.toml installs the package under
 EXIT_USAGE = 3

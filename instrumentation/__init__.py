@@ -16,6 +16,7 @@ from instrumentation._context import (
 )
 from instrumentation._cost import Price, PriceBook, Rates, compute_cost
 from instrumentation._manual import current_llm_call, llm_call
+from instrumentation._override import record_override
 from instrumentation._records import LLMInvocation
 from instrumentation._redact import redact, redact_value
 from instrumentation._settings import Settings, load_settings
@@ -26,6 +27,7 @@ from instrumentation.errors import (
     HarnessError,
     LoopDetected,
     MaxStepsExceeded,
+    OverrideError,
     TelemetryError,
     ToolNotAllowedError,
 )
@@ -41,6 +43,7 @@ __all__ = [
     "LLMInvocation",
     "LoopDetected",
     "MaxStepsExceeded",
+    "OverrideError",
     "Price",
     "PriceBook",
     "Rates",
@@ -66,6 +69,7 @@ __all__ = [
     "load_settings",
     "prompt",
     "propagate",
+    "record_override",
     "redact",
     "redact_value",
     "semconv",

@@ -32,6 +32,7 @@ class Settings:
     #: ask the OpenAI SDK for usage on streamed chat calls (adds a final chunk with empty ``choices``)
     stream_usage: bool = False
     price_book: Path | None = None
+    feature_attribute: str = ""  # scoring: the span attribute other instrumentations name features by
     raise_internal_errors: bool = False
     lake_segment_rows: int = 20_000
     lake_flush_seconds: float = 5.0
@@ -41,6 +42,7 @@ class Settings:
     schedule_delay_ms: int = 500
     shutdown_timeout_ms: int = 5000
     otlp_signals: tuple[str, ...] = ("traces", "metrics")
+    retention_days: int = 183  # how far back telemetry must reach without a gap (EU AI Act Art. 19, 26(6): six months)
 
     @property
     def lake_dir(self) -> Path:

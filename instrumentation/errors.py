@@ -6,6 +6,7 @@
     ├── ConfigError                 a setting, config file, price book, catalogue or prompt file is wrong
     ├── TelemetryError              our own telemetry failed; raised only when set to raise (under pytest)
     ├── ToolNotAllowedError         a tool outside the catalogue, under the ``refuse`` policy; it did not run
+    ├── OverrideError               an override to record (``record_override``) is malformed
     └── AgentStopped                an agent run hit a limit and must stop (a signal the app catches)
         ├── MaxStepsExceeded        a step past ``max_steps``
         └── LoopDetected            the same tool call, with the same arguments, ``loop_threshold`` times
@@ -54,6 +55,10 @@ class LoopDetected(AgentStopped):
             f"agent {agent!r} called tool {tool!r} with the same arguments {times} times: "
             "stopped as a loop (catch AgentStopped, or pass loop_threshold=None to disable)"
         )
+
+
+class OverrideError(HarnessError, ValueError):
+    """An override to record is malformed; the message names the argument and what it accepts."""
 
 
 class ToolNotAllowedError(HarnessError):

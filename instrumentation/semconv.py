@@ -254,6 +254,7 @@ RECORD_PREDICTION: Final = "prediction"
 RECORD_EVAL_CALIBRATION: Final = "eval_calibration"
 RECORD_EVAL_SAMPLE: Final = "eval_sample"
 RECORD_CANARY: Final = "canary"
+RECORD_OVERRIDE: Final = "override"
 
 # deployment facts (with deployment.*, cicd.pipeline.run.id, vcs.ref.head.revision, service.version above)
 HARNESS_DEPLOYMENT_STRATEGY: Final = "harness.deployment.strategy"
@@ -274,12 +275,38 @@ HARNESS_INCIDENT_RESOLVED_AT: Final = "harness.incident.resolved_at"
 HARNESS_CHANGE_KIND: Final = "harness.change.kind"
 HARNESS_CHANGE_MATERIAL: Final = "harness.change.material"
 HARNESS_CHANGE_REVIEWER: Final = "harness.change.reviewer"
+HARNESS_CHANGE_AUTHOR: Final = "harness.change.author"
 HARNESS_CHANGE_OPENED_AT: Final = "harness.change.opened_at"
 HARNESS_CHANGE_MERGED_AT: Final = "harness.change.merged_at"
+# who reviewed and approved a change, when it was reviewed, and its risk assessment (who, when, outcome, link)
+HARNESS_CHANGE_REVIEWED_AT: Final = "harness.change.reviewed_at"
+HARNESS_CHANGE_APPROVER: Final = "harness.change.approver"
+HARNESS_CHANGE_RISK_ASSESSOR: Final = "harness.change.risk.assessor"
+HARNESS_CHANGE_RISK_ASSESSED_AT: Final = "harness.change.risk.assessed_at"
+HARNESS_CHANGE_RISK_OUTCOME: Final = "harness.change.risk.outcome"
+HARNESS_CHANGE_RISK_LINK: Final = "harness.change.risk.link"
+RISK_ACCEPTED: Final = "accepted"
+RISK_MITIGATED: Final = "mitigated"
+RISK_REJECTED: Final = "rejected"
+RISK_OUTCOMES: Final = (RISK_ACCEPTED, RISK_MITIGATED, RISK_REJECTED)
 CHANGE_KINDS: Final = ("model", "prompt", "tool_catalogue", "retrieval_index", "agent_config", "code")
 HARNESS_AUDIT_REQUEST_ID: Final = "harness.audit.request.id"
 HARNESS_AUDIT_REQUESTED_AT: Final = "harness.audit.requested_at"
 HARNESS_AUDIT_FULFILLED_AT: Final = "harness.audit.fulfilled_at"
+# the audit bundle that fulfilled a request (`harness audit bundle`): the SHA-256 of its manifest
+HARNESS_AUDIT_BUNDLE_SHA256: Final = "harness.audit.bundle.sha256"
+# human-in-the-loop overrides (`instrumentation.record_override`, `harness override record`)
+HARNESS_OVERRIDE_DECISION_ID: Final = "harness.override.decision.id"
+HARNESS_OVERRIDE_BY: Final = "harness.override.by"
+HARNESS_OVERRIDE_OUTCOME: Final = "harness.override.outcome"
+HARNESS_OVERRIDE_TRACE_ID: Final = "harness.override.trace_id"
+HARNESS_OVERRIDE_REASON: Final = "harness.override.reason"
+OVERRIDE_OVERRODE: Final = "overrode"
+OVERRIDE_CONFIRMED: Final = "confirmed"
+OVERRIDE_OUTCOMES: Final = (OVERRIDE_OVERRODE, OVERRIDE_CONFIRMED)
+# red-team suites (`red_team: true`) and fairness slices (a case's slice labels, gated per slice)
+HARNESS_EVAL_RED_TEAM: Final = "harness.eval.red_team"
+HARNESS_EVAL_CASE_SLICES: Final = "harness.eval.case.slices"
 # classical-model predictions (`predict {model}` spans)
 HARNESS_MODEL_NAME: Final = "harness.model.name"
 HARNESS_MODEL_VERSION: Final = "harness.model.version"
@@ -304,6 +331,7 @@ SPAN_INCIDENT: Final = "incident {system}"
 SPAN_CHANGE: Final = "change {system}"
 SPAN_AUDIT_REQUEST: Final = "audit_request"
 SPAN_PREDICT: Final = "predict {model}"
+SPAN_OVERRIDE: Final = "override {system}"
 
 # --- metric names ------------------------------------------------------------------------------------
 # token usage as monotonic counters (the conventions' usage-metrics redesign replacing the token histogram)
@@ -344,3 +372,44 @@ METRIC_TOOL_UNLISTED: Final = "harness.tool.unlisted_calls"
 
 TOKEN_TYPE_INPUT: Final = "input"
 TOKEN_TYPE_OUTPUT: Final = "output"
+
+# --- other instrumentations' dialects: read by scoring (tables/dialect_attributes.sql), never written -----
+# Checked against the installed sources: opentelemetry-instrumentation-openai-v2 2.4b0 (default, pre-1.37
+# conventions), -genai-openai 1.3b0 / opentelemetry-util-genai 1.3b0 (latest), OpenLLMetry
+# opentelemetry-instrumentation-openai 0.62.4 + opentelemetry-semantic-conventions-ai 0.5.1,
+# openinference-instrumentation-openai 0.1.66 + openinference-semantic-conventions 0.1.42, logfire 5.4.0.
+# Older gen_ai.* revisions (and OpenLLMetry, Logfire's v1 attributes)
+GEN_AI_SYSTEM: Final = "gen_ai.system"  # deprecated for gen_ai.provider.name
+GEN_AI_USAGE_PROMPT_TOKENS: Final = "gen_ai.usage.prompt_tokens"  # deprecated for gen_ai.usage.input_tokens
+GEN_AI_USAGE_COMPLETION_TOKENS: Final = "gen_ai.usage.completion_tokens"  # deprecated for output_tokens
+GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS: Final = "gen_ai.usage.cache_creation.input_tokens"  # renamed cache_write
+# OpenLLMetry (traceloop): non-standard names and its decorator spans (@workflow, @task, @agent, @tool)
+TRACELOOP_USAGE_REASONING_TOKENS: Final = "gen_ai.usage.reasoning_tokens"
+TRACELOOP_USAGE_CACHE_READ_INPUT_TOKENS: Final = "gen_ai.usage.cache_read_input_tokens"  # older underscore form
+TRACELOOP_USAGE_CACHE_CREATION_INPUT_TOKENS: Final = "gen_ai.usage.cache_creation_input_tokens"
+TRACELOOP_SPAN_KIND: Final = "traceloop.span.kind"
+TRACELOOP_ENTITY_NAME: Final = "traceloop.entity.name"
+TRACELOOP_PROMPT_VERSION: Final = "traceloop.prompt.version"
+TRACELOOP_KIND_AGENT: Final = "agent"
+TRACELOOP_KIND_TOOL: Final = "tool"
+# OpenInference (Arize): its own names throughout; the span kind says what a span is
+OPENINFERENCE_SPAN_KIND: Final = "openinference.span.kind"
+OPENINFERENCE_LLM_MODEL_NAME: Final = "llm.model_name"
+OPENINFERENCE_LLM_PROVIDER: Final = "llm.provider"
+OPENINFERENCE_LLM_SYSTEM: Final = "llm.system"
+OPENINFERENCE_TOKEN_COUNT_PROMPT: Final = "llm.token_count.prompt"  # gross, like gen_ai.usage.input_tokens
+OPENINFERENCE_TOKEN_COUNT_COMPLETION: Final = "llm.token_count.completion"
+OPENINFERENCE_TOKEN_COUNT_CACHE_READ: Final = "llm.token_count.prompt_details.cache_read"
+OPENINFERENCE_TOKEN_COUNT_CACHE_WRITE: Final = "llm.token_count.prompt_details.cache_write"
+OPENINFERENCE_TOKEN_COUNT_REASONING: Final = "llm.token_count.completion_details.reasoning"
+OPENINFERENCE_COST_TOTAL: Final = "llm.cost.total"
+OPENINFERENCE_PROMPT_TEMPLATE_VERSION: Final = "llm.prompt_template.version"
+OPENINFERENCE_AGENT_NAME: Final = "agent.name"
+OPENINFERENCE_TOOL_NAME: Final = "tool.name"
+OPENINFERENCE_KIND_LLM: Final = "LLM"
+OPENINFERENCE_KIND_EMBEDDING: Final = "EMBEDDING"
+OPENINFERENCE_KIND_AGENT: Final = "AGENT"
+OPENINFERENCE_KIND_TOOL: Final = "TOOL"
+# Logfire: cost from genai-prices on the span; a stream's usage sits on a log record after the request span
+LOGFIRE_OPERATION_COST: Final = "operation.cost"
+LOGFIRE_SPAN_TYPE: Final = "logfire.span_type"

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from scoring._reader import Reader, reading, systems, weekly, weeks
     from scoring._render import render
     from scoring._scope import Scope
-    from scoring._scorecard import metric, query, scorecard
+    from scoring._scorecard import metric, queries, query, scorecard
     from scoring._sql import METRIC_VIEWS, VIEWS
     from scoring.errors import InputFileError, ScoringError
 
@@ -60,6 +60,7 @@ _LAZY = {
     "render": "scoring._render",
     "metric": "scoring._scorecard",
     "query": "scoring._scorecard",
+    "queries": "scoring._scorecard",
     "Scope": "scoring._scope",
     "scorecard": "scoring._scorecard",
     "Reader": "scoring._reader",
@@ -107,6 +108,7 @@ __all__ = [
     "load_criteria",
     "metric",
     "parse_time",
+    "queries",
     "query",
     "reading",
     "render",

@@ -54,6 +54,7 @@ class Criterion(BaseModel):
     needs: str | None = None
     not_applicable_when: str | None = None
     counted_apart: tuple[str, ...] = ()
+    names: str | None = None  # a signal listing the rows that fall short (change ids ...), shown when it fails
     attestation: bool = False
     attestable: bool = False
 
@@ -185,14 +186,22 @@ def evaluate(criterion: Criterion, ctx: Context) -> CriterionResult:
         description=criterion.description,
         reason=verdict.reason,
         counted_apart=_apart(criterion, ctx.signals) if verdict.status != "n/a" else {},
+        failing=_failing(criterion, ctx.signals) if verdict.status == "fail" else [],
     )
+
+
+def _failing(criterion: Criterion, signals: Mapping[str, Any]) -> list[str]:
+    """What the criterion's ``names`` signal lists: the rows behind a failure, by id."""
+    listed = signals.get(criterion.names or "") or []
+    return [str(item) for item in listed]
 
 
 def _missing(result: CriterionResult, criterion: Criterion) -> str:
     if criterion.attestation or result.status == "unknown":
         return f"{result.id} ({criterion.description}): {result.status}, {result.reason}"
     shown = "none" if result.value is None else f"{result.value:.4g}"
-    return f"{result.id} ({criterion.description}): {shown}, needs {criterion.op} {criterion.threshold:g}"
+    named = f"; falling short: {', '.join(result.failing)}" if result.failing else ""
+    return f"{result.id} ({criterion.description}): {shown}, needs {criterion.op} {criterion.threshold:g}{named}"
 
 
 def level_of(results: Sequence[CriterionResult]) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,9 +30,16 @@ DATABASE_FILE = "harness.duckdb"
 class Engine:
     """One DuckDB connection over one lake, synced on open; views live per connection."""
 
-    def __init__(self, lake_dir: Path, database: Path | str | None = None, price_book: Path | None = None) -> None:
+    def __init__(
+        self,
+        lake_dir: Path,
+        database: Path | str | None = None,
+        price_book: Path | None = None,
+        feature_attribute: str | None = None,
+    ) -> None:
         self.lake_dir = Path(lake_dir)
         self.price_book_path = price_book
+        self.feature_attribute = feature_attribute or None
         try:
             self.conn = duckdb.connect(str(database) if database is not None else ":memory:")
         except duckdb.Error as exc:
@@ -61,6 +68,8 @@ class Engine:
             self.conn.execute("DELETE FROM meta")
         self.conn.execute(_sql.span_class_type())
         self.conn.execute(_sql.read("tables"))
+        for name in _sql.MAPPING_TABLES:  # the dialects' mapping table, rebuilt from its file every time
+            self.conn.execute(_sql.read(name))
         self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", [version])
         stored = self._graph_key() + graph.to_json()
         if self._meta("sql_graph") != stored:
@@ -89,6 +98,8 @@ class Engine:
         compacted away meanwhile makes it retry, a bad one is set aside and the rest is loaded.
         """
         known = {path: (size, mtime) for path, size, mtime in self.conn.execute("SELECT * FROM segments").fetchall()}
+        if self._meta("feature_attribute") != (self.feature_attribute or ""):
+            known = {path: (-1, -1.0) for path in known}  # features are read at load: reload every segment
         return read_segments(
             self.lake_dir,
             lambda snapshot: self._sync(snapshot, known),
@@ -112,6 +123,9 @@ class Engine:
                 self.conn.execute(_sql.read("eval_traffic"))
             self._price(list(current) if prices_changed or stale else new)
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('prices', ?)", [prices_key])
+            self.conn.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('feature_attribute', ?)", [self.feature_attribute or ""]
+            )
             self.conn.execute("COMMIT")
         except duckdb.Error as exc:
             self.conn.execute("ROLLBACK")
@@ -128,8 +142,10 @@ class Engine:
     def _load(self, new: list[str], current: dict[str, tuple[int, float]]) -> None:
         if not new:
             return
+        bound = {"segments": new, "feature_attribute": self.feature_attribute}
         for load in self.graph.loads:
-            self.conn.execute(_sql.read(load), {"segments": new})
+            text = _sql.read(load)
+            self.conn.execute(text, {name: value for name, value in bound.items() if f"${name}" in text})
         self.conn.executemany("INSERT INTO segments VALUES (?, ?, ?)", [[path, *current[path]] for path in new])
 
     def _track_orphans(self, new: list[str], *, rebuild: bool) -> None:
@@ -154,13 +170,7 @@ class Engine:
         """Rebuild the price table for unpriced (provider, model) pairs and price those segments' calls."""
         if not segments:
             return
-        book = PriceBook.from_file(self.price_book_path)
-        rows = []
-        for provider, model in self.conn.execute(_sql.read("missing_prices")).fetchall():
-            price = book.lookup(provider or "", model)
-            if price is not None:
-                base = price.base
-                rows.append([provider, model, base.input, base.output, base.cache_read, base.cache_write])
+        rows = price_rows(self.price_book_path, self.conn.execute(_sql.read("missing_prices")).fetchall())
         self.conn.execute("DELETE FROM prices")
         if rows:
             self.conn.executemany("INSERT INTO prices VALUES (?, ?, ?, ?, ?, ?)", rows)
@@ -179,15 +189,17 @@ class Engine:
         *,
         materialize: bool = True,
         views: Iterable[str] | None = None,
+        retention_days: int = 183,
     ) -> None:
-        """Bind the window, environment and systems, then create the views (every one, or ``views`` and
-        what they read).
+        """Bind the window, environment, retention period and systems, then create the views (every one, or
+        ``views`` and what they read).
 
         With ``materialize`` the shared views are computed once into temp tables (see ``_sql.LAZY_VIEWS``).
         """
         self.conn.execute("SET VARIABLE since = CAST(? AS TIMESTAMP)", [_naive(since)])
         self.conn.execute("SET VARIABLE until = CAST(? AS TIMESTAMP)", [_naive(until)])
         self.conn.execute("SET VARIABLE env = CAST(? AS VARCHAR)", [env])
+        self.conn.execute("SET VARIABLE retention_days = CAST(? AS INTEGER)", [retention_days])
         self.conn.execute("DELETE FROM scope_systems")
         rows = [list(row) for row in systems]
         if rows:
@@ -210,8 +222,8 @@ class Engine:
         frame: pl.DataFrame = self.conn.sql(f"SELECT * FROM {_checked(view)}").pl()
         return frame
 
-    def select(self, sql: str) -> pl.DataFrame:
-        """The rows of one read-only SELECT (a user's query over the views: nothing else is run)."""
+    def select(self, sql: str, parameters: Mapping[str, object] | None = None) -> pl.DataFrame:
+        """The rows of one read-only SELECT (a user's query over the views: nothing else is run), values bound."""
         try:
             statements = self.conn.extract_statements(sql)
         except duckdb.Error as exc:
@@ -219,11 +231,23 @@ class Engine:
         if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
             raise ScoringError("give one SELECT statement (the scoring views are read-only)")
         try:
-            frame: pl.DataFrame = self.conn.sql(sql).pl()
+            frame: pl.DataFrame = self.conn.sql(sql, params=dict(parameters) if parameters else None).pl()
         except duckdb.Error as exc:
             message = " ".join(str(exc).split())
             raise ScoringError(f"{message} (views: {', '.join(_sql.VIEWS)}; tables: spans, fact_spans)") from exc
         return frame
+
+
+def price_rows(price_book: Path | None, pairs: Iterable[Sequence[Any]]) -> list[list[Any]]:
+    """Rows of the prices table for the unpriced (provider, model) pairs that genai-prices or the book prices."""
+    book = PriceBook.from_file(price_book)
+    rows = []
+    for provider, model in pairs:
+        price = book.lookup(provider or "", model)
+        if price is not None:
+            base = price.base
+            rows.append([provider, model, base.input, base.output, base.cache_read, base.cache_write])
+    return rows
 
 
 def _checked(view: str) -> str:

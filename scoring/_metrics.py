@@ -67,8 +67,9 @@ class LeadTime(Frozen):
 class Restore(Frozen):
     median: float | None = None
     mean: float | None = None
-    resolved: int | None = None
+    resolved: int | None = None  # incidents resolved
     unresolved: int | None = None
+    rollbacks: int | None = None  # failed deployments restored by a rollback, without an incident
 
 
 class AuditResponse(Frozen):
@@ -143,7 +144,11 @@ def _lead_time(views: Views) -> LeadTime:
 def _restore(views: Views) -> Restore:
     row = views.one("met_time_to_restore")
     return Restore(
-        median=row.get("median"), mean=row.get("mean"), resolved=row.get("incidents"), unresolved=row.get("unresolved")
+        median=row.get("median"),
+        mean=row.get("mean"),
+        resolved=row.get("incidents"),
+        unresolved=row.get("unresolved"),
+        rollbacks=row.get("rollbacks"),
     )
 
 
@@ -314,6 +319,7 @@ class Metrics(Frozen):
                 lambda m: (
                     pair("median", m.time_to_restore_hours.median, "mean", m.time_to_restore_hours.mean)
                     + counted("unresolved", m.time_to_restore_hours.unresolved)
+                    + counted("restored by rollback", m.time_to_restore_hours.rollbacks)
                 ),
             ),
         ),

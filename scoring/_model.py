@@ -40,6 +40,7 @@ class CriterionResult(_Frozen):
     description: str = ""
     reason: str | None = None  # why unknown or n/a, or who attested
     counted_apart: dict[str, int] = {}  # rows neither covered nor a gap (e.g. calls that reported no usage)
+    failing: list[str] = []  # the rows that fail it, by id, where the criterion names them (a failing change)
 
 
 class SystemAnswer(_Frozen):

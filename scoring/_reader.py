@@ -118,6 +118,7 @@ def reading(
     """A ``Reader`` of the lake in ``home`` in ``scope`` (default ``Scope.of()``), closed on exit."""
     attestations = checked_attestations(home, attestations_file)
     with session(home, scope, systems_file=systems_file, cache=cache, views=()) as (engine, scoped, rows):
+        assert isinstance(engine, Engine)  # the default engine: a reader runs on DuckDB
         yield Reader(engine, scoped, rows, attestations, home=home, systems_file=systems_file)
 
 

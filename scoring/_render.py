@@ -20,7 +20,8 @@ def _apart(c: CriterionResult) -> str:
 
 
 def _note(c: CriterionResult) -> str:
-    return "; ".join(part for part in (c.reason or "", _apart(c)) if part)
+    failing = f"falling short: {', '.join(c.failing)}" if c.failing else ""
+    return "; ".join(part for part in (c.reason or "", _apart(c), failing) if part)
 
 
 def _counts(axis: AxisScore) -> str:
@@ -42,7 +43,7 @@ def _table(card: Scorecard) -> str:
     for axis in card.axes.values():
         for c in axis.criteria:
             shown = f"{number(c.value):>10} (threshold {number(c.threshold)})"
-            note = _note(c) if c.status in ("n/a", "unknown") or c.counted_apart else ""
+            note = _note(c) if c.status in ("n/a", "unknown") or c.counted_apart or c.failing else ""
             lines.append(f"  L{c.level} {_MARK[c.status]:<4} {c.id:<34} {shown}" + (f"  {note}" if note else ""))
     lines += ["", "metrics:"]
     lines += [f"  {key:<31} {text}" for key, text in metric_lines(card.metrics)]

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scoring._engine import Engine
 from scoring._inputs import SystemEntry, is_zoneless, parse_time
 from scoring._names import KINDS, Kind
-from scoring.errors import ScoringError
+from scoring.errors import ScoringError, WrongKindError
+
+if TYPE_CHECKING:
+    from scoring._clickhouse import ClickHouseEngine
 
 DEFAULT_WINDOW = timedelta(days=90)
 
@@ -64,7 +67,9 @@ def _resolve_kind(entry: SystemEntry | None, declared: str | None, has_llm: bool
     return "classical" if has_predictions and not has_llm else "llm"
 
 
-def scope_rows(engine: Engine, catalogue: Sequence[SystemEntry], scope: Scope) -> list[tuple[Any, ...]]:
+def scope_rows(
+    engine: Engine | ClickHouseEngine, catalogue: Sequence[SystemEntry], scope: Scope
+) -> list[tuple[Any, ...]]:
     """Systems of the scope's kind (observed in the lake or listed in the catalogue) as scope_systems rows.
 
     A system named in the scope that is neither observed nor catalogued, or is of the other kind, is an error.
@@ -78,7 +83,7 @@ def scope_rows(engine: Engine, catalogue: Sequence[SystemEntry], scope: Scope) -
         declared, has_llm, has_pred, has_agents = observed.get(name, (None, False, False, False))
         kind = _resolve_kind(entry, declared, bool(has_llm), bool(has_pred))
         if scope.systems and name in scope.systems and kind != scope.kind:
-            raise ScoringError(f"system {name!r} is a {kind} system: score it with --kind {kind}")
+            raise WrongKindError(f"system {name!r} is a {kind} system: score it with --kind {kind}", kind)
         if kind != scope.kind or (scope.systems and name not in scope.systems):
             continue
         agent = entry.agent if entry is not None and entry.agent is not None else bool(has_agents)

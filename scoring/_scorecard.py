@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ import polars as pl
 from instrumentation import Settings, load_settings
 from instrumentation.lake import Segment, segments, traces_dir
 from scoring import _sql
+from scoring._clickhouse import ENGINES, ClickHouseEngine
 from scoring._criteria import Context, load_criteria, score_axis
 from scoring._engine import DATABASE_FILE, Engine
 from scoring._evidence import Command, iso
@@ -53,8 +54,13 @@ def session(
     cache: bool = True,
     eager: bool = True,
     views: Iterable[str] | None = None,
-) -> Iterator[tuple[Engine, Scope, list[tuple[Any, ...]]]]:
+    engine: str = "duckdb",
+    dsn: str | None = None,
+) -> Iterator[tuple[Engine | ClickHouseEngine, Scope, list[tuple[Any, ...]]]]:
     """An engine over the lake in ``home`` with ``scope`` set (default ``Scope.of()``); closed on exit.
+
+    ``engine`` ``clickhouse`` runs the same SQL translated for ClickHouse: on the server ``dsn`` names
+    (its otel_traces table), else on chDB over the lake's Parquet.
 
     ``eager`` computes the shared views once into temp tables (the whole scorecard reads them
     many times); without it every view stays a view (one metric reads only what it needs).
@@ -63,15 +69,29 @@ def session(
     settings = load_settings({"home": home})
     scope = scope or Scope.of()
     catalogue = load_catalogue(systems_file or settings.home / SYSTEMS_FILE)
-    _require_telemetry(settings)
-    database = settings.home / DATABASE_FILE if cache else None
-    engine = Engine(settings.lake_dir, database, settings.price_book)
+    if engine not in ENGINES:
+        raise ScoringError(f"unknown engine {engine!r}; engines: {', '.join(ENGINES)}")
+    if dsn and engine != "clickhouse":
+        raise ScoringError("a DSN names a ClickHouse server: give it with engine clickhouse (--engine clickhouse)")
+    if not dsn:
+        _require_telemetry(settings)
+    opened: Engine | ClickHouseEngine
+    if engine == "clickhouse":
+        opened = ClickHouseEngine.open(
+            dsn, settings.lake_dir, settings.price_book, feature_attribute=settings.feature_attribute
+        )
+    else:
+        database = settings.home / DATABASE_FILE if cache else None
+        opened = Engine(settings.lake_dir, database, settings.price_book, settings.feature_attribute)
     try:
-        rows = scope_rows(engine, catalogue, scope)
-        engine.set_scope(scope.since, scope.until, scope.env, rows, materialize=eager, views=views)
-        yield engine, scope, rows
+        rows = scope_rows(opened, catalogue, scope)
+        opened.set_scope(
+            scope.since, scope.until, scope.env, rows,
+            materialize=eager, views=views, retention_days=settings.retention_days,
+        )  # fmt: skip
+        yield opened, scope, rows
     finally:
-        engine.close()
+        opened.close()
 
 
 def _check_attestations(attestations: Sequence[Attestation], source: Path) -> None:
@@ -85,7 +105,7 @@ def _check_attestations(attestations: Sequence[Attestation], source: Path) -> No
             )
 
 
-def _warnings(scope: Scope, rows: Sequence[tuple[Any, ...]], engine: Engine) -> list[str]:
+def _warnings(scope: Scope, rows: Sequence[tuple[Any, ...]], engine: Engine | ClickHouseEngine) -> list[str]:
     found = list(scope.warnings)
     if not rows:
         found.append(f"no {scope.kind} system in scope: every criterion is unknown or n/a")
@@ -101,17 +121,21 @@ def scorecard(
     systems_file: str | Path | None = None,
     attestations_file: str | Path | None = None,
     cache: bool = True,
+    engine: str = "duckdb",
+    dsn: str | None = None,
 ) -> Scorecard:
     """The maturity scorecard of the lake in ``home`` (default HARNESS_HOME) in ``scope``.
 
     The scope defaults to ``Scope.of()``: LLM systems, production, the 90 days before now. It
     scores LLM or classical systems (never both at once), optionally only named systems. With
     ``cache`` the typed staging table is kept in ``HARNESS_HOME/harness.duckdb`` and refreshed per
-    new segment; without it the lake is loaded into memory for this call only.
+    new segment; without it the lake is loaded into memory for this call only. ``engine``/``dsn``: as
+    for ``session`` (the ClickHouse engine keeps nothing between calls).
     """
     attestations = checked_attestations(home, attestations_file)
-    with session(home, scope, systems_file=systems_file, cache=cache) as (engine, scope, rows):
-        return compose(engine, scope, rows, attestations, home=home, systems_file=systems_file)
+    opened = session(home, scope, systems_file=systems_file, cache=cache, engine=engine, dsn=dsn)
+    with opened as (reader, scope, rows):
+        return compose(reader, scope, rows, attestations, home=home, systems_file=systems_file)
 
 
 def checked_attestations(home: str | Path | None, attestations_file: str | Path | None) -> list[Attestation]:
@@ -124,7 +148,7 @@ def checked_attestations(home: str | Path | None, attestations_file: str | Path 
 
 
 def compose(
-    engine: Engine,
+    engine: Engine | ClickHouseEngine,
     scope: Scope,
     rows: Sequence[tuple[Any, ...]],
     attestations: Sequence[Attestation],
@@ -157,7 +181,7 @@ def compose(
     )
 
 
-def _one(engine: Engine, view: str) -> dict[str, Any]:
+def _one(engine: Engine | ClickHouseEngine, view: str) -> dict[str, Any]:
     rows = engine.rows(view)
     return rows[0] if rows else {}
 
@@ -186,14 +210,37 @@ def query(
     *,
     systems_file: str | Path | None = None,
     cache: bool = True,
+    parameters: Mapping[str, object] | None = None,
 ) -> pl.DataFrame:
     """One read-only ``SELECT`` over the scoring views in a scope, as a polars DataFrame.
 
-    This is what a criterion's evidence runs (``harness sql "SELECT * FROM int_window_deploys"``).
+    This is what a criterion's evidence runs (``harness sql "SELECT * FROM int_window_deploys"``);
+    ``parameters`` are bound to the query's ``$name`` placeholders.
     """
     views = _views_read(sql)
     with session(home, scope, systems_file=systems_file, cache=cache, eager=False, views=views) as (engine, _, _):
-        return engine.select(sql)
+        return engine.select(sql, parameters)
+
+
+def queries(
+    sqls: Mapping[str, str],
+    home: str | Path | None = None,
+    scope: Scope | None = None,
+    *,
+    systems_file: str | Path | None = None,
+    cache: bool = True,
+) -> dict[str, pl.DataFrame]:
+    """Several read-only ``SELECT`` statements (name -> SQL) in one scope and one session: the lake is synced
+    and the views they read are created once, so a report of many tables costs one scorecard's set-up."""
+    wanted: set[str] = set()
+    for sql in sqls.values():
+        reads = _views_read(sql)
+        if reads is None:
+            wanted = set(_sql.VIEWS)
+            break
+        wanted.update(reads)
+    with session(home, scope, systems_file=systems_file, cache=cache, views=sorted(wanted)) as (engine, _, _):
+        return {name: engine.select(sql) for name, sql in sqls.items()}
 
 
 def _views_read(sql: str) -> list[str] | None:

@@ -34,6 +34,9 @@ SPAN_CLASS_TYPE = "span_class"
 SPAN_CLASSES = ("other", "inference", "agent", "tool", "prediction")
 LAYERS = ("staging", "intermediate", "metrics", "criteria")
 LOAD_PREFIX = "load_"
+# The mapping table of other instrumentations' attributes (tables/dialect_attributes.sql), its kinds and its
+# one-row pivot, created in this order whenever the schema is checked (the loads read the last two).
+MAPPING_TABLES = ("dialect_attributes", "span_kinds", "attribute_keys")
 # Views that stay views: the span-sized staging (copying millions of rows costs more than re-scanning
 # the columnar table). Every other view is computed once per scope into a small temp table, so criteria
 # and metrics sharing inputs never recompute them. A materialisation policy, not an order.

@@ -11,6 +11,11 @@ against the margin. Each metric's verdict agrees with the interval the gate prin
 - ``inconclusive`` otherwise; the note says whether the suite is underpowered (its smallest detectable
   drop exceeds the margin) or the interval simply straddles ``-margin``.
 
+Slices (``policy.slices``): for each labelled dimension (a case's ``slices``, e.g. ``language``), every
+value is a slice compared on its own items with its own margin, reported as ``pass[language=fr]``. The
+slices' comparisons join the gated metrics' family: Holm's adjustment runs across all of them, and each
+is judged by the rule above, so a slice that regresses past its margin blocks the release.
+
 The run's decision: ``regression`` when any metric regressed or any candidate item is missing, errored
 or duplicated (fail closed); ``inconclusive`` when any metric is, when the candidate has items the
 baseline lacks, or when a required judge is not calibrated; ``pass`` only when every metric passes
@@ -26,7 +31,16 @@ from dataclasses import dataclass, field
 
 from evals._gate import comparisons, stats
 from evals._gate.pairing import Defects, Paired, pair
-from evals._gate.policy import BUILTIN_METRICS, LATENCY_P50, LATENCY_P95, LOWER_IS_BETTER, PASS, GatePolicy, MetricRule
+from evals._gate.policy import (
+    BUILTIN_METRICS,
+    LATENCY_P50,
+    LATENCY_P95,
+    LOWER_IS_BETTER,
+    PASS,
+    GatePolicy,
+    MetricRule,
+    slice_name,
+)
 from evals._run.results import RunResult
 from evals.errors import BaselineError, IncomparableError
 from instrumentation import semconv
@@ -94,10 +108,11 @@ def check_comparable(base: RunResult, cand: RunResult) -> None:
 
 def gate(base: RunResult, cand: RunResult, policy: GatePolicy, *, calibration_note: str | None = None) -> GateResult:
     check_comparable(base, cand)
-    unknown = [m for m in policy.metrics if not _known(m, base)]
+    gated = {*policy.metrics, *(m for rule in policy.slices.values() for m in rule.metrics)}
+    unknown = sorted(m for m in gated if not _known(m, base))
     if unknown:
         raise IncomparableError(f"gated metric(s) {unknown} are neither scorers of suite {base.suite!r} nor built-ins")
-    metrics = {name: base.scorers.get(name, False) for name in policy.metrics}
+    metrics = {name: base.scorers.get(name, False) for name in sorted(gated)}
     metrics[PASS] = True
     paired = pair(base, cand, metrics)
     if paired.baseline:
@@ -106,7 +121,9 @@ def gate(base: RunResult, cand: RunResult, policy: GatePolicy, *, calibration_no
         semconv.GATE_PASS, cand.suite, cand.run_id, base.run_id, policy.alpha, paired=paired, system=cand.system
     )
     single = base.repeats == 1 and cand.repeats == 1
-    oriented = [_compare(name, metrics[name] and single, paired, rule, policy) for name, rule in policy.metrics.items()]
+    whole = {name: (paired.base.get(name, []), paired.cand.get(name, [])) for name in metrics}
+    oriented = [_compare(n, n, metrics[n] and single, whole[n], rule, policy) for n, rule in policy.metrics.items()]
+    oriented += _slices(base, paired, policy, metrics, single, result.reasons)
     result.metrics = [metric for metric, _ in oriented]
     _adjust(result.metrics)
     for metric, comparison in oriented:
@@ -134,23 +151,46 @@ def _baseline_problem(run_id: str, defects: Defects) -> str:
     )
 
 
+Values = tuple[list[float | None], list[float | None]]  # per paired item: the baseline's and the candidate's
+
+
+def _slices(
+    base: RunResult, paired: Paired, policy: GatePolicy, metrics: dict[str, bool], single: bool, reasons: list[str]
+) -> list[tuple[MetricResult, comparisons.Comparison | None]]:
+    """One comparison per slice (a value of a dimension ``policy.slices`` names) and metric, on its items alone."""
+    found: list[tuple[MetricResult, comparisons.Comparison | None]] = []
+    for dimension, rule in policy.slices.items():
+        labels = [base.case_slices.get(case_id, {}).get(dimension) for case_id in paired.case_ids]
+        values = sorted({label for label in labels if label is not None})
+        if not values:
+            reasons.append(f"slice dimension {dimension!r}: no paired item carries it, so no slice is compared")
+            found.append((_untested(slice_name(PASS, dimension, "(none)"), 0, 0.0), None))
+        for value in values:
+            index = [i for i, label in enumerate(labels) if label == value]
+            for metric in rule.metrics:
+                pairs = ([paired.base[metric][i] for i in index], [paired.cand[metric][i] for i in index])
+                name, binary = slice_name(metric, dimension, value), metrics[metric] and single
+                found.append(_compare(name, metric, binary, pairs, rule.rule(value, metric), policy))
+    return found
+
+
 def _compare(
-    name: str, binary: bool, paired: Paired, rule: MetricRule, policy: GatePolicy
+    name: str, metric: str, binary: bool, values: Values, rule: MetricRule, policy: GatePolicy
 ) -> tuple[MetricResult, comparisons.Comparison | None]:
-    pairs = zip(paired.base.get(name, []), paired.cand.get(name, []), strict=True)
-    rows = [(b, c) for b, c in pairs if b is not None and c is not None]
+    """``name`` is what the comparison is reported as (a slice's ``pass[language=fr]``); ``metric`` what it compares."""
+    rows = [(b, c) for b, c in zip(*values, strict=True) if b is not None and c is not None]
     if len(rows) < 2:
         return _untested(name, len(rows), rule.margin), None
     base, cand = [b for b, _ in rows], [c for _, c in rows]
-    sign = -1.0 if name in LOWER_IS_BETTER else 1.0
-    statistic = _statistic(name)
+    sign = -1.0 if metric in LOWER_IS_BETTER else 1.0
+    statistic = _statistic(metric)
     base_stat, cand_stat = statistic(base), statistic(cand)
-    scale = abs(base_stat) if (rule.relative or name in LOWER_IS_BETTER) else 1.0
+    scale = abs(base_stat) if (rule.relative or metric in LOWER_IS_BETTER) else 1.0
     margin = rule.margin * (abs(base_stat) if rule.relative else 1.0)
     alpha, power = policy.alpha, policy.power
     if binary:
         cmp = comparisons.tango([b >= 0.5 for b in base], [c >= 0.5 for c in cand], alpha, power, margin)
-    elif name in (LATENCY_P50, LATENCY_P95):
+    elif metric in (LATENCY_P50, LATENCY_P95):
         cmp = comparisons.bootstrap(
             base, cand, statistic, sign, alpha=alpha, power=power, scale=scale, margin=margin,
             resamples=policy.bootstrap_resamples, seed=policy.seed,
@@ -158,7 +198,7 @@ def _compare(
     else:
         cmp = comparisons.paired_t([sign * (c - b) for b, c in rows], alpha, power, scale, margin)
     low, high = (cmp.low, cmp.high) if sign > 0 else (-cmp.high, -cmp.low)
-    metric = MetricResult(
+    result = MetricResult(
         name=name,
         test=cmp.test,
         n=cmp.n,
@@ -173,7 +213,7 @@ def _compare(
         detectable=cmp.detectable,
         lower_is_better=sign < 0,
     )
-    return metric, cmp
+    return result, cmp
 
 
 def _statistic(name: str) -> Callable[[list[float]], float]:

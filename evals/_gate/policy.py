@@ -33,6 +33,24 @@ class CalibrationRule(BaseModel):
     min_kappa: float = 0.6
 
 
+class SliceRule(BaseModel):
+    """How one slice dimension (a case label such as ``language``) is gated: every value of it is a slice,
+    compared on ``metrics`` with their margins; ``values`` gives a slice its own margins (``{fr: {pass: ...}}``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    metrics: dict[str, MetricRule] = Field(default_factory=lambda: {PASS: MetricRule(margin=0.1)}, min_length=1)
+    values: dict[str, dict[str, MetricRule]] = Field(default_factory=dict)
+
+    def rule(self, value: str, metric: str) -> MetricRule:
+        return self.values.get(value, {}).get(metric) or self.metrics[metric]
+
+
+def slice_name(metric: str, dimension: str, value: str) -> str:
+    """The name a slice's comparison is reported and recorded under: ``pass[language=fr]``."""
+    return f"{metric}[{dimension}={value}]"
+
+
 class GatePolicy(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -42,3 +60,4 @@ class GatePolicy(BaseModel):
     bootstrap_resamples: int = Field(default=2000, ge=200)
     seed: int = 20260101
     require_calibrated_judge: CalibrationRule | None = None
+    slices: dict[str, SliceRule] = Field(default_factory=dict)  # dimension -> rule; each value is gated apart

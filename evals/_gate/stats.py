@@ -218,3 +218,98 @@ def cohen_kappa(first: Sequence[str], second: Sequence[str]) -> float | None:
     if math.isclose(expected, 1.0):
         return None
     return (observed - expected) / (1.0 - expected)
+
+
+# --- two independent samples (the canary: its traffic against the baseline's) --------------------------
+
+
+def wilson_interval(successes: int, n: int, z: float) -> tuple[float, float]:
+    """Wilson's score bounds for a binomial proportion at standard-normal quantile ``z`` (one side each)."""
+    p = successes / n
+    scale = 1.0 + z * z / n
+    centre = (p + z * z / (2.0 * n)) / scale
+    half = z / scale * math.sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def newcombe_interval(x1: int, n1: int, x0: int, n0: int, alpha: float) -> tuple[float, float]:
+    """One-sided (1 - alpha) bounds of p1 - p0 for independent proportions: Newcombe's hybrid score
+    interval (Newcombe 1998, method 10), built from each arm's Wilson interval."""
+    return _newcombe(x1, n1, x0, n0, z_quantile(1.0 - alpha))
+
+
+def _newcombe(x1: int, n1: int, x0: int, n0: int, z: float) -> tuple[float, float]:
+    p1, p0 = x1 / n1, x0 / n0
+    l1, u1 = wilson_interval(x1, n1, z)
+    l0, u0 = wilson_interval(x0, n0, z)
+    d = p1 - p0
+    return d - math.hypot(p1 - l1, u0 - p0), d + math.hypot(u1 - p1, p0 - l0)
+
+
+def newcombe_p_above(x1: int, n1: int, x0: int, n0: int, theta: float) -> float:
+    """One-sided p-value of H0 "p1 - p0 <= theta" against "above theta", by inverting Newcombe's lower bound:
+    the alpha at which the bound reaches ``theta`` (so ``p < alpha`` exactly when the lower bound clears it).
+    Where the observed difference is not above ``theta`` at all, the p-value is at least 0.5 and given as 0.5.
+    """
+    if _newcombe(x1, n1, x0, n0, 0.0)[0] <= theta:
+        return 0.5
+    lo, hi = 0.0, 40.0  # z: the lower bound falls as z grows
+    for _ in range(100):
+        mid = (lo + hi) / 2.0
+        if _newcombe(x1, n1, x0, n0, mid)[0] > theta:
+            lo = mid
+        else:
+            hi = mid
+    return 1.0 - normal_cdf((lo + hi) / 2.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Welch:
+    delta: float  # mean1 - mean0
+    se: float
+    df: float
+
+
+def welch(first: Sequence[float], second: Sequence[float]) -> Welch:
+    """Welch's unequal-variance comparison of two independent means: mean(first) - mean(second)."""
+    n1, n0 = len(first), len(second)
+    m1, m0 = sum(first) / n1, sum(second) / n0
+    v1 = sum((x - m1) ** 2 for x in first) / (n1 - 1)
+    v0 = sum((x - m0) ** 2 for x in second) / (n0 - 1)
+    a, b = v1 / n1, v0 / n0
+    se = math.sqrt(a + b)
+    df = (a + b) ** 2 / (a * a / (n1 - 1) + b * b / (n0 - 1)) if a + b > 0 else float(n1 + n0 - 2)
+    return Welch(m1 - m0, se, df)
+
+
+def bootstrap_quantile(ordered: Sequence[float], q: float, rng: random.Random) -> float:
+    """The q-quantile (linear interpolation, as ``percentile``) of one bootstrap resample of ``ordered``.
+
+    Exact and O(1): a resample is F_n^-1 of n uniforms, so its j-th order statistic is F_n^-1 of the j-th
+    uniform order statistic, U_(j) ~ Beta(j, n - j + 1), and the next one lies a Beta(1, n - j) share of the
+    way from it to 1. ``ordered`` must be sorted.
+    """
+    n = len(ordered)
+    pos = q * (n - 1)
+    k = math.floor(pos)  # 0-based: the order statistics k + 1 and k + 2 of the resample
+    u = rng.betavariate(k + 1, n - k)
+    low = ordered[_rank(u, n)]
+    if pos == k or k + 1 >= n:
+        return low
+    u_next = u + (1.0 - u) * rng.betavariate(1, n - k - 1)
+    high = ordered[_rank(u_next, n)]
+    return low + (high - low) * (pos - k)
+
+
+def _rank(u: float, n: int) -> int:
+    """The 0-based index of F_n^-1(u) in a sorted sample of n."""
+    return min(max(math.ceil(u * n), 1), n) - 1
+
+
+def independent_quantile_bootstrap(
+    first: Sequence[float], second: Sequence[float], q: float, *, resamples: int, seed: int
+) -> list[float]:
+    """Bootstrap distribution of quantile(first) - quantile(second), resampling each sample on its own."""
+    rng = random.Random(seed)
+    a, b = sorted(first), sorted(second)
+    return [bootstrap_quantile(a, q, rng) - bootstrap_quantile(b, q, rng) for _ in range(resamples)]

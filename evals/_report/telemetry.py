@@ -47,6 +47,10 @@ def run_attributes(run: RunResult) -> dict[str, Any]:
     }
     if run.system:
         attributes[semconv.HARNESS_SYSTEM] = run.system
+    if run.red_team:
+        attributes[semconv.HARNESS_EVAL_RED_TEAM] = True
+    if run.case_slices:
+        attributes[semconv.HARNESS_EVAL_CASE_SLICES] = json.dumps(run.case_slices, sort_keys=True)
     if run.revision:
         attributes[semconv.VCS_REF_HEAD_REVISION] = run.revision
     if run.baseline_id:

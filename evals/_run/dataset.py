@@ -21,7 +21,9 @@ class Case(BaseModel):
     """One item of a dataset: what the task gets, what a scorer may compare with, and labels.
 
     ``origin`` is ``production`` (with ``sampled_at``, ISO 8601) for a case sampled from production calls;
-    ``failure_modes`` tag the ways of failing the case probes (``[refund_policy, hallucinated_order]``).
+    ``failure_modes`` tag the ways of failing the case probes (``[refund_policy, hallucinated_order]``);
+    ``slices`` label the groups the case belongs to (``{language: fr, segment: smb}``), which the gate
+    can compare one by one (``gate.slices``).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
@@ -34,6 +36,7 @@ class Case(BaseModel):
     origin: str | None = Field(default=None, min_length=1)
     sampled_at: str | None = None
     failure_modes: list[str] = Field(default_factory=list)
+    slices: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("sampled_at")
     @classmethod
@@ -65,7 +68,7 @@ class Case(BaseModel):
         return data
 
 
-_LATER_FIELDS = ("origin", "sampled_at", "failure_modes")
+_LATER_FIELDS = ("origin", "sampled_at", "failure_modes", "slices")
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,7 @@ class SuiteFile(BaseModel):
     concurrency: int = Field(default=8, ge=1)
     params: dict[str, Any] = Field(default_factory=dict)
     system: str | None = Field(default=None, min_length=1)
+    red_team: bool = False
 
     @field_validator("dataset", mode="before")
     @classmethod
@@ -121,8 +122,9 @@ def load_suite_yaml(path: Path) -> Suite:
     gate = _calibration_resolved(spec.gate, path, scorers, at)
     dataset = _dataset(spec.dataset, path, at)
     return Suite(
-        spec.name, task, dataset, scorers, gate, spec.repeats, spec.concurrency, spec.params, spec.task, spec.system
-    )
+        spec.name, task, dataset, scorers, gate, spec.repeats, spec.concurrency, spec.params, spec.task, spec.system,
+        spec.red_team,
+    )  # fmt: skip
 
 
 def _read(path: Path) -> tuple[SuiteFile, _Lines]:

@@ -85,6 +85,8 @@ class RunResult:
     system: str | None = None  # the system the run evaluates
     sampled_cases: int = 0  # how many of the dataset's cases were sampled from production
     failure_modes: list[str] = field(default_factory=list)  # the distinct failure-mode tags of the dataset
+    red_team: bool = False  # a run of a red-team suite
+    case_slices: dict[str, dict[str, str]] = field(default_factory=dict)  # case id -> its slice labels
 
     @property
     def cost(self) -> float:
@@ -124,6 +126,8 @@ class RunResult:
             "system": self.system,
             "sampled_cases": self.sampled_cases,
             "failure_modes": self.failure_modes,
+            "red_team": self.red_team,
+            "case_slices": self.case_slices,
             "cases": [c.to_json() for c in self.cases],
         }
 
@@ -144,6 +148,8 @@ class RunResult:
             system=data.get("system"),
             sampled_cases=int(data.get("sampled_cases") or 0),
             failure_modes=list(data.get("failure_modes") or []),
+            red_team=bool(data.get("red_team")),
+            case_slices=dict(data.get("case_slices") or {}),
         )
 
     def save(self, folder: Path) -> Path:

@@ -104,6 +104,8 @@ async def run_suite(
         system=system or suite.system or telemetry.settings.service_name,
         sampled_cases=sum(c.origin == ORIGIN_PRODUCTION for c in cases),
         failure_modes=sorted({mode for c in cases for mode in c.failure_modes}),
+        red_team=suite.red_team,
+        case_slices={c.id: dict(c.slices) for c in cases if c.slices},
     )
     runner = _Runner(suite, run, telemetry, cache, budget, progress)
     jobs = [(case, r) for r in range(run.repeats) for case in suite.dataset.cases]

@@ -36,6 +36,7 @@ class Suite:
     params: dict[str, Any] = field(default_factory=dict)
     task_ref: str = ""
     system: str | None = None  # the system the suite evaluates (default: the telemetry's service name)
+    red_team: bool = False  # an adversarial suite: its runs over time are the red-teaming cadence
 
     def __post_init__(self) -> None:
         names = [s.name for s in self.scorers]
@@ -47,11 +48,24 @@ class Suite:
                 f"suite {self.name!r}: gate metric {unknown[0]!r} is neither a scorer nor a built-in metric; "
                 f"metrics: {', '.join(self.metric_names)}"
             )
+        self._check_slices()
         rule = self.gate.require_calibrated_judge
         if rule is not None and rule.scorer not in names:
             raise SuiteError(f"suite {self.name!r}: require_calibrated_judge.scorer {rule.scorer!r} is not a scorer")
         if not self.task_ref:
             self.task_ref = f"{getattr(self.task, '__module__', '?')}:{getattr(self.task, '__qualname__', '?')}"
+
+    def _check_slices(self) -> None:
+        labelled = {dimension for case in self.dataset.cases for dimension in case.slices}
+        for dimension, rule in self.gate.slices.items():
+            if dimension not in labelled:
+                raise SuiteError(
+                    f"suite {self.name!r}: gate.slices names {dimension!r}, but no case of the dataset has that slice "
+                    f"label; labels: {', '.join(sorted(labelled)) or '(none)'}"
+                )
+            unknown = [m for m in rule.metrics if m not in self.metric_names]
+            if unknown:
+                raise SuiteError(f"suite {self.name!r}: gate.slices.{dimension}: metric {unknown[0]!r} is not a metric")
 
     @property
     def judges(self) -> dict[str, str]:
@@ -77,6 +91,7 @@ def suite(
     concurrency: int = 8,
     params: dict[str, Any] | None = None,
     system: str | None = None,
+    red_team: bool = False,
 ) -> Callable[[Task], Task]:
     """Register the decorated task as a suite (the dataset is read when the suite is first built)."""
 
@@ -84,7 +99,9 @@ def suite(
         def build() -> Suite:
             data = dataset if isinstance(dataset, Dataset) else load_dataset(dataset)
             policy = gate or GatePolicy()
-            return Suite(name, task, data, scorers, policy, repeats, concurrency, dict(params or {}), system=system)
+            built = Suite(name, task, data, scorers, policy, repeats, concurrency, dict(params or {}), system=system)
+            built.red_team = red_team
+            return built
 
         _REGISTRY[name] = build
         setattr(task, SUITE_ATTRIBUTE, name)  # so module:function finds the suite as module:name does

@@ -50,6 +50,8 @@ def _run(a: Mapping[str, str]) -> RunResult:
         system=a.get(semconv.HARNESS_SYSTEM),
         sampled_cases=int(a.get(semconv.HARNESS_EVAL_SAMPLED_CASES, "0")),
         failure_modes=json.loads(a.get(semconv.HARNESS_EVAL_FAILURE_MODES, "[]")),
+        red_team=a.get(semconv.HARNESS_EVAL_RED_TEAM) == "true",
+        case_slices=json.loads(a.get(semconv.HARNESS_EVAL_CASE_SLICES, "{}")),
     )
 
 

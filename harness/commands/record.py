@@ -1,4 +1,4 @@
-"""``harness deploy|incident|change|audit record``: write facts into the lake with backfillable times.
+"""``harness deploy|incident|change|audit|override record``: write facts into the lake with backfillable times.
 
 Times are ISO 8601 with a zone (``Z`` or an offset); an empty time is an error, never "now". An id
 that is already recorded is refused unless ``--update`` says the new record replaces it (scoring keeps,
@@ -20,9 +20,11 @@ from instrumentation import load_settings, semconv
 TIME_HELP = "ISO 8601 with a zone, e.g. 2026-05-01T12:00:00Z"
 
 
-def _action(subparsers: Any, command: str, help_text: str) -> argparse.ArgumentParser:
-    top = subparsers.add_parser(command, help=help_text)
-    actions = top.add_subparsers(dest="action", required=True, metavar="ACTION")
+def _action(subparsers: Any, command: str, help_text: str, actions: Any = None) -> argparse.ArgumentParser:
+    """``harness COMMAND record``; ``actions`` is the command's own subparsers when it has other actions too."""
+    if actions is None:
+        top = subparsers.add_parser(command, help=help_text)
+        actions = top.add_subparsers(dest="action", required=True, metavar="ACTION")
     parser: argparse.ArgumentParser = actions.add_parser("record", help=help_text)
     parser.add_argument("--home", help="HARNESS_HOME (default ./.harness)")
     parser.add_argument("--update", action="store_true", help="replace a record of the same id (e.g. to resolve it)")
@@ -37,8 +39,16 @@ def _register_change(subparsers: Any) -> None:
     change.add_argument("--opened-at", required=True, help=TIME_HELP)
     change.add_argument("--merged-at", help=TIME_HELP)
     change.add_argument("--reviewer")
+    change.add_argument("--author")
     change.add_argument("--material", action="store_true", help="a material change (needs a risk review)")
     change.add_argument("--revision", help="VCS commit SHA")
+    change.add_argument("--reviewed-at", help=f"when the reviewer approved (default: --merged-at); {TIME_HELP}")
+    change.add_argument("--approver", help="who approved the change for release")
+    risk = change.add_argument_group("risk assessment (a material change needs one)")
+    risk.add_argument("--risk-by", metavar="WHO", help="who assessed the change's risk")
+    risk.add_argument("--risk-at", metavar="T", help=f"when the assessment was made; {TIME_HELP}")
+    risk.add_argument("--risk-outcome", choices=semconv.RISK_OUTCOMES)
+    risk.add_argument("--risk-link", metavar="URL", help="where the assessment is written down")
     change.set_defaults(func=run_change)
 
 
@@ -74,7 +84,12 @@ def _register_incident(subparsers: Any) -> None:
 
 
 def _register_audit(subparsers: Any) -> None:
-    audit = _action(subparsers, "audit", "record an audit-evidence request")
+    from harness.commands import audit as audit_commands
+
+    top = subparsers.add_parser("audit", help="audit evidence: record requests, write and verify evidence bundles")
+    actions = top.add_subparsers(dest="action", required=True, metavar="ACTION")
+    audit = _action(subparsers, "audit", "record an audit-evidence request", actions)
+    audit_commands.register_actions(actions)
     audit.add_argument("--id", required=True)
     audit.add_argument("--requested-at", required=True, help=TIME_HELP)
     audit.add_argument("--fulfilled-at", help=TIME_HELP)
@@ -82,11 +97,24 @@ def _register_audit(subparsers: Any) -> None:
     audit.set_defaults(func=run_audit)
 
 
+def _register_override(subparsers: Any) -> None:
+    override = _action(subparsers, "override", "record that a person overrode or confirmed a high-stakes decision")
+    override.add_argument("--system", required=True)
+    override.add_argument("--decision", required=True, metavar="DECISION_ID", help="the id of the decision")
+    override.add_argument("--by", required=True, metavar="WHO")
+    override.add_argument("--outcome", required=True, choices=semconv.OVERRIDE_OUTCOMES)
+    override.add_argument("--trace", metavar="TRACE_ID", help="the trace the decision was made in")
+    override.add_argument("--reason")
+    override.add_argument("--at", help=f"when the person decided (default: now); {TIME_HELP}")
+    override.set_defaults(func=run_override)
+
+
 def register(subparsers: Any) -> None:
     _register_change(subparsers)
     _register_deploy(subparsers)
     _register_incident(subparsers)
     _register_audit(subparsers)
+    _register_override(subparsers)
 
 
 def _time(value: str | None, flag: str) -> datetime | None:
@@ -132,6 +160,22 @@ def _write(args: argparse.Namespace, fact: Any, noun: str, *, replaces: bool) ->
     return 0
 
 
+def _risk(args: argparse.Namespace) -> Any:
+    """The risk assessment the --risk-* flags give (all of by, at and outcome, or none of them)."""
+    from harness.facts import FactError, RiskAssessment
+
+    given = {"--risk-by": args.risk_by, "--risk-at": args.risk_at, "--risk-outcome": args.risk_outcome}
+    if not any(given.values()) and args.risk_link is None:
+        return None
+    missing = [flag for flag, value in given.items() if value is None]
+    if missing:
+        needs = "a risk assessment needs --risk-by, --risk-at and --risk-outcome"
+        raise FactError(f"{needs}: {', '.join(missing)} missing")
+    return RiskAssessment(
+        by=args.risk_by, at=_required_time(args.risk_at, "--risk-at"), outcome=args.risk_outcome, link=args.risk_link
+    )
+
+
 def run_change(args: argparse.Namespace) -> int:
     from harness.facts import Change
 
@@ -144,6 +188,10 @@ def run_change(args: argparse.Namespace) -> int:
         reviewer=args.reviewer,
         material=args.material,
         revision=args.revision,
+        reviewed_at=_time(args.reviewed_at, "--reviewed-at"),
+        approver=args.approver,
+        risk=_risk(args),
+        author=args.author,
     )
     replaces = _check_ids(args, semconv.RECORD_CHANGE, fact.id, ())
     return _write(args, fact, "change", replaces=replaces)
@@ -205,3 +253,25 @@ def run_audit(args: argparse.Namespace) -> int:
     )
     replaces = _check_ids(args, semconv.RECORD_AUDIT_REQUEST, fact.id, ())
     return _write(args, fact, "audit request", replaces=replaces)
+
+
+def run_override(args: argparse.Namespace) -> int:
+    from harness.facts import lake_tracer_provider
+    from instrumentation import record_override
+
+    provider = lake_tracer_provider(load_settings({"home": args.home}).lake_dir)
+    try:
+        decision = record_override(
+            args.system,
+            args.decision,
+            by=args.by,
+            outcome=args.outcome,
+            trace_id=args.trace,
+            reason=args.reason,
+            at=_time(args.at, "--at"),
+            tracer=provider.get_tracer(semconv.INSTRUMENTATION_SCOPE),
+        )
+    finally:
+        provider.shutdown()
+    print(f"recorded override of decision {decision} ({args.outcome} by {args.by})")
+    return 0

@@ -17,10 +17,6 @@ from scoring import FORMATS, KINDS
 SQL_FORMATS = ("table", "csv", "json")  # harness sql prints rows, not a scorecard
 
 
-class EngineNotImplementedError(HarnessError):
-    """The requested query engine is not available yet."""
-
-
 class OutputError(HarnessError):
     """The output file cannot be written where it was asked for."""
 
@@ -48,8 +44,17 @@ def register(subparsers: Any) -> None:
     scope_arguments(score)
     score.add_argument("--format", default="table", choices=FORMATS)
     score.add_argument("--attestations", help="attestations YAML (default HARNESS_HOME/attestations.yaml)")
-    score.add_argument("--engine", default="duckdb", choices=("duckdb", "clickhouse"))
-    score.add_argument("--dsn", help="ClickHouse DSN (with --engine clickhouse)")
+    score.add_argument(
+        "--engine",
+        default="duckdb",
+        choices=("duckdb", "clickhouse"),
+        help="duckdb (default; the lake cached in HARNESS_HOME/harness.duckdb) or clickhouse (the same SQL translated)",
+    )
+    score.add_argument(
+        "--dsn",
+        help="ClickHouse server, e.g. clickhouse://default:@localhost:8123/default (reads its otel_traces table; "
+        "with --engine clickhouse and no --dsn, chDB scores the lake in-process)",
+    )
     score.add_argument("--output", "-o", help="write to this file instead of stdout (its folder must exist)")
     score.set_defaults(func=run)
 
@@ -84,11 +89,6 @@ def _warn(warnings: list[str]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.engine == "clickhouse":
-        raise EngineNotImplementedError(
-            "--engine clickhouse is not implemented yet: score the Parquet lake with --engine duckdb "
-            "(the SQL in scoring/sql is kept portable for the ClickHouse port)"
-        )
     output = check_output(args.output) if args.output else None
     import scoring
 
@@ -98,6 +98,8 @@ def run(args: argparse.Namespace) -> int:
         systems_file=args.systems_file,
         attestations_file=args.attestations,
         cache=not args.no_cache,
+        engine=args.engine,
+        dsn=args.dsn,
     )
     _warn(card.warnings)
     text = scoring.render(card, args.format)

@@ -12,6 +12,7 @@ from harness.facts._facts import (
     Fact,
     FactError,
     Incident,
+    RiskAssessment,
     new_deployment_id,
     parse_time,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "Fact",
     "FactError",
     "Incident",
+    "RiskAssessment",
     "emit",
     "lake_tracer_provider",
     "new_deployment_id",

@@ -111,8 +111,28 @@ class Incident:
 
 
 @dataclass(frozen=True, slots=True)
+class RiskAssessment:
+    """A risk assessment of a change: who assessed it, when, the outcome (accepted, mitigated, rejected), a link."""
+
+    by: str
+    at: datetime
+    outcome: str
+    link: str | None = None
+
+    def __post_init__(self) -> None:
+        _require(self.by, "risk assessor")
+        _choice(self.outcome, semconv.RISK_OUTCOMES, "risk outcome")
+        _aware(risk_assessed_at=self.at)
+
+
+@dataclass(frozen=True, slots=True)
 class Change:
-    """A change to ``system`` (a PR, a prompt edit, a new model), opened and maybe merged."""
+    """A change to ``system`` (a PR, a prompt edit, a new model), opened and maybe merged.
+
+    ``reviewer`` reviewed it (at ``reviewed_at``; unset, the merge time stands for it), ``approver``
+    approved it; a ``material`` change carries a ``risk`` assessment. Each may be recorded later
+    with the same id (``--update``): the record that ends last is the one scoring keeps.
+    """
 
     id: str
     system: str
@@ -122,13 +142,25 @@ class Change:
     reviewer: str | None = None
     material: bool = False
     revision: str | None = None
+    reviewed_at: datetime | None = None
+    approver: str | None = None
+    risk: RiskAssessment | None = None
+    author: str | None = None
 
     def __post_init__(self) -> None:
         _require(self.id, "id")
         _require(self.system, "system")
         _choice(self.kind, semconv.CHANGE_KINDS, "kind")
-        _aware(opened_at=self.opened_at, merged_at=self.merged_at)
+        _aware(opened_at=self.opened_at, merged_at=self.merged_at, reviewed_at=self.reviewed_at)
         _order(self.opened_at, self.merged_at, "opened_at, merged_at")
+        if self.reviewed_at is not None and self.reviewer is None:
+            raise FactError("reviewed_at needs a reviewer: who reviewed the change")
+
+    @property
+    def ends_at(self) -> datetime:
+        """The latest time the record states: its span ends there, so a fuller record made later wins."""
+        times = [self.opened_at, self.merged_at, self.reviewed_at, self.risk.at if self.risk else None]
+        return max(t for t in times if t is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +171,7 @@ class AuditRequest:
     requested_at: datetime
     fulfilled_at: datetime | None = None
     system: str | None = None
+    bundle_sha256: str | None = None  # the manifest of the audit bundle that fulfilled it
 
     def __post_init__(self) -> None:
         _require(self.id, "id")

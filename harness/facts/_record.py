@@ -81,10 +81,18 @@ def _change(fact: Change) -> _SpanSpec:
         semconv.HARNESS_CHANGE_OPENED_AT: iso(fact.opened_at),
         semconv.HARNESS_CHANGE_MERGED_AT: iso(fact.merged_at) if fact.merged_at else None,
         semconv.HARNESS_CHANGE_REVIEWER: fact.reviewer,
+        semconv.HARNESS_CHANGE_AUTHOR: fact.author,
         semconv.HARNESS_CHANGE_MATERIAL: fact.material,
         semconv.VCS_REF_HEAD_REVISION: fact.revision,
+        semconv.HARNESS_CHANGE_REVIEWED_AT: iso(fact.reviewed_at) if fact.reviewed_at else None,
+        semconv.HARNESS_CHANGE_APPROVER: fact.approver,
     }
-    end = fact.merged_at or fact.opened_at
+    if fact.risk is not None:
+        attributes[semconv.HARNESS_CHANGE_RISK_ASSESSOR] = fact.risk.by
+        attributes[semconv.HARNESS_CHANGE_RISK_ASSESSED_AT] = iso(fact.risk.at)
+        attributes[semconv.HARNESS_CHANGE_RISK_OUTCOME] = fact.risk.outcome
+        attributes[semconv.HARNESS_CHANGE_RISK_LINK] = fact.risk.link
+    end = fact.ends_at
     return _SpanSpec(semconv.SPAN_CHANGE.format(system=fact.system), fact.opened_at, end, _compact(attributes))
 
 
@@ -95,6 +103,7 @@ def _audit(fact: AuditRequest) -> _SpanSpec:
         semconv.HARNESS_AUDIT_REQUEST_ID: fact.id,
         semconv.HARNESS_AUDIT_REQUESTED_AT: iso(fact.requested_at),
         semconv.HARNESS_AUDIT_FULFILLED_AT: iso(fact.fulfilled_at) if fact.fulfilled_at else None,
+        semconv.HARNESS_AUDIT_BUNDLE_SHA256: fact.bundle_sha256,
     }
     end = fact.fulfilled_at or fact.requested_at
     return _SpanSpec(semconv.SPAN_AUDIT_REQUEST, fact.requested_at, end, _compact(attributes))
@@ -137,6 +146,19 @@ def record(
     try:
         tracer = provider.get_tracer(semconv.INSTRUMENTATION_SCOPE)
         return [emit(tracer, fact) for fact in batch]
+    finally:
+        provider.shutdown()
+
+
+def write_span(
+    name: str, start: datetime, end: datetime, attributes: dict[str, Any], *, home: str | Path | None = None
+) -> None:
+    """Write one span with its own times straight into the lake under ``home`` (e.g. a canary decision)."""
+    provider = lake_tracer_provider(instrumentation.load_settings({"home": home}).lake_dir)
+    try:
+        tracer = provider.get_tracer(semconv.INSTRUMENTATION_SCOPE)
+        span = tracer.start_span(name, start_time=_ns(start), attributes=_compact(attributes))
+        span.end(end_time=_ns(end))
     finally:
         provider.shutdown()
 

@@ -91,7 +91,7 @@ def test_the_public_names_are_pinned() -> None:
         # results and trajectories
         "CaseResult", "RunResult", "RunStore", "Trajectory", "trajectory_of", "SpanCapture", "lake_span_pairs",
         # the gate
-        "gate", "gate_run", "GatePolicy", "MetricRule", "CalibrationRule", "GateResult", "MetricResult",
+        "gate", "gate_run", "GatePolicy", "MetricRule", "CalibrationRule", "SliceRule", "GateResult", "MetricResult",
         "GateOutputs", "EXIT_CODES", "markdown", "junit", "as_json",
         # errors (evals/errors.py)
         "EvalError", "DatasetError", "SuiteError", "RunNotFoundError", "IncomparableError", "BaselineError",

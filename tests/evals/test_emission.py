@@ -108,3 +108,25 @@ def test_a_case_field_that_is_not_a_time_is_a_dataset_error(tmp_path: Path) -> N
     path.write_text('{"id": "a", "input": "x", "origin": "production", "sampled_at": "yesterday"}\n')
     with pytest.raises(evals.DatasetError, match=r"d\.jsonl:1: field 'sampled_at'"):
         evals.load_dataset(path)
+
+
+async def test_a_red_team_run_says_so_and_carries_its_cases_slices(captured: Captured) -> None:
+    cases = [
+        evals.Case(id="fr-1", input="q", expected="a", slices={"language": "fr"}),
+        evals.Case(id="en-1", input="q", expected="a", slices={"language": "en"}),
+        evals.Case(id="plain", input="q", expected="a"),
+    ]
+    dataset = evals.dataset_from_cases("attacks", cases)
+    suite = evals.Suite("attacks", lambda case, ctx: "a", dataset, [evals.Contains()], system="s", red_team=True)
+    run = await evals.run_suite(suite, telemetry=captured.telemetry, candidate_id="c", revision="r")
+    assert run.red_team and run.case_slices == {"fr-1": {"language": "fr"}, "en-1": {"language": "en"}}
+    (head,) = spans_of(captured, semconv.RECORD_EVAL_RUN)
+    assert head[semconv.HARNESS_EVAL_RED_TEAM] is True
+    assert json.loads(str(head[semconv.HARNESS_EVAL_CASE_SLICES])) == run.case_slices
+
+
+def test_slice_labels_leave_the_hash_of_a_dataset_without_them_unchanged() -> None:
+    plain = evals.dataset_from_cases("d", [evals.Case(id="a", input="q")])
+    labelled = evals.dataset_from_cases("d", [evals.Case(id="a", input="q", slices={"language": "fr"})])
+    assert plain.hash == evals.dataset_from_cases("d", [evals.Case(id="a", input="q", slices={})]).hash
+    assert plain.hash != labelled.hash

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 
 import pytest
 from scipy import optimize, special, stats
@@ -115,3 +116,39 @@ def test_paired_t_against_the_margin_matches_scipy() -> None:
     assert ours.p_value == pytest.approx(theirs.pvalue, rel=1e-9)
     low, high = stats.t.interval(0.90, 199, loc=ours.delta, scale=stats.sem(diffs))
     assert (ours.low, ours.high) == pytest.approx((low, high), rel=1e-9)
+
+
+def test_newcombe_hybrid_score_interval_matches_the_published_example() -> None:
+    # Newcombe (1998), Stat Med 17:873, table II example (a): 56/70 vs 48/80, method 10: 0.0524 to 0.3339 (95%)
+    low, high = gate_stats.newcombe_interval(56, 70, 48, 80, 0.025)
+    assert (round(low, 4), round(high, 4)) == (0.0524, 0.3339)
+    wilson_low, wilson_high = gate_stats.wilson_interval(56, 70, gate_stats.z_quantile(0.975))
+    reference = stats.binomtest(56, 70).proportion_ci(0.95, method="wilson")
+    assert (wilson_low, wilson_high) == pytest.approx((reference.low, reference.high))
+
+
+def test_newcombe_p_value_inverts_the_lower_bound() -> None:
+    low, _ = gate_stats.newcombe_interval(80, 1000, 20, 1000, 0.05)
+    assert gate_stats.newcombe_p_above(80, 1000, 20, 1000, low) == pytest.approx(0.05, abs=1e-6)
+    assert gate_stats.newcombe_p_above(20, 1000, 20, 1000, 0.01) == 0.5  # not above at all
+
+
+def test_welch_matches_scipy() -> None:
+    rng = random.Random(3)
+    a = [rng.gauss(1.0, 1.0) for _ in range(40)]
+    b = [rng.gauss(0.5, 2.0) for _ in range(25)]
+    result = gate_stats.welch(a, b)
+    reference = stats.ttest_ind(a, b, equal_var=False)
+    assert result.delta / result.se == pytest.approx(reference.statistic)
+    assert result.df == pytest.approx(reference.df)
+
+
+def test_the_exact_order_statistic_draw_is_the_bootstrap_distribution_of_the_quantile() -> None:
+    rng = random.Random(11)
+    sample = sorted(rng.lognormvariate(0.0, 0.7) for _ in range(60))
+    draws = 20_000
+    exact = [gate_stats.bootstrap_quantile(sample, 0.95, rng) for _ in range(draws)]
+    brute = [gate_stats.percentile(rng.choices(sample, k=len(sample)), 0.95) for _ in range(draws)]
+    for q in (0.1, 0.5, 0.9):
+        assert gate_stats.percentile(exact, q) == pytest.approx(gate_stats.percentile(brute, q), rel=0.03)
+    assert sum(exact) / draws == pytest.approx(sum(brute) / draws, rel=0.01)

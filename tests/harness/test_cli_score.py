@@ -108,7 +108,7 @@ def test_the_markdown_evidence_cells_are_single_code_spans(home: Path, capsys: p
         assert fence is not None and cell.endswith(fence.group()), cell
         assert fence.group() not in cell[len(fence.group()) : -len(fence.group())], cell  # nothing closes it early
     card = scoring.scorecard(home, SCOPE, cache=False)
-    attestation = scoring.render(card, "markdown").split("gov.risk_assessment", 2)[2].splitlines()[0]
+    attestation = scoring.render(card, "markdown").split("deploy.model_swap_playbook", 2)[2].splitlines()[0]
     assert attestation.count("`") % 2 == 0
 
 

@@ -129,7 +129,7 @@ def test_cli_rejects_bad_input_with_exit_3(tmp_path: Path, capsys: pytest.Captur
     assert not (tmp_path / ".harness" / "lake").exists()  # nothing half-recorded
 
 
-def test_score_command_prints_json_markdown_and_refuses_clickhouse(
+def test_score_command_prints_json_markdown_and_the_same_on_clickhouse(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     home = str(tmp_path / ".harness")
@@ -142,8 +142,11 @@ def test_score_command_prints_json_markdown_and_refuses_clickhouse(
     assert set(card.axes) == set(scoring.AXES)
     assert main(["score", "--format", "markdown", "--no-cache", *window]) == 0
     assert "| deployment |" in capsys.readouterr().out
-    assert main(["score", "--engine", "clickhouse", *window]) == 3
-    assert "not implemented" in capsys.readouterr().err
+    assert main(["score", "--format", "json", "--engine", "clickhouse", *window]) == 0  # chDB over the lake
+    on_clickhouse = scoring.Scorecard.model_validate_json(capsys.readouterr().out)
+    assert on_clickhouse.model_dump() == card.model_dump()
+    assert main(["score", "--engine", "duckdb", "--dsn", "clickhouse://localhost:8123", *window]) == 3
+    assert "engine clickhouse" in capsys.readouterr().err
 
 
 def test_catalogue_and_attestation_errors_name_the_file_and_field(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ def test_the_public_names_are_exactly_these() -> None:
         "LLMInvocation",
         "LoopDetected",
         "MaxStepsExceeded",
+        "OverrideError",
         "Price",
         "PriceBook",
         "Rates",
@@ -46,6 +47,7 @@ def test_the_public_names_are_exactly_these() -> None:
         "load_settings",
         "prompt",
         "propagate",
+        "record_override",
         "redact",
         "redact_value",
         "semconv",
@@ -75,7 +77,7 @@ def test_every_exception_of_the_package_lives_in_errors_py_and_derives_from_harn
 
 def test_the_docstring_draws_every_exception_of_errors_py() -> None:
     classes = [name for name, obj in vars(errors).items() if inspect.isclass(obj) and issubclass(obj, Exception)]
-    assert len(classes) == 7
+    assert len(classes) == 8
     for name in classes:
         assert f" {name} " in (errors.__doc__ or ""), f"{name} is missing from the hierarchy in errors.py"
     for name in instrumentation.__all__:

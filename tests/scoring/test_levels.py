@@ -97,7 +97,7 @@ def test_catalogue_and_attestations_lift_governance(full_home: Path, tmp_path: P
     systems.write_text("systems:\n  - {name: support, kind: llm, owner: team-a, on-call: rota-a}\n", encoding="utf-8")
     attestations = tmp_path / "attestations.yaml"
     attestations.write_text(
-        "attestations:\n  - {criterion: gov.risk_assessment, by: alice, at: 2026-01-01, expires: 2026-03-15}\n",
+        "attestations:\n  - {criterion: gov.human_override, by: alice, at: 2026-01-01, expires: 2026-12-31}\n",
         encoding="utf-8",
     )
     card = scoring.scorecard(full_home, SCOPE, cache=False, systems_file=systems, attestations_file=attestations)
@@ -105,8 +105,10 @@ def test_catalogue_and_attestations_lift_governance(full_home: Path, tmp_path: P
     assert found["gov.inventory"].status == "pass"
     assert found["gov.owners"].status == "pass"
     assert card.systems[0].owner == "team-a"
-    assert found["gov.risk_assessment"].status == "fail"  # expired before the window ended
-    assert "expired" in (found["gov.risk_assessment"].reason or "")
+    assert found["gov.human_override"].status == "pass"  # no override recorded, but the path is attested
+    assert found["gov.human_override"].value == 0 and "attested by alice" in (found["gov.human_override"].reason or "")
+    assert found["gov.risk_assessment"].status == "fail"  # the material change c4 has no risk assessment
+    assert found["gov.risk_assessment"].failing == ["c4 (no review; no risk assessment)"]
     assert card.axes["governance"].level == 2  # level 3 needs reviewed changes
 
 
@@ -122,3 +124,5 @@ def test_every_criterion_maps_to_a_signal_its_view_returns(full_home: Path) -> N
             assert criterion.not_applicable_when in columns[criterion.axis], criterion.id
         for apart in criterion.counted_apart:
             assert apart in columns[criterion.axis], criterion.id
+        if criterion.names:
+            assert criterion.names in columns[criterion.axis], criterion.id

@@ -37,10 +37,12 @@ def test_change_failure_rate_counts_linked_inferred_incidents_and_rollbacks(card
     assert card.metrics.change_failure_rate == pytest.approx(3 / 4)
 
 
-def test_time_to_restore_uses_resolved_incidents_started_in_window(card: scoring.Scorecard) -> None:
-    # i1 2 h, i5 6 h, i2 1.5 h; i3 unresolved; i0 started before the window
-    assert card.metrics.time_to_restore_hours.median == pytest.approx(2.0)
-    assert card.metrics.time_to_restore_hours.mean == pytest.approx(9.5 / 3)
+def test_time_to_restore_uses_resolved_incidents_and_rollbacks_started_in_window(card: scoring.Scorecard) -> None:
+    # i1 2 h, i5 6 h, i2 1.5 h; i3 unresolved; i0 started before the window; and d3 (no incident attributed)
+    # deployed 03-10 00:00, restored by its rollback d4 at 03-11 00:00: 24 h
+    assert card.metrics.time_to_restore_hours.median == pytest.approx(4.0)
+    assert card.metrics.time_to_restore_hours.mean == pytest.approx(33.5 / 4)
+    assert (card.metrics.time_to_restore_hours.resolved, card.metrics.time_to_restore_hours.rollbacks) == (3, 1)
 
 
 def test_audit_response_median_and_p90(card: scoring.Scorecard) -> None:

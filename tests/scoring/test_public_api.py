@@ -33,6 +33,7 @@ def test_scoring_exports() -> None:
         "load_criteria",
         "metric",
         "parse_time",
+        "queries",
         "query",
         "reading",
         "render",
@@ -52,6 +53,7 @@ def test_facts_exports() -> None:
         "Fact",
         "FactError",
         "Incident",
+        "RiskAssessment",
         "emit",
         "lake_tracer_provider",
         "new_deployment_id",
@@ -107,7 +109,13 @@ def test_every_scoring_exception_lives_in_errors_py_under_scoring_error() -> Non
     ]
     assert elsewhere == []
     classes = [cls for _, cls in inspect.getmembers(errors, inspect.isclass) if cls.__module__ == errors.__name__]
-    assert {cls.__name__ for cls in classes} == {"ScoringError", "InputFileError", "SqlGraphError"}
+    assert {cls.__name__ for cls in classes} == {
+        "ScoringError",
+        "InputFileError",
+        "SqlGraphError",
+        "DialectError",
+        "WrongKindError",
+    }
     assert all(issubclass(cls, scoring.ScoringError) for cls in classes)
     assert issubclass(scoring.ScoringError, HarnessError)
     assert all(cls.__name__ in (errors.__doc__ or "") for cls in classes)  # the hierarchy is drawn

@@ -12,6 +12,14 @@ d AS (
     FROM int_window_deploys
 ),
 loop AS (SELECT * FROM int_eval_loop),
+-- red-team cadence: the share of the window's 30-day periods, counted back from its end, holding a red-team run
+red AS (
+    SELECT
+        count(DISTINCT date_diff('day', ts, getvariable('until')) // 30)
+            / ceil(date_diff('hour', getvariable('since'), getvariable('until')) / 720.0) AS months_share
+    FROM stg_eval_runs
+    WHERE red_team
+),
 judges AS (SELECT count(*) AS n, count(*) FILTER (WHERE calibrated) AS calibrated FROM int_judges),
 gates AS (
     SELECT count(*) AS n, count(*) FILTER (WHERE gated_trajectory) AS trajectory
@@ -50,5 +58,6 @@ SELECT
     CASE WHEN loop.runs = 0 THEN NULL ELSE loop.failure_modes END AS failure_modes,
     CASE WHEN gates.n = 0 THEN NULL ELSE gates.trajectory / gates.n END AS trajectory_gated_share,
     CASE WHEN a.deployments_recorded = 0 THEN NULL ELSE ev.regression_reactions END AS eval_regression_reactions,
-    a.deployments_recorded > 0 AND d.failed = 0 AS no_failed_deploys
-FROM a, d, loop, judges, gates, ev
+    a.deployments_recorded > 0 AND d.failed = 0 AS no_failed_deploys,
+    CASE WHEN loop.runs = 0 THEN NULL ELSE red.months_share END AS red_team_months_share
+FROM a, d, loop, judges, gates, ev, red

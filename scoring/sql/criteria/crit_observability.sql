@@ -2,7 +2,13 @@
 WITH a AS (SELECT * FROM int_activity),
 cov AS (SELECT * FROM met_telemetry_coverage),
 lat AS (SELECT * FROM met_latency),
-ret AS (SELECT * FROM int_retention)
+ret AS (SELECT * FROM int_retention),
+-- fairness: the window's gate decisions that compared labelled slices (each with its own margin)
+fair AS (
+    SELECT count(*) AS gates, count(*) FILTER (WHERE gated_slices > 0) AS sliced
+    FROM stg_gate_decisions
+    WHERE decided_at >= getvariable('since') AND decided_at < getvariable('until')
+)
 SELECT
     CASE WHEN a.spans_in_window = 0 THEN NULL ELSE lat.calls END AS model_calls,
     CASE WHEN lat.calls = 0 THEN NULL ELSE lat.error_rate END AS error_rate,
@@ -14,5 +20,6 @@ SELECT
     (SELECT orphan_share FROM met_orphan_spans) AS orphan_share,
     (SELECT avg(CASE WHEN termination IS NOT NULL THEN 1.0 ELSE 0.0 END) FROM stg_agent_runs) AS termination_share,
     CASE WHEN lat.calls = 0 THEN NULL ELSE lat.weeks END AS latency_weeks,
-    ret.max_gap_days
-FROM a, cov, lat, ret
+    ret.max_gap_days,
+    CASE WHEN fair.gates = 0 THEN NULL ELSE fair.sliced / fair.gates END AS sliced_gate_share
+FROM a, cov, lat, ret, fair

@@ -1,10 +1,13 @@
 -- LLM judges the window's eval runs used (harness.eval.judges: scorer -> model@prompt_version; an empty
 -- identity is no judge), each with its latest calibration up to the window end; a judge is calibrated when
 -- that calibration passed for the same judge model.
-WITH used AS (
-    SELECT DISTINCT t.scorer, split_part(r.judges ->> t.scorer, '@', 1) AS judge_model
-    FROM stg_eval_runs AS r, unnest(json_keys(r.judges)) AS t(scorer)
-    WHERE r.judges IS NOT NULL AND coalesce(r.judges ->> t.scorer, '') <> ''
+WITH run_judges AS (  -- unnest in the select list, not a lateral join: the portable subset (ClickHouse arrayJoin)
+    SELECT unnest(json_keys(judges)) AS scorer, judges FROM stg_eval_runs WHERE judges IS NOT NULL
+),
+used AS (
+    SELECT DISTINCT r.scorer, split_part(r.judges ->> r.scorer, '@', 1) AS judge_model
+    FROM run_judges AS r
+    WHERE coalesce(r.judges ->> r.scorer, '') <> ''
 ),
 latest AS (
     SELECT

@@ -1,5 +1,6 @@
 -- D in the window, each with: failed (an attributed incident or a later rollback), made by a pipeline, gate
--- passed, changes, lead time.
+-- passed, changes, lead time. The joined rows name their keys apart from d's columns (gated_run, shipped_id):
+-- over a join, ClickHouse names the columns of d.* that another joined table shares as d.<name>.
 WITH failed AS (
     SELECT attributed_deployment AS deployment_id FROM int_incident_attribution WHERE attributed_deployment IS NOT NULL
     UNION
@@ -7,7 +8,7 @@ WITH failed AS (
 ),
 gates AS (
     SELECT
-        gate_run_id,
+        gate_run_id AS gated_run,
         bool_or(decision = 'pass' OR approved) AS passed,
         bool_or(decision = 'regression' AND NOT approved) AS regressed,
         min(decided_at) AS decided_at
@@ -16,7 +17,7 @@ gates AS (
 ),
 shipped AS (
     SELECT
-        deployment_id,
+        deployment_id AS shipped_id,
         count(*) AS listed_changes,
         min(opened_at) AS first_opened_at,
         bool_or(kind IN ('model', 'prompt')) AS ships_model_or_prompt
@@ -33,6 +34,6 @@ SELECT
     coalesce(sh.ships_model_or_prompt, false) AS ships_model_or_prompt,
     date_diff('millisecond', sh.first_opened_at, d.deployed_at) / 3600000.0 AS lead_time_hours
 FROM int_deploys AS d
-LEFT JOIN gates AS g ON g.gate_run_id = d.gate_run_id
-LEFT JOIN shipped AS sh ON sh.deployment_id = d.deployment_id
+LEFT JOIN gates AS g ON g.gated_run = d.gate_run_id
+LEFT JOIN shipped AS sh ON sh.shipped_id = d.deployment_id
 WHERE d.deployed_at >= getvariable('since') AND d.deployed_at < getvariable('until')

@@ -10,11 +10,11 @@ deploy_days AS (
     SELECT DISTINCT date_diff('day', CAST(w.since AS DATE), CAST(d.deployed_at AS DATE)) AS day_index
     FROM int_window_deploys AS d, w
 ),
-weeks AS (
-    SELECT b.range AS bucket FROM w, range(0, CAST(ceil(w.days / 7) AS BIGINT)) AS b
+weeks AS (  -- unnest in the select list rather than the range() table function: the portable subset
+    SELECT unnest(range(0, CAST(ceil(w.days / 7) AS BIGINT))) AS bucket FROM w
 ),
 months AS (
-    SELECT b.range AS bucket FROM w, range(0, CAST(ceil(w.days / 30) AS BIGINT)) AS b
+    SELECT unnest(range(0, CAST(ceil(w.days / 30) AS BIGINT))) AS bucket FROM w
 ),
 per_week AS (
     SELECT weeks.bucket, count(dd.day_index) AS deploy_days

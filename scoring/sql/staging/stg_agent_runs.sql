@@ -5,6 +5,7 @@ SELECT
     s.trace_id,
     s.span_key,
     s.system,
+    s.version,
     s.feature,
     s.agent_name,
     s.agent_version,

@@ -11,6 +11,7 @@ SELECT
     s.eval_judges AS judges,
     s.sampled_cases,
     s.failure_modes,
+    coalesce(s.red_team, false) AS red_team,
     s.system_attr AS system
 FROM stg_scoped_facts AS s
 WHERE s.record_type = 'eval_run'

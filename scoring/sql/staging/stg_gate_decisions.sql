@@ -14,6 +14,9 @@ SELECT
         lambda m: m = 'steps' OR starts_with(m, 'steps_at_most_') OR starts_with(m, 'terminated_')
             OR starts_with(m, 'tool_used_') OR starts_with(m, 'tool_not_used_')
     )) > 0, false) AS gated_trajectory,
+    -- fairness slices: the gate's per-slice comparisons are named metric[dimension=value] (evals' slice_name)
+    coalesce(len(list_filter(json_extract_string(s.gate_metrics, '$[*].name'), lambda m: m LIKE '%[%=%]')), 0)
+        AS gated_slices,
     s.system_attr AS system
 FROM stg_scoped_facts AS s
 WHERE s.record_type = 'gate'

@@ -5,6 +5,7 @@ SELECT
     s.trace_key,
     s.span_key,
     s.system,
+    s.version,
     s.feature,
     s.model_name AS model,
     s.model_version,

@@ -6,5 +6,5 @@ FROM fact_spans AS f
 WHERE f.system_attr IN (SELECT name FROM scope_systems)
     OR (
         f.system_attr IS NULL
-        AND f.record_type IN ('audit_request', 'eval_run', 'gate', 'eval_calibration', 'eval_sample')
+        AND f.record_type IN ('audit_request', 'eval_run', 'gate', 'eval_approval', 'eval_calibration', 'eval_sample')
     )

@@ -1,6 +1,6 @@
 -- raw -> staging: the few spans that are facts (deployments, incidents, changes, audit requests, eval runs,
--- gates, judge calibrations, production samples, canary decisions) of the segments bound as $segments, with
--- typed columns.
+-- gates, approvals, judge calibrations, production samples, overrides, canary decisions) of the segments bound
+-- as $segments, with typed columns.
 -- A fact's system is its harness.system; eval spans recorded before they carried it fall back to their
 -- service, unless that is the `harness-eval` service every eval was once recorded under (then they are
 -- organisation-wide: system null).
@@ -13,8 +13,8 @@ SELECT
     rt AS record_type,
     coalesce(
         a['harness.system'], r['harness.system'],
-        CASE WHEN rt IN ('eval_run', 'gate', 'eval_calibration', 'eval_sample') AND "ServiceName" <> 'harness-eval'
-            THEN "ServiceName" END
+        CASE WHEN rt IN ('eval_run', 'gate', 'eval_approval', 'eval_calibration', 'eval_sample')
+            AND "ServiceName" <> 'harness-eval' THEN "ServiceName" END
     ) AS system_attr,
     coalesce(a['deployment.environment.name'], r['deployment.environment.name']) AS env,
     coalesce(a['harness.eval.run.id'], a['harness.gate.run.id']) AS eval_run_id,
@@ -31,7 +31,7 @@ SELECT
         WHEN 'change' THEN a['vcs.change.id']
         WHEN 'audit_request' THEN a['harness.audit.request.id']
     END AS fact_id,
-    a['service.version'] AS version,
+    CASE WHEN rt = 'canary' THEN a['harness.canary.version'] ELSE a['service.version'] END AS version,
     a['deployment.status'] AS deploy_status,
     a['harness.deployment.strategy'] AS strategy,
     a['harness.deployment.trigger'] AS deploy_trigger,
@@ -58,7 +58,8 @@ SELECT
     CASE WHEN rt = 'eval_run' THEN a['harness.eval.judges'] END AS eval_judges,
     CASE WHEN rt = 'eval_run' THEN TRY_CAST(a['harness.eval.case.sampled_count'] AS BIGINT) END AS sampled_cases,
     CASE WHEN rt = 'eval_run' THEN a['harness.eval.failure_modes'] END AS failure_modes,
-    CASE WHEN rt = 'gate' THEN a['harness.gate.metrics'] END AS gate_metrics,
+    CASE rt WHEN 'gate' THEN a['harness.gate.metrics'] WHEN 'canary' THEN a['harness.canary.metrics'] END
+        AS gate_metrics,
     CASE WHEN rt = 'eval_calibration' THEN a['harness.eval.scorer'] END AS scorer,
     CASE WHEN rt = 'eval_calibration' THEN a['harness.eval.judge.model'] END AS judge_model,
     CASE WHEN rt = 'eval_calibration' THEN TRY_CAST(a['harness.eval.calibration.kappa'] AS DOUBLE) END AS kappa,
@@ -69,6 +70,27 @@ SELECT
         AS calibration_passed,
     CASE WHEN rt = 'eval_sample' THEN TRY_CAST(a['harness.eval.sample.count'] AS BIGINT) END AS sample_count,
     CASE WHEN rt = 'eval_sample' THEN a['harness.eval.sample.dataset'] END AS sample_dataset,
+    CASE WHEN rt = 'change' THEN CAST(CAST(a['harness.change.reviewed_at'] AS TIMESTAMPTZ) AS TIMESTAMP) END
+        AS reviewed_at,
+    CASE WHEN rt = 'change' THEN a['harness.change.approver'] END AS change_approver,
+    CASE WHEN rt = 'change' THEN a['harness.change.risk.assessor'] END AS risk_by,
+    CASE WHEN rt = 'change' THEN CAST(CAST(a['harness.change.risk.assessed_at'] AS TIMESTAMPTZ) AS TIMESTAMP) END
+        AS risk_at,
+    CASE WHEN rt = 'change' THEN a['harness.change.risk.outcome'] END AS risk_outcome,
+    CASE WHEN rt = 'change' THEN a['harness.change.risk.link'] END AS risk_link,
+    CASE rt WHEN 'override' THEN a['harness.override.by'] WHEN 'eval_approval' THEN a['harness.eval.approved_by'] END
+        AS actor,
+    CASE rt WHEN 'override' THEN a['harness.override.outcome'] WHEN 'canary' THEN a['harness.canary.decision'] END
+        AS outcome,
+    CASE WHEN rt = 'override' THEN a['harness.override.decision.id'] END AS decision_id,
+    CASE WHEN rt = 'override' THEN a['harness.override.trace_id'] END AS concerns_trace,
+    CASE rt
+        WHEN 'override' THEN a['harness.override.reason']
+        WHEN 'canary' THEN a['harness.canary.reason']
+        WHEN 'audit_request' THEN a['harness.audit.bundle.sha256']
+    END AS note,
+    CASE WHEN rt = 'eval_run' THEN TRY_CAST(a['harness.eval.red_team'] AS BOOLEAN) END AS red_team,
+    CASE WHEN rt = 'canary' THEN a['harness.canary.baseline.version'] END AS baseline_version,
     CASE WHEN rt = 'canary' THEN a['harness.canary.decision'] END AS canary_decision,
     CASE WHEN rt = 'canary' THEN a['harness.canary.baseline.version'] END AS canary_baseline_version,
     CASE WHEN rt = 'canary' THEN a['harness.canary.version'] END AS canary_version,
@@ -84,5 +106,6 @@ FROM (
     FROM read_parquet($segments, hive_partitioning = true, filename = true)
 ) AS raw
 WHERE rt IN (
-    'deployment', 'incident', 'change', 'audit_request', 'eval_run', 'gate', 'eval_calibration', 'eval_sample', 'canary'
+    'deployment', 'incident', 'change', 'audit_request', 'eval_run', 'gate', 'eval_approval', 'eval_calibration',
+    'eval_sample', 'override', 'canary'
 )

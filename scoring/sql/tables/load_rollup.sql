@@ -8,7 +8,8 @@ SELECT
     bool_or(span_class IN ('inference', 'agent')) AS has_llm,
     bool_or(span_class = 'prediction') AS has_predictions,
     bool_or(span_class = 'agent') AS has_agents,
-    bool_or(operation IS NOT NULL OR record_type IN ('prediction', 'deployment', 'incident', 'change')) AS is_system,
+    bool_or(operation IS NOT NULL OR record_type IN ('prediction', 'deployment', 'incident', 'change', 'override'))
+        AS is_system,
     count(*) AS spans
 FROM spans
 WHERE segment IN (SELECT unnest($segments))

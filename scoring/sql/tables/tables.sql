@@ -4,17 +4,18 @@
 -- embeddings), agent (invoke_agent), tool (execute_tool), prediction (classical), other. priced_cost is
 -- filled from the price table for counted inference spans recorded without cost. latency_bin and tokens_bin
 -- are the drift histogram's bins of a model call, computed once at load rather than per scorecard. env is the
--- deployment.environment.name of the span (else of its resource), null when unset.
+-- deployment.environment.name of the span (else of its resource), null when unset; version its service.version
+-- (else its resource's; a prediction's model version), null when unset.
 -- eval_traffic marks every span of a trace holding an eval case (eval_traffic.sql): the system under test
 -- runs inside it for the suite, so its calls stay out of the production metrics.
 -- Span and parent ids are kept as 64-bit keys (the hex ids), the trace id as text and a hash key.
 CREATE TABLE IF NOT EXISTS segments (path VARCHAR PRIMARY KEY, size BIGINT, mtime DOUBLE);
 CREATE TABLE IF NOT EXISTS spans (
     segment VARCHAR, ts TIMESTAMP, trace_id VARCHAR, trace_key UBIGINT, span_key UBIGINT, parent_key UBIGINT,
-    span_class span_class, system VARCHAR, system_kind VARCHAR, env VARCHAR, record_type VARCHAR, status VARCHAR,
+    span_class span_class, system VARCHAR, system_kind VARCHAR, env VARCHAR, version VARCHAR, record_type VARCHAR, status VARCHAR,
     error_type VARCHAR, duration_ns BIGINT, latency_bin SMALLINT, tokens_bin SMALLINT, feature VARCHAR,
     operation VARCHAR, provider VARCHAR, request_model VARCHAR, response_model VARCHAR, prompt_version VARCHAR,
-    input_tokens BIGINT, output_tokens BIGINT, cache_read_tokens BIGINT, cache_write_tokens BIGINT,
+    input_tokens BIGINT, output_tokens BIGINT, cache_read_tokens BIGINT, cache_write_tokens BIGINT, reasoning_tokens BIGINT,
     cost DOUBLE, priced_cost DOUBLE, usage_counted BOOLEAN, usage_absent_reason VARCHAR, ttfc_s DOUBLE,
     agent_name VARCHAR, agent_version VARCHAR, tool_name VARCHAR, tool_allowed BOOLEAN, tool_owner VARCHAR,
     termination VARCHAR,
@@ -22,7 +23,8 @@ CREATE TABLE IF NOT EXISTS spans (
     model_name VARCHAR, model_version VARCHAR, eval_traffic BOOLEAN
 );
 -- fact_spans: the few spans that are facts (deployments, incidents, changes, audit requests, eval runs, gates,
--- judge calibrations, production samples, canary decisions).
+-- approvals, judge calibrations, production samples, overrides, canary decisions). actor: who overrode or
+-- approved; outcome: the override's outcome or the canary's decision; note: the reason, or a bundle's digest.
 CREATE TABLE IF NOT EXISTS fact_spans (
     segment VARCHAR, ts TIMESTAMP, end_ts TIMESTAMP, trace_id VARCHAR, record_type VARCHAR, system_attr VARCHAR,
     env VARCHAR, eval_run_id VARCHAR, eval_suite VARCHAR, eval_dataset_hash VARCHAR, eval_passed BOOLEAN,
@@ -34,6 +36,9 @@ CREATE TABLE IF NOT EXISTS fact_spans (
     eval_judges VARCHAR, sampled_cases BIGINT, failure_modes VARCHAR, gate_metrics VARCHAR,
     scorer VARCHAR, judge_model VARCHAR, kappa DOUBLE, kappa_low DOUBLE, calibration_items BIGINT,
     calibration_passed BOOLEAN, sample_count BIGINT, sample_dataset VARCHAR,
+    reviewed_at TIMESTAMP, change_approver VARCHAR, risk_by VARCHAR, risk_at TIMESTAMP, risk_outcome VARCHAR,
+    risk_link VARCHAR, actor VARCHAR, outcome VARCHAR, decision_id VARCHAR, concerns_trace VARCHAR, note VARCHAR,
+    red_team BOOLEAN, baseline_version VARCHAR,
     canary_decision VARCHAR, canary_baseline_version VARCHAR, canary_version VARCHAR, canary_metrics VARCHAR,
     canary_reason VARCHAR
 );

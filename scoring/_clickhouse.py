@@ -1,0 +1,355 @@
+"""The ClickHouse side: the same tables, views, metrics and criteria, translated (``_dialect``), over otel_traces.
+
+Two ways in. With a DSN (``clickhouse://user:password@host:8123/database``) the engine reads the
+``otel_traces`` table the Collector's ClickHouse exporter writes, through ``clickhouse-connect``, and
+keeps its staging tables and views in a scratch database it drops on close. Without one it runs chDB
+(ClickHouse in-process) over the lake's Parquet segments, or over an ``otel_traces`` table already in
+a chDB session (``source_table``). Either way each session loads the staging tables from the source
+once (ClickHouse scans are what it is for; nothing is cached between runs) and then runs the scoring
+views exactly as DuckDB does.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from string import Template
+from typing import Any, Protocol
+
+import polars as pl
+import pyarrow as pa
+
+from instrumentation.lake import traces_dir
+from scoring import _dialect, _sql
+from scoring._engine import _checked, _naive, price_rows
+from scoring.errors import ScoringError
+
+ENGINES = ("duckdb", "clickhouse")
+SOURCE_TABLE = "otel_traces"
+SEGMENT = "clickhouse"  # the one "segment" a ClickHouse load records: its source is loaded whole
+# Session settings that give ClickHouse DuckDB's (the SQL standard's) semantics where they differ.
+SETTINGS: Mapping[str, Any] = {
+    "join_use_nulls": 1,  # an unmatched LEFT JOIN row is NULL, not the type's default
+    "group_by_use_nulls": 1,  # a column not grouped in a grouping set is NULL
+    "aggregate_functions_null_for_empty": 1,  # avg/sum/quantile over no rows are NULL, not nan or 0
+    "union_default_mode": "DISTINCT",
+    "session_timezone": "UTC",
+    "cast_string_to_date_time_mode": "best_effort",  # ISO 8601 with a zone, as DuckDB's TIMESTAMPTZ cast
+    "mutations_sync": 2,  # an UPDATE (mutation) is done before the next statement
+    "allow_nondeterministic_mutations": 1,  # UPDATE ... WHERE x IN (SELECT ...) and joinGet
+    "prefer_column_name_to_alias": 1,  # DuckDB: in sum(calls) AS calls, calls is the column, not the alias
+    "enable_positional_arguments": 1,  # ORDER BY an output name is rendered as its position (_dialect)
+}
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
+
+
+class Client(Protocol):
+    def command(self, sql: str, params: Mapping[str, Any] | None = None) -> None: ...
+    def arrow(self, sql: str, params: Mapping[str, Any] | None = None) -> pa.Table: ...
+    def close(self) -> None: ...
+
+
+class ChdbClient:
+    """A chDB session (in-process ClickHouse), private to this engine unless one is given."""
+
+    def __init__(self, session: Any | None = None) -> None:
+        try:
+            from chdb import session as chdb_session
+        except ImportError as exc:
+            raise ScoringError("the clickhouse engine needs chDB: pip install 'llm-harness[clickhouse]'") from exc
+        self.session = session if session is not None else chdb_session.Session()  # type: ignore[no-untyped-call]
+        self._owned = session is None
+        for name, value in SETTINGS.items():
+            self.command(f"SET {name} = {_literal(value)}")
+        # chDB runs one ClickHouse per process, whatever the session: each engine works in its own database
+        self.scratch = f"harness_scoring_{uuid.uuid4().hex[:12]}"
+        self.command(f"CREATE DATABASE {self.scratch}")
+        self.command(f"USE {self.scratch}")
+
+    def command(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
+        self._run(sql, params, "CSV")
+
+    def arrow(self, sql: str, params: Mapping[str, Any] | None = None) -> pa.Table:
+        table: pa.Table = self._run(sql, params, "ArrowTable")
+        return table
+
+    def _run(self, sql: str, params: Mapping[str, Any] | None, fmt: str) -> Any:
+        try:
+            bound = {name: _param_text(value) for name, value in params.items()} if params else None
+            return self.session.query(sql, fmt, params=bound)
+        except Exception as exc:  # chDB raises its own error classes for any ClickHouse exception
+            raise ScoringError(f"ClickHouse (chDB): {' '.join(str(exc).split())[:600]}") from exc
+
+    def close(self) -> None:
+        try:
+            self.command(f"DROP DATABASE IF EXISTS {self.scratch}")
+        finally:
+            if self._owned:
+                self.session.close()
+
+
+class ServerClient:
+    """A ClickHouse server through clickhouse-connect (HTTP), in a scratch database dropped on close."""
+
+    def __init__(self, dsn: str) -> None:
+        try:
+            import clickhouse_connect
+        except ImportError as exc:
+            raise ScoringError("--dsn needs clickhouse-connect: pip install 'llm-harness[clickhouse]'") from exc
+        logging.getLogger("clickhouse_connect").setLevel(logging.CRITICAL)  # its failures reach the user as ours
+        self.scratch = f"harness_scoring_{uuid.uuid4().hex[:12]}"
+        try:
+            admin = clickhouse_connect.get_client(dsn=dsn)
+            self.source_database = admin.database or "default"
+            admin.command(f"CREATE DATABASE {self.scratch}")
+            admin.close()
+            self.client = clickhouse_connect.get_client(dsn=dsn, database=self.scratch, settings=dict(SETTINGS))
+        except Exception as exc:  # clickhouse-connect raises its own and the network's errors
+            raise ScoringError(f"cannot connect to ClickHouse at {_redacted(dsn)}: {exc}") from exc
+
+    def command(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
+        try:
+            self.client.command(sql, parameters=dict(params) if params else None)
+        except Exception as exc:
+            raise ScoringError(f"ClickHouse: {' '.join(str(exc).split())[:600]}") from exc
+
+    def arrow(self, sql: str, params: Mapping[str, Any] | None = None) -> pa.Table:
+        try:
+            table: pa.Table = self.client.query_arrow(sql, parameters=dict(params) if params else None)
+        except Exception as exc:
+            raise ScoringError(f"ClickHouse: {' '.join(str(exc).split())[:600]}") from exc
+        return table
+
+    def close(self) -> None:
+        try:
+            self.client.command(f"DROP DATABASE IF EXISTS {self.scratch}")
+        finally:
+            self.client.close()
+
+
+def _param_text(value: Any) -> str:
+    """A parameter's value as ClickHouse's text format reads it (chDB binds text)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return _naive(value).isoformat(sep=" ")
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    return str(value)
+
+
+def _redacted(dsn: str) -> str:
+    return re.sub(r"//([^:@/]+):[^@/]*@", r"//\1:***@", dsn)
+
+
+def _literal(value: Any) -> str:
+    """A ClickHouse string or number literal (for DDL and SET, which take no parameters)."""
+    if isinstance(value, int | float):
+        return str(value)
+    text = str(value).replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{text}'"
+
+
+def _identifier(name: str) -> str:
+    if not _IDENTIFIER.match(name):
+        raise ScoringError(f"not a table name: {name!r}")
+    return name
+
+
+def _template(name: str) -> Template:
+    text = resources.files("scoring").joinpath("clickhouse", f"{name}.sql").read_text(encoding="utf-8")
+    return Template(text)
+
+
+def otel_traces_ddl() -> str:
+    """The exporter's ``CREATE TABLE otel_traces`` (vendored from the Collector's source)."""
+    return _template("otel_traces").template
+
+
+class ClickHouseEngine:
+    """The scoring views on ClickHouse; the same interface the scorecard uses on DuckDB's ``Engine``."""
+
+    def __init__(
+        self,
+        client: Client,
+        *,
+        lake_dir: Path | None = None,
+        source_table: str | None = None,
+        price_book: Path | None = None,
+        feature_attribute: str | None = None,
+    ) -> None:
+        self.client = client
+        self.price_book_path = price_book
+        self.feature_attribute = feature_attribute or None
+        self.graph = _sql.graph()
+        try:
+            self._create_source(lake_dir, source_table)
+            self._load()
+            self._run(_sql.read("session"))
+            self.client.command(
+                f"CREATE TABLE {_dialect.SCOPE_VARS} "
+                f"(since {_dialect.TIMESTAMP}, until {_dialect.TIMESTAMP}, env Nullable(String), retention_days Int32) "
+                "ENGINE = Memory"
+            )
+        except BaseException:
+            self.client.close()
+            raise
+
+    @classmethod
+    def open(
+        cls,
+        dsn: str | None,
+        lake_dir: Path,
+        price_book: Path | None = None,
+        table: str = SOURCE_TABLE,
+        feature_attribute: str | None = None,
+    ) -> ClickHouseEngine:
+        """A server's ``table`` (``--dsn``), else chDB over the lake's Parquet segments."""
+        if dsn:
+            server = ServerClient(dsn)
+            source = f"{server.source_database}.{table}"
+            return cls(server, source_table=source, price_book=price_book, feature_attribute=feature_attribute)
+        return cls(ChdbClient(), lake_dir=lake_dir, price_book=price_book, feature_attribute=feature_attribute)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _create_source(self, lake_dir: Path | None, source_table: str | None) -> None:
+        if source_table is not None:
+            sql = _template("source_table").substitute(table=_identifier(source_table), segment=_literal(SEGMENT))
+        elif lake_dir is not None:
+            glob = str(traces_dir(Path(lake_dir)).resolve() / "**" / "*.parquet")
+            sql = _template("source_parquet").substitute(glob=_literal(glob))
+        else:
+            raise ScoringError("the clickhouse engine needs a source: a lake folder or an otel_traces table")
+        self.client.command(sql)
+
+    def _run(self, text: str, params: Mapping[str, Any] | None = None) -> None:
+        for statement in _dialect.translate(text):
+            for join_table, table, keys in statement.joins:
+                self.client.command(f"DROP TABLE IF EXISTS {join_table}")
+                self.client.command(
+                    f"CREATE TABLE {join_table} ENGINE = Join(ANY, LEFT, {', '.join(keys)}) "
+                    f"SETTINGS join_use_nulls = 1 AS SELECT * FROM {table}"
+                )
+            self.client.command(statement.sql, params)
+
+    def _load(self) -> None:
+        """Every load of scoring/sql/tables over the whole source, then eval traffic and prices."""
+        self._run(_sql.read("tables"))
+        for name in _sql.MAPPING_TABLES:  # the dialects' mapping table, as on DuckDB
+            self._run(_sql.read(name))
+        segments = self._segments()
+        params = {"segments": segments, "feature_attribute": self.feature_attribute}
+        for load in self.graph.loads:
+            self._run(_sql.read(load), params)
+        self._run(_sql.read("orphans_add"), params)
+        self._run(_sql.read("eval_traffic"))
+        missing = self.client.arrow(_dialect.translate(_sql.read("missing_prices"))[0].sql).to_pylist()
+        rows = price_rows(self.price_book_path, [(r["provider"], r["model"]) for r in missing])
+        for row in rows:
+            self.client.command(
+                "INSERT INTO prices VALUES ({p:Nullable(String)}, {m:Nullable(String)}, {i:Nullable(Float64)}, "
+                "{o:Nullable(Float64)}, {r:Nullable(Float64)}, {w:Nullable(Float64)})",
+                dict(zip("pmiorw", row, strict=True)),
+            )
+        self._run(_sql.read("price_calls"), params)
+
+    def _segments(self) -> list[str]:
+        found = self.client.arrow("SELECT DISTINCT filename FROM harness_source").column("filename").to_pylist()
+        return [str(name) for name in found]
+
+    def set_scope(
+        self,
+        since: datetime,
+        until: datetime,
+        env: str,
+        systems: Iterable[Sequence[Any]],
+        *,
+        materialize: bool = True,
+        views: Iterable[str] | None = None,
+        retention_days: int = 183,
+    ) -> None:
+        """Bind the window, environment, retention period and systems (``scope_vars``, ``scope_systems``), create
+        the views."""
+        self.client.command(f"TRUNCATE TABLE {_dialect.SCOPE_VARS}")
+        self.client.command(
+            f"INSERT INTO {_dialect.SCOPE_VARS} VALUES "
+            f"({{since:{_dialect.TIMESTAMP}}}, {{until:{_dialect.TIMESTAMP}}}, {{env:String}}, {{retention:Int32}})",
+            {"since": _naive(since), "until": _naive(until), "env": env, "retention": retention_days},
+        )
+        self.client.command("TRUNCATE TABLE scope_systems")
+        for row in systems:
+            self.client.command(
+                "INSERT INTO scope_systems VALUES ({n:Nullable(String)}, {k:Nullable(String)}, {o:Nullable(String)}, "
+                "{c:Nullable(String)}, {i:Nullable(Bool)}, {a:Nullable(Bool)})",
+                dict(zip("nkocia", row, strict=True)),
+            )
+        for name in self.graph.views if views is None else self.graph.closure(views):
+            kind = "TABLE" if materialize and name not in _sql.LAZY_VIEWS else "VIEW"
+            self.client.command(f"DROP TABLE IF EXISTS {name}")
+            self.client.command(f"DROP VIEW IF EXISTS {name}")
+            engine = " ENGINE = Memory" if kind == "TABLE" else ""
+            self.client.command(f"CREATE {kind} {name}{engine} AS\n{_dialect.query(name)}")
+
+    def observed_systems(self) -> list[tuple[str, str | None, bool, bool, bool]]:
+        (statement,) = _dialect.translate(_sql.read("observed_systems"))
+        rows = self.client.arrow(statement.sql).to_pylist()
+        return [
+            (str(r["name"]), r["declared_kind"], bool(r["has_llm"]), bool(r["has_predictions"]), bool(r["has_agents"]))
+            for r in rows
+        ]
+
+    def rows(self, view: str) -> list[dict[str, Any]]:
+        return _pylist(self.client.arrow(f"SELECT * FROM {_checked(view)}"))
+
+    def frame(self, view: str) -> pl.DataFrame:
+        return pl.DataFrame(self.rows(view))
+
+    def select(self, sql: str, parameters: Mapping[str, object] | None = None) -> pl.DataFrame:
+        """One read-only SELECT over the views (DuckDB dialect, translated as the views are).
+
+        Bound ``parameters`` are DuckDB's only for now (the canary and the report read through DuckDB).
+        """
+        from scoring import _sqlparse
+
+        if parameters:
+            raise ScoringError("bound query parameters run on the duckdb engine only")
+
+        if _sqlparse.reads_or_none(sql) is None:
+            raise ScoringError("the query does not parse")
+        statements = _dialect.translate(sql)
+        if len(statements) != 1 or not statements[0].sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            raise ScoringError("give one SELECT statement (the scoring views are read-only)")
+        return pl.DataFrame(_pylist(self.client.arrow(statements[0].sql)))
+
+
+def _pylist(table: pa.Table) -> list[dict[str, Any]]:
+    """Rows as DuckDB's Python client gives them. A map column's empty map is NULL: ClickHouse has no NULL
+    map, and DuckDB's histogram() over no rows is NULL."""
+    maps = {field.name for field in table.schema if pa.types.is_map(field.type)}
+    return [
+        {key: None if key in maps and not value else _python(value) for key, value in row.items()}
+        for row in table.to_pylist()
+    ]
+
+
+def _python(value: Any) -> Any:
+    """A ClickHouse value as DuckDB's Python client gives it: maps as dicts, timestamps naive UTC."""
+    if isinstance(value, float) and math.isnan(value):  # quantiles of no rows (DuckDB: NULL)
+        return None
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    if isinstance(value, list) and value and all(isinstance(v, tuple) and len(v) == 2 for v in value):
+        return {k: _python(v) for k, v in value}
+    if isinstance(value, list):
+        return [_python(v) for v in value]
+    return value

@@ -1,0 +1,199 @@
+"""Parity: every view, metric and criterion gives the same rows on DuckDB and on chDB over the same lake.
+
+The ClickHouse SQL is generated from the DuckDB files (scoring._dialect), never kept by hand, so this
+is what proves the translation. The comparison rule, stated once:
+
+- integers, strings, booleans and timestamps are equal exactly;
+- floats are equal to 1e-9 relative: the engines sum in different orders. Quantiles are exact on both
+  (quantile_cont -> quantileExactInclusive, the same linear interpolation), so they share that rule:
+  no metric is approximate today; an approximate one (approx_quantile -> quantileTDigest) would get its
+  own tolerance here;
+- rows are compared as multisets (a view without ORDER BY has no order), and ``*_key`` columns are left
+  out: they are engine-specific 64-bit hashes of the ids, joined on, never shown.
+
+A view or criterion that does not translate, or that ClickHouse rejects, fails here: nothing is skipped.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("chdb", reason="the clickhouse extra (chdb) is part of the dev install")
+
+import scoring
+from instrumentation import semconv
+from scoring import _dialect, _sql
+from scoring._clickhouse import ChdbClient, ClickHouseEngine, otel_traces_ddl
+from scoring._engine import Engine
+from scoring._scope import scope_rows
+from scoring.errors import DialectError
+from tests.scoring import _lake
+
+RELATIVE = 1e-9
+
+
+def _normal(value: Any) -> Any:
+    if isinstance(value, float):
+        return None if math.isnan(value) else float(f"{value:.12g}")
+    if isinstance(value, dict):
+        return tuple(sorted((k, _normal(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_normal(v) for v in value)
+    return value
+
+
+def _rows(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return sorted((tuple((k, _normal(v)) for k, v in row.items() if not k.endswith("_key")) for row in rows), key=repr)
+
+
+def _same(duck: list[dict[str, Any]], click: list[dict[str, Any]]) -> bool:
+    left, right = _rows(duck), _rows(click)
+    if len(left) != len(right):
+        return False
+    for a, b in zip(left, right, strict=True):
+        if [k for k, _ in a] != [k for k, _ in b]:
+            return False
+        for (_, x), (_, y) in zip(a, b, strict=True):
+            if isinstance(x, float) and isinstance(y, float | int):
+                if not math.isclose(x, y, rel_tol=RELATIVE, abs_tol=1e-12):
+                    return False
+            elif x != y or (type(x) is not type(y) and not (isinstance(x, int) and isinstance(y, int))):
+                return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture lake of every scoring test, plus the evaluation loop, so every view has rows."""
+    home = tmp_path_factory.mktemp("parity") / ".harness"
+    _lake.write_llm_calls(home)
+    _lake.write_facts(home)
+    judges = '{"helpfulness": "gpt-4o@v1", "exact": ""}'
+    _lake.write_eval_run(home, "r1", "2026-03-10T00:00:00", HARNESS_EVAL_JUDGES=judges)
+    _lake.write_eval_run(home, "r2", "2026-03-18T00:00:00", HARNESS_EVAL_FAILURE_MODES='["refusal", "tone"]')
+    _lake.write_system_gate(home, "g2", "2026-03-11T00:00:00", ["steps", "tool_used_search"])
+    _lake.write_calibration(home, "2026-03-09T00:00:00", "helpfulness", "gpt-4o", passed=True, kappa=0.8)
+    _lake.write_sample(home, "2026-03-12T00:00:00", 3)
+    _write_agent_runs(home)
+    return home
+
+
+def _write_agent_runs(home: Path) -> None:
+    """Two agent runs with tool steps and a streamed call (trajectory, governed tools, time to first chunk)."""
+    w = _lake.SpanWriter(home, "support")
+    for start, termination in (("2026-03-14T10:00:00", "completed"), ("2026-03-21T10:00:00", "max_steps")):
+        run = w.span(
+            "invoke_agent support",
+            start,
+            3000,
+            _lake.attrs(
+                GEN_AI_OPERATION_NAME=semconv.OP_INVOKE_AGENT,
+                GEN_AI_AGENT_NAME="support",
+                HARNESS_AGENT_TERMINATION=termination,
+                HARNESS_AGENT_ROLLUP_STEPS=3,
+                HARNESS_AGENT_ROLLUP_TOOL_CALLS=1,
+            ),
+        )
+        tool = _lake.attrs(
+            GEN_AI_OPERATION_NAME=semconv.OP_EXECUTE_TOOL, GEN_AI_TOOL_NAME="search_kb", HARNESS_TOOL_ALLOWED=True
+        )
+        w.span("execute_tool search_kb", start, 200, tool, parent=run)
+        w.llm(start, 700, parent=run, **_lake.attrs(GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK=0.25))
+    w.close()
+
+
+def _engines(home: Path, price_book: Path) -> tuple[Engine, ClickHouseEngine]:
+    return Engine(home / "lake", None, price_book), ClickHouseEngine.open(None, home / "lake", price_book)
+
+
+@pytest.fixture(scope="module")
+def engines(lake: Path, price_book: Path) -> Iterator[tuple[Engine, ClickHouseEngine]]:
+    duck, click = _engines(lake, price_book)
+    rows = scope_rows(duck, [], _lake.SCOPE)
+    assert scope_rows(click, [], _lake.SCOPE) == rows
+    for engine in (duck, click):
+        engine.set_scope(_lake.SCOPE.since, _lake.SCOPE.until, _lake.SCOPE.env, rows)
+    yield duck, click
+    duck.close()
+    click.close()
+
+
+@pytest.mark.parametrize("view", _sql.VIEWS)
+def test_every_view_metric_and_criterion_is_the_same_on_duckdb_and_chdb(
+    engines: tuple[Engine, ClickHouseEngine], view: str
+) -> None:
+    duck, click = engines
+    expected = duck.rows(view)
+    got = click.rows(view)
+    assert _same(expected, got), f"{view}\n duckdb: {expected}\n chdb:   {got}"
+
+
+def test_the_parity_fixture_gives_every_metric_and_criterion_rows(engines: tuple[Engine, ClickHouseEngine]) -> None:
+    """The parity above compares something: each metric and criterion view has rows with values in them."""
+    duck, _ = engines
+    for view in (*_sql.METRIC_VIEWS, *_sql.CRITERIA_VIEWS):
+        rows = duck.rows(view)
+        assert rows and any(v is not None for row in rows for v in row.values()), view
+
+
+def test_the_scorecard_is_the_same_on_both_engines(lake: Path) -> None:
+    duck = scoring.scorecard(lake, _lake.SCOPE, cache=False).model_dump()
+    click = scoring.scorecard(lake, _lake.SCOPE, engine="clickhouse").model_dump()
+    assert _normal(click) == _normal(duck)
+
+
+def test_chdb_loads_the_exporters_ddl_and_scores_rows_inserted_into_it(
+    lake: Path, engines: tuple[Engine, ClickHouseEngine], price_book: Path
+) -> None:
+    """The otel_traces table exactly as the Collector's exporter creates it, filled, scores as the lake does."""
+    from chdb import session as chdb_session
+
+    session = chdb_session.Session()
+    client = ChdbClient(session)
+    client.command("DROP TABLE IF EXISTS default.otel_traces")
+    client.command(otel_traces_ddl().replace("EXISTS otel_traces", "EXISTS default.otel_traces"))
+    glob = str(lake / "lake" / "otel_traces" / "**" / "*.parquet")
+    client.command(_INSERT_FROM_PARQUET.replace("$glob", glob.replace("'", "\\'")))
+    exported = ClickHouseEngine(client, source_table="default.otel_traces", price_book=price_book)
+    duck, _ = engines
+    rows = scope_rows(exported, [], _lake.SCOPE)
+    exported.set_scope(_lake.SCOPE.since, _lake.SCOPE.until, _lake.SCOPE.env, rows)
+    for view in (*_sql.METRIC_VIEWS, *_sql.CRITERIA_VIEWS):
+        assert _same(duck.rows(view), exported.rows(view)), view
+    exported.close()
+    session.close()
+
+
+# What the exporter would have written for the lake's spans: its Nested columns and non-null map values.
+_INSERT_FROM_PARQUET = """
+INSERT INTO default.otel_traces
+SELECT Timestamp, TraceId, SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceName,
+    CAST(mapFilter((k, v) -> v IS NOT NULL, ResourceAttributes) AS Map(String, String)),
+    ScopeName, ScopeVersion,
+    CAST(mapFilter((k, v) -> v IS NOT NULL, SpanAttributes) AS Map(String, String)),
+    Duration, StatusCode, StatusMessage,
+    arrayMap(e -> e.Timestamp, Events), arrayMap(e -> e.Name, Events),
+    arrayMap(e -> CAST(mapFilter((k, v) -> v IS NOT NULL, e.Attributes) AS Map(String, String)), Events),
+    arrayMap(l -> l.TraceId, Links), arrayMap(l -> l.SpanId, Links), arrayMap(l -> l.TraceState, Links),
+    arrayMap(l -> CAST(mapFilter((k, v) -> v IS NOT NULL, l.Attributes) AS Map(String, String)), Links)
+FROM file('$glob', Parquet)
+"""
+
+
+def test_a_construct_without_a_clickhouse_rendering_is_an_error_not_a_guess() -> None:
+    with pytest.raises(DialectError, match="from_json"):
+        _dialect.translate('SELECT from_json(x, \'{"a": "INTEGER"}\') FROM t')
+    with pytest.raises(DialectError, match=r"\$other"):
+        _dialect.translate("SELECT * FROM t WHERE a IN (SELECT unnest($other))")
+
+
+def test_the_translation_covers_every_file_of_every_layer() -> None:
+    """Every table, load and view file translates (the staging folder's files whatever they are)."""
+    for names in _sql.listing().values():
+        for name in names:
+            assert _dialect.translate(_sql.read(name)), name
