@@ -144,3 +144,18 @@ def today(now: datetime, gated_run: str, blocked_run: str) -> list[Fact]:
         gate_run=gated_run, approver="maya", revision=_revision("1.9.0"), pipeline_run="ci-4199", at=now,
     )  # fmt: skip
     return [shipped, blocked, deployment]
+
+
+CANARY_VERSION = "1.9.1"
+
+
+def canary_release(now: datetime) -> list[Fact]:
+    """Today, after 1.9.0: a model change (gpt-4.1-mini) shipped to a canary as 1.9.1, which `harness canary` judges."""
+    change = Change("PR-142", SYSTEM, "model", now - timedelta(hours=5), now - timedelta(hours=1), "sam",
+                    material=True, revision=_revision("PR-142"))  # fmt: skip
+    deployment = Deployment(
+        SYSTEM, CANARY_VERSION, id=deployment_id(CANARY_VERSION), strategy="canary", trigger=_PIPELINE,
+        changes=(change.id,), approver="li", revision=_revision(CANARY_VERSION), pipeline_run="ci-4200",
+        at=now + timedelta(seconds=1),
+    )  # fmt: skip
+    return [change, deployment]
