@@ -11,8 +11,9 @@
    audit requests, the triage model's retrains) plus today's gated release and its canary;
 6. ``harness canary`` judges 1.9.1 against 1.9.0 from that telemetry: it must roll back (recorded as a
    deployment that rolls the canary back, so change failure rate and time to restore count it);
-7. score the last 30 days, LLM and classical systems apart, into ``reports/scorecard*.json`` and ``.md``;
-8. write the HTML report (``reports/report.html``); 9. the support desk's audit bundle, verified;
+7. the support desk's audit bundle, verified (its audit request fulfilled, so the score measures it);
+8. score the last 30 days, LLM and classical systems apart, into ``reports/scorecard*.json`` and ``.md``;
+9. write the HTML report (``reports/report.html``);
 10. print where everything went. Exit 0 when the gate blocked the regression and the canary was rolled
    back, 1 when the story did not hold.
 
@@ -58,9 +59,9 @@ def run_demo(home: str | None = None) -> int:
     print(f"harness demo in {demo.root} (offline: a local model server stands in for the providers)\n")
     story, now = _record(demo)
     decision = _judge_canary(demo, now)
+    evidence = _audit(demo, now)  # before the score, so its audit-evidence response time counts this bundle
     written = _score(demo, now)
     report = _report(demo, now)
-    evidence = _audit(demo, now)
     blocked = story.candidate_gate.decision == semconv.GATE_REGRESSION
     rolled_back = decision.decision == semconv.CANARY_ROLLBACK
     _print_where(demo, story, written)
@@ -113,19 +114,20 @@ def _judge_canary(demo: DemoHome, now: datetime) -> CanaryDecision:
 
 
 def _report(demo: DemoHome, now: datetime) -> Path:
-    """Step 8: the HTML report of the last 30 days, LLM and classical side by side."""
+    """Step 9: the HTML report of the last 30 days, LLM and classical side by side."""
     options = report.Options(home=demo.root, since=_iso(now - WINDOW), systems_file=demo.catalogue)
     written = report.write(options, demo.reports / "report.html", command="harness demo")
-    print(f"\n[8] HTML report: {written.path} ({written.bytes / 1024:.0f} KiB, {written.seconds:.1f} s)")
+    print(f"\n[9] HTML report: {written.path} ({written.bytes / 1024:.0f} KiB, {written.seconds:.1f} s)")
     return written.path
 
 
 def _audit(demo: DemoHome, now: datetime) -> Path:
-    """Step 9: the audit bundle of the support desk's last 30 days (recorded as an audit request fulfilled)."""
+    """Step 7: the audit bundle of the support desk's last 30 days (recorded as an audit request fulfilled)."""
     made = audit.bundle(SYSTEM, now - WINDOW, datetime.now(UTC), demo.reports / "audit-support-desk", home=demo.root,
                         systems_file=demo.catalogue)  # fmt: skip
     problems = audit.verify(made.folder)
-    print(f"[9] audit bundle: {made.folder} ({'verified' if not problems else 'NOT verified: ' + '; '.join(problems)})")
+    verdict = "verified" if not problems else "NOT verified: " + "; ".join(problems)
+    print(f"\n[7] audit bundle: {made.folder} ({verdict})")
     return made.folder
 
 
@@ -143,7 +145,7 @@ def _score(demo: DemoHome, now: datetime) -> list[Written]:
     """Step 6: the scorecards of the last 30 days (LLM and classical apart), written and printed."""
     written = write_scorecards(demo, now)
     for out in written:
-        print(f"\n[7] scorecard of the {out.kind} systems, last 30 days ({out.json}):\n")
+        print(f"\n[8] scorecard of the {out.kind} systems, last 30 days ({out.json}):\n")
         table = scoring.render(out.card, "table")
         print(_indent(table if out.kind == "llm" else table.split("\ncriteria:")[0]))
     print("\n    agent trajectories by version (trajectory_by_version over the lake):")
