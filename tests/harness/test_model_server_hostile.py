@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 
-import httpx
+import httpx2 as httpx
 import pytest
 
 from harness.model_server import Limits, ServerHandle, serve
