@@ -18,7 +18,7 @@ SDK_RANGE_ENDS := oldest newest
 # instrumentation and its own dependencies differ from .venv), once, and again when those files change.
 DIALECTS := official official-v2 openllmetry openinference logfire
 
-.PHONY: demo test lint imports typecheck pytest sdk-test dialect-venvs bench lock clean
+.PHONY: demo test lint imports typecheck pytest sdk-test dialect-venvs self-score bench lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
@@ -70,6 +70,11 @@ sdk-test: $(foreach end,$(SDK_RANGE_ENDS),.venv-sdk-$(end)/.installed)
 			print('wrappers on the $$end SDKs: openai', openai.__version__, 'anthropic', anthropic.__version__)" \
 		&& .venv-sdk-$$end/bin/pytest -q -p no:cacheprovider $(SDK_TESTS) || exit 1; \
 	done
+
+# The project measures itself: its suite through the gate, its git history, this build as a deployment, the
+# scorecard in docs/self-scorecard.md and the report in .harness-self/reports (scripts/self-score.sh).
+self-score: $(STAMP)
+	bash scripts/self-score.sh
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

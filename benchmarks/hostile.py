@@ -16,7 +16,7 @@ import statistics
 import threading
 import time
 
-import httpx
+import httpx2 as httpx
 
 import instrumentation
 from benchmarks._timing import per_call_us, print_table

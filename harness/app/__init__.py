@@ -11,7 +11,9 @@ with serve(scenario=scenario_path()) as server:
 
 The versions differ in their system prompt file (``prompts/``, recorded as ``gen_ai.prompt.name`` and
 a content-hash ``gen_ai.prompt.version``) and model; the local model server's behaviour for each comes
-from ``scenario.yaml``. ``trajectory.sql`` compares the versions' runs over the lake.
+from ``scenario.yaml``. ``trajectory.sql`` compares the versions' runs over the lake. Beside the agent,
+``triage`` is the desk's classical system: a small logistic-regression model scoring tickets through
+``harness.facts.predict``.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from harness.app._agent import (
 from harness.app._questions import SupportQuestion, load_questions, questions_path
 from harness.app._report import trajectory_by_version, trajectory_table
 from harness.app._tools import TOOLS, ToolInputError, calculator
+from harness.app._triage import TRIAGE_MODEL, TRIAGE_MODELS, TRIAGE_SYSTEM, TriageModel, triage
 from harness.app._versions import AGENT_NAME, PROMPT_NAME, VERSIONS, AgentVersion, app_file, get_version
 from instrumentation import Telemetry
 
@@ -59,11 +62,15 @@ __all__ = [
     "FEATURE_SUPPORT_ANSWER",
     "PROMPT_NAME",
     "TOOLS",
+    "TRIAGE_MODEL",
+    "TRIAGE_MODELS",
+    "TRIAGE_SYSTEM",
     "VERSIONS",
     "AgentAnswer",
     "AgentVersion",
     "SupportQuestion",
     "ToolInputError",
+    "TriageModel",
     "app_file",
     "calculator",
     "feature_for",
@@ -77,4 +84,5 @@ __all__ = [
     "tool_catalogue",
     "trajectory_by_version",
     "trajectory_table",
+    "triage",
 ]

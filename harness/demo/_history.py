@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from harness.app import TRIAGE_SYSTEM
 from harness.demo._home import SYSTEM
 from harness.facts import AuditRequest, Change, Deployment, Fact, Incident
 
@@ -98,12 +99,38 @@ def _audits(now: datetime) -> list[Fact]:
     ]
 
 
+# The classical triage model's retrains: (days ago, model version, hours the change was open, reviewer).
+_TRIAGE_RELEASES = ((18.4, "3", 30.0, "li"), (3.2, "4", 20.0, "sam"))
+
+
+def _triage_facts(now: datetime) -> list[Fact]:
+    """The triage model's two retrains, each a reviewed model change shipped by the pipeline."""
+    facts: list[Fact] = []
+    for number, (days_ago, version, hours, reviewer) in enumerate(_TRIAGE_RELEASES):
+        at = now - timedelta(days=days_ago)
+        opened = at - timedelta(hours=hours)
+        change = Change(f"ML-{20 + number}", TRIAGE_SYSTEM, "model", opened, opened + timedelta(hours=hours * 0.7),
+                        reviewer, material=True, revision=_revision(f"triage-{version}"))  # fmt: skip
+        deployment = Deployment(
+            TRIAGE_SYSTEM, version, id=f"deploy-{TRIAGE_SYSTEM}-{version}", trigger=_PIPELINE, changes=(change.id,),
+            approver="maya", revision=_revision(f"triage-{version}"), pipeline_run=f"ml-{700 + number}", at=at,
+        )  # fmt: skip
+        facts += [change, deployment]
+    return facts
+
+
+TRIAGE_VERSION = _TRIAGE_RELEASES[-1][1]  # the version serving today's tickets
+
+
 def backfill(now: datetime) -> list[Fact]:
-    """Four weeks of releases (changes, pipeline deployments, canaries), the failures and the audit requests."""
+    """Four weeks of releases (changes, pipeline deployments, canaries), the failures and the audit requests.
+
+    Beside the agent's releases, the classical triage model's retrains.
+    """
     facts: list[Fact] = []
     for number, release in enumerate(_RELEASES):
         facts += _release_facts(release, number, now)
-    return facts + _failures(now) + _audits(now)
+    return facts + _failures(now) + _audits(now) + _triage_facts(now)
 
 
 def today(now: datetime, gated_run: str, blocked_run: str) -> list[Fact]:
@@ -117,3 +144,18 @@ def today(now: datetime, gated_run: str, blocked_run: str) -> list[Fact]:
         gate_run=gated_run, approver="maya", revision=_revision("1.9.0"), pipeline_run="ci-4199", at=now,
     )  # fmt: skip
     return [shipped, blocked, deployment]
+
+
+CANARY_VERSION = "1.9.1"
+
+
+def canary_release(now: datetime) -> list[Fact]:
+    """Today, after 1.9.0: a model change (gpt-4.1-mini) shipped to a canary as 1.9.1, which `harness canary` judges."""
+    change = Change("PR-142", SYSTEM, "model", now - timedelta(hours=5), now - timedelta(hours=1), "sam",
+                    material=True, revision=_revision("PR-142"))  # fmt: skip
+    deployment = Deployment(
+        SYSTEM, CANARY_VERSION, id=deployment_id(CANARY_VERSION), strategy="canary", trigger=_PIPELINE,
+        changes=(change.id,), approver="li", revision=_revision(CANARY_VERSION), pipeline_run="ci-4200",
+        at=now + timedelta(seconds=1),
+    )  # fmt: skip
+    return [change, deployment]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from harness.app import TRIAGE_SYSTEM
 from instrumentation.errors import HarnessError
 from scoring import SYSTEMS_FILE
 
@@ -25,6 +26,10 @@ _CATALOGUE = f"""\
 systems:
   - name: {SYSTEM}
     kind: llm
+    owner: support-platform-team
+    on-call: support-desk-primary
+  - name: {TRIAGE_SYSTEM}
+    kind: classical
     owner: support-platform-team
     on-call: support-desk-primary
 """

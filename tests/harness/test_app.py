@@ -154,4 +154,4 @@ def test_public_names_of_the_app() -> None:
     assert {"run_agent", "make_client", "load_questions", "scenario_path", "trajectory_by_version", "VERSIONS"} <= set(
         harness.app.__all__
     )
-    assert set(harness.app.VERSIONS) == {"baseline", "candidate"}
+    assert set(harness.app.VERSIONS) == {"baseline", "candidate", "canary"}
