@@ -51,6 +51,9 @@ class ExportCounts:
         with self._lock:
             return self._exported[exporter]
 
+    def health_failed(self) -> None:
+        self.errors.count("lake.health")
+
     def after_fork(self) -> None:
         """A forked child starts its own counts, with locks no thread of the parent can be holding."""
         self._lock = threading.Lock()

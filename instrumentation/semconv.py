@@ -360,6 +360,9 @@ DROP_WRITE_FAILED: Final = "write_failed"  # the lake could not write the segmen
 DROP_CONVERT_FAILED: Final = "convert_failed"  # the span could not be turned into lake columns
 DROP_SHUTDOWN_TIMEOUT: Final = "shutdown_timeout"  # still queued or in flight when shutdown's time ran out
 DROP_ALREADY_SHUTDOWN: Final = "already_shutdown"  # ended after the exporter was shut down
+DROP_REFUSED_PREFIX: Final = (
+    "refused_"  # + the receiver's refusal cause: spans it answered 4xx/5xx (a 503 may be retried)
+)
 DROP_CAUSES: Final = (
     DROP_QUEUE_FULL,
     DROP_EXPORT_FAILED,

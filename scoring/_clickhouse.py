@@ -190,10 +190,12 @@ class ClickHouseEngine:
         self.price_book_path = price_book
         self.feature_attribute = feature_attribute or None
         self.graph = _sql.graph()
+        self.health_unreadable: list[str] = []  # export health records are not read here: data_completeness unknown
         try:
             self._create_source(lake_dir, source_table)
             self._load()
             self._run(_sql.read("session"))
+            self._run(_sql.read("session_health"))
             self.client.command(
                 f"CREATE TABLE {_dialect.SCOPE_VARS} "
                 f"(since {_dialect.TIMESTAMP}, until {_dialect.TIMESTAMP}, env Nullable(String), retention_days Int32) "

@@ -20,7 +20,7 @@ import duckdb
 import polars as pl
 
 from instrumentation import PriceBook
-from instrumentation.lake import Segment, read_segments
+from instrumentation.lake import Segment, health_records, read_segments
 from scoring import _sql
 from scoring.errors import ScoringError
 
@@ -49,6 +49,7 @@ class Engine:
             self.graph = self._ensure_schema()
             self.loaded_segments = self.sync()
             self.conn.execute(_sql.read("session"))
+            self.health_unreadable = self._load_health()
         except BaseException:
             self.conn.close()  # release the database file (and any open transaction) for the next attempt
             raise
@@ -147,6 +148,22 @@ class Engine:
             text = _sql.read(load)
             self.conn.execute(text, {name: value for name, value in bound.items() if f"${name}" in text})
         self.conn.executemany("INSERT INTO segments VALUES (?, ?, ?)", [[path, *current[path]] for path in new])
+
+    def _load_health(self) -> list[str]:
+        """Copy the lake's export health records into ``export_health``; return the files that did not read.
+
+        They are read on every open, not kept with the segments: a writer adds one whenever it loses spans.
+        """
+        self.conn.execute(_sql.read("session_health"))
+        records, unreadable = health_records(self.lake_dir)
+        rows = [
+            [r["Timestamp"], r["IntervalStart"], r["WriterId"], r["Exporter"], r["Written"], index, cause, n]
+            for r in records.to_pylist()
+            for index, (cause, n) in enumerate(r["DroppedByCause"] or [(None, 0)])
+        ]
+        if rows:
+            self.conn.executemany("INSERT INTO export_health VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        return unreadable
 
     def _track_orphans(self, new: list[str], *, rebuild: bool) -> None:
         if rebuild:  # a rewritten segment may have held anyone's parent: recompute from every segment

@@ -1,7 +1,8 @@
 """The scorecard as pydantic models: the JSON shape fixed in DESIGN.md ("The scorecard JSON"), extended.
 
 Every key DESIGN.md names keeps its meaning; the additions (statuses counted per axis, the
-reproducibility axis's answer per system, the metrics the views already compute) sit beside them.
+reproducibility axis's answer per system, the metrics the views already compute, whether the window's
+data is complete) sit beside them.
 The metrics, with how each is read and shown, are in ``_metrics.py``.
 A metric whose inputs are absent is null, never 0; where they are partly absent the share that was
 present is reported beside the value.
@@ -66,6 +67,18 @@ class AxisScore(_Frozen):
     answer: AxisAnswer | None = None
 
 
+class DataCompleteness(_Frozen):
+    """What the lake's export health records say of the window: spans written and dropped, by cause."""
+
+    status: Literal["complete", "incomplete", "unknown"]  # unknown: no health record in the window
+    written: int | None = None
+    dropped: int | None = None
+    dropped_by_cause: dict[str, int] = {}
+    dropped_share: float | None = None  # dropped / (written + dropped)
+    writers: int = 0  # writers that reported in the window
+    unreadable: list[str] = []  # health record files that did not read
+
+
 class Scorecard(_Frozen):
     window: Window
     kind: Kind
@@ -74,3 +87,4 @@ class Scorecard(_Frozen):
     metrics: Metrics
     evidence_command: str = ""  # the command prefix every criterion's evidence runs under
     warnings: list[str] = []
+    data_completeness: DataCompleteness = DataCompleteness(status="unknown")

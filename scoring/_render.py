@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from scoring._completeness import line as completeness_line
 from scoring._metrics import metric_lines
 from scoring._model import AxisScore, CriterionResult, Scorecard
 from scoring._names import FORMATS
@@ -30,7 +31,8 @@ def _counts(axis: AxisScore) -> str:
 
 def _table(card: Scorecard) -> str:
     systems = ", ".join(s.name for s in card.systems) or "(none)"
-    lines = [f"scorecard ({card.kind}) {card.window.since} .. {card.window.until}", f"systems: {systems}", ""]
+    lines = [f"scorecard ({card.kind}) {card.window.since} .. {card.window.until}", f"systems: {systems}"]
+    lines += [completeness_line(card.data_completeness), ""]
     lines.append(f"{'axis':<16} {'level':>5} {'coverage':>9}  {'criteria':<36}  next level needs")
     for name, axis in card.axes.items():
         first = axis.next_level[0] if axis.next_level else "—"
@@ -90,6 +92,8 @@ def _markdown(card: Scorecard) -> str:
         "",
     ]
     lines += [f"> warning: {_cell(w)}" for w in card.warnings]
+    if card.data_completeness.status == "unknown":
+        lines += [f"> {completeness_line(card.data_completeness)}"]
     lines += ["| system | kind | owner |", "|---|---|---|"]
     lines += [f"| {s.name} | {s.kind} | {s.owner or '—'} |" for s in card.systems]
     lines += ["", "| axis | level | evidence coverage | pass | fail | unknown | n/a |"]

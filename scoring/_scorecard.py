@@ -13,6 +13,7 @@ from instrumentation import Settings, load_settings
 from instrumentation.lake import Segment, segments, traces_dir
 from scoring import _sql
 from scoring._clickhouse import ENGINES, ClickHouseEngine
+from scoring._completeness import completeness, warning
 from scoring._criteria import Context, load_criteria, score_axis
 from scoring._engine import DATABASE_FILE, Engine
 from scoring._evidence import Command, iso
@@ -160,6 +161,9 @@ def compose(
     settings = load_settings({"home": home})
     command = Command.of(scope, home, systems_file, settings.home / SYSTEMS_FILE)
     signals = {axis: _one(engine, f"crit_{axis}") for axis in AXES}
+    data = completeness(
+        _one(engine, "int_export_health"), engine.rows("int_export_health_causes"), engine.health_unreadable
+    )
     names = [row[0] for row in rows]
     has_agents = any(row[5] for row in rows)
     axes = {
@@ -177,7 +181,8 @@ def compose(
         axes=axes,
         metrics=read_metrics(engine),
         evidence_command=command.prefix,
-        warnings=_warnings(scope, rows, engine),
+        warnings=_warnings(scope, rows, engine) + [w for w in [warning(data)] if w],
+        data_completeness=data,
     )
 
 

@@ -124,7 +124,7 @@ def _lake_attribute_names(lake: Any) -> set[str]:
     import pyarrow.parquet as pq
 
     names: set[str] = set()
-    for segment in lake.rglob("part-*.parquet"):
+    for segment in (lake / "otel_traces").rglob("part-*.parquet"):
         keys = pc.map_keys(pq.read_table(segment, columns=["SpanAttributes"]).column(0))
         names.update(pc.unique(pc.list_flatten(keys)).to_pylist())
     return names

@@ -64,6 +64,7 @@ class Limits:
     body_timeout_s: float = 30.0
     segment_rows: int = 50_000
     flush_seconds: float = 2.0
+    health_seconds: float = 60.0  # at most one lake health record this often while spans are refused or lost
 
 
 class Receiver:
@@ -85,6 +86,7 @@ class Receiver:
             max_bytes=self.limits.max_queue_bytes,
             segment_rows=self.limits.segment_rows,
             flush_seconds=self.limits.flush_seconds,
+            health_seconds=self.limits.health_seconds,
         )
         self._token = token.encode() if token else None
         self._pool = PoolDecoder(workers, self.limits.max_body_bytes) if workers > 0 else None

@@ -20,9 +20,11 @@ import pyarrow as pa
 
 from harness.collect._columns import Batch
 from harness.collect._stats import Stats
-from instrumentation.lake import SegmentWriter
+from instrumentation.lake import HealthRecorder, SegmentWriter
 
 _BACKOFF_S = (0.5, 1.0, 2.0, 5.0, 10.0)
+WRITER_NAME = "collect"  # the receiver's Exporter in the lake's health records
+SERVICE_NAME = "harness-collect"
 _DRAIN_ATTEMPTS = 3
 
 
@@ -45,12 +47,17 @@ class LakeQueue:
         max_bytes: int = 64 << 20,
         segment_rows: int = 50_000,
         flush_seconds: float = 2.0,
+        health_seconds: float = 60.0,
     ) -> None:
         self.max_bytes = max_bytes
         self.segment_rows = segment_rows
         self.flush_seconds = flush_seconds
+        self._tick = max(min(flush_seconds / 4, health_seconds), 0.05)  # the writer wakes this often
         self._writer = SegmentWriter(lake_dir)
         self._stats = stats
+        self._health = HealthRecorder(
+            lake_dir, stats, WRITER_NAME, service_name=SERVICE_NAME, interval_s=health_seconds
+        )
         self._cond = threading.Condition()
         self._parts: deque[_Part] = deque()
         self._queued_rows = 0
@@ -102,11 +109,16 @@ class LakeQueue:
         self._thread.join()
 
     def _run(self) -> None:
+        """Write segments as they are due, and a health record while spans are refused or lost."""
         while True:
             parts = self._take()
             if parts is None:
+                self._health.record(final=True)
                 return
-            self._write(parts)
+            if parts:
+                self._write(parts)
+            if self._health.due():
+                self._health.record()
 
     def _due(self) -> bool:
         if self._closed or self._queued_rows >= self.segment_rows:
@@ -114,11 +126,14 @@ class LakeQueue:
         return self._oldest is not None and time.monotonic() - self._oldest >= self.flush_seconds
 
     def _take(self) -> list[_Part] | None:
+        """The next segment's parts; [] when none is due yet (after a short wait); None once closed and empty."""
         with self._cond:
-            while not (self._parts and self._due()):
+            if not (self._parts and self._due()):
                 if self._closed and not self._parts:
                     return None
-                self._cond.wait(self.flush_seconds / 4)
+                self._cond.wait(self._tick)
+                if not (self._parts and self._due()):
+                    return []
             parts: list[_Part] = []
             rows = 0
             while self._parts and rows < self.segment_rows:
@@ -148,7 +163,7 @@ class LakeQueue:
             attempts += 1
             if self._wait_to_retry(attempts):
                 lost = [part for held in pending.values() for part in held]
-                self._stats.dropped("lake_write", sum(p.rows for p in lost))
+                self._stats.lost("lake_write", sum(p.rows for p in lost))
                 self._stats.warn(
                     "lake_drop", f"stopping with the lake unwritable: {sum(p.rows for p in lost)} spans lost"
                 )

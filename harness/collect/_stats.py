@@ -8,6 +8,8 @@ import time
 from collections import Counter
 from typing import Any
 
+from instrumentation import semconv
+
 log = logging.getLogger("harness.collect")
 
 _LOG_EVERY_S = 30.0
@@ -25,6 +27,7 @@ class Stats:
         self.refused_spans: Counter[str] = Counter()  # spans in refused requests, where they were decoded
         self.dropped_spans: Counter[str] = Counter()  # acknowledged, then lost: only when the lake cannot be written
         self.write_failures = 0
+        self.health_failures = 0  # health records the lake did not take (their counts carry over)
         self._last_logged: dict[str, float] = {}
 
     def received(self, spans: int, rejected: Counter[str]) -> None:
@@ -42,9 +45,29 @@ class Stats:
             if spans:
                 self.refused_spans[cause] += spans
 
-    def dropped(self, cause: str, spans: int) -> None:
+    def lost(self, cause: str, spans: int) -> None:
+        """Spans acknowledged, then lost (``lake_write``: the lake could not be written by the deadline)."""
         with self._lock:
             self.dropped_spans[cause] += spans
+
+    # The lake's health record (instrumentation.lake.HealthRecorder) reads these three.
+
+    def delivered(self, exporter: str) -> int:
+        with self._lock:
+            return self.written_spans
+
+    def dropped(self, exporter: str) -> dict[str, int]:
+        """What never reached the lake, by cause: refused spans (as ``refused_<cause>``) and lost ones."""
+        with self._lock:
+            causes = {semconv.DROP_REFUSED_PREFIX + cause: n for cause, n in self.refused_spans.items()}
+            lost = sum(self.dropped_spans.values())
+        if lost:
+            causes[semconv.DROP_WRITE_FAILED] = lost
+        return causes
+
+    def health_failed(self) -> None:
+        with self._lock:
+            self.health_failures += 1
 
     def write_failed(self, exc: BaseException) -> None:
         with self._lock:
@@ -73,6 +96,7 @@ class Stats:
                 "refused_spans": dict(self.refused_spans),
                 "dropped_spans": dict(self.dropped_spans),
                 "write_failures": self.write_failures,
+                "health_failures": self.health_failures,
             }
 
     def summary(self) -> str:

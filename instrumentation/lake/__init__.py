@@ -7,7 +7,16 @@ instead of failing every read. Importing this package needs pyarrow; ``import in
 
 from instrumentation.lake._compact import CompactionResult, compact
 from instrumentation.lake._exporter import LakeSpanExporter
-from instrumentation.lake._health import HEALTH_SCHEMA, HEALTH_TABLE, ExportHealth, health_glob, read_health
+from instrumentation.lake._health import (
+    HEALTH_SCHEMA,
+    HEALTH_TABLE,
+    ExportHealth,
+    HealthCounts,
+    HealthRecorder,
+    health_glob,
+    health_records,
+    read_health,
+)
 from instrumentation.lake._processor import LakeSpanProcessor
 from instrumentation.lake._quarantine import QUARANTINE_DIR, quarantine_dir
 from instrumentation.lake._schema import (
@@ -31,6 +40,8 @@ __all__ = [
     "TRACES_SCHEMA",
     "CompactionResult",
     "ExportHealth",
+    "HealthCounts",
+    "HealthRecorder",
     "LakeSpanExporter",
     "LakeSpanProcessor",
     "Segment",
@@ -39,6 +50,7 @@ __all__ = [
     "compact",
     "day_of",
     "health_glob",
+    "health_records",
     "partition_dirs",
     "quarantine_dir",
     "read_health",

@@ -19,11 +19,13 @@ DroppedByCause map<string, uint64> the same by cause (``queue_full``, ``write_fa
 Final          bool                written at shutdown (the writer ended cleanly)
 ============== =================== =====================================================================
 
-A writer records only when it lost spans: at most one record per ``lake_health_seconds`` while it
-drops, and one at shutdown if it dropped since its last record. No record means nothing was lost,
-except what no record can report: a lake that cannot be written at all, a process killed before its
-buffer was written, and spans given up at the shutdown deadline or ended after shutdown (those last
-two are on the ``harness.export.dropped_spans`` metric). A window ``[since, until)`` is incomplete
+A writer records when it lost spans, at most one record per ``lake_health_seconds`` while it
+drops, and at a clean shutdown when it wrote or dropped spans since its last record (a record with
+``Dropped = 0`` says the interval is complete). No record means nothing was reported: a reader
+(the scorecard's ``data_completeness``) calls that unknown. What no record can report: a lake that
+cannot be written at all, a process killed before its buffer was written, and spans given up at
+the shutdown deadline or ended after shutdown (those last two are on the
+``harness.export.dropped_spans`` metric). A window ``[since, until)`` is incomplete
 when a record with ``Timestamp > since AND IntervalStart < until`` has ``Dropped > 0``:
 ``read_health`` sums them.
 """
@@ -37,11 +39,27 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from instrumentation._exporters import ExportCounts
+
+class HealthCounts(Protocol):
+    """What a writer's health records are made from (``ExportCounts``; the receiver's ``Stats``)."""
+
+    def delivered(self, exporter: str) -> int:
+        """Spans ``exporter`` wrote into the lake so far."""
+        ...
+
+    def dropped(self, exporter: str) -> dict[str, int]:
+        """Spans ``exporter`` lost so far, by cause."""
+        ...
+
+    def health_failed(self) -> None:
+        """A health record could not be written (counted; its counts carry over to the next record)."""
+        ...
+
 
 HEALTH_TABLE = "export_health"
 _TS = pa.timestamp("ns", tz="UTC")
@@ -75,7 +93,7 @@ class HealthRecorder:
     """Writes one writer's health records from its counts: the differences since its last record."""
 
     def __init__(
-        self, lake_dir: Path, counts: ExportCounts, exporter: str, *, service_name: str, interval_s: float
+        self, lake_dir: Path, counts: HealthCounts, exporter: str, *, service_name: str, interval_s: float
     ) -> None:
         self.root = health_dir(lake_dir)
         self.counts = counts
@@ -103,9 +121,9 @@ class HealthRecorder:
 
     def _record(self, final: bool) -> bool:
         dropped = self._new_drops()
-        if not dropped:
-            return True
         written = self.counts.delivered(self.exporter)
+        if not dropped and not (final and written > self._written):
+            return True
         now_ns = time.time_ns()
         row = {
             "Timestamp": [now_ns],
@@ -122,7 +140,7 @@ class HealthRecorder:
         try:
             _write(pa.Table.from_pydict(row, schema=HEALTH_SCHEMA), self.root, now_ns)
         except Exception:  # noqa: BLE001 - the lake cannot be written: the counts carry over to the next record
-            self.counts.errors.count("lake.health")
+            self.counts.health_failed()
             return False
         self._written, self._since_ns, self._last = written, now_ns, time.monotonic()
         for cause, n in dropped.items():
@@ -163,22 +181,28 @@ class ExportHealth:
         return self.dropped == 0
 
 
-def read_health(lake_dir: Path, since: datetime | None = None, until: datetime | None = None) -> ExportHealth:
-    """Sum the health records overlapping ``[since, until)`` (aware datetimes; None: unbounded)."""
-    rows: list[dict[str, object]] = []
+def health_records(lake_dir: Path) -> tuple[pa.Table, list[str]]:
+    """Every readable health record of the lake (``HEALTH_SCHEMA``), and the files that did not read."""
+    tables = []
     unreadable = []
     for path in sorted(health_dir(lake_dir).glob("dt=*/part-*.parquet")):
         try:
-            rows += pq.read_table(path, schema=HEALTH_SCHEMA).to_pylist()
+            tables.append(pq.read_table(path, schema=HEALTH_SCHEMA))
         except (OSError, pa.ArrowException):
             unreadable.append(str(path))
-    rows = [r for r in rows if _overlaps(r, since, until)]
+    return pa.concat_tables(tables) if tables else HEALTH_SCHEMA.empty_table(), unreadable
+
+
+def read_health(lake_dir: Path, since: datetime | None = None, until: datetime | None = None) -> ExportHealth:
+    """Sum the health records overlapping ``[since, until)`` (aware datetimes; None: unbounded)."""
+    table, unreadable = health_records(lake_dir)
+    rows = [r for r in table.to_pylist() if _overlaps(r, since, until)]
     by_cause: dict[str, int] = {}
     for row in rows:
-        for cause, n in row["DroppedByCause"]:  # type: ignore[attr-defined]
+        for cause, n in row["DroppedByCause"]:
             by_cause[cause] = by_cause.get(cause, 0) + n
     return ExportHealth(
-        written=sum(int(r["Written"]) for r in rows),  # type: ignore[call-overload]
+        written=sum(int(r["Written"]) for r in rows),
         dropped=sum(by_cause.values()),
         dropped_by_cause=by_cause,
         writers=len({r["WriterId"] for r in rows}),

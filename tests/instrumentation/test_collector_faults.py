@@ -50,7 +50,7 @@ def _burst(telemetry: instrumentation.Telemetry) -> None:
 def _lake_rows(home: Path) -> int:
     import pyarrow.parquet as pq
 
-    return sum(pq.read_metadata(p).num_rows for p in (home / "lake").rglob("part-*.parquet"))
+    return sum(pq.read_metadata(p).num_rows for p in (home / "lake" / "otel_traces").rglob("part-*.parquet"))
 
 
 @pytest.mark.parametrize("collector", ["closed", "500", "429", "slow"], indirect=True)

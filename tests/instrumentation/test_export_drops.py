@@ -42,7 +42,7 @@ def _dropped(reader: InMemoryMetricReader, exporter: str = "lake") -> int:
 
 
 def _rows(lake: Path) -> int:
-    if not list(lake.rglob("part-*.parquet")):
+    if not list((lake / "otel_traces").rglob("part-*.parquet")):
         return 0
     sql = "SELECT count(*) FROM read_parquet(?, hive_partitioning = true)"
     return int(duckdb.execute(sql, [traces_glob(lake)]).fetchone()[0])  # type: ignore[index]

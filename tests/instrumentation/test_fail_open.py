@@ -54,7 +54,7 @@ def test_an_exporter_that_raises_does_not_reach_the_caller(tmp_path: Path) -> No
     ]
     assert sum(p.value for p in dropped) == 1  # type: ignore[attr-defined]
     # the lake exporter next to it still got the span
-    assert list((tmp_path / "lake").rglob("part-*.parquet"))
+    assert list((tmp_path / "lake" / "otel_traces").rglob("part-*.parquet"))
 
 
 def test_unwritable_lake_drops_and_counts(tmp_path: Path) -> None:

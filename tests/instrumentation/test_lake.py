@@ -47,7 +47,7 @@ def test_two_processes_writing_one_lake_lose_nothing(tmp_path: Path) -> None:
         [traces_glob(lake)],
     ).fetchall()
     assert rows == [("writer-a", count, count, count), ("writer-b", count, count, count)]
-    assert len(list(lake.rglob("*.parquet"))) >= 2 * (count // 150)
+    assert len(list((lake / "otel_traces").rglob("*.parquet"))) >= 2 * (count // 150)
 
 
 def test_compact_keeps_every_span_exactly_once(tmp_path: Path) -> None:
@@ -59,7 +59,7 @@ def test_compact_keeps_every_span_exactly_once(tmp_path: Path) -> None:
     before = duckdb.execute(
         "SELECT list(SpanId ORDER BY SpanId) FROM read_parquet(?, hive_partitioning = true)", [traces_glob(lake)]
     ).fetchone()
-    segments_before = len(list(lake.rglob("part-*.parquet")))
+    segments_before = len(list((lake / "otel_traces").rglob("part-*.parquet")))
     assert segments_before >= 10
     result = compact(lake)
     assert result.segments_in == segments_before and result.segments_out == 1 and result.rows == 520
@@ -67,7 +67,7 @@ def test_compact_keeps_every_span_exactly_once(tmp_path: Path) -> None:
         "SELECT list(SpanId ORDER BY SpanId) FROM read_parquet(?, hive_partitioning = true)", [traces_glob(lake)]
     ).fetchone()
     assert after == before
-    assert len(list(lake.rglob("part-*.parquet"))) == 1
+    assert len(list((lake / "otel_traces").rglob("part-*.parquet"))) == 1
     assert compact(lake).segments_in == 0  # nothing left to merge
 
 
@@ -97,7 +97,7 @@ def test_lake_flushes_on_time_without_shutdown(tmp_path: Path) -> None:
     cap.telemetry.tracer.start_span("early").end()
     lake = cap.telemetry.settings.lake_dir
     deadline = time.monotonic() + 10
-    while not list(lake.rglob("part-*.parquet")) and time.monotonic() < deadline:
+    while not list((lake / "otel_traces").rglob("part-*.parquet")) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _count(lake) == 1
     cap.telemetry.shutdown()

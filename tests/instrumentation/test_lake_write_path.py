@@ -116,6 +116,25 @@ def test_a_full_buffer_drops_are_counted_exactly_and_recorded_in_the_lake(tmp_pa
     assert health.written == written and health.records == 1
 
 
+def test_a_clean_shutdown_records_what_was_written_so_readers_can_call_the_window_complete(tmp_path: Path) -> None:
+    processor, _, provider = _processor(tmp_path)
+    for _ in range(30):
+        provider.get_tracer("t").start_span("s").end()
+    assert processor.force_flush() is True
+    assert read_health(tmp_path).records == 0  # nothing lost: no record while running
+    provider.shutdown()
+    health = read_health(tmp_path)
+    assert (health.records, health.written, health.dropped, health.complete) == (1, 30, 0, True)
+    provider.shutdown()  # a second shutdown writes nothing more
+    assert read_health(tmp_path).records == 1
+
+
+def test_a_writer_that_wrote_nothing_leaves_no_record(tmp_path: Path) -> None:
+    _, _, provider = _processor(tmp_path)
+    provider.shutdown()
+    assert not (tmp_path / "export_health").exists()
+
+
 def test_a_lake_that_cannot_write_spans_records_its_losses_beside_them(tmp_path: Path) -> None:
     (tmp_path / "otel_traces").write_text("a file where the table folder should be")
     processor, _, provider = _processor(tmp_path)
@@ -147,7 +166,7 @@ def test_health_is_read_by_window(tmp_path: Path) -> None:
 
 
 def _rows(lake: Path) -> int:
-    if not list(lake.rglob("part-*.parquet")):
+    if not list((lake / "otel_traces").rglob("part-*.parquet")):
         return 0
     sql = "SELECT count(*) FROM read_parquet(?, hive_partitioning = true)"
     return int(duckdb.execute(sql, [traces_glob(lake)]).fetchone()[0])  # type: ignore[index]
@@ -207,7 +226,7 @@ def test_a_writer_killed_at_any_moment_leaves_only_whole_segments(tmp_path: Path
         process.send_signal(signal.SIGKILL)
         rest = process.communicate()[0]
         acknowledged[str(run)] = int((first + rest).split()[-1])
-    segments = list((tmp_path / "lake").rglob("part-*.parquet"))
+    segments = list((tmp_path / "lake" / "otel_traces").rglob("part-*.parquet"))
     for segment in segments:
         pq.read_table(segment)  # every segment reads whole
     rows = duckdb.execute(

@@ -58,7 +58,7 @@ def test_otlp_http_and_lake_at_once(
     assert span.name == "chat gpt-4o"
     attributes = {kv.key: kv.value for kv in span.attributes}
     assert attributes[semconv.GEN_AI_USAGE_COST_AMOUNT].double_value == pytest.approx(100 * 2.5e-6 + 10 * 10e-6)
-    assert list(tmp_path.rglob("part-*.parquet")), "the lake exporter ran beside OTLP"
+    assert list(tmp_path.glob("**/otel_traces/**/part-*.parquet")), "the lake exporter ran beside OTLP"
     assert any(path == "/v1/metrics" for path, _ in bodies), "metrics go to the same collector"
 
 
@@ -84,4 +84,4 @@ def test_collector_down_does_not_reach_the_app(tmp_path: Path, monkeypatch: pyte
         call.record_usage(1, 1)
     telemetry.shutdown()
     assert telemetry.errors.counts["export.otlp-http"] == 1
-    assert list(tmp_path.rglob("part-*.parquet"))
+    assert list(tmp_path.glob("**/otel_traces/**/part-*.parquet"))

@@ -67,7 +67,7 @@ def test_configure_adds_to_the_apps_own_tracer_provider(tmp_path: Path) -> None:
     telemetry.shutdown()
     (span,) = app_spans.get_finished_spans()
     assert span.attributes[semconv.HARNESS_FEATURE] == "f"  # our processor joined the app's provider
-    assert list((tmp_path / "lake").rglob("part-*.parquet"))  # and our lake got the app's span
+    assert list((tmp_path / "lake" / "otel_traces").rglob("part-*.parquet"))  # and our lake got the app's span
     with provider.get_tracer("app").start_as_current_span("after-our-shutdown"):
         pass
     assert len(app_spans.get_finished_spans()) == 2  # the app's provider keeps running

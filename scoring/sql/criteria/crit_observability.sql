@@ -3,6 +3,7 @@ WITH a AS (SELECT * FROM int_activity),
 cov AS (SELECT * FROM met_telemetry_coverage),
 lat AS (SELECT * FROM met_latency),
 ret AS (SELECT * FROM int_retention),
+health AS (SELECT * FROM int_export_health),
 -- fairness: the window's gate decisions that compared labelled slices (each with its own margin)
 fair AS (
     SELECT count(*) AS gates, count(*) FILTER (WHERE gated_slices > 0) AS sliced
@@ -21,5 +22,10 @@ SELECT
     (SELECT avg(CASE WHEN termination IS NOT NULL THEN 1.0 ELSE 0.0 END) FROM stg_agent_runs) AS termination_share,
     CASE WHEN lat.calls = 0 THEN NULL ELSE lat.weeks END AS latency_weeks,
     ret.max_gap_days,
+    CASE
+        WHEN health.records = 0 THEN NULL
+        WHEN health.written + health.dropped = 0 THEN 0.0
+        ELSE round(health.dropped / (health.written + health.dropped), 6)
+    END AS dropped_share,
     CASE WHEN fair.gates = 0 THEN NULL ELSE fair.sliced / fair.gates END AS sliced_gate_share
-FROM a, cov, lat, ret, fair
+FROM a, cov, lat, ret, health, fair

@@ -1,0 +1,71 @@
+"""The scorecard says whether the window's data is complete, from the lake's export health records."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+import scoring
+from instrumentation.lake import HEALTH_SCHEMA
+from tests.scoring import _lake
+from tests.scoring._lake import SCOPE, t
+
+
+def _health(home: Path, start: datetime, end: datetime, written: int, dropped: dict[str, int]) -> None:
+    """One health record, as a lake writer writes it (the lake's own schema and layout)."""
+    folder = home / "lake" / "export_health" / f"dt={end:%Y-%m-%d}"
+    folder.mkdir(parents=True, exist_ok=True)
+    row = {
+        "Timestamp": [end],
+        "IntervalStart": [start],
+        "WriterId": [f"w{len(list(folder.glob('*.parquet')))}"],
+        "ServiceName": ["support"],
+        "ProcessId": [1],
+        "Exporter": ["lake"],
+        "Written": [written],
+        "Dropped": [sum(dropped.values())],
+        "DroppedByCause": [sorted(dropped.items())],
+        "Final": [True],
+    }
+    pq.write_table(pa.Table.from_pydict(row, schema=HEALTH_SCHEMA), folder / f"part-{row['WriterId'][0]}.parquet")
+
+
+def test_drops_in_the_window_make_the_scorecard_say_incomplete(tmp_path: Path) -> None:
+    home = tmp_path / ".harness"
+    _lake.write_llm_calls(home)
+    _health(home, t("2026-03-05T00:00:00"), t("2026-03-05T01:00:00"), 990, {"queue_full": 8, "write_failed": 2})
+    _health(home, t("2025-01-01T00:00:00"), t("2025-01-01T01:00:00"), 5, {"queue_full": 500})  # outside the window
+    card = scoring.scorecard(home, SCOPE)
+    data = card.data_completeness
+    assert data.status == "incomplete"
+    assert (data.written, data.dropped, data.dropped_by_cause) == (990, 10, {"queue_full": 8, "write_failed": 2})
+    assert data.dropped_share == 0.01
+    line = "data incomplete: 10 spans dropped (queue_full: 8, write_failed: 2) in the window; metrics undercount"
+    assert line in card.warnings
+    assert line in scoring.render(card, "table") and line in scoring.render(card, "markdown")
+    assert json.loads(scoring.render(card, "json"))["data_completeness"]["status"] == "incomplete"
+    no_drops = {c.id: c for c in card.axes["observability"].criteria}["obs.no_drops"]
+    assert (no_drops.status, no_drops.value) == ("fail", 0.01)
+
+
+def test_health_records_without_drops_say_complete(tmp_path: Path) -> None:
+    home = tmp_path / ".harness"
+    _lake.write_llm_calls(home)
+    _health(home, t("2026-03-05T00:00:00"), t("2026-03-05T01:00:00"), 1000, {})
+    card = scoring.scorecard(home, SCOPE)
+    assert card.data_completeness.status == "complete" and card.data_completeness.dropped == 0
+    assert not [w for w in card.warnings if w.startswith("data incomplete")]
+    no_drops = {c.id: c for c in card.axes["observability"].criteria}["obs.no_drops"]
+    assert (no_drops.status, no_drops.value) == ("pass", 0.0)
+
+
+def test_no_health_records_is_unknown_not_complete(tmp_path: Path) -> None:
+    home = tmp_path / ".harness"
+    _lake.write_llm_calls(home)
+    card = scoring.scorecard(home, SCOPE)
+    assert card.data_completeness.status == "unknown" and card.data_completeness.written is None
+    assert "data completeness unknown" in scoring.render(card, "table")
