@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
+from typing import Any
 
 
 def per_call_us(fn: Callable[[], object], *, loops: int = 5000, repeats: int = 7, warmup: int = 500) -> float:
@@ -39,3 +43,13 @@ def print_table(title: str, header: tuple[str, ...], rows: list[tuple[object, ..
     print("  ".join(str(h).ljust(w) for h, w in zip(header, widths, strict=True)))
     for row in rows:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+
+
+def in_fresh_process(module: str, *args: str) -> dict[str, Any]:
+    """Run ``python -m module args`` (a cold process: nothing cached in memory) and return the JSON object its
+    last output line prints, with ``process_seconds``, the whole process's wall time, added."""
+    started = time.perf_counter()
+    out = subprocess.run([sys.executable, "-m", module, *args], check=True, capture_output=True, text=True)
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    result["process_seconds"] = time.perf_counter() - started
+    return result

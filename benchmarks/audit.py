@@ -17,8 +17,6 @@ import json
 import os
 import resource
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import timedelta
@@ -26,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import scoring as scoring_bench
+from benchmarks._timing import in_fresh_process
 from benchmarks.scoring import DAYS, SERVICES, START, generate
 
 SYSTEM = SERVICES[0]
@@ -67,16 +66,7 @@ def _bundle_once(home: str) -> None:
 
 
 def _run(home: Path) -> dict[str, Any]:
-    started = time.perf_counter()
-    out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.audit", "--bundle-once", str(home)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    result["process_seconds"] = time.perf_counter() - started
-    return result
+    return in_fresh_process("benchmarks.audit", "--bundle-once", str(home))
 
 
 def main() -> None:

@@ -18,8 +18,6 @@ import argparse
 import json
 import os
 import resource
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from benchmarks._timing import in_fresh_process
 from instrumentation import semconv as sc
 from instrumentation.lake import TRACES_SCHEMA
 
@@ -294,16 +293,7 @@ def _score_once(home: str, engine: str) -> None:
 
 
 def _run(home: Path, engine: str) -> dict[str, Any]:
-    started = time.perf_counter()
-    out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.scoring", "--score-once", str(home), "--engine", engine],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    result["process_seconds"] = time.perf_counter() - started
-    return result
+    return in_fresh_process("benchmarks.scoring", "--score-once", str(home), "--engine", engine)
 
 
 def main() -> None:
