@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from instrumentation._internal_errors import InternalErrors, exporter_logs
 from instrumentation._metrics import Instruments
 from instrumentation._pipeline import ExportPipeline
 from instrumentation._settings import Settings, load_settings
+from instrumentation._slot import ProviderSlot, slot_of
 
 _VERSION = "0.1.0"
 
@@ -44,6 +46,7 @@ class Telemetry:
         pipeline: ExportPipeline,
         owns_tracer_provider: bool,
         redact: Redactor | None = None,
+        slot: ProviderSlot | None = None,
     ) -> None:
         self.settings = settings
         self.tracer_provider = tracer_provider
@@ -66,6 +69,7 @@ class Telemetry:
         )
         self.lake_exporter = pipeline.lake  # the lake's processor: written_spans, dropped_spans
         self._owns_tracer_provider = owns_tracer_provider
+        self._slot = slot
         self._shutdown_lock = threading.Lock()
         self._is_shut_down = False
 
@@ -81,7 +85,11 @@ class Telemetry:
             if self._is_shut_down:
                 return
             self._is_shut_down = True
+        if self._slot is not None:
+            self._slot.detach(self)  # spans that end from now on are not ours: neither written nor counted
         self.pipeline.shutdown()
+        if self.pipeline.meter_provider is not None:
+            _retired_meter_providers.add(self.pipeline.meter_provider)
         if self._owns_tracer_provider and isinstance(self.tracer_provider, TracerProvider):
             self.tracer_provider.shutdown()  # our processors are stopped already: this returns at once
         self.errors.flush_tallies()
@@ -89,6 +97,11 @@ class Telemetry:
         if _state.active is self:
             _state.active = None
         atexit.unregister(self.shutdown)  # a handle shut down by hand is not kept alive until exit
+
+    def _hand_over_provider(self) -> bool:
+        """Whether this handle owned its tracer provider; from now on it does not (its successor does)."""
+        owned, self._owns_tracer_provider = self._owns_tracer_provider, False
+        return owned
 
     def __enter__(self) -> Telemetry:
         return self
@@ -103,6 +116,9 @@ class _State:
 
 
 _state = _State()
+# Meter providers of ours that a shut-down handle stopped: OpenTelemetry keeps the first global one for
+# good, and a stopped one only hands out no-op meters, so a later configure() makes a fresh one instead.
+_retired_meter_providers: weakref.WeakSet[MeterProvider] = weakref.WeakSet()
 
 
 def configure(
@@ -143,6 +159,11 @@ def configure(
     errors = InternalErrors(raise_errors=settings.raise_internal_errors)
     exporter_logs.subscribe(errors)
     tracer_provider, owns_tp = _tracer_provider(settings, tracer_provider, set_global)
+    slot = slot_of(tracer_provider)
+    previous = slot.owner
+    if isinstance(previous, Telemetry):  # configured again on the same provider: this one replaces it
+        owns_tp = previous._hand_over_provider() or owns_tp
+        previous.shutdown()
     chosen_meter_provider, owns_mp, metric_exporter = _meter_provider(
         settings, meter_provider, metric_readers, set_global, errors
     )
@@ -153,8 +174,6 @@ def configure(
         meter_provider=chosen_meter_provider if owns_mp and isinstance(chosen_meter_provider, MeterProvider) else None,
         metric_exporter=metric_exporter,
     )
-    for processor in [FeatureSpanProcessor(), *pipeline.processors]:
-        tracer_provider.add_span_processor(processor)
     telemetry = Telemetry(
         settings,
         tracer_provider,
@@ -162,7 +181,9 @@ def configure(
         pipeline=pipeline,
         owns_tracer_provider=owns_tp,
         redact=redact,
+        slot=slot,
     )
+    slot.attach(telemetry, [FeatureSpanProcessor(), *pipeline.processors])
     _state.active = telemetry
     atexit.register(telemetry.shutdown)
     return telemetry
@@ -200,7 +221,7 @@ def _meter_provider(
     if given is not None:
         return given, False, None
     existing = metrics.get_meter_provider()
-    if set_global and isinstance(existing, MeterProvider) and not readers:
+    if set_global and isinstance(existing, MeterProvider) and not readers and existing not in _retired_meter_providers:
         return existing, False, None
     readers = list(readers or [])
     exporter = build_metric_exporter(settings, errors)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -71,3 +73,49 @@ def test_configure_adds_to_the_apps_own_tracer_provider(tmp_path: Path) -> None:
     with provider.get_tracer("app").start_as_current_span("after-our-shutdown"):
         pass
     assert len(app_spans.get_finished_spans()) == 2  # the app's provider keeps running
+
+
+_RECONFIGURE = """
+import json, sys
+import pyarrow.parquet as pq
+from opentelemetry import trace
+from opentelemetry.metrics import NoOpMeter
+import instrumentation
+
+home, shut_down_first = sys.argv[1], sys.argv[2] == "shutdown"
+first = instrumentation.configure("one", home=home, exporters="lake")
+with trace.get_tracer("app").start_as_current_span("under-the-first"):
+    pass
+if shut_down_first:
+    first.shutdown()
+second = instrumentation.configure("two", home=home, exporters="lake")
+with trace.get_tracer("app").start_as_current_span("under-the-second"):
+    pass
+flushed = second.flush()
+second.shutdown()
+lake = home + "/lake"
+spans = pq.ParquetDataset(lake + "/otel_traces").read().column("SpanName").to_pylist()
+try:
+    dropped = sum(pq.ParquetDataset(lake + "/export_health").read().column("Dropped").to_pylist())
+except (FileNotFoundError, OSError, ValueError):
+    dropped = 0
+print(json.dumps({"spans": sorted(spans), "dropped": dropped, "flushed": flushed,
+                  "live_meter": not isinstance(second.meter, NoOpMeter)}))
+"""
+
+
+@pytest.mark.parametrize("between", ["shutdown", "nothing"])
+def test_configure_again_replaces_the_configuration_in_the_same_global_providers(tmp_path: Path, between: str) -> None:
+    """configure() twice in one process (a notebook, a test session): each span reaches the lake once, no
+    span is counted dropped by the configuration that was replaced, and the second one's meters are live,
+    not those of a meter provider the first one shut down."""
+    code = textwrap.dedent(_RECONFIGURE)
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path), between], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result == {
+        "spans": ["under-the-first", "under-the-second"],
+        "dropped": 0,
+        "flushed": True,
+        "live_meter": True,
+    }, done.stderr
