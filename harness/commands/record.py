@@ -20,14 +20,21 @@ from instrumentation import load_settings, semconv
 TIME_HELP = "ISO 8601 with a zone, e.g. 2026-05-01T12:00:00Z"
 
 
-def _action(subparsers: Any, command: str, help_text: str, actions: Any = None) -> argparse.ArgumentParser:
-    """``harness COMMAND record``; ``actions`` is the command's own subparsers when it has other actions too."""
+def _action(
+    subparsers: Any, command: str, help_text: str, actions: Any = None, *, updatable: bool = True
+) -> argparse.ArgumentParser:
+    """``harness COMMAND record``; ``actions`` is the command's own subparsers when it has other actions too.
+    ``updatable``: records with an id that a later record may replace (``--update``); an override is an event
+    of its own (a second override of one decision is another record, not a correction), so it has none."""
     if actions is None:
         top = subparsers.add_parser(command, help=help_text)
         actions = top.add_subparsers(dest="action", required=True, metavar="ACTION")
     parser: argparse.ArgumentParser = actions.add_parser("record", help=help_text)
     parser.add_argument("--home", help="HARNESS_HOME (default ./.harness)")
-    parser.add_argument("--update", action="store_true", help="replace a record of the same id (e.g. to resolve it)")
+    if updatable:
+        parser.add_argument(
+            "--update", action="store_true", help="replace a record of the same id (e.g. to resolve it)"
+        )
     return parser
 
 
@@ -98,7 +105,9 @@ def _register_audit(subparsers: Any) -> None:
 
 
 def _register_override(subparsers: Any) -> None:
-    override = _action(subparsers, "override", "record that a person overrode or confirmed a high-stakes decision")
+    override = _action(
+        subparsers, "override", "record that a person overrode or confirmed a high-stakes decision", updatable=False
+    )
     override.add_argument("--system", required=True)
     override.add_argument("--decision", required=True, metavar="DECISION_ID", help="the id of the decision")
     override.add_argument("--by", required=True, metavar="WHO")

@@ -74,6 +74,14 @@ def test_the_override_command_records_who_decided_what_about_which_trace(
     assert attributes[semconv.HARNESS_OVERRIDE_TRACE_ID] == "ab" * 16
 
 
+def test_override_record_offers_no_update_since_each_override_is_an_event_of_its_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["override", "record", "--home", str(tmp_path), "--system", "s", "--decision", "d", "--by", "x"]
+    assert main([*argv, "--outcome", "confirmed", "--update"]) == 3
+    assert "--update" in capsys.readouterr().err
+
+
 def test_an_unknown_outcome_is_a_usage_error(tmp_path: Path) -> None:
     argv = ["override", "record", "--home", str(tmp_path), "--system", "s", "--decision", "d", "--by", "x"]
     assert main([*argv, "--outcome", "maybe"]) == 3
