@@ -21,6 +21,7 @@ from harness.audit import _manifest, _render
 from harness.audit._sections import SPECS, Row, Section, plain, queried, sql, with_statistics
 from harness.facts import AuditRequest, record
 from instrumentation.errors import HarnessError
+from scoring.errors import WrongKindError
 
 
 class AuditError(HarnessError):
@@ -107,27 +108,36 @@ def bundle(
     out: str | Path,
     *,
     home: str | Path | None = None,
-    kind: str = "llm",
+    kind: str | None = None,
     request: str | None = None,
     systems_file: str | Path | None = None,
     record_fulfilment: bool = True,
 ) -> Bundle:
     """Write the evidence pack of ``system`` for ``[since, until)`` into the new or empty folder ``out``.
 
+    ``kind`` (``llm`` or ``classical``) defaults to the system's own kind, as the lake or the systems
+    catalogue gives it; a kind given that is not the system's is an error.
+
     ``request`` names the recorded audit request this answers (its ``requested_at`` is kept); without it a
     request starting now is recorded. Either way it is recorded as fulfilled when the bundle is sealed,
     unless ``record_fulfilment`` is false.
     """
     started = datetime.now(UTC)
-    scope = scoring.Scope.of(since, until, kind=kind, system=system)
-    rows = _read(home, scope, systems_file)
+    scope = scoring.Scope.of(since, until, kind=kind or "llm", system=system)
+    try:
+        rows = _read(home, scope, systems_file)
+    except WrongKindError as exc:
+        if kind is not None:
+            raise
+        scope = scoring.Scope.of(since, until, kind=exc.kind, system=system)
+        rows = _read(home, scope, systems_file)
     requested_at = _requested_at(request, rows.pop("requests"), started)
     folder = _empty_folder(Path(out))
     sections = _sections(rows)
     request_id = request or f"audit-{uuid.uuid4().hex[:12]}"
     about = {
         "system": system,
-        "kind": kind,
+        "kind": scope.kind,
         "since": plain(scope.since),
         "until": plain(scope.until),
         "generated_at": plain(datetime.now(UTC)),

@@ -23,7 +23,7 @@ def register_actions(actions: Any) -> None:
     made.add_argument("--until", required=True, help=f"exclusive; {TIME_HELP}")
     made.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder")
     made.add_argument("--request", metavar="REQUEST_ID", help="the recorded audit request this bundle answers")
-    made.add_argument("--kind", default="llm", choices=KINDS)
+    made.add_argument("--kind", choices=KINDS, help="llm or classical (default: the system's own kind)")
     made.add_argument("--home", help="HARNESS_HOME (default ./.harness)")
     made.add_argument("--systems-file", help="the systems catalogue (default HARNESS_HOME/systems.yaml)")
     made.set_defaults(func=run_bundle)

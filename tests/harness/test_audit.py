@@ -161,3 +161,21 @@ def test_the_slice_section_reads_the_gates_per_slice_comparisons() -> None:
     assert [(s["slice"], s["metric"], s["verdict"], s["n"]) for s in slices] == [
         ("language=fr", "pass", "regression", 150)
     ]
+
+
+def test_a_classical_system_is_bundled_as_one_without_being_told_its_kind(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from harness.facts import lake_tracer_provider, predict
+
+    home = tmp_path / ".harness"
+    provider = lake_tracer_provider(home / "lake", service_name="churn")
+    with predict("churn-xgb", system="churn", version="7", rows=1, tracer=provider.get_tracer("tests.audit")):
+        pass
+    provider.shutdown()
+    now = datetime.now(UTC)
+    since, until = (now - timedelta(days=1)).isoformat(), (now + timedelta(hours=1)).isoformat()
+    made = audit.bundle("churn", since, until, tmp_path / "bundle", home=home)
+    assert json.loads(made.manifest.read_text(encoding="utf-8"))["bundle"]["kind"] == "classical"
+    with pytest.raises(scoring.ScoringError, match="--kind classical"):
+        audit.bundle("churn", since, until, tmp_path / "other", home=home, kind="llm")  # a kind given is kept
