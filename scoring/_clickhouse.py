@@ -25,9 +25,9 @@ from typing import Any, Protocol
 import polars as pl
 import pyarrow as pa
 
-from instrumentation.lake import traces_dir
+from instrumentation.lake import Segment, read_segments
 from scoring import _dialect, _sql
-from scoring._engine import _checked, _naive, price_rows
+from scoring._engine import _checked, _naive, health_rows, price_rows
 from scoring.errors import ScoringError
 
 ENGINES = ("duckdb", "clickhouse")
@@ -47,6 +47,15 @@ SETTINGS: Mapping[str, Any] = {
     "enable_positional_arguments": 1,  # ORDER BY an output name is rendered as its position (_dialect)
 }
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
+_GLOB = re.compile(r"[*?{}]")  # what ClickHouse's file() reads as a pattern, not as a name
+NO_HEALTH = (
+    "the otel_traces table holds no export health records (the Collector writes none; "
+    "only the lake's writers and harness collect do)"
+)
+_HEALTH_TYPES = (
+    f"Nullable({_dialect.TIMESTAMP})", f"Nullable({_dialect.TIMESTAMP})", "Nullable(String)", "Nullable(String)",
+    "Nullable(Int64)", "Nullable(Int32)", "Nullable(String)", "Nullable(Int64)",
+)  # fmt: skip
 
 
 class Client(Protocol):
@@ -190,12 +199,21 @@ class ClickHouseEngine:
         self.price_book_path = price_book
         self.feature_attribute = feature_attribute or None
         self.graph = _sql.graph()
-        self.health_unreadable: list[str] = []  # export health records are not read here: data_completeness unknown
+        self.health_unreadable: list[str] = []
+        self.health_absent: str | None = None  # why no health record can be read (data_completeness unknown)
         try:
-            self._create_source(lake_dir, source_table)
-            self._load()
+            if source_table is not None:
+                self._create_table_source(source_table)
+                self._load([SEGMENT])
+                self.health_absent = NO_HEALTH
+            elif lake_dir is not None:  # the snapshot DuckDB reads, loaded under the readers' lease
+                read_segments(Path(lake_dir), self._load_snapshot)
+            else:
+                raise ScoringError("the clickhouse engine needs a source: a lake folder or an otel_traces table")
             self._run(_sql.read("session"))
             self._run(_sql.read("session_health"))
+            if lake_dir is not None and source_table is None:
+                self._load_health(Path(lake_dir))
             self.client.command(
                 f"CREATE TABLE {_dialect.SCOPE_VARS} "
                 f"(since {_dialect.TIMESTAMP}, until {_dialect.TIMESTAMP}, env Nullable(String), retention_days Int32) "
@@ -224,15 +242,38 @@ class ClickHouseEngine:
     def close(self) -> None:
         self.client.close()
 
-    def _create_source(self, lake_dir: Path | None, source_table: str | None) -> None:
-        if source_table is not None:
-            sql = _template("source_table").substitute(table=_identifier(source_table), segment=_literal(SEGMENT))
-        elif lake_dir is not None:
-            glob = str(traces_dir(Path(lake_dir)).resolve() / "**" / "*.parquet")
-            sql = _template("source_parquet").substitute(glob=_literal(glob))
-        else:
-            raise ScoringError("the clickhouse engine needs a source: a lake folder or an otel_traces table")
+    def _create_table_source(self, table: str) -> None:
+        sql = _template("source_table").substitute(table=_identifier(table), segment=_literal(SEGMENT))
         self.client.command(sql)
+
+    def _load_snapshot(self, snapshot: list[Segment]) -> None:
+        """Load exactly the snapshot's segments (``read_segments`` retries on a fresh one if the lake changed)."""
+        self._drop_tables()  # a retry starts from nothing
+        if not snapshot:  # no segment: the exporter's table, empty, gives the source its columns
+            self.client.command(otel_traces_ddl())
+            self._create_table_source(SOURCE_TABLE)
+            self._load([])
+            return
+        for segment in snapshot:
+            if _GLOB.search(str(segment.path)):
+                raise ScoringError(f"{segment.path}: the clickhouse engine cannot read a path with * ? {{ or }}")
+        one = _template("source_segment")
+        selects = [one.substitute(path=_literal(str(segment.path))) for segment in snapshot]
+        self.client.command("CREATE VIEW harness_source AS\n" + "\nUNION ALL\n".join(selects))
+        self._load([str(segment.path) for segment in snapshot])
+
+    def _drop_tables(self) -> None:
+        found = self.client.arrow("SELECT name FROM system.tables WHERE database = currentDatabase()")
+        for name in found.column("name").to_pylist():
+            self.client.command(f"DROP TABLE IF EXISTS `{name}`")
+
+    def _load_health(self, lake_dir: Path) -> None:
+        """The lake's export health records into ``export_health``, as on DuckDB (read on every open)."""
+        rows, self.health_unreadable = health_rows(lake_dir)
+        names = [f"h{i}" for i in range(len(_HEALTH_TYPES))]
+        values = ", ".join(f"{{{name}:{kind}}}" for name, kind in zip(names, _HEALTH_TYPES, strict=True))
+        for row in rows:
+            self.client.command(f"INSERT INTO export_health VALUES ({values})", dict(zip(names, row, strict=True)))
 
     def _run(self, text: str, params: Mapping[str, Any] | None = None) -> None:
         for statement in _dialect.translate(text):
@@ -244,12 +285,11 @@ class ClickHouseEngine:
                 )
             self.client.command(statement.sql, params)
 
-    def _load(self) -> None:
+    def _load(self, segments: list[str]) -> None:
         """Every load of scoring/sql/tables over the whole source, then eval traffic and prices."""
         self._run(_sql.read("tables"))
         for name in _sql.MAPPING_TABLES:  # the dialects' mapping table, as on DuckDB
             self._run(_sql.read(name))
-        segments = self._segments()
         params = {"segments": segments, "feature_attribute": self.feature_attribute}
         for load in self.graph.loads:
             self._run(_sql.read(load), params)
@@ -264,10 +304,6 @@ class ClickHouseEngine:
                 dict(zip("pmiorw", row, strict=True)),
             )
         self._run(_sql.read("price_calls"), params)
-
-    def _segments(self) -> list[str]:
-        found = self.client.arrow("SELECT DISTINCT filename FROM harness_source").column("filename").to_pylist()
-        return [str(name) for name in found]
 
     def set_scope(
         self,

@@ -162,7 +162,10 @@ def compose(
     command = Command.of(scope, home, systems_file, settings.home / SYSTEMS_FILE)
     signals = {axis: _one(engine, f"crit_{axis}") for axis in AXES}
     data = completeness(
-        _one(engine, "int_export_health"), engine.rows("int_export_health_causes"), engine.health_unreadable
+        _one(engine, "int_export_health"),
+        engine.rows("int_export_health_causes"),
+        engine.health_unreadable,
+        engine.health_absent,
     )
     names = [row[0] for row in rows]
     has_agents = any(row[5] for row in rows)
