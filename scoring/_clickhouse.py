@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import polars as pl
 import pyarrow as pa
@@ -32,6 +34,7 @@ from scoring.errors import ScoringError
 
 ENGINES = ("duckdb", "clickhouse")
 SOURCE_TABLE = "otel_traces"
+PASSWORD_VARIABLE = "HARNESS_CLICKHOUSE_PASSWORD"  # the server's password, when the DSN names none
 SEGMENT = "clickhouse"  # the one "segment" a ClickHouse load records: its source is loaded whole
 # Session settings that give ClickHouse DuckDB's (the SQL standard's) semantics where they differ.
 SETTINGS: Mapping[str, Any] = {
@@ -113,12 +116,16 @@ class ServerClient:
             raise ScoringError("--dsn needs clickhouse-connect: pip install 'llm-harness[clickhouse]'") from exc
         logging.getLogger("clickhouse_connect").setLevel(logging.CRITICAL)  # its failures reach the user as ours
         self.scratch = f"harness_scoring_{uuid.uuid4().hex[:12]}"
+        # a DSN without a password (the one evidence prints) takes it from the environment
+        password = os.environ.get(PASSWORD_VARIABLE, "") if urlsplit(dsn).password is None else ""
         try:
-            admin = clickhouse_connect.get_client(dsn=dsn)
+            admin = clickhouse_connect.get_client(dsn=dsn, password=password)
             self.source_database = admin.database or "default"
             admin.command(f"CREATE DATABASE {self.scratch}")
             admin.close()
-            self.client = clickhouse_connect.get_client(dsn=dsn, database=self.scratch, settings=dict(SETTINGS))
+            self.client = clickhouse_connect.get_client(
+                dsn=dsn, database=self.scratch, settings=dict(SETTINGS), password=password
+            )
         except Exception as exc:  # clickhouse-connect raises its own and the network's errors
             raise ScoringError(f"cannot connect to ClickHouse at {_redacted(dsn)}: {exc}") from exc
 
@@ -142,8 +149,12 @@ class ServerClient:
             self.client.close()
 
 
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\0": "\\0", "\b": "\\b", "\f": "\\f"})
+
+
 def _param_text(value: Any) -> str:
-    """A parameter's value as ClickHouse's text format reads it (chDB binds text)."""
+    """A parameter's value as ClickHouse's escaped text format reads it (chDB binds text): exactly the value,
+    whatever it holds (a backslash, a tab, a quote, ``\\N``)."""
     if value is None:
         return "\\N"
     if isinstance(value, bool):
@@ -151,8 +162,28 @@ def _param_text(value: Any) -> str:
     if isinstance(value, datetime):
         return _naive(value).isoformat(sep=" ")
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(_literal(v) for v in value) + "]"
-    return str(value)
+        return "[" + ", ".join("NULL" if v is None else _literal(v) for v in value) + "]"
+    return str(value).translate(_ESCAPES)
+
+
+def parameter_type(value: Any) -> str:
+    """The ClickHouse type a user's ``$name`` is bound as, from its Python value (DuckDB infers it too)."""
+    if isinstance(value, bool):
+        return "Nullable(Bool)"
+    if isinstance(value, int):
+        return "Nullable(Int64)"
+    if isinstance(value, float):
+        return "Nullable(Float64)"
+    if isinstance(value, datetime):
+        return f"Nullable({_dialect.TIMESTAMP})"
+    if isinstance(value, list | tuple):
+        inner = {parameter_type(v) for v in value if v is not None} or {"Nullable(String)"}
+        if len(inner) != 1:
+            raise ScoringError(f"a list parameter holds values of one type, not {', '.join(sorted(inner))}")
+        return f"Array({inner.pop()})"
+    if value is None or isinstance(value, str):
+        return "Nullable(String)"
+    raise ScoringError(f"no ClickHouse type for a parameter of type {type(value).__name__}")
 
 
 def _redacted(dsn: str) -> str:
@@ -160,10 +191,15 @@ def _redacted(dsn: str) -> str:
 
 
 def _literal(value: Any) -> str:
-    """A ClickHouse string or number literal (for DDL and SET, which take no parameters)."""
+    """A ClickHouse string, number or boolean literal (DDL and SET take no parameters; an array parameter's
+    elements)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, int | float):
         return str(value)
-    text = str(value).replace("\\", "\\\\").replace("'", "\\'")
+    if isinstance(value, datetime):
+        value = _naive(value).isoformat(sep=" ")
+    text = str(value).translate(_ESCAPES).replace("'", "\\'")
     return f"'{text}'"
 
 
@@ -185,6 +221,9 @@ def otel_traces_ddl() -> str:
 
 class ClickHouseEngine:
     """The scoring views on ClickHouse; the same interface the scorecard uses on DuckDB's ``Engine``."""
+
+    name = "clickhouse"
+    dsn: str | None = None  # the server's, when it reads one (``open``)
 
     def __init__(
         self,
@@ -236,7 +275,9 @@ class ClickHouseEngine:
         if dsn:
             server = ServerClient(dsn)
             source = f"{server.source_database}.{table}"
-            return cls(server, source_table=source, price_book=price_book, feature_attribute=feature_attribute)
+            opened = cls(server, source_table=source, price_book=price_book, feature_attribute=feature_attribute)
+            opened.dsn = dsn
+            return opened
         return cls(ChdbClient(), lake_dir=lake_dir, price_book=price_book, feature_attribute=feature_attribute)
 
     def close(self) -> None:
@@ -355,19 +396,19 @@ class ClickHouseEngine:
     def select(self, sql: str, parameters: Mapping[str, object] | None = None) -> pl.DataFrame:
         """One read-only SELECT over the views (DuckDB dialect, translated as the views are).
 
-        Bound ``parameters`` are DuckDB's only for now (the canary and the report read through DuckDB).
+        ``parameters`` are bound to the query's ``$name`` placeholders as ClickHouse query parameters
+        (``{name:Type}``, the type from the value), never written into its text.
         """
         from scoring import _sqlparse
 
-        if parameters:
-            raise ScoringError("bound query parameters run on the duckdb engine only")
-
         if _sqlparse.reads_or_none(sql) is None:
             raise ScoringError("the query does not parse")
-        statements = _dialect.translate(sql)
+        values = dict(parameters or {})
+        types = tuple(sorted((name, parameter_type(value)) for name, value in values.items()))
+        statements = _dialect.translate(sql, types)
         if len(statements) != 1 or not statements[0].sql.lstrip().upper().startswith(("SELECT", "WITH")):
             raise ScoringError("give one SELECT statement (the scoring views are read-only)")
-        return pl.DataFrame(_pylist(self.client.arrow(statements[0].sql)))
+        return pl.DataFrame(_pylist(self.client.arrow(statements[0].sql, values or None)))
 
 
 def _pylist(table: pa.Table) -> list[dict[str, Any]]:

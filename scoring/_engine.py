@@ -30,6 +30,9 @@ DATABASE_FILE = "harness.duckdb"
 class Engine:
     """One DuckDB connection over one lake, synced on open; views live per connection."""
 
+    name = "duckdb"
+    dsn: str | None = None  # never a server
+
     def __init__(
         self,
         lake_dir: Path,
