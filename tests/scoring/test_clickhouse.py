@@ -29,13 +29,14 @@ pytest.importorskip("chdb", reason="the clickhouse extra (chdb) is part of the d
 import scoring
 from instrumentation import semconv
 from scoring import _dialect, _sql
-from scoring._clickhouse import NO_HEALTH, ChdbClient, ClickHouseEngine, otel_traces_ddl
+from scoring._clickhouse import NO_HEALTH, ChdbClient, ClickHouseEngine
 from scoring._engine import Engine
 from scoring._model import DataCompleteness
 from scoring._scope import scope_rows
 from scoring._scorecard import compose
 from scoring.errors import DialectError
 from tests.scoring import _lake
+from tests.scoring._exported import exported_otel_traces
 from tests.scoring.test_completeness import _health
 
 RELATIVE = 1e-9
@@ -168,9 +169,8 @@ def test_chdb_loads_the_exporters_ddl_and_scores_rows_inserted_into_it(
     session = chdb_session.Session()
     client = ChdbClient(session)
     client.command("DROP TABLE IF EXISTS default.otel_traces")
-    client.command(otel_traces_ddl().replace("EXISTS otel_traces", "EXISTS default.otel_traces"))
-    glob = str(lake / "lake" / "otel_traces" / "**" / "*.parquet")
-    client.command(_INSERT_FROM_PARQUET.replace("$glob", glob.replace("'", "\\'")))
+    for statement in exported_otel_traces(lake):
+        client.command(statement)
     exported = ClickHouseEngine(client, source_table="default.otel_traces", price_book=price_book)
     duck, _ = engines
     rows = scope_rows(exported, [], _lake.SCOPE)
@@ -188,22 +188,6 @@ def test_chdb_loads_the_exporters_ddl_and_scores_rows_inserted_into_it(
     assert f"data completeness unknown: {NO_HEALTH}" in scoring.render(card, "table")
     exported.close()
     session.close()
-
-
-# What the exporter would have written for the lake's spans: its Nested columns and non-null map values.
-_INSERT_FROM_PARQUET = """
-INSERT INTO default.otel_traces
-SELECT Timestamp, TraceId, SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceName,
-    CAST(mapFilter((k, v) -> v IS NOT NULL, ResourceAttributes) AS Map(String, String)),
-    ScopeName, ScopeVersion,
-    CAST(mapFilter((k, v) -> v IS NOT NULL, SpanAttributes) AS Map(String, String)),
-    Duration, StatusCode, StatusMessage,
-    arrayMap(e -> e.Timestamp, Events), arrayMap(e -> e.Name, Events),
-    arrayMap(e -> CAST(mapFilter((k, v) -> v IS NOT NULL, e.Attributes) AS Map(String, String)), Events),
-    arrayMap(l -> l.TraceId, Links), arrayMap(l -> l.SpanId, Links), arrayMap(l -> l.TraceState, Links),
-    arrayMap(l -> CAST(mapFilter((k, v) -> v IS NOT NULL, l.Attributes) AS Map(String, String)), Links)
-FROM file('$glob', Parquet)
-"""
 
 
 def test_a_construct_without_a_clickhouse_rendering_is_an_error_not_a_guess() -> None:
