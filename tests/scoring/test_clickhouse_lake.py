@@ -54,6 +54,7 @@ def test_chdb_reads_no_file_of_the_lake_that_is_not_a_live_segment(tmp_path: Pat
     for segment in sorted(day.glob("part-*.parquet")):
         shutil.copy(segment, day / f"copy-of-{segment.name}")
         shutil.copy(segment, day / f".{segment.name}.host~1.parquet")  # not a segment's name either
+    (day / "garbage.parquet").write_bytes(b"not Parquet" * 100)  # not opened, so it fails nothing
     assert _click(home).metrics == expected
 
 
