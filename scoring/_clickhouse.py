@@ -2,11 +2,14 @@
 
 Two ways in. With a DSN (``clickhouse://user:password@host:8123/database``) the engine reads the
 ``otel_traces`` table the Collector's ClickHouse exporter writes, through ``clickhouse-connect``, and
-keeps its staging tables and views in a scratch database it drops on close. Without one it runs chDB
-(ClickHouse in-process) over the lake's Parquet segments, or over an ``otel_traces`` table already in
-a chDB session (``source_table``). Either way each session loads the staging tables from the source
-once (ClickHouse scans are what it is for; nothing is cached between runs) and then runs the scoring
-views exactly as DuckDB does.
+keeps its staging tables and views in a scratch database it drops on close (a ``chdb://DIR`` DSN is
+clickhouse-connect's transport to a chDB database on disk, the same calls). Without one it runs chDB
+(ClickHouse in-process) over the lake's live segments, the snapshot DuckDB reads
+(``instrumentation.lake.read_segments``, under the readers' lease), and the lake's export health
+records; or over an ``otel_traces`` table already in a chDB session (``source_table``). Either way each
+session loads the staging tables from the source once (ClickHouse scans are what it is for; nothing is
+cached between runs) and then runs the scoring views exactly as DuckDB does. Every value reaches
+ClickHouse as a bound query parameter; only DDL takes quoted literals (``_literal``).
 """
 
 from __future__ import annotations
