@@ -108,3 +108,15 @@ def test_chdb_reads_the_lakes_export_health_records(
     assert click.warnings == duck.warnings
     no_drops = [{c.id: c for c in card.axes["observability"].criteria}["obs.no_drops"] for card in (duck, click)]
     assert [c.model_dump(exclude={"evidence"}) for c in no_drops] == [no_drops[0].model_dump(exclude={"evidence"})] * 2
+
+
+def test_chdb_scores_a_lake_whose_every_segment_was_set_aside_as_duckdb_does(tmp_path: Path) -> None:
+    """The snapshot is empty: the exporter's table, empty, gives the source its columns."""
+    home = tmp_path / ".harness"
+    day = home / "lake" / "otel_traces" / "dt=2026-03-05"
+    day.mkdir(parents=True)
+    (day / "part-bad.parquet").write_bytes(b"not Parquet" * 30)
+    click = _click(home)
+    (day / "part-bad.parquet").write_bytes(b"not Parquet" * 30)
+    duck = scoring.scorecard(home, SCOPE, cache=False)
+    assert click.metrics == duck.metrics and click.warnings == duck.warnings
