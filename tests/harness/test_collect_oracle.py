@@ -122,3 +122,17 @@ def test_nesting_past_the_parsers_depth_is_refused_as_by_the_reference(where: st
     if outcome[0] == "decoded":  # the span is rejected for its empty link ids: its attributes are still parsed
         assert outcome[2] == ({"invalid_link": 1} if where == "link" else {})
         assert_decodes_as_reference(otlp_json(request), "json")
+
+
+def test_more_distinct_attributes_than_the_cache_holds_decode_as_the_reference() -> None:
+    """Unique values in every span (ids, token counts) fill the blob cache: it is emptied mid-request."""
+    request = ExportTraceServiceRequest()
+    scope = request.resource_spans.add().scope_spans.add()
+    for i in range(80):
+        span = scope.spans.add(trace_id=(i + 1).to_bytes(16, "big"), span_id=(i + 1).to_bytes(8, "big"), name="s")
+        span.start_time_unix_nano = span.end_time_unix_nano = 1_796_000_000_000_000_000 + i
+        for j in range(500):
+            span.attributes.add(key=f"k{j % 7}.{j}", value=AnyValue(int_value=i * 1000 + j))
+    body = request.SerializeToString()
+    assert assert_decodes_as_reference(body, "protobuf")[1] == 80
+    assert assert_decodes_as_reference(body, "protobuf")[1] == 80
