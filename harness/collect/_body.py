@@ -7,13 +7,14 @@ specification gives it (400 does not parse, 413 too large, 415 unsupported type 
 from __future__ import annotations
 
 import zlib
-from typing import Literal
+from typing import Any, Literal
 
 import pyarrow as pa
 from google.protobuf.message import DecodeError
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
 from harness.collect._errors import BodyError, bad_body, too_large
+from harness.collect._lazy import Request
 from harness.collect._otlp_json import parse_json
 
 Encoding = Literal["protobuf", "json"]
@@ -91,13 +92,20 @@ def _zstd(body: bytes, limit: int) -> bytes:
     return bytes(out)
 
 
-def parse(body: bytes, encoding: Encoding) -> ExportTraceServiceRequest:
-    """The request message, with the decoding error as a 400 naming what is wrong."""
+def parse(body: bytes, encoding: Encoding) -> Any:
+    """The request message, attributes as blobs (``_lazy``), with the decoding error as a 400 naming what is wrong."""
     if encoding == "json":
-        return parse_json(body)
-    request = ExportTraceServiceRequest()
+        return Request.FromString(parse_json(body).SerializeToString())
     try:
-        request.ParseFromString(body)
+        return Request.FromString(body)
     except (DecodeError, RecursionError, ValueError) as exc:
-        raise bad_body(f"not a protobuf ExportTraceServiceRequest: {exc}") from exc
-    return request
+        raise refuse_protobuf(body, exc) from exc
+
+
+def refuse_protobuf(body: bytes, problem: Exception) -> BodyError:
+    """The 400 for a body that does not parse, with what the real message's parse says (it reads attributes too)."""
+    try:
+        ExportTraceServiceRequest.FromString(body)
+    except (DecodeError, RecursionError, ValueError) as exc:
+        problem = exc
+    return bad_body(f"not a protobuf ExportTraceServiceRequest: {problem}")

@@ -1,9 +1,11 @@
 """An ``ExportTraceServiceRequest`` into ``otel_traces`` Arrow tables, one per day partition.
 
 Each row equals ``rows_to_table([span_to_row(span)])`` for the SDK span the message was encoded
-from (a test holds the two paths to it). Columns are built directly, not through row dicts: the
-dicts cost more than the decoding. Spans that cannot be stored faithfully are rejected, counted by
-reason, and reported to the client as a partial success.
+from (a test holds the two paths to it, another holds this path to the receiver's first, span by
+span one). The walk is by column, not by span: each field is read from all the request's spans in
+one comprehension and becomes an Arrow array in one call, and attributes stay serialized until
+``_attributes`` decodes each distinct one once. Spans that cannot be stored faithfully are built
+like the rest, then filtered out, counted by reason, and reported to the client as a partial success.
 """
 
 from __future__ import annotations
@@ -11,14 +13,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate
+from typing import Any
 
 import pyarrow as pa
-from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.proto.common.v1.common_pb2 import KeyValue
 from opentelemetry.proto.trace.v1.trace_pb2 import Span, Status
 
+from harness.collect._attributes import attribute_maps
 from harness.collect._days import DayOf
-from harness.collect._values import append_attributes, attribute_pairs, plain
+from harness.collect._lazy import EVENT_DEPTH, SPAN_DEPTH, Request
+from harness.collect._values import attribute_pairs, plain
 from instrumentation import semconv
 from instrumentation.lake import SPAN_KIND_NAMES, STATUS_CODE_NAMES, TRACES_SCHEMA
 
@@ -27,6 +32,7 @@ _STATUSES = {Status.StatusCode.Value(f"STATUS_CODE_{code.name}"): name for code,
 _MAX_NS = 2**63 - 1  # the lake's timestamps are int64 nanoseconds
 _ZERO_TRACE = bytes(16)
 _ZERO_SPAN = bytes(8)
+_TYPES = {column.name: column.type for column in TRACES_SCHEMA}
 
 REJECT_REASONS = {
     "invalid_trace_id": "a trace id that is not 16 bytes, or all zero",
@@ -51,100 +57,186 @@ class Batch:
         return f"rejected {sum(self.rejected.values())} span(s): " + "; ".join(parts)
 
 
-class _Maps:
-    """A ``map<string, string>`` column as flat keys, values and offsets."""
+@dataclass
+class _Spans:
+    """The request's spans in order; what they share with their resource and scope is kept once per scope."""
 
-    __slots__ = ("keys", "offsets", "values")
+    spans: list[Any] = field(default_factory=list)
+    scope_of_span: list[int] = field(default_factory=list)  # an index into the lists below
+    services: list[str] = field(default_factory=list)
+    scope_names: list[str] = field(default_factory=list)
+    scope_versions: list[str] = field(default_factory=list)
+    resource_of_scope: list[int] = field(default_factory=list)
+    resource_offsets: list[int] = field(default_factory=lambda: [0])
+    resource_keys: list[str] = field(default_factory=list)
+    resource_values: list[str] = field(default_factory=list)
 
-    def __init__(self) -> None:
-        self.offsets = [0]
-        self.keys: list[str] = []
-        self.values: list[str] = []
+    def add_resource(self, keys: list[str], values: list[str]) -> None:
+        self.resource_keys += keys
+        self.resource_values += values
+        self.resource_offsets.append(len(self.resource_keys))
 
-    def add(self, keys: list[str], values: list[str]) -> None:
-        self.keys += keys
-        self.values += values
-        self.offsets.append(len(self.keys))
+    def add_scope(self, spans: list[Any], service: str, scope: Any) -> None:
+        self.spans += spans
+        self.scope_of_span += [len(self.services)] * len(spans)
+        self.services.append(service)
+        self.scope_names.append(scope.name)
+        self.scope_versions.append(scope.version)
+        self.resource_of_scope.append(len(self.resource_offsets) - 2)
 
-    def add_attributes(self, attributes: Iterable[KeyValue]) -> None:
-        append_attributes(attributes, self.keys, self.values)
-        self.offsets.append(len(self.keys))
-
-    def array(self) -> pa.Array:
-        return pa.MapArray.from_arrays(
-            pa.array(self.offsets, pa.int32()), pa.array(self.keys, pa.string()), pa.array(self.values, pa.string())
+    def columns(self) -> dict[str, pa.Array]:
+        """The resource's and scope's columns, one row per span: each scope's values taken for its spans."""
+        scopes = pa.array(self.scope_of_span, pa.int32())
+        resources = pa.MapArray.from_arrays(
+            pa.array(self.resource_offsets, pa.int32()),
+            pa.array(self.resource_keys, pa.string()),
+            pa.array(self.resource_values, pa.string()),
         )
+        return {
+            "ServiceName": pa.array(self.services, pa.string()).take(scopes),
+            "ScopeName": pa.array(self.scope_names, pa.string()).take(scopes),
+            "ScopeVersion": pa.array(self.scope_versions, pa.string()).take(scopes),
+            "ResourceAttributes": resources.take(pa.array(self.resource_of_scope, pa.int32()).take(scopes)),
+        }
 
 
-class _Nested:
-    """The ``Events`` or ``Links`` column: a list of structs per span, built from flat children."""
+def _gather(request: Any) -> _Spans:
+    """Resource and scope attributes are decoded once each, for all their spans."""
+    gathered = _Spans()
+    for resource_spans in request.resource_spans:
+        attributes = resource_spans.resource.attributes
+        gathered.add_resource(*attribute_pairs(attributes))
+        service = _service_name(attributes)
+        for scope_spans in resource_spans.scope_spans:
+            spans = list(scope_spans.spans)
+            if spans:
+                gathered.add_scope(spans, service, scope_spans.scope)
+    return gathered
 
-    def __init__(self, names: tuple[str, ...]) -> None:
-        self.names = names
-        self.offsets = [0]
-        self.scalars: dict[str, list[object]] = {name: [] for name in names if name != "Attributes"}
-        self.attributes = _Maps()
 
-    def close_span(self) -> None:
-        self.offsets.append(len(self.attributes.offsets) - 1)
+def to_batch(request: Any, day_of: DayOf | None = None) -> Batch:
+    """The request's spans as lake tables by day, with the spans it rejects counted by reason.
 
-    def array(self, kind: pa.ListType) -> pa.Array:
-        struct_type = kind.value_type
-        children = [
-            self.attributes.array()
-            if name == "Attributes"
-            else pa.array(self.scalars[name], struct_type.field(name).type)
-            for name in self.names
-        ]
-        items = pa.StructArray.from_arrays(children, fields=list(struct_type))
-        return pa.ListArray.from_arrays(pa.array(self.offsets, pa.int32()), items, type=kind)
+    ``request`` is an ``ExportTraceServiceRequest``, of ``_lazy`` (attributes as blobs) or the real one.
+    """
+    if not isinstance(request, Request):
+        request = Request.FromString(request.SerializeToString())
+    gathered = _gather(request)
+    batch = Batch()
+    if not gathered.spans:
+        return batch
+    columns = _Columns(gathered.spans)
+    table = columns.table(gathered)
+    reasons = columns.reject_reasons()
+    starts = columns.starts
+    if reasons is not None:
+        batch.rejected.update(reason for reason in reasons if reason is not None)
+        keep = [reason is None for reason in reasons]
+        table = table.filter(pa.array(keep, pa.bool_()))
+        starts = [start for start, kept in zip(starts, keep, strict=True) if kept]
+    batch.rows = table.num_rows
+    if batch.rows:
+        batch.tables = _split_by_day(table, starts, day_of or DayOf())
+        batch.nbytes = sum(table.nbytes for table in batch.tables.values())
+    return batch
 
 
 class _Columns:
-    """Every ``otel_traces`` column of one request, appended span by span."""
+    """Every field the lake keeps, read column by column from all the spans; attributes decoded first."""
 
-    _SCALARS = (
-        "Timestamp",
-        "TraceId",
-        "SpanId",
-        "ParentSpanId",
-        "TraceState",
-        "SpanName",
-        "SpanKind",
-        "ServiceName",
-        "ScopeName",
-        "ScopeVersion",
-        "Duration",
-        "StatusCode",
-        "StatusMessage",
-    )
+    def __init__(self, spans: list[Any]) -> None:
+        self.spans = spans
+        self.attributes = attribute_maps([span.attributes for span in spans], SPAN_DEPTH)
+        event_lists = [span.events for span in spans]
+        self.events = [event for events in event_lists for event in events]
+        self.event_offsets = [0, *accumulate(map(len, event_lists))]
+        self.event_attributes = attribute_maps([event.attributes for event in self.events], EVENT_DEPTH)
+        link_lists = [span.links for span in spans]
+        self.links = [link for links in link_lists for link in links]
+        self.link_offsets = [0, *accumulate(map(len, link_lists))]
+        self.link_attributes = attribute_maps([link.attributes for link in self.links], EVENT_DEPTH)
+        self.trace_ids = [span.trace_id for span in spans]
+        self.span_ids = [span.span_id for span in spans]
+        self.parents = [span.parent_span_id for span in spans]
+        self.starts = [span.start_time_unix_nano for span in spans]
+        self.ends = [span.end_time_unix_nano for span in spans]
+        self.event_times = [event.time_unix_nano for event in self.events]
+        self.link_trace_ids = [link.trace_id for link in self.links]
+        self.link_span_ids = [link.span_id for link in self.links]
 
-    def __init__(self) -> None:
-        self.scalars: dict[str, list[object]] = {name: [] for name in self._SCALARS}
-        self.appenders = {name: values.append for name, values in self.scalars.items()}
-        self.resource = _Maps()
-        self.attributes = _Maps()
-        self.events = _Nested(("Timestamp", "Name", "Attributes"))
-        self.links = _Nested(("TraceId", "SpanId", "TraceState", "Attributes"))
-        self.days: list[str] = []
+    def reject_reasons(self) -> list[str | None] | None:
+        """None when every span can be stored (checked column by column), else each span's reason or None."""
+        if (
+            set(map(len, self.trace_ids)) == {16}
+            and _ZERO_TRACE not in self.trace_ids
+            and set(map(len, self.span_ids)) == {8}
+            and _ZERO_SPAN not in self.span_ids
+            and set(map(len, self.parents)) <= {0, 8}
+            and max(self.starts) <= _MAX_NS
+            and max(self.ends) <= _MAX_NS
+            and max(self.event_times, default=0) <= _MAX_NS
+            and set(map(len, self.link_trace_ids)) <= {16}
+            and set(map(len, self.link_span_ids)) <= {8}
+        ):
+            return None
+        fields = zip(self.spans, self.trace_ids, self.span_ids, self.parents, self.starts, self.ends, strict=True)
+        return [_reject_reason(*span_fields) for span_fields in fields]
 
-    def table(self) -> pa.Table:
-        arrays = []
-        for column in TRACES_SCHEMA:
-            if column.name in self.scalars:
-                arrays.append(pa.array(self.scalars[column.name], column.type))
-            elif column.name == "ResourceAttributes":
-                arrays.append(self.resource.array())
-            elif column.name == "SpanAttributes":
-                arrays.append(self.attributes.array())
-            elif column.name == "Events":
-                arrays.append(self.events.array(column.type))
-            else:
-                arrays.append(self.links.array(column.type))
-        return pa.Table.from_arrays(arrays, schema=TRACES_SCHEMA)
+    def table(self, gathered: _Spans) -> pa.Table:
+        spans = self.spans
+        statuses = [span.status for span in spans]
+        arrays = {
+            "Timestamp": pa.array(_in_range(self.starts), _TYPES["Timestamp"]),
+            "TraceId": pa.array([trace_id.hex() for trace_id in self.trace_ids], pa.string()),
+            "SpanId": pa.array([span_id.hex() for span_id in self.span_ids], pa.string()),
+            "ParentSpanId": pa.array([parent.hex() for parent in self.parents], pa.string()),
+            "TraceState": pa.array([span.trace_state for span in spans], pa.string()),
+            "SpanName": pa.array([span.name for span in spans], pa.string()),
+            "SpanKind": pa.array([_KINDS.get(span.kind, "Unspecified") for span in spans], pa.string()),
+            "SpanAttributes": self.attributes,
+            "Duration": pa.array(
+                [end - start if end > start else 0 for start, end in zip(self.starts, self.ends, strict=True)],
+                pa.uint64(),
+            ),
+            "StatusCode": pa.array([_STATUSES.get(status.code, "Unset") for status in statuses], pa.string()),
+            "StatusMessage": pa.array([status.message for status in statuses], pa.string()),
+            "Events": self._events(),
+            "Links": self._links(),
+            **gathered.columns(),
+        }
+        return pa.Table.from_arrays([arrays[name] for name in TRACES_SCHEMA.names], schema=TRACES_SCHEMA)
+
+    def _events(self) -> pa.Array:
+        children = [
+            pa.array(_in_range(self.event_times), _TYPES["Events"].value_type.field("Timestamp").type),
+            pa.array([event.name for event in self.events], pa.string()),
+            self.event_attributes,
+        ]
+        return _lists(self.event_offsets, children, _TYPES["Events"])
+
+    def _links(self) -> pa.Array:
+        children = [
+            pa.array([trace_id.hex() for trace_id in self.link_trace_ids], pa.string()),
+            pa.array([span_id.hex() for span_id in self.link_span_ids], pa.string()),
+            pa.array([link.trace_state for link in self.links], pa.string()),
+            self.link_attributes,
+        ]
+        return _lists(self.link_offsets, children, _TYPES["Links"])
 
 
-def _reject_reason(span: Span, trace_id: bytes, span_id: bytes, parent: bytes, start: int, end: int) -> str | None:
+def _lists(offsets: list[int], children: list[pa.Array], kind: pa.ListType) -> pa.Array:
+    items = pa.StructArray.from_arrays(children, fields=list(kind.value_type))
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), items, type=kind)
+
+
+def _in_range(timestamps: list[int]) -> list[int]:
+    """The timestamps as they are when all fit int64 nanoseconds; a rejected span's others as 0 (filtered out)."""
+    if max(timestamps, default=0) <= _MAX_NS:
+        return timestamps
+    return [timestamp if timestamp <= _MAX_NS else 0 for timestamp in timestamps]
+
+
+def _reject_reason(span: Any, trace_id: bytes, span_id: bytes, parent: bytes, start: int, end: int) -> str | None:
     if len(trace_id) != 16 or trace_id == _ZERO_TRACE:
         return "invalid_trace_id"
     if len(span_id) != 8 or span_id == _ZERO_SPAN:
@@ -160,88 +252,6 @@ def _reject_reason(span: Span, trace_id: bytes, span_id: bytes, parent: bytes, s
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class _Context:
-    """What every span of one resource and scope shares."""
-
-    service: str
-    resource_keys: list[str]
-    resource_values: list[str]
-    scope_name: str
-    scope_version: str
-
-
-def _add_span(columns: _Columns, span: Span, context: _Context) -> str | None:
-    """Append the span's row, or return why it is rejected (appending nothing). Each field is read once."""
-    trace_id, span_id, parent = span.trace_id, span.span_id, span.parent_span_id
-    start, end = span.start_time_unix_nano, span.end_time_unix_nano
-    reason = _reject_reason(span, trace_id, span_id, parent, start, end)
-    if reason is not None:
-        return reason
-    status = span.status
-    add = columns.appenders
-    add["Timestamp"](start)
-    add["TraceId"](trace_id.hex())
-    add["SpanId"](span_id.hex())
-    add["ParentSpanId"](parent.hex())
-    add["TraceState"](span.trace_state)
-    add["SpanName"](span.name)
-    add["SpanKind"](_KINDS.get(span.kind, "Unspecified"))
-    add["ServiceName"](context.service)
-    add["ScopeName"](context.scope_name)
-    add["ScopeVersion"](context.scope_version)
-    add["Duration"](end - start if end > start else 0)
-    add["StatusCode"](_STATUSES.get(status.code, "Unset"))
-    add["StatusMessage"](status.message)
-    columns.resource.add(context.resource_keys, context.resource_values)
-    columns.attributes.add_attributes(span.attributes)
-    _add_events(columns.events, span)
-    _add_links(columns.links, span)
-    return None
-
-
-def _add_events(events: _Nested, span: Span) -> None:
-    for event in span.events:
-        events.scalars["Timestamp"].append(event.time_unix_nano)
-        events.scalars["Name"].append(event.name)
-        events.attributes.add_attributes(event.attributes)
-    events.close_span()
-
-
-def _add_links(links: _Nested, span: Span) -> None:
-    for link in span.links:
-        links.scalars["TraceId"].append(link.trace_id.hex())
-        links.scalars["SpanId"].append(link.span_id.hex())
-        links.scalars["TraceState"].append(link.trace_state)
-        links.attributes.add_attributes(link.attributes)
-    links.close_span()
-
-
-def to_batch(request: ExportTraceServiceRequest, day_of: DayOf | None = None) -> Batch:
-    """The request's spans as lake tables by day, with the spans it rejects counted by reason."""
-    day_of = day_of or DayOf()
-    columns = _Columns()
-    batch = Batch()
-    for resource_spans in request.resource_spans:
-        attributes = resource_spans.resource.attributes
-        keys, values = attribute_pairs(attributes)
-        service = _service_name(attributes)
-        for scope_spans in resource_spans.scope_spans:
-            scope = scope_spans.scope
-            context = _Context(service, keys, values, scope.name, scope.version)
-            for span in scope_spans.spans:
-                reason = _add_span(columns, span, context)
-                if reason is None:
-                    columns.days.append(day_of(span.start_time_unix_nano))
-                else:
-                    batch.rejected[reason] += 1
-    batch.rows = len(columns.days)
-    if batch.rows:
-        batch.tables = _split_by_day(columns.table(), columns.days)
-        batch.nbytes = sum(table.nbytes for table in batch.tables.values())
-    return batch
-
-
 def _service_name(attributes: Iterable[KeyValue]) -> str:
     """``str()`` of the last ``service.name`` value, as ``span_to_row`` takes it from the SDK resource."""
     found = [kv.value for kv in attributes if kv.key == semconv.SERVICE_NAME]
@@ -251,11 +261,11 @@ def _service_name(attributes: Iterable[KeyValue]) -> str:
     return "" if value is None else str(value)
 
 
-def _split_by_day(table: pa.Table, days: list[str]) -> dict[str, pa.Table]:
-    first = days[0]
-    if all(day == first for day in days):
-        return {first: table}
+def _split_by_day(table: pa.Table, starts: list[int], day_of: DayOf) -> dict[str, pa.Table]:
+    common = day_of.common(min(starts), max(starts))
+    if common is not None:
+        return {common: table}
     indices: dict[str, list[int]] = {}
-    for index, day in enumerate(days):
-        indices.setdefault(day, []).append(index)
+    for index, start in enumerate(starts):
+        indices.setdefault(day_of(start), []).append(index)
     return {day: table.take(pa.array(rows, pa.int64())) for day, rows in indices.items()}

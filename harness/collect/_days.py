@@ -10,7 +10,7 @@ _MAX_CACHED = 4096  # day_of divides in floating point: near midnight, ask it; e
 
 
 class DayOf:
-    """``DayOf()(ns) == day_of(ns)`` for every timestamp, at the cost of an integer division."""
+    """``DayOf()(ns) == day_of(ns)`` for every timestamp, at the cost of an integer division; ``common`` for a range."""
 
     def __init__(self) -> None:
         self._days: dict[int, str] = {}
@@ -26,3 +26,12 @@ class DayOf:
                 self._days.clear()
             cached = self._days[day] = day_of(timestamp_ns)
         return cached
+
+    def common(self, first_ns: int, last_ns: int) -> str | None:
+        """The day of every timestamp from ``first_ns`` to ``last_ns`` when it is one cached day, else None."""
+        day = first_ns // _NS_PER_DAY
+        if last_ns // _NS_PER_DAY != day:
+            return None
+        if first_ns - day * _NS_PER_DAY < _MARGIN_NS or last_ns - day * _NS_PER_DAY > _NS_PER_DAY - _MARGIN_NS:
+            return None
+        return self(first_ns)

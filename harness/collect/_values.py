@@ -1,8 +1,10 @@
 """OTLP ``AnyValue`` and attribute lists as the lake stores them: one string per value, as ``span_to_row`` does.
 
-``attr_string`` of the lake is the rule. Strings, ints, doubles and bools are inlined on the hot path
-(a property test holds them equal to ``attr_string``); arrays go through it; bytes and key-value
-lists, which SDK attributes cannot hold, are written as the Collector's ``AsString()`` writes them.
+``attr_string`` of the lake is the rule. Strings, ints, doubles and bools are inlined (a property
+test holds them equal to ``attr_string``); arrays go through it; bytes and key-value lists, which
+SDK attributes cannot hold, are written as the Collector's ``AsString()`` writes them. Span, event
+and link attributes reach ``value_string`` once per distinct blob (``_attributes``); resource
+attributes, once per resource, through ``attribute_pairs``.
 """
 
 from __future__ import annotations
@@ -71,8 +73,7 @@ def value_string(value: AnyValue, kind: str | None = None) -> str:
 def append_attributes(attributes: Iterable[KeyValue], keys: list[str], values: list[str]) -> None:
     """Append keys and string values in order; a key sent twice keeps its first place and its last value.
 
-    Map keys must be unique for DuckDB to read the segment, and SDK attributes always are. This is
-    the receiver's innermost loop: it appends in place rather than building a dict per span.
+    Map keys must be unique for DuckDB to read the segment, and SDK attributes always are.
     """
     start = len(keys)
     for kv in attributes:

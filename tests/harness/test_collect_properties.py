@@ -8,7 +8,6 @@ spans in the message, and the lake must read back in DuckDB afterwards.
 from __future__ import annotations
 
 import asyncio
-import base64
 import gzip
 import json
 import zlib
@@ -27,12 +26,11 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceRequest,
     ExportTraceServiceResponse,
 )
-from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
-from opentelemetry.proto.trace.v1.trace_pb2 import ResourceSpans, ScopeSpans, Span, Status
 
 from harness.collect import Limits, Receiver
 from instrumentation.lake import traces_glob
 from tests.harness.otlp_spans import make_spans
+from tests.harness.otlp_strategies import otlp_json, requests
 
 _LIMIT = 1 << 20
 _CLEAR = {200, 400, 413, 415}
@@ -166,112 +164,15 @@ def test_mutated_protobuf_gets_a_clear_answer_and_records_what_it_accepts(receiv
 
 # Generated OTLP messages: every one is valid protobuf, so every one must be recorded or rejected by span ---
 
-_TEXT = st.text(max_size=16)
-
-
-def _any_values() -> st.SearchStrategy[AnyValue]:
-    leaves = st.one_of(
-        st.builds(lambda: AnyValue()),
-        _TEXT.map(lambda v: AnyValue(string_value=v)),
-        st.booleans().map(lambda v: AnyValue(bool_value=v)),
-        st.integers(min_value=-(2**63), max_value=2**63 - 1).map(lambda v: AnyValue(int_value=v)),
-        st.floats().map(lambda v: AnyValue(double_value=v)),
-        st.binary(max_size=8).map(lambda v: AnyValue(bytes_value=v)),
-    )
-
-    def nest(children: st.SearchStrategy[AnyValue]) -> st.SearchStrategy[AnyValue]:
-        def array(values: list[AnyValue]) -> AnyValue:
-            value = AnyValue()
-            value.array_value.values.extend(values)
-            return value
-
-        def kvlist(pairs: list[tuple[str, AnyValue]]) -> AnyValue:
-            value = AnyValue()
-            value.kvlist_value.values.extend(KeyValue(key=k, value=v) for k, v in pairs)
-            return value
-
-        return st.lists(children, max_size=3).map(array) | st.lists(st.tuples(_TEXT, children), max_size=3).map(kvlist)
-
-    return st.recursive(leaves, nest, max_leaves=10)
-
-
-_ATTRIBUTES = st.lists(
-    st.builds(KeyValue, key=st.sampled_from(["a", "b", "service.name", ""]) | _TEXT, value=_any_values()), max_size=5
-)
-
-
-def _ids(size: int) -> st.SearchStrategy[bytes]:
-    """Mostly valid ids (so most spans reach the lake), sometimes any bytes at all."""
-    valid = st.integers(min_value=1, max_value=2 ** (8 * size) - 1).map(lambda n: n.to_bytes(size, "big"))
-    return st.integers(min_value=0, max_value=9).flatmap(lambda k: valid if k else st.binary(max_size=size + 4))
-
-
-_TIMES = st.integers(min_value=0, max_value=9).flatmap(
-    lambda k: (
-        st.integers(min_value=2**63 - 2, max_value=2**64 - 1)  # past the lake's int64 nanoseconds
-        if k == 0
-        else st.integers(min_value=0, max_value=2**63 - 1)
-    )
-)
-
-
-def _span(draw: Any) -> Span:
-    span = Span(
-        trace_id=draw(_ids(16)),
-        span_id=draw(_ids(8)),
-        parent_span_id=draw(st.one_of(st.just(b""), _ids(8))),
-        trace_state=draw(_TEXT),
-        name=draw(_TEXT),
-        kind=draw(st.integers(min_value=0, max_value=9)),  # 6..9 are not kinds: stored as Unspecified
-        start_time_unix_nano=draw(_TIMES),
-        end_time_unix_nano=draw(_TIMES),
-        status=Status(code=draw(st.integers(min_value=0, max_value=5)), message=draw(_TEXT)),
-    )
-    span.attributes.extend(draw(_ATTRIBUTES))
-    for _ in range(draw(st.integers(min_value=0, max_value=2))):
-        span.events.add(time_unix_nano=draw(_TIMES), name=draw(_TEXT)).attributes.extend(draw(_ATTRIBUTES))
-    for _ in range(draw(st.integers(min_value=0, max_value=2))):
-        link = span.links.add(trace_id=draw(_ids(16)), span_id=draw(_ids(8)), trace_state=draw(_TEXT))
-        link.attributes.extend(draw(_ATTRIBUTES))
-    return span
-
-
-@st.composite
-def _requests(draw: Any) -> ExportTraceServiceRequest:
-    request = ExportTraceServiceRequest()
-    for _ in range(draw(st.integers(min_value=0, max_value=2))):
-        resource = ResourceSpans()
-        resource.resource.attributes.extend(draw(_ATTRIBUTES))
-        for _ in range(draw(st.integers(min_value=0, max_value=2))):
-            scope = ScopeSpans()
-            scope.scope.name, scope.scope.version = draw(_TEXT), draw(_TEXT)
-            scope.spans.extend(_span(draw) for _ in range(draw(st.integers(min_value=0, max_value=2))))
-            resource.scope_spans.append(scope)
-        request.resource_spans.append(resource)
-    return request
-
-
-def _otlp_json(request: ExportTraceServiceRequest) -> bytes:
-    """The request as OTLP/JSON: the proto3 mapping with ids in hex, as senders write it."""
-    document = json_format.MessageToDict(request)
-    for resource in document.get("resourceSpans", []):
-        for scope in resource.get("scopeSpans", []):
-            for span in scope.get("spans", []):
-                for holder in (span, *span.get("links", [])):
-                    for key in ("traceId", "spanId", "parentSpanId"):
-                        if key in holder:
-                            holder[key] = base64.b64decode(holder[key]).hex()
-    return json.dumps(document).encode()
-
 
 @settings(_EXAMPLES, max_examples=60)
-@given(request=_requests(), as_json=st.booleans())
+@given(request=requests(), as_json=st.booleans())
 def test_every_valid_message_is_recorded_or_rejected_span_by_span(
     receiver: Receiver, request: ExportTraceServiceRequest, as_json: bool
 ) -> None:
     before = receiver.stats.received_spans
     if as_json:
-        answer = _post(receiver, _otlp_json(request), {"Content-Type": "application/json"})
+        answer = _post(receiver, otlp_json(request), {"Content-Type": "application/json"})
     else:
         answer = _post(receiver, request.SerializeToString(), {"Content-Type": "application/x-protobuf"})
     _check_recorded(receiver, request, answer, before)
