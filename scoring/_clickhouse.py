@@ -30,7 +30,6 @@ from scoring import _dialect, _sql
 from scoring._engine import _checked, _naive, price_rows
 from scoring.errors import ScoringError
 
-ENGINES = ("duckdb", "clickhouse")
 SOURCE_TABLE = "otel_traces"
 SEGMENT = "clickhouse"  # the one "segment" a ClickHouse load records: its source is loaded whole
 # Session settings that give ClickHouse DuckDB's (the SQL standard's) semantics where they differ.

@@ -26,6 +26,15 @@ from scoring import _sql
 from scoring.errors import ScoringError
 
 DATABASE_FILE = "harness.duckdb"
+# The health records (an Arrow table registered as health_input) as export_health rows: one per record and
+# cause, numbered from 0; a record without loss is one row of cause NULL and 0 spans.
+HEALTH_ROWS = """
+INSERT INTO export_health
+SELECT h."Timestamp", h."IntervalStart", h."WriterId", h."Exporter", h."Written", c.i - 1, h.e[c.i].key,
+    coalesce(h.e[c.i].value, 0)
+FROM (SELECT *, map_entries("DroppedByCause") AS e FROM health_input) AS h
+CROSS JOIN LATERAL (SELECT unnest(range(1, greatest(len(h.e), 1) + 1)) AS i) AS c
+"""
 
 
 class Engine:
@@ -174,13 +183,12 @@ class Engine:
         """
         self.conn.execute(_sql.read("session_health"))
         records, unreadable = health_records(self.lake_dir)
-        rows = [
-            [r["Timestamp"], r["IntervalStart"], r["WriterId"], r["Exporter"], r["Written"], index, cause, n]
-            for r in records.to_pylist()
-            for index, (cause, n) in enumerate(r["DroppedByCause"] or [(None, 0)])
-        ]
-        if rows:
-            self.conn.executemany("INSERT INTO export_health VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        if records.num_rows:  # through Arrow: converting its zoned timestamps to Python imports pandas (0.2 s)
+            self.conn.register("health_input", records)
+            try:
+                self.conn.execute(HEALTH_ROWS)
+            finally:
+                self.conn.unregister("health_input")
         return unreadable
 
     def _track_orphans(self, new: list[str], *, rebuild: bool) -> None:
