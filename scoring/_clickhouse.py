@@ -249,7 +249,7 @@ class ClickHouseEngine:
         for name in _sql.MAPPING_TABLES:  # the dialects' mapping table, as on DuckDB
             self._run(_sql.read(name))
         segments = self._segments()
-        params = {"segments": segments, "feature_attribute": self.feature_attribute}
+        params = {"segments": segments, "record_segments": segments, "feature_attribute": self.feature_attribute}
         for load in self.graph.loads:
             self._run(_sql.read(load), params)
         self._run(_sql.read("orphans_add"), params)

@@ -5,7 +5,7 @@ parses them as DuckDB and writes ClickHouse; the rules below cover what it does 
 translates into something ClickHouse rejects or computes differently), each an AST rewrite:
 
     getvariable('since')            (SELECT since FROM scope_vars)      the scope is a one-row table
-    $segments                       {segments:Array(String)}            server-side bound parameters
+    $segments, $record_segments     {segments:Array(String)}, ...       server-side bound parameters
     read_parquet(...)               harness_source                      the otel_traces rows (see _clickhouse)
     quantile_cont(x, p | [p, ...])  quantile(s)ExactInclusive(p)(x)     exactly DuckDB's interpolation
     bool_or / bool_and              max / min
@@ -42,7 +42,11 @@ from scoring.errors import DialectError
 
 SOURCE = "harness_source"  # the normalised otel_traces rows the loads read instead of read_parquet(...)
 SCOPE_VARS = "scope_vars"  # one row: since, until, env (what getvariable() reads in DuckDB)
-PARAMETER_TYPES = {"segments": "Array(String)", "feature_attribute": "Nullable(String)"}
+PARAMETER_TYPES = {
+    "segments": "Array(String)",
+    "record_segments": "Array(String)",
+    "feature_attribute": "Nullable(String)",
+}
 TIMESTAMP = "DateTime64(6, 'UTC')"
 _JOIN_SUFFIX = "__join"
 

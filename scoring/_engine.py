@@ -170,11 +170,23 @@ class Engine:
     def _load(self, new: list[str], current: dict[str, tuple[int, float]]) -> None:
         if not new:
             return
-        bound = {"segments": new, "feature_attribute": self.feature_attribute}
+        bound: dict[str, object] = {"segments": new, "feature_attribute": self.feature_attribute}
         for load in self.graph.loads:
             text = _sql.read(load)
+            if "$record_segments" in text:  # such a load reads spans, so it runs after load_spans
+                bound["record_segments"] = self._record_segments(new)
+                if not bound["record_segments"]:
+                    continue  # nothing to read (read_parquet of no files is an error)
             self.conn.execute(text, {name: value for name, value in bound.items() if f"${name}" in text})
         self.conn.executemany("INSERT INTO segments VALUES (?, ?, ?)", [[path, *current[path]] for path in new])
+
+    def _record_segments(self, new: list[str]) -> list[str]:
+        """The segments of ``new`` holding a span with a harness.record.type (facts, eval cases, predictions)."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT segment FROM spans WHERE record_type IS NOT NULL AND segment IN (SELECT unnest($s))",
+            {"s": new},
+        ).fetchall()
+        return sorted(str(row[0]) for row in rows)
 
     def _load_health(self) -> list[str]:
         """Copy the lake's export health records into ``export_health``; return the files that did not read.
