@@ -4,7 +4,8 @@ The lake's Parquet segments are loaded once into ``spans`` (plus ``eval_scores``
 ``span_rollup``, ``unpriced`` and ``orphans``) in ``HARNESS_HOME/harness.duckdb``; later runs load
 only new segments and drop the rows of segments that disappeared (compaction), so a warm
 scorecard never re-reads raw MAP columns. Calls recorded without cost are priced at load time
-(and repriced when the price book or the genai-prices release changes).
+(and repriced when the price book or the genai-prices release changes). A sync commits the loads
+first and then what is derived from them (orphans, eval traffic, prices): see ``Engine._sync``.
 """
 
 from __future__ import annotations
