@@ -69,20 +69,24 @@ class Engine:
         self.conn.close()
 
     def _ensure_schema(self) -> _sql.Graph:
-        """Create (or rebuild, after the staging tables changed) the tables; return the SQL graph."""
+        """Create (or rebuild, after the staging tables changed) the tables; return the SQL graph.
+
+        A current database is only read: a warm open writes nothing before the sync."""
         version = _sql.schema_version()
         self.conn.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
         graph = self._graph()
-        if self._meta("schema") not in (None, version):
-            for table in ("segments", "prices", *graph.derived):
-                self.conn.execute(f"DROP TABLE IF EXISTS {table}")
-            self.conn.execute(f"DROP TYPE IF EXISTS {_sql.SPAN_CLASS_TYPE}")
-            self.conn.execute("DELETE FROM meta")
-        self.conn.execute(_sql.span_class_type())
-        self.conn.execute(_sql.read("tables"))
-        for name in _sql.MAPPING_TABLES:  # the dialects' mapping table, rebuilt from its file every time
-            self.conn.execute(_sql.read(name))
-        self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", [version])
+        built = self._meta("schema")
+        if built != version:  # the version digests every file of tables/, the mapping tables' included
+            if built is not None:
+                for table in ("segments", "prices", *graph.derived):
+                    self.conn.execute(f"DROP TABLE IF EXISTS {table}")
+                self.conn.execute(f"DROP TYPE IF EXISTS {_sql.SPAN_CLASS_TYPE}")
+                self.conn.execute("DELETE FROM meta")
+            self.conn.execute(_sql.span_class_type())
+            self.conn.execute(_sql.read("tables"))
+            for name in _sql.MAPPING_TABLES:  # the dialects' mapping table, built from its file
+                self.conn.execute(_sql.read(name))
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", [version])
         stored = self._graph_key() + graph.to_json()
         if self._meta("sql_graph") != stored:
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('sql_graph', ?)", [stored])

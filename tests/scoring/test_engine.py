@@ -110,3 +110,15 @@ def test_a_load_whose_pricing_failed_is_priced_on_the_next_open(
             with pytest.raises(ConfigError, match="went away"):
                 scoring.scorecard(home, SCOPE)
         assert scoring.scorecard(home, SCOPE).metrics.cost_per_feature_usd["(unattributed)"] == pytest.approx(0.014)
+
+
+def test_a_warm_scorecard_leaves_the_database_file_as_it_was(tmp_path: Path) -> None:
+    """Nothing changed in the lake, so nothing is written: no table rebuilt, no meta row rewritten."""
+    home = tmp_path / ".harness"
+    _lake.write_llm_calls(home)
+    first = scoring.scorecard(home, SCOPE)
+    database = home / "harness.duckdb"
+    before = database.read_bytes()
+    second = scoring.scorecard(home, SCOPE)
+    assert database.read_bytes() == before and not (home / "harness.duckdb.wal").exists()
+    assert second.metrics == first.metrics
