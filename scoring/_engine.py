@@ -41,6 +41,9 @@ CROSS JOIN LATERAL (SELECT unnest(range(1, greatest(len(h.e), 1) + 1)) AS i) AS 
 class Engine:
     """One DuckDB connection over one lake, synced on open; views live per connection."""
 
+    name = "duckdb"
+    dsn: str | None = None  # never a server
+
     def __init__(
         self,
         lake_dir: Path,
@@ -61,6 +64,7 @@ class Engine:
             self.loaded_segments = self.sync()
             self.conn.execute(_sql.read("session"))
             self.health_unreadable = self._load_health()
+            self.health_absent: str | None = None  # the lake holds the health records
         except BaseException:
             self.conn.close()  # release the database file (and any open transaction) for the next attempt
             raise
@@ -296,6 +300,18 @@ class Engine:
             message = " ".join(str(exc).split())
             raise ScoringError(f"{message} (views: {', '.join(_sql.VIEWS)}; tables: spans, fact_spans)") from exc
         return frame
+
+
+def health_rows(lake_dir: Path) -> tuple[list[list[Any]], list[str]]:
+    """The lake's export health records as ``export_health`` rows (one per record and cause), and the files
+    that did not read."""
+    records, unreadable = health_records(lake_dir)
+    rows = [
+        [r["Timestamp"], r["IntervalStart"], r["WriterId"], r["Exporter"], r["Written"], index, cause, n]
+        for r in records.to_pylist()
+        for index, (cause, n) in enumerate(r["DroppedByCause"] or [(None, 0)])
+    ]
+    return rows, unreadable
 
 
 def price_rows(price_book: Path | None, pairs: Iterable[Sequence[Any]]) -> list[list[Any]]:
