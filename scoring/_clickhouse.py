@@ -35,7 +35,6 @@ from scoring import _dialect, _sql
 from scoring._engine import _checked, _naive, health_rows, price_rows
 from scoring.errors import ScoringError
 
-ENGINES = ("duckdb", "clickhouse")
 SOURCE_TABLE = "otel_traces"
 PASSWORD_VARIABLE = "HARNESS_CLICKHOUSE_PASSWORD"  # the server's password, when the DSN names none
 SEGMENT = "clickhouse"  # the one "segment" a ClickHouse load records: its source is loaded whole
@@ -348,7 +347,7 @@ class ClickHouseEngine:
         self._run(_sql.read("tables"))
         for name in _sql.MAPPING_TABLES:  # the dialects' mapping table, as on DuckDB
             self._run(_sql.read(name))
-        params = {"segments": segments, "feature_attribute": self.feature_attribute}
+        params = {"segments": segments, "record_segments": segments, "feature_attribute": self.feature_attribute}
         for load in self.graph.loads:
             self._run(_sql.read(load), params)
         self._run(_sql.read("orphans_add"), params)

@@ -43,7 +43,11 @@ from scoring.errors import DialectError
 
 SOURCE = "harness_source"  # the normalised otel_traces rows the loads read instead of read_parquet(...)
 SCOPE_VARS = "scope_vars"  # one row: since, until, env (what getvariable() reads in DuckDB)
-PARAMETER_TYPES = {"segments": "Array(String)", "feature_attribute": "Nullable(String)"}
+PARAMETER_TYPES = {
+    "segments": "Array(String)",
+    "record_segments": "Array(String)",
+    "feature_attribute": "Nullable(String)",
+}
 TIMESTAMP = "DateTime64(6, 'UTC')"
 _JOIN_SUFFIX = "__join"
 

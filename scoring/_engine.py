@@ -4,14 +4,16 @@ The lake's Parquet segments are loaded once into ``spans`` (plus ``eval_scores``
 ``span_rollup``, ``unpriced`` and ``orphans``) in ``HARNESS_HOME/harness.duckdb``; later runs load
 only new segments and drop the rows of segments that disappeared (compaction), so a warm
 scorecard never re-reads raw MAP columns. Calls recorded without cost are priced at load time
-(and repriced when the price book or the genai-prices release changes).
+(and repriced when the price book or the genai-prices release changes). A sync commits the loads
+first and then what is derived from them (orphans, eval traffic, prices): see ``Engine._sync``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,15 @@ from scoring import _sql
 from scoring.errors import ScoringError
 
 DATABASE_FILE = "harness.duckdb"
+# The health records (an Arrow table registered as health_input) as export_health rows: one per record and
+# cause, numbered from 0; a record without loss is one row of cause NULL and 0 spans.
+HEALTH_ROWS = """
+INSERT INTO export_health
+SELECT h."Timestamp", h."IntervalStart", h."WriterId", h."Exporter", h."Written", c.i - 1, h.e[c.i].key,
+    coalesce(h.e[c.i].value, 0)
+FROM (SELECT *, map_entries("DroppedByCause") AS e FROM health_input) AS h
+CROSS JOIN LATERAL (SELECT unnest(range(1, greatest(len(h.e), 1) + 1)) AS i) AS c
+"""
 
 
 class Engine:
@@ -62,20 +73,24 @@ class Engine:
         self.conn.close()
 
     def _ensure_schema(self) -> _sql.Graph:
-        """Create (or rebuild, after the staging tables changed) the tables; return the SQL graph."""
+        """Create (or rebuild, after the staging tables changed) the tables; return the SQL graph.
+
+        A current database is only read: a warm open writes nothing before the sync."""
         version = _sql.schema_version()
         self.conn.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
         graph = self._graph()
-        if self._meta("schema") not in (None, version):
-            for table in ("segments", "prices", *graph.derived):
-                self.conn.execute(f"DROP TABLE IF EXISTS {table}")
-            self.conn.execute(f"DROP TYPE IF EXISTS {_sql.SPAN_CLASS_TYPE}")
-            self.conn.execute("DELETE FROM meta")
-        self.conn.execute(_sql.span_class_type())
-        self.conn.execute(_sql.read("tables"))
-        for name in _sql.MAPPING_TABLES:  # the dialects' mapping table, rebuilt from its file every time
-            self.conn.execute(_sql.read(name))
-        self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", [version])
+        built = self._meta("schema")
+        if built != version:  # the version digests every file of tables/, the mapping tables' included
+            if built is not None:
+                for table in ("segments", "prices", *graph.derived):
+                    self.conn.execute(f"DROP TABLE IF EXISTS {table}")
+                self.conn.execute(f"DROP TYPE IF EXISTS {_sql.SPAN_CLASS_TYPE}")
+                self.conn.execute("DELETE FROM meta")
+            self.conn.execute(_sql.span_class_type())
+            self.conn.execute(_sql.read("tables"))
+            for name in _sql.MAPPING_TABLES:  # the dialects' mapping table, built from its file
+                self.conn.execute(_sql.read(name))
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", [version])
         stored = self._graph_key() + graph.to_json()
         if self._meta("sql_graph") != stored:
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('sql_graph', ?)", [stored])
@@ -112,30 +127,47 @@ class Engine:
         )
 
     def _sync(self, snapshot: list[Segment], known: dict[str, tuple[int, float]]) -> int:
+        """Two transactions: the loads, then what is derived from the loaded rows (orphans, eval traffic, prices).
+
+        DuckDB rewrites, at commit, every row that was both inserted and updated in the transaction (a second
+        copy of the whole load: 7 s of a 10M-span cold start), so the updates run after the load commits. A
+        failure in between leaves the ``derive`` mark, and the next sync derives over every segment.
+        """
         current = {str(segment.path): segment.stamp for segment in snapshot}
         stale = [path for path, stamp in known.items() if current.get(path) != stamp]
         new = [path for path, stamp in current.items() if known.get(path) != stamp]
         prices_key = self._prices_key()
         prices_changed = self._meta("prices") != prices_key
-        if not stale and not new and not prices_changed:
+        unfinished = self._meta("derive") is not None
+        if not stale and not new and not prices_changed and not unfinished:
             return 0
+        if stale or new:
+            with self._transaction():
+                self._forget(stale)
+                self._load(new, current)
+                self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('derive', 'pending')")
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('feature_attribute', ?)", [self.feature_attribute or ""]
+                )
+        with self._transaction():
+            everything = bool(stale) or unfinished
+            self._track_orphans(new, rebuild=everything)
+            if new or everything:
+                self.conn.execute(_sql.read("eval_traffic"))
+            self._price(list(current) if prices_changed or everything else new)
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('prices', ?)", [prices_key])
+            self.conn.execute("DELETE FROM meta WHERE key = 'derive'")
+        return len(new)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
         self.conn.execute("BEGIN TRANSACTION")
         try:
-            self._forget(stale)
-            self._load(new, current)
-            self._track_orphans(new, rebuild=bool(stale))
-            if new or stale:
-                self.conn.execute(_sql.read("eval_traffic"))
-            self._price(list(current) if prices_changed or stale else new)
-            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('prices', ?)", [prices_key])
-            self.conn.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('feature_attribute', ?)", [self.feature_attribute or ""]
-            )
+            yield
             self.conn.execute("COMMIT")
         except duckdb.Error as exc:
             self.conn.execute("ROLLBACK")
             raise ScoringError(f"cannot load the lake at {self.lake_dir}: {exc}") from exc
-        return len(new)
 
     def _forget(self, stale: list[str]) -> None:
         if not stale:
@@ -147,11 +179,23 @@ class Engine:
     def _load(self, new: list[str], current: dict[str, tuple[int, float]]) -> None:
         if not new:
             return
-        bound = {"segments": new, "feature_attribute": self.feature_attribute}
+        bound: dict[str, object] = {"segments": new, "feature_attribute": self.feature_attribute}
         for load in self.graph.loads:
             text = _sql.read(load)
+            if "$record_segments" in text:  # such a load reads spans, so it runs after load_spans
+                bound["record_segments"] = self._record_segments(new)
+                if not bound["record_segments"]:
+                    continue  # nothing to read (read_parquet of no files is an error)
             self.conn.execute(text, {name: value for name, value in bound.items() if f"${name}" in text})
         self.conn.executemany("INSERT INTO segments VALUES (?, ?, ?)", [[path, *current[path]] for path in new])
+
+    def _record_segments(self, new: list[str]) -> list[str]:
+        """The segments of ``new`` holding a span with a harness.record.type (facts, eval cases, predictions)."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT segment FROM spans WHERE record_type IS NOT NULL AND segment IN (SELECT unnest($s))",
+            {"s": new},
+        ).fetchall()
+        return sorted(str(row[0]) for row in rows)
 
     def _load_health(self) -> list[str]:
         """Copy the lake's export health records into ``export_health``; return the files that did not read.
@@ -159,9 +203,13 @@ class Engine:
         They are read on every open, not kept with the segments: a writer adds one whenever it loses spans.
         """
         self.conn.execute(_sql.read("session_health"))
-        rows, unreadable = health_rows(self.lake_dir)
-        if rows:
-            self.conn.executemany("INSERT INTO export_health VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        records, unreadable = health_records(self.lake_dir)
+        if records.num_rows:  # through Arrow: converting its zoned timestamps to Python imports pandas (0.2 s)
+            self.conn.register("health_input", records)
+            try:
+                self.conn.execute(HEALTH_ROWS)
+            finally:
+                self.conn.unregister("health_input")
         return unreadable
 
     def _track_orphans(self, new: list[str], *, rebuild: bool) -> None:

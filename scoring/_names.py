@@ -11,7 +11,9 @@ from typing import Literal, get_args
 Axis = Literal["evaluation", "deployment", "observability", "reproducibility", "governance"]
 Kind = Literal["llm", "classical"]
 Format = Literal["table", "json", "markdown"]
+EngineName = Literal["duckdb", "clickhouse"]
 
 AXES: tuple[Axis, ...] = get_args(Axis)
 KINDS: tuple[Kind, ...] = get_args(Kind)
 FORMATS: tuple[Format, ...] = get_args(Format)
+ENGINES: tuple[EngineName, ...] = get_args(EngineName)

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from instrumentation import Settings, load_settings
 from instrumentation.lake import Segment, segments, traces_dir
 from scoring import _sql
-from scoring._clickhouse import ENGINES, ClickHouseEngine
 from scoring._completeness import completeness, warning
 from scoring._criteria import Context, load_criteria, score_axis
 from scoring._engine import DATABASE_FILE, Engine
@@ -26,10 +25,13 @@ from scoring._inputs import (
 )
 from scoring._metrics import read_metrics
 from scoring._model import Scorecard, SystemInfo, Window
-from scoring._names import AXES
+from scoring._names import AXES, ENGINES
 from scoring._rebuild import rebuild_answer
 from scoring._scope import Scope, scope_rows
 from scoring.errors import InputFileError, ScoringError
+
+if TYPE_CHECKING:  # imported where used: its sqlglot import is a tenth of a warm DuckDB scorecard
+    from scoring._clickhouse import ClickHouseEngine
 
 
 def _listed(_: Segment) -> bool:
@@ -78,6 +80,8 @@ def session(
         _require_telemetry(settings)
     opened: Engine | ClickHouseEngine
     if engine == "clickhouse":
+        from scoring._clickhouse import ClickHouseEngine
+
         opened = ClickHouseEngine.open(
             dsn, settings.lake_dir, settings.price_book, feature_attribute=settings.feature_attribute
         )

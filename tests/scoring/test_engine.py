@@ -84,3 +84,41 @@ def test_a_failed_open_releases_the_database_file(tmp_path: Path, monkeypatch: p
     )
     assert opened.returncode == 0, opened.stderr
     assert str(broken) in str(failure.value)  # the error names the file to mend
+
+
+def test_a_load_whose_pricing_failed_is_priced_on_the_next_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The spans of new segments commit before they are priced (pricing rows written in the same transaction
+    makes DuckDB rewrite them at commit); a failure in between is finished by the next open."""
+    home = tmp_path / ".harness"
+    _lake.write_llm_calls(home)
+    with _lake.priced(tmp_path):
+        assert scoring.scorecard(home, SCOPE).metrics.cost_per_feature_usd["(unattributed)"] == pytest.approx(0.012)
+        writer = _lake.SpanWriter(home, "support")
+        writer.llm("2026-03-14T10:00:00", 100, **_lake.attrs(
+            GEN_AI_PROVIDER_NAME="house", GEN_AI_REQUEST_MODEL="house-model", GEN_AI_RESPONSE_MODEL="house-model",
+            GEN_AI_USAGE_INPUT_TOKENS=1000, GEN_AI_USAGE_OUTPUT_TOKENS=500,
+        ))  # fmt: skip
+        writer.close()
+
+        def failing(*_: object) -> list[list[object]]:
+            raise ConfigError("the price book went away")
+
+        with monkeypatch.context() as patch:
+            patch.setattr("scoring._engine.price_rows", failing)
+            with pytest.raises(ConfigError, match="went away"):
+                scoring.scorecard(home, SCOPE)
+        assert scoring.scorecard(home, SCOPE).metrics.cost_per_feature_usd["(unattributed)"] == pytest.approx(0.014)
+
+
+def test_a_warm_scorecard_leaves_the_database_file_as_it_was(tmp_path: Path) -> None:
+    """Nothing changed in the lake, so nothing is written: no table rebuilt, no meta row rewritten."""
+    home = tmp_path / ".harness"
+    _lake.write_llm_calls(home)
+    first = scoring.scorecard(home, SCOPE)
+    database = home / "harness.duckdb"
+    before = database.read_bytes()
+    second = scoring.scorecard(home, SCOPE)
+    assert database.read_bytes() == before and not (home / "harness.duckdb.wal").exists()
+    assert second.metrics == first.metrics

@@ -1,6 +1,7 @@
 -- raw -> staging: the few spans that are facts (deployments, incidents, changes, audit requests, eval runs,
 -- gates, approvals, judge calibrations, production samples, overrides, canary decisions) of the segments bound
--- as $segments, with typed columns.
+-- as $record_segments, with typed columns: the new segments holding a span with a harness.record.type, as
+-- load_spans.sql found them (the engine binds them after it; an app's own telemetry is not read twice).
 -- A fact's system is its harness.system; eval spans recorded before they carried it fall back to their
 -- service, unless that is the `harness-eval` service every eval was once recorded under (then they are
 -- organisation-wide: system null).
@@ -103,9 +104,10 @@ FROM (
         "SpanAttributes" AS a,
         "ResourceAttributes" AS r,
         "SpanAttributes"['harness.record.type'] AS rt
-    FROM read_parquet($segments, hive_partitioning = true, filename = true)
+    FROM read_parquet($record_segments, hive_partitioning = true, filename = true)
 ) AS raw
-WHERE rt IN (
+WHERE raw.filename IN (SELECT segment FROM spans WHERE record_type IS NOT NULL)
+    AND rt IN (
     'deployment', 'incident', 'change', 'audit_request', 'eval_run', 'gate', 'eval_approval', 'eval_calibration',
     'eval_sample', 'override', 'canary'
 )
