@@ -3,9 +3,8 @@
 The values are those of ``span_to_row`` (a test holds the two to the same table). Each column is
 built by one C-level pass over the batch (``map`` with ``attrgetter``, ``chain``, ``compress``) rather
 than a Python loop per span: ids become hex in one ``bytes.hex()``, a resource or scope shared by
-many spans is turned into strings once and repeated with ``take``, attribute values are strings by
-``map(str, ...)`` with only the values ``str`` would spell differently (bools, arrays) fixed one by
-one, and events and links are visited only on the spans that have them.
+many spans is turned into strings once and repeated with ``take``, attribute maps are built a key's
+column at a time (``map_array``), and events and links are visited only on the spans that have them.
 
 The SDK's spans are read through their slots (``_attributes._dict``, ``_events._dq`` ...), which
 skips a Python property call per field; a span of another kind is read through the public
@@ -15,10 +14,11 @@ properties, with the same result.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain, compress, count, repeat
-from operator import attrgetter, is_not, itemgetter, methodcaller
+from itertools import accumulate, chain
+from operator import attrgetter, itemgetter, methodcaller
+from types import MappingProxyType
 from typing import Any
 
 import pyarrow as pa
@@ -27,7 +27,8 @@ from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.trace import SpanContext
 
 from instrumentation import semconv
-from instrumentation.lake._schema import SPAN_KIND_NAMES, STATUS_CODE_NAMES, TRACES_SCHEMA, attr_string
+from instrumentation.lake._maps import map_array
+from instrumentation.lake._schema import SPAN_KIND_NAMES, STATUS_CODE_NAMES, TRACES_SCHEMA
 
 NS_PER_DAY = 86_400 * 10**9
 _STR = pa.string()
@@ -35,7 +36,7 @@ _EVENT_TYPE = TRACES_SCHEMA.field("Events").type.value_type
 _LINK_TYPE = TRACES_SCHEMA.field("Links").type.value_type
 _KIND = {id(kind): name for kind, name in SPAN_KIND_NAMES.items()}  # enum members hash in Python; ids do not
 _STATUS = {id(code): name for code, name in STATUS_CODE_NAMES.items()}
-_EMPTY: tuple[Any, ...] = ()
+_EMPTY: Mapping[str, Any] = MappingProxyType({})  # what a missing mapping reads as
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def spans_to_batch(spans: Sequence[ReadableSpan]) -> pa.RecordBatch:
         _resource_maps(resources).take(resource_index),
         pa.array([s.name if s else "" for s in scopes], _STR).take(scope_index),
         pa.array([(s.version or "") if s else "" for s in scopes], _STR).take(scope_index),
-        _map_array(_contents(spans, "_attributes._dict", get.attributes)),
+        map_array(_contents(spans, "_attributes._dict", get.attributes)),
         pc.max_element_wise(pc.subtract(ends, starts), 0).cast(pa.uint64()),
         pa.array(list(map(_STATUS.get, map(id, map(attrgetter("status_code"), statuses)))), _STR).fill_null("Unset"),
         pa.array([s.description or "" for s in statuses], _STR),
@@ -188,35 +189,7 @@ def _resource_services(resources: list[Any]) -> pa.Array:
 
 
 def _resource_maps(resources: list[Any]) -> pa.Array:
-    return _map_array([r.attributes if r is not None else _EMPTY for r in resources])
-
-
-def _map_array(mappings: list[Any]) -> pa.Array:
-    """A ``map<string, string>`` column, one map per mapping, values as ``attr_string`` spells them."""
-    offsets = pa.array(list(accumulate(map(len, mappings), initial=0)), pa.int32())
-    keys = list(chain.from_iterable(mappings))
-    values = list(chain.from_iterable(map(methodcaller("values"), mappings)))
-    types = list(map(type, values))
-    for position in compress(count(), map(is_not, types, repeat(str))):  # strings, most values, stay as they are
-        kind, value = types[position], values[position]
-        if kind is int or kind is float:
-            values[position] = repr(value)
-        else:
-            values[position] = _array_string(value) if kind is tuple else attr_string(value)
-    return pa.MapArray.from_arrays(offsets, pa.array(keys, _STR), pa.array(values, _STR))
-
-
-_ARRAY_STRINGS: dict[tuple[Any, ...], str] = {}
-
-
-def _array_string(value: tuple[Any, ...]) -> str:
-    """An array attribute as JSON, remembered: the same few arrays (finish reasons ...) recur on every span."""
-    cached = _ARRAY_STRINGS.get(value)
-    if cached is None:
-        if len(_ARRAY_STRINGS) >= 4096:
-            _ARRAY_STRINGS.clear()
-        cached = _ARRAY_STRINGS[value] = attr_string(value)
-    return cached
+    return map_array([r.attributes if r is not None else _EMPTY for r in resources])
 
 
 def _event_fields(event: Any) -> tuple[list[Any], Any]:
@@ -238,5 +211,5 @@ def _nested(per_span: list[Any], fields: Callable[[Any], tuple[list[Any], Any]],
         for column, value in zip(columns, values, strict=True):
             column.append(value)
     children = [pa.array(column, struct.field(i).type) for i, column in enumerate(columns)]
-    children.append(_map_array([_plain(attributes) for _, attributes in items]))
+    children.append(map_array([_plain(attributes) for _, attributes in items]))
     return pa.ListArray.from_arrays(offsets, pa.StructArray.from_arrays(children, fields=list(struct)))
