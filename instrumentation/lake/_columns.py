@@ -16,8 +16,8 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain
-from operator import attrgetter, itemgetter, methodcaller
+from itertools import accumulate, chain, repeat
+from operator import attrgetter, is_not, itemgetter
 from types import MappingProxyType
 from typing import Any
 
@@ -106,24 +106,24 @@ def spans_to_batch(spans: Sequence[ReadableSpan]) -> pa.RecordBatch:
     ends = pc.coalesce(pa.array(list(map(get.end, spans)), pa.int64()), starts)
     resources, resource_index = _interned(map(get.resource, spans))
     scopes, scope_index = _interned(map(get.scope, spans))
-    statuses = list(map(get.status, spans))
-    parents = list(map(get.parent, spans))
+    states, state_index = _interned(_context_field(contexts, 4))
+    statuses, status_index = _interned(map(get.status, spans))
     columns = [
         starts.cast(TRACES_SCHEMA.field("Timestamp").type),
         _hex(_context_field(contexts, 0), 16),
         _hex(_context_field(contexts, 1), 8),
-        _hex(_context_field(parents, 1), 8),
-        pa.array([state.to_header() if state else "" for state in _context_field(contexts, 4)], _STR),
+        _hex(_context_field(list(map(get.parent, spans)), 1), 8),
+        _strings(states, _header).take(state_index),
         pa.array(list(map(get.name, spans)), _STR),
         pa.array(list(map(_KIND.get, map(id, map(get.kind, spans)))), _STR).fill_null("Unspecified"),
-        _resource_services(resources).take(resource_index),
+        _strings(resources, _service).take(resource_index),
         _resource_maps(resources).take(resource_index),
-        pa.array([s.name if s else "" for s in scopes], _STR).take(scope_index),
-        pa.array([(s.version or "") if s else "" for s in scopes], _STR).take(scope_index),
+        _strings(scopes, _scope_name).take(scope_index),
+        _strings(scopes, _scope_version).take(scope_index),
         map_array(_contents(spans, "_attributes._dict", get.attributes)),
         pc.max_element_wise(pc.subtract(ends, starts), 0).cast(pa.uint64()),
-        pa.array(list(map(_STATUS.get, map(id, map(attrgetter("status_code"), statuses)))), _STR).fill_null("Unset"),
-        pa.array([s.description or "" for s in statuses], _STR),
+        _strings(statuses, _status_code).take(status_index),
+        _strings(statuses, _status_message).take(status_index),
         _nested(_contents(spans, "_events._dq", get.events), _event_fields, _EVENT_TYPE),
         _nested(_contents(spans, "_links._dq", get.links), _link_fields, _LINK_TYPE),
     ]
@@ -152,30 +152,24 @@ def _context_field(contexts: list[Any], index: int) -> list[Any]:
 
 def _hex(ids: list[int | None], width: int) -> pa.Array:
     """Ids as lower-case hex of ``2 * width`` digits ("" for None), from one ``bytes.hex()`` of them all."""
-    missing = [i for i, value in enumerate(ids) if value is None]
-    if missing:
-        ids = [0 if value is None else value for value in ids]
-    digits = b"".join(map(methodcaller("to_bytes", width, "big"), ids)).hex().encode()  # type: ignore[arg-type]
+    if None not in ids:
+        return _digits(ids, width)  # type: ignore[arg-type]
+    present = list(map(is_not, ids, repeat(None)))
+    if not any(present):
+        return pa.array([""] * len(ids), _STR)
+    column = _digits([0 if value is None else value for value in ids], width)
+    return pc.if_else(pa.array(present, pa.bool_()), column, "")
+
+
+def _digits(ids: list[int], width: int) -> pa.Array:
+    raw = b"".join(map(int.to_bytes, ids, repeat(width)))  # big-endian; a third of a methodcaller's cost
     offsets = array("i", range(0, (len(ids) + 1) * 2 * width, 2 * width))
-    column = pa.Array.from_buffers(_STR, len(ids), [None, pa.py_buffer(offsets), pa.py_buffer(digits)])
-    if missing:
-        column = pc.if_else(_mask(len(ids), missing), "", column)
-    return column
-
-
-def _mask(n: int, positions: list[int]) -> pa.Array:
-    flags = [False] * n
-    for position in positions:
-        flags[position] = True
-    return pa.array(flags, pa.bool_())
-
-
-def _trace_state(context: Any) -> str:
-    return context.trace_state.to_header() if context.trace_state else ""
+    return pa.Array.from_buffers(_STR, len(ids), [None, pa.py_buffer(offsets), pa.py_buffer(raw.hex().encode())])
 
 
 def _interned(objects: Iterable[Any]) -> tuple[list[Any], pa.Array]:
-    """The distinct objects (by identity) in first-seen order, and each row's index into them."""
+    """The distinct objects (by identity) in first-seen order, and each row's index into them: a resource,
+    scope, status or trace state is most often one object shared by the whole batch, spelled once."""
     items = list(objects)
     ids = list(map(id, items))
     by_id = dict(zip(ids, items, strict=True))
@@ -183,9 +177,32 @@ def _interned(objects: Iterable[Any]) -> tuple[list[Any], pa.Array]:
     return list(by_id.values()), pa.array(list(map(order.__getitem__, ids)), pa.int32())
 
 
-def _resource_services(resources: list[Any]) -> pa.Array:
-    names = [str(r.attributes.get(semconv.SERVICE_NAME, "")) if r is not None else "" for r in resources]
-    return pa.array(names, _STR)
+def _strings(distinct: list[Any], spell: Callable[[Any], str]) -> pa.Array:
+    return pa.array(list(map(spell, distinct)), _STR)
+
+
+def _header(state: Any) -> str:
+    return state.to_header() if state else ""  # type: ignore[no-any-return]
+
+
+def _service(resource: Any) -> str:
+    return str(resource.attributes.get(semconv.SERVICE_NAME, "")) if resource is not None else ""
+
+
+def _scope_name(scope: Any) -> str:
+    return scope.name if scope else ""  # type: ignore[no-any-return]
+
+
+def _scope_version(scope: Any) -> str:
+    return (scope.version or "") if scope else ""  # type: ignore[no-any-return]
+
+
+def _status_code(status: Any) -> str:
+    return _STATUS.get(id(status.status_code), "Unset")
+
+
+def _status_message(status: Any) -> str:
+    return status.description or ""  # type: ignore[no-any-return]
 
 
 def _resource_maps(resources: list[Any]) -> pa.Array:
@@ -199,7 +216,7 @@ def _event_fields(event: Any) -> tuple[list[Any], Any]:
 def _link_fields(link: Any) -> tuple[list[Any], Any]:
     context = link.context
     ids = [context.trace_id.to_bytes(16, "big").hex(), context.span_id.to_bytes(8, "big").hex()]
-    return [*ids, _trace_state(context)], link.attributes
+    return [*ids, _header(context.trace_state)], link.attributes
 
 
 def _nested(per_span: list[Any], fields: Callable[[Any], tuple[list[Any], Any]], struct: pa.StructType) -> pa.Array:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable
 from itertools import accumulate, chain, compress, count, repeat
-from operator import is_not, methodcaller
+from operator import is_, is_not, methodcaller
 from typing import Any
 
 import pyarrow as pa
@@ -95,12 +95,25 @@ def spelled(values: list[Any]) -> list[Any]:
     if kinds <= {str}:
         return values
     if kinds <= _NUMBERS:
-        return list(map(repr, values))
+        return _numbers(values, kinds)
+    if kinds == {tuple} and _all_strings(chain.from_iterable(values)):
+        return _string_arrays(values)
     values = list(values)
     for position in compress(count(), map(is_not, map(type, values), repeat(str))):
         value = values[position]
         values[position] = _array_string(value) if type(value) is tuple else attr_string(value)
     return values
+
+
+def _numbers(values: list[Any], kinds: set[type]) -> list[str]:
+    """Ints and floats as ``repr`` spells them; a column of a few distinct values of one type (prices, token
+    counts) spells each once. Not across types, nor with a zero in floats: ``1 == 1.0`` and ``-0.0 == 0.0``."""
+    if len(kinds) == 1:
+        distinct = dict.fromkeys(values)
+        if len(distinct) * 4 <= len(values) and (kinds == {int} or 0.0 not in distinct):
+            spellings = dict(zip(distinct, map(repr, distinct), strict=True))
+            return list(map(spellings.__getitem__, values))
+    return list(map(repr, values))
 
 
 _ARRAY_STRINGS: dict[tuple[str, ...], str] = {}
@@ -117,6 +130,17 @@ def _array_string(value: tuple[Any, ...]) -> str:
             _ARRAY_STRINGS.clear()
         cached = _ARRAY_STRINGS[value] = attr_string(value)
     return cached
+
+
+def _string_arrays(values: list[tuple[str, ...]]) -> list[str]:
+    """Arrays of strings as JSON, looked up in one ``map`` and spelled only where not yet remembered."""
+    if len(_ARRAY_STRINGS) >= 4096:
+        _ARRAY_STRINGS.clear()
+    spelled: list[Any] = list(map(_ARRAY_STRINGS.get, values))
+    for position in compress(count(), map(is_, spelled, repeat(None))):
+        value = values[position]
+        spelled[position] = _ARRAY_STRINGS[value] = attr_string(value)
+    return spelled
 
 
 def _all_strings(items: Iterable[Any]) -> bool:

@@ -185,6 +185,13 @@ def test_spans_of_one_shape_among_others_keep_their_order() -> None:
     _assert_alike(_sdk_spans([_spec(shapes[i % len(shapes)]) for i in range(40)]), [])
 
 
+def test_a_column_of_few_distinct_numbers_keeps_each_spelling() -> None:
+    def attrs(i: int) -> dict[str, Any]:
+        return {"zero": (0.0, -0.0)[i % 2], "price": 0.1 * (i % 2), "n": i % 3, "mixed": (1, 1.0, True)[i % 3]}
+
+    _assert_alike(_sdk_spans([_spec(attrs(i)) for i in range(24)]), [])
+
+
 def _spec(attrs: dict[str, Any]) -> dict[str, Any]:
     return {
         **dict.fromkeys(("parent", "description", "end")),
