@@ -27,6 +27,7 @@ from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.trace import SpanContext
 
 from instrumentation import semconv
+from instrumentation.lake._arrow import POOL, take, to_arrow
 from instrumentation.lake._maps import map_array
 from instrumentation.lake._schema import SPAN_KIND_NAMES, STATUS_CODE_NAMES, TRACES_SCHEMA
 
@@ -102,28 +103,29 @@ def spans_to_batch(spans: Sequence[ReadableSpan]) -> pa.RecordBatch:
     """The ``otel_traces`` rows of ``spans`` (in order) as one RecordBatch."""
     get = _getters(spans)
     contexts = list(map(get.context, spans))
-    starts = pa.array(list(map(get.start, spans)), pa.int64()).fill_null(0)
-    ends = pc.coalesce(pa.array(list(map(get.end, spans)), pa.int64()), starts)
+    starts = pc.coalesce(to_arrow(list(map(get.start, spans)), pa.int64()), 0, memory_pool=POOL)
+    ends = pc.coalesce(to_arrow(list(map(get.end, spans)), pa.int64()), starts, memory_pool=POOL)
     resources, resource_index = _interned(map(get.resource, spans))
     scopes, scope_index = _interned(map(get.scope, spans))
     states, state_index = _interned(_context_field(contexts, 4))
     statuses, status_index = _interned(map(get.status, spans))
+    kinds, kind_index = _interned(map(get.kind, spans))
     columns = [
-        starts.cast(TRACES_SCHEMA.field("Timestamp").type),
+        pc.cast(starts, TRACES_SCHEMA.field("Timestamp").type, memory_pool=POOL),
         _hex(_context_field(contexts, 0), 16),
         _hex(_context_field(contexts, 1), 8),
         _hex(_context_field(list(map(get.parent, spans)), 1), 8),
-        _strings(states, _header).take(state_index),
-        pa.array(list(map(get.name, spans)), _STR),
-        pa.array(list(map(_KIND.get, map(id, map(get.kind, spans)))), _STR).fill_null("Unspecified"),
-        _strings(resources, _service).take(resource_index),
-        _resource_maps(resources).take(resource_index),
-        _strings(scopes, _scope_name).take(scope_index),
-        _strings(scopes, _scope_version).take(scope_index),
+        take(_strings(states, _header), state_index),
+        to_arrow(list(map(get.name, spans)), _STR),
+        take(_strings(kinds, _kind_name), kind_index),
+        take(_strings(resources, _service), resource_index),
+        take(_resource_maps(resources), resource_index),
+        take(_strings(scopes, _scope_name), scope_index),
+        take(_strings(scopes, _scope_version), scope_index),
         map_array(_contents(spans, "_attributes._dict", get.attributes)),
-        pc.max_element_wise(pc.subtract(ends, starts), 0).cast(pa.uint64()),
-        _strings(statuses, _status_code).take(status_index),
-        _strings(statuses, _status_message).take(status_index),
+        _durations(starts, ends),
+        take(_strings(statuses, _status_code), status_index),
+        take(_strings(statuses, _status_message), status_index),
         _nested(_contents(spans, "_events._dq", get.events), _event_fields, _EVENT_TYPE),
         _nested(_contents(spans, "_links._dq", get.links), _link_fields, _LINK_TYPE),
     ]
@@ -132,8 +134,8 @@ def spans_to_batch(spans: Sequence[ReadableSpan]) -> pa.RecordBatch:
 
 def days_of(batch: pa.RecordBatch) -> set[int]:
     """The UTC days (days since the epoch) the batch's spans start on."""
-    day = pc.divide(batch.column(0).cast(pa.int64()), NS_PER_DAY)
-    return set(pc.unique(day).to_pylist())
+    day = pc.divide(pc.cast(batch.column(0), pa.int64(), memory_pool=POOL), NS_PER_DAY, memory_pool=POOL)
+    return set(pc.unique(day, memory_pool=POOL).to_pylist())
 
 
 _CONTEXT_FIELDS = ("trace_id", "span_id", "is_remote", "trace_flags", "trace_state")
@@ -156,9 +158,9 @@ def _hex(ids: list[int | None], width: int) -> pa.Array:
         return _digits(ids, width)  # type: ignore[arg-type]
     present = list(map(is_not, ids, repeat(None)))
     if not any(present):
-        return pa.array([""] * len(ids), _STR)
+        return to_arrow([""] * len(ids), _STR)
     column = _digits([0 if value is None else value for value in ids], width)
-    return pc.if_else(pa.array(present, pa.bool_()), column, "")
+    return pc.if_else(to_arrow(present, pa.bool_()), column, "", memory_pool=POOL)
 
 
 def _digits(ids: list[int], width: int) -> pa.Array:
@@ -174,11 +176,16 @@ def _interned(objects: Iterable[Any]) -> tuple[list[Any], pa.Array]:
     ids = list(map(id, items))
     by_id = dict(zip(ids, items, strict=True))
     order = {key: position for position, key in enumerate(by_id)}
-    return list(by_id.values()), pa.array(list(map(order.__getitem__, ids)), pa.int32())
+    return list(by_id.values()), to_arrow(list(map(order.__getitem__, ids)), pa.int32())
+
+
+def _durations(starts: pa.Array, ends: pa.Array) -> pa.Array:
+    duration = pc.max_element_wise(pc.subtract(ends, starts, memory_pool=POOL), 0, memory_pool=POOL)
+    return pc.cast(duration, pa.uint64(), memory_pool=POOL)
 
 
 def _strings(distinct: list[Any], spell: Callable[[Any], str]) -> pa.Array:
-    return pa.array(list(map(spell, distinct)), _STR)
+    return to_arrow(list(map(spell, distinct)), _STR)
 
 
 def _header(state: Any) -> str:
@@ -195,6 +202,10 @@ def _scope_name(scope: Any) -> str:
 
 def _scope_version(scope: Any) -> str:
     return (scope.version or "") if scope else ""  # type: ignore[no-any-return]
+
+
+def _kind_name(kind: Any) -> str:
+    return _KIND.get(id(kind), "Unspecified")
 
 
 def _status_code(status: Any) -> str:
@@ -221,12 +232,13 @@ def _link_fields(link: Any) -> tuple[list[Any], Any]:
 
 def _nested(per_span: list[Any], fields: Callable[[Any], tuple[list[Any], Any]], struct: pa.StructType) -> pa.Array:
     """A ``list<struct<..., Attributes map>>`` column (events, links); only spans that have items are visited."""
-    offsets = pa.array(list(accumulate(map(len, per_span), initial=0)), pa.int32())
+    offsets = to_arrow(list(accumulate(map(len, per_span), initial=0)), pa.int32())
     items = [fields(item) for item in chain.from_iterable(per_span)]
     columns: list[list[Any]] = [[] for _ in range(struct.num_fields - 1)]
     for values, _ in items:
         for column, value in zip(columns, values, strict=True):
             column.append(value)
-    children = [pa.array(column, struct.field(i).type) for i, column in enumerate(columns)]
+    children = [to_arrow(column, struct.field(i).type) for i, column in enumerate(columns)]
     children.append(map_array([_plain(attributes) for _, attributes in items]))
-    return pa.ListArray.from_arrays(offsets, pa.StructArray.from_arrays(children, fields=list(struct)))
+    items_column = pa.StructArray.from_arrays(children, fields=list(struct), memory_pool=POOL)
+    return pa.ListArray.from_arrays(offsets, items_column, pool=POOL)

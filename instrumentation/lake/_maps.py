@@ -20,6 +20,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from instrumentation.lake._arrow import POOL, take, to_arrow
 from instrumentation.lake._schema import attr_string
 
 MIN_GROUP = 4  # fewer mappings of one shape than this are spelled value by value with the loose ones
@@ -44,13 +45,13 @@ def map_array(mappings: list[Any]) -> pa.Array:
         dictionary.extend(keys)
         values.extend(spelled(list(chain.from_iterable(map(_values, loose)))))
     ordered = mappings if order is None else [mappings[row] for row in order]
-    offsets = pa.array(list(accumulate(map(len, ordered), initial=0)), pa.int32())
+    offsets = to_arrow(list(accumulate(map(len, ordered), initial=0)), pa.int32())
     indices = pa.Array.from_buffers(pa.int32(), len(key_index), [None, pa.py_buffer(key_index)])
-    keys_column = pa.array(dictionary, _STR).take(indices)
-    column = pa.MapArray.from_arrays(offsets, keys_column, pa.array(values, _STR))
+    keys_column = take(to_arrow(dictionary, _STR), indices)
+    column = pa.MapArray.from_arrays(offsets, keys_column, to_arrow(values, _STR), pool=POOL)
     if order is None:
         return column
-    return column.take(pa.array(sorted(range(len(order)), key=order.__getitem__), pa.int32()))
+    return take(column, to_arrow(sorted(range(len(order)), key=order.__getitem__), pa.int32()))
 
 
 def _grouped(mappings: list[Any]) -> tuple[list[int] | None, list[tuple[tuple[str, ...], list[Any]]], list[Any]]:

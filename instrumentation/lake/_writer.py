@@ -29,8 +29,9 @@ from opentelemetry.sdk.trace import ReadableSpan
 
 from instrumentation import semconv
 from instrumentation._internal_errors import InternalErrors
+from instrumentation.lake._arrow import POOL
 from instrumentation.lake._columns import NS_PER_DAY, days_of, spans_to_batch
-from instrumentation.lake._schema import TRACES_SCHEMA
+from instrumentation.lake._schema import PARQUET_OPTIONS, TRACES_SCHEMA
 from instrumentation.lake._segments import traces_dir
 
 Settle = Callable[[int, "str | None"], None]
@@ -140,8 +141,8 @@ class _Segment:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.rows = 0
-        self._sink = pa.BufferOutputStream()
-        self._writer = pq.ParquetWriter(self._sink, TRACES_SCHEMA, compression="zstd")
+        self._sink = pa.BufferOutputStream(memory_pool=POOL)
+        self._writer = pq.ParquetWriter(self._sink, TRACES_SCHEMA, memory_pool=POOL, **PARQUET_OPTIONS)
 
     def append(self, table: pa.Table) -> None:
         self._writer.write_table(table)  # one row group
@@ -166,8 +167,11 @@ def _by_day(table: pa.Table, days: list[int]) -> list[tuple[str, pa.Table]]:
     names = [datetime.fromtimestamp(day * 86_400, tz=UTC).strftime("%Y-%m-%d") for day in days]
     if len(days) == 1:
         return [(names[0], table)]
-    day_of_row = pc.divide(table["Timestamp"].cast(pa.int64()), NS_PER_DAY)
-    parts = [(name, table.filter(pc.equal(day_of_row, day))) for name, day in zip(names, days, strict=True)]
+    day_of_row = pc.divide(pc.cast(table["Timestamp"], pa.int64(), memory_pool=POOL), NS_PER_DAY, memory_pool=POOL)
+    parts = [
+        (name, pc.filter(table, pc.equal(day_of_row, day), memory_pool=POOL))
+        for name, day in zip(names, days, strict=True)
+    ]
     return [(name, part) for name, part in parts if part.num_rows]
 
 
