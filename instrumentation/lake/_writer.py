@@ -146,6 +146,7 @@ class _Segment:
 
     def append(self, table: pa.Table) -> None:
         self._writer.write_table(table)  # one row group
+        pa.default_memory_pool().release_unused()  # the encoder's buffers (pyarrow takes no pool for them)
         self.rows += table.num_rows
 
     def publish(self) -> Path:
