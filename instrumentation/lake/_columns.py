@@ -17,7 +17,7 @@ from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain, repeat
-from operator import attrgetter, is_not, itemgetter
+from operator import attrgetter, is_, is_not, itemgetter
 from types import MappingProxyType
 from typing import Any
 
@@ -173,10 +173,16 @@ def _interned(objects: Iterable[Any]) -> tuple[list[Any], pa.Array]:
     """The distinct objects (by identity) in first-seen order, and each row's index into them: a resource,
     scope, status or trace state is most often one object shared by the whole batch, spelled once."""
     items = list(objects)
+    if items and all(map(is_, items, repeat(items[0]))):
+        return items[:1], _zeros(len(items))
     ids = list(map(id, items))
     by_id = dict(zip(ids, items, strict=True))
     order = {key: position for position, key in enumerate(by_id)}
     return list(by_id.values()), to_arrow(list(map(order.__getitem__, ids)), pa.int32())
+
+
+def _zeros(n: int) -> pa.Array:
+    return pa.Array.from_buffers(pa.int32(), n, [None, pa.py_buffer(bytes(4 * n))])
 
 
 def _durations(starts: pa.Array, ends: pa.Array) -> pa.Array:
@@ -232,6 +238,8 @@ def _link_fields(link: Any) -> tuple[list[Any], Any]:
 
 def _nested(per_span: list[Any], fields: Callable[[Any], tuple[list[Any], Any]], struct: pa.StructType) -> pa.Array:
     """A ``list<struct<..., Attributes map>>`` column (events, links); only spans that have items are visited."""
+    if not any(per_span):
+        return _empty(struct, len(per_span))
     offsets = to_arrow(list(accumulate(map(len, per_span), initial=0)), pa.int32())
     items = [fields(item) for item in chain.from_iterable(per_span)]
     columns: list[list[Any]] = [[] for _ in range(struct.num_fields - 1)]
@@ -242,3 +250,9 @@ def _nested(per_span: list[Any], fields: Callable[[Any], tuple[list[Any], Any]],
     children.append(map_array([_plain(attributes) for _, attributes in items]))
     items_column = pa.StructArray.from_arrays(children, fields=list(struct), memory_pool=POOL)
     return pa.ListArray.from_arrays(offsets, items_column, pool=POOL)
+
+
+def _empty(struct: pa.StructType, n: int) -> pa.Array:
+    """``n`` empty lists: what a batch without events (or links) holds, built without visiting a span."""
+    items_column = pa.array([], struct, memory_pool=POOL)
+    return pa.ListArray.from_arrays(_zeros(n + 1), items_column, pool=POOL)
