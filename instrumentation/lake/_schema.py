@@ -52,24 +52,6 @@ _FIELDS: list[tuple[str, pa.DataType]] = [
 TRACES_SCHEMA = pa.schema(_FIELDS)
 COLUMNS = tuple(TRACES_SCHEMA.names)
 
-# How segments are encoded (the schema above is the contract; this is not): zstd, with dictionary pages
-# only for the flat columns whose values repeat. Ids and timestamps are unique, and the nested maps came
-# out smaller plain under zstd; skipping their dictionaries cut encoding by a fifth (benchmarks/lake.py).
-PARQUET_OPTIONS: dict[str, Any] = {
-    "compression": "zstd",
-    "use_dictionary": [
-        "ParentSpanId",
-        "TraceState",
-        "SpanName",
-        "SpanKind",
-        "ServiceName",
-        "ScopeName",
-        "ScopeVersion",
-        "StatusCode",
-        "StatusMessage",
-    ],
-}
-
 # The Collector's pdata string forms, as the ClickHouse exporter writes them.
 SPAN_KIND_NAMES = {
     SpanKind.INTERNAL: "Internal",

@@ -11,7 +11,7 @@ from typing import Any, Literal
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from instrumentation.lake._schema import PARQUET_OPTIONS, day_of, rows_to_table
+from instrumentation.lake._schema import day_of, rows_to_table
 from instrumentation.lake._temporaries import temporary_name
 
 TRACES_TABLE = "otel_traces"
@@ -57,7 +57,7 @@ class SegmentWriter:
         final = folder / (name or f"part-{uuid.uuid4().hex}.parquet")
         temporary = folder / temporary_name(final.name)  # names its owner: a killed writer's is cleaned up
         try:
-            pq.write_table(table.sort_by(_SORT), temporary, row_group_size=self.row_group_size, **PARQUET_OPTIONS)
+            pq.write_table(table.sort_by(_SORT), temporary, compression="zstd", row_group_size=self.row_group_size)
             os.replace(temporary, final)
         finally:
             temporary.unlink(missing_ok=True)
