@@ -2,17 +2,21 @@
 
 Two ways in. With a DSN (``clickhouse://user:password@host:8123/database``) the engine reads the
 ``otel_traces`` table the Collector's ClickHouse exporter writes, through ``clickhouse-connect``, and
-keeps its staging tables and views in a scratch database it drops on close. Without one it runs chDB
-(ClickHouse in-process) over the lake's Parquet segments, or over an ``otel_traces`` table already in
-a chDB session (``source_table``). Either way each session loads the staging tables from the source
-once (ClickHouse scans are what it is for; nothing is cached between runs) and then runs the scoring
-views exactly as DuckDB does.
+keeps its staging tables and views in a scratch database it drops on close (a ``chdb://DIR`` DSN is
+clickhouse-connect's transport to a chDB database on disk, the same calls). Without one it runs chDB
+(ClickHouse in-process) over the lake's live segments, the snapshot DuckDB reads
+(``instrumentation.lake.read_segments``, under the readers' lease), and the lake's export health
+records; or over an ``otel_traces`` table already in a chDB session (``source_table``). Either way each
+session loads the staging tables from the source once (ClickHouse scans are what it is for; nothing is
+cached between runs) and then runs the scoring views exactly as DuckDB does. Every value reaches
+ClickHouse as a bound query parameter; only DDL takes quoted literals (``_literal``).
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import os
 import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,17 +25,19 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import polars as pl
 import pyarrow as pa
 
-from instrumentation.lake import traces_dir
+from instrumentation.lake import Segment, read_segments, traces_dir
 from scoring import _dialect, _sql
-from scoring._engine import _checked, _naive, price_rows
+from scoring._engine import _checked, _naive, health_rows, price_rows
 from scoring.errors import ScoringError
 
 ENGINES = ("duckdb", "clickhouse")
 SOURCE_TABLE = "otel_traces"
+PASSWORD_VARIABLE = "HARNESS_CLICKHOUSE_PASSWORD"  # the server's password, when the DSN names none
 SEGMENT = "clickhouse"  # the one "segment" a ClickHouse load records: its source is loaded whole
 # Session settings that give ClickHouse DuckDB's (the SQL standard's) semantics where they differ.
 SETTINGS: Mapping[str, Any] = {
@@ -47,6 +53,15 @@ SETTINGS: Mapping[str, Any] = {
     "enable_positional_arguments": 1,  # ORDER BY an output name is rendered as its position (_dialect)
 }
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
+_GLOB = re.compile(r"[*?{}]")  # what ClickHouse's file() reads as a pattern, not as a name
+NO_HEALTH = (
+    "the otel_traces table holds no export health records (the Collector writes none; "
+    "only the lake's writers and harness collect do)"
+)
+_HEALTH_TYPES = (
+    f"Nullable({_dialect.TIMESTAMP})", f"Nullable({_dialect.TIMESTAMP})", "Nullable(String)", "Nullable(String)",
+    "Nullable(Int64)", "Nullable(Int32)", "Nullable(String)", "Nullable(Int64)",
+)  # fmt: skip
 
 
 class Client(Protocol):
@@ -104,12 +119,16 @@ class ServerClient:
             raise ScoringError("--dsn needs clickhouse-connect: pip install 'llm-harness[clickhouse]'") from exc
         logging.getLogger("clickhouse_connect").setLevel(logging.CRITICAL)  # its failures reach the user as ours
         self.scratch = f"harness_scoring_{uuid.uuid4().hex[:12]}"
+        # a DSN without a password (the one evidence prints) takes it from the environment
+        password = os.environ.get(PASSWORD_VARIABLE, "") if urlsplit(dsn).password is None else ""
         try:
-            admin = clickhouse_connect.get_client(dsn=dsn)
+            admin = clickhouse_connect.get_client(dsn=dsn, password=password)
             self.source_database = admin.database or "default"
             admin.command(f"CREATE DATABASE {self.scratch}")
             admin.close()
-            self.client = clickhouse_connect.get_client(dsn=dsn, database=self.scratch, settings=dict(SETTINGS))
+            self.client = clickhouse_connect.get_client(
+                dsn=dsn, database=self.scratch, settings=dict(SETTINGS), password=password
+            )
         except Exception as exc:  # clickhouse-connect raises its own and the network's errors
             raise ScoringError(f"cannot connect to ClickHouse at {_redacted(dsn)}: {exc}") from exc
 
@@ -133,8 +152,12 @@ class ServerClient:
             self.client.close()
 
 
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\0": "\\0", "\b": "\\b", "\f": "\\f"})
+
+
 def _param_text(value: Any) -> str:
-    """A parameter's value as ClickHouse's text format reads it (chDB binds text)."""
+    """A parameter's value as ClickHouse's escaped text format reads it (chDB binds text): exactly the value,
+    whatever it holds (a backslash, a tab, a quote, ``\\N``)."""
     if value is None:
         return "\\N"
     if isinstance(value, bool):
@@ -142,8 +165,28 @@ def _param_text(value: Any) -> str:
     if isinstance(value, datetime):
         return _naive(value).isoformat(sep=" ")
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(_literal(v) for v in value) + "]"
-    return str(value)
+        return "[" + ", ".join("NULL" if v is None else _literal(v) for v in value) + "]"
+    return str(value).translate(_ESCAPES)
+
+
+def parameter_type(value: Any) -> str:
+    """The ClickHouse type a user's ``$name`` is bound as, from its Python value (DuckDB infers it too)."""
+    if isinstance(value, bool):
+        return "Nullable(Bool)"
+    if isinstance(value, int):
+        return "Nullable(Int64)"
+    if isinstance(value, float):
+        return "Nullable(Float64)"
+    if isinstance(value, datetime):
+        return f"Nullable({_dialect.TIMESTAMP})"
+    if isinstance(value, list | tuple):
+        inner = {parameter_type(v) for v in value if v is not None} or {"Nullable(String)"}
+        if len(inner) != 1:
+            raise ScoringError(f"a list parameter holds values of one type, not {', '.join(sorted(inner))}")
+        return f"Array({inner.pop()})"
+    if value is None or isinstance(value, str):
+        return "Nullable(String)"
+    raise ScoringError(f"no ClickHouse type for a parameter of type {type(value).__name__}")
 
 
 def _redacted(dsn: str) -> str:
@@ -151,10 +194,15 @@ def _redacted(dsn: str) -> str:
 
 
 def _literal(value: Any) -> str:
-    """A ClickHouse string or number literal (for DDL and SET, which take no parameters)."""
+    """A ClickHouse string, number or boolean literal (DDL and SET take no parameters; an array parameter's
+    elements)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, int | float):
         return str(value)
-    text = str(value).replace("\\", "\\\\").replace("'", "\\'")
+    if isinstance(value, datetime):
+        value = _naive(value).isoformat(sep=" ")
+    text = str(value).translate(_ESCAPES).replace("'", "\\'")
     return f"'{text}'"
 
 
@@ -177,6 +225,9 @@ def otel_traces_ddl() -> str:
 class ClickHouseEngine:
     """The scoring views on ClickHouse; the same interface the scorecard uses on DuckDB's ``Engine``."""
 
+    name = "clickhouse"
+    dsn: str | None = None  # the server's, when it reads one (``open``)
+
     def __init__(
         self,
         client: Client,
@@ -190,12 +241,21 @@ class ClickHouseEngine:
         self.price_book_path = price_book
         self.feature_attribute = feature_attribute or None
         self.graph = _sql.graph()
-        self.health_unreadable: list[str] = []  # export health records are not read here: data_completeness unknown
+        self.health_unreadable: list[str] = []
+        self.health_absent: str | None = None  # why no health record can be read (data_completeness unknown)
         try:
-            self._create_source(lake_dir, source_table)
-            self._load()
+            if source_table is not None:
+                self._create_table_source(source_table)
+                self._load([SEGMENT])
+                self.health_absent = NO_HEALTH
+            elif lake_dir is not None:  # the snapshot DuckDB reads, loaded under the readers' lease
+                read_segments(Path(lake_dir), lambda snapshot: self._load_snapshot(Path(lake_dir), snapshot))
+            else:
+                raise ScoringError("the clickhouse engine needs a source: a lake folder or an otel_traces table")
             self._run(_sql.read("session"))
             self._run(_sql.read("session_health"))
+            if lake_dir is not None and source_table is None:
+                self._load_health(Path(lake_dir))
             self.client.command(
                 f"CREATE TABLE {_dialect.SCOPE_VARS} "
                 f"(since {_dialect.TIMESTAMP}, until {_dialect.TIMESTAMP}, env Nullable(String), retention_days Int32) "
@@ -218,21 +278,60 @@ class ClickHouseEngine:
         if dsn:
             server = ServerClient(dsn)
             source = f"{server.source_database}.{table}"
-            return cls(server, source_table=source, price_book=price_book, feature_attribute=feature_attribute)
+            opened = cls(server, source_table=source, price_book=price_book, feature_attribute=feature_attribute)
+            opened.dsn = dsn
+            return opened
         return cls(ChdbClient(), lake_dir=lake_dir, price_book=price_book, feature_attribute=feature_attribute)
 
     def close(self) -> None:
         self.client.close()
 
-    def _create_source(self, lake_dir: Path | None, source_table: str | None) -> None:
-        if source_table is not None:
-            sql = _template("source_table").substitute(table=_identifier(source_table), segment=_literal(SEGMENT))
-        elif lake_dir is not None:
-            glob = str(traces_dir(Path(lake_dir)).resolve() / "**" / "*.parquet")
-            sql = _template("source_parquet").substitute(glob=_literal(glob))
-        else:
-            raise ScoringError("the clickhouse engine needs a source: a lake folder or an otel_traces table")
+    def _create_table_source(self, table: str) -> None:
+        sql = _template("source_table").substitute(table=_identifier(table), segment=_literal(SEGMENT))
         self.client.command(sql)
+
+    def _load_snapshot(self, lake_dir: Path, snapshot: list[Segment]) -> None:
+        """Load exactly the snapshot's segments (``read_segments`` retries on a fresh one if the lake changed).
+
+        One ``file()`` over the folder, its rows kept to the snapshot's paths: ClickHouse opens no other
+        file (it filters the listing by ``_path`` before reading), and with the columns given it infers
+        nothing from a file outside the snapshot. One ``file()`` per segment costs three times as much.
+        """
+        self._drop_tables()  # a retry starts from nothing
+        if not snapshot:  # no segment: the exporter's table, empty, gives the source its columns
+            self.client.command(otel_traces_ddl())
+            self._create_table_source(SOURCE_TABLE)
+            self._load([])
+            return
+        root = traces_dir(lake_dir).resolve()  # ClickHouse's _path is the listed path under the glob's root
+        if _GLOB.search(str(root)):
+            raise ScoringError(f"{root}: the clickhouse engine cannot read a lake whose path has * ? {{ or }}")
+        paths = [str(root / segment.path.relative_to(traces_dir(lake_dir))) for segment in snapshot]
+        sql = _template("source_parquet").substitute(
+            glob=_literal(str(root / "**" / "*.parquet")),
+            structure=_literal(self._structure(paths[0])),
+            paths=", ".join(_literal(path) for path in paths),
+        )
+        self.client.command(sql)
+        self._load(paths)
+
+    def _structure(self, path: str) -> str:
+        """The columns of a segment as ClickHouse reads them (the hive partition column left out)."""
+        described = self.client.arrow(f"DESCRIBE file({_literal(path)}, Parquet)").to_pylist()
+        return ", ".join(f"`{row['name']}` {row['type']}" for row in described if row["name"] != "dt")
+
+    def _drop_tables(self) -> None:
+        found = self.client.arrow("SELECT name FROM system.tables WHERE database = currentDatabase()")
+        for name in found.column("name").to_pylist():
+            self.client.command(f"DROP TABLE IF EXISTS `{name}`")
+
+    def _load_health(self, lake_dir: Path) -> None:
+        """The lake's export health records into ``export_health``, as on DuckDB (read on every open)."""
+        rows, self.health_unreadable = health_rows(lake_dir)
+        names = [f"h{i}" for i in range(len(_HEALTH_TYPES))]
+        values = ", ".join(f"{{{name}:{kind}}}" for name, kind in zip(names, _HEALTH_TYPES, strict=True))
+        for row in rows:
+            self.client.command(f"INSERT INTO export_health VALUES ({values})", dict(zip(names, row, strict=True)))
 
     def _run(self, text: str, params: Mapping[str, Any] | None = None) -> None:
         for statement in _dialect.translate(text):
@@ -244,12 +343,11 @@ class ClickHouseEngine:
                 )
             self.client.command(statement.sql, params)
 
-    def _load(self) -> None:
+    def _load(self, segments: list[str]) -> None:
         """Every load of scoring/sql/tables over the whole source, then eval traffic and prices."""
         self._run(_sql.read("tables"))
         for name in _sql.MAPPING_TABLES:  # the dialects' mapping table, as on DuckDB
             self._run(_sql.read(name))
-        segments = self._segments()
         params = {"segments": segments, "feature_attribute": self.feature_attribute}
         for load in self.graph.loads:
             self._run(_sql.read(load), params)
@@ -264,10 +362,6 @@ class ClickHouseEngine:
                 dict(zip("pmiorw", row, strict=True)),
             )
         self._run(_sql.read("price_calls"), params)
-
-    def _segments(self) -> list[str]:
-        found = self.client.arrow("SELECT DISTINCT filename FROM harness_source").column("filename").to_pylist()
-        return [str(name) for name in found]
 
     def set_scope(
         self,
@@ -319,19 +413,19 @@ class ClickHouseEngine:
     def select(self, sql: str, parameters: Mapping[str, object] | None = None) -> pl.DataFrame:
         """One read-only SELECT over the views (DuckDB dialect, translated as the views are).
 
-        Bound ``parameters`` are DuckDB's only for now (the canary and the report read through DuckDB).
+        ``parameters`` are bound to the query's ``$name`` placeholders as ClickHouse query parameters
+        (``{name:Type}``, the type from the value), never written into its text.
         """
         from scoring import _sqlparse
 
-        if parameters:
-            raise ScoringError("bound query parameters run on the duckdb engine only")
-
         if _sqlparse.reads_or_none(sql) is None:
             raise ScoringError("the query does not parse")
-        statements = _dialect.translate(sql)
+        values = dict(parameters or {})
+        types = tuple(sorted((name, parameter_type(value)) for name, value in values.items()))
+        statements = _dialect.translate(sql, types)
         if len(statements) != 1 or not statements[0].sql.lstrip().upper().startswith(("SELECT", "WITH")):
             raise ScoringError("give one SELECT statement (the scoring views are read-only)")
-        return pl.DataFrame(_pylist(self.client.arrow(statements[0].sql)))
+        return pl.DataFrame(_pylist(self.client.arrow(statements[0].sql, values or None)))
 
 
 def _pylist(table: pa.Table) -> list[dict[str, Any]]:

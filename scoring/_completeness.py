@@ -4,6 +4,8 @@ A writer records a loss (spans it dropped, by cause) and, at a clean shutdown, w
 (``instrumentation/lake/_health.py``). Drops in the window make it ``incomplete``: every metric
 counted from spans undercounts. Records without drops make it ``complete``. No record at all is
 ``unknown``, never ``complete``: a writer still running, killed, or older than health records says nothing.
+A source that cannot hold records (a ClickHouse server's otel_traces: the Collector writes none) is
+``unknown`` with that reason.
 """
 
 from __future__ import annotations
@@ -15,9 +17,15 @@ from scoring._model import DataCompleteness
 
 
 def completeness(
-    summary: Mapping[str, Any], causes: Sequence[Mapping[str, Any]], unreadable: Sequence[str]
+    summary: Mapping[str, Any],
+    causes: Sequence[Mapping[str, Any]],
+    unreadable: Sequence[str],
+    absent: str | None = None,
 ) -> DataCompleteness:
-    """The block from ``int_export_health`` (one row) and ``int_export_health_causes`` (cause, spans)."""
+    """The block from ``int_export_health`` (one row) and ``int_export_health_causes`` (cause, spans);
+    ``absent`` says why the engine's source can hold no health record (then it is unknown for that reason)."""
+    if absent is not None:
+        return DataCompleteness(status="unknown", reason=absent)
     if not summary.get("records"):
         return DataCompleteness(status="unknown", unreadable=list(unreadable))
     written, dropped = int(summary["written"]), int(summary["dropped"])
@@ -44,7 +52,7 @@ def warning(data: DataCompleteness) -> str | None:
 def line(data: DataCompleteness) -> str:
     """How the table shows the block."""
     if data.status == "unknown":
-        return "data completeness unknown: no export health record in the window"
+        return f"data completeness unknown: {data.reason or 'no export health record in the window'}"
     if data.status == "complete":
         return f"data complete: {data.written} spans written, none dropped ({data.writers} writer(s) reported)"
     return warning(data) or ""

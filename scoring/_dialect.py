@@ -5,7 +5,8 @@ parses them as DuckDB and writes ClickHouse; the rules below cover what it does 
 translates into something ClickHouse rejects or computes differently), each an AST rewrite:
 
     getvariable('since')            (SELECT since FROM scope_vars)      the scope is a one-row table
-    $segments                       {segments:Array(String)}            server-side bound parameters
+    $segments, $name                {segments:Array(String)}            server-side bound parameters (a query's own
+                                                                        typed from its values: _clickhouse)
     read_parquet(...)               harness_source                      the otel_traces rows (see _clickhouse)
     quantile_cont(x, p | [p, ...])  quantile(s)ExactInclusive(p)(x)     exactly DuckDB's interpolation
     bool_or / bool_and              max / min
@@ -146,14 +147,14 @@ def _anonymous(node: exp.Anonymous) -> exp.Expr:
     return node
 
 
-def _placeholder(node: exp.Placeholder) -> exp.Expr:
+def _placeholder(node: exp.Placeholder, types: dict[str, str]) -> exp.Expr:
     name = node.name
-    if name not in PARAMETER_TYPES:
+    if name not in types:
         raise DialectError(f"${name}: no ClickHouse type for this parameter (scoring._dialect.PARAMETER_TYPES)")
-    return exp.var(f"{{{name}:{PARAMETER_TYPES[name]}}}")
+    return exp.var(f"{{{name}:{types[name]}}}")
 
 
-def _rewrite(node: exp.Expr) -> exp.Expr:
+def _rewrite(node: exp.Expr, types: dict[str, str]) -> exp.Expr:
     """One node's ClickHouse form (children are rewritten first, by ``transform``)."""
     if isinstance(node, exp.Anonymous):
         return _anonymous(node)
@@ -188,7 +189,7 @@ def _rewrite(node: exp.Expr) -> exp.Expr:
     if isinstance(node, exp.AnyValue):
         return _fn("any", node.this)
     if isinstance(node, exp.Placeholder):
-        return _placeholder(node)
+        return _placeholder(node, types)
     if (
         isinstance(node, exp.Table)
         and isinstance(node.this, exp.Anonymous)
@@ -200,14 +201,14 @@ def _rewrite(node: exp.Expr) -> exp.Expr:
     return node
 
 
-def _bottom_up(node: exp.Expr) -> exp.Expr:
+def _bottom_up(node: exp.Expr, types: dict[str, str]) -> exp.Expr:
     """Rewrite every node after its children (a rewritten call's arguments are ClickHouse already)."""
     for key, value in list(node.args.items()):
         if isinstance(value, exp.Expr):
-            node.set(key, _bottom_up(value))
+            node.set(key, _bottom_up(value, types))
         elif isinstance(value, list):
-            node.set(key, [_bottom_up(v) if isinstance(v, exp.Expr) else v for v in value])
-    rewritten = _rewrite(node)
+            node.set(key, [_bottom_up(v, types) if isinstance(v, exp.Expr) else v for v in value])
+    rewritten = _rewrite(node, types)
     if isinstance(rewritten, exp.Select):
         _name_projections(rewritten)
         _order_by_position(rewritten)
@@ -346,8 +347,8 @@ def _unqualify(table: str) -> Callable[[exp.Expr], exp.Expr]:
     return strip
 
 
-def _statement(tree: exp.Expr) -> Statement:
-    tree = _bottom_up(tree)
+def _statement(tree: exp.Expr, types: dict[str, str]) -> Statement:
+    tree = _bottom_up(tree, types)
     if isinstance(tree, exp.Insert):
         _by_name(tree)
     if isinstance(tree, exp.Update):
@@ -360,13 +361,15 @@ def _statement(tree: exp.Expr) -> Statement:
 
 
 @cache
-def translate(text: str) -> tuple[Statement, ...]:
-    """The ClickHouse statements of one DuckDB-dialect ``.sql`` file's text."""
+def translate(text: str, parameters: tuple[tuple[str, str], ...] = ()) -> tuple[Statement, ...]:
+    """The ClickHouse statements of one DuckDB-dialect ``.sql`` file's text; ``parameters`` (name, ClickHouse
+    type) types a user query's own ``$name`` placeholders beside the loads' (``PARAMETER_TYPES``)."""
     try:
         trees = [tree for tree in sqlglot.parse(text, read="duckdb") if tree is not None]
     except sqlglot.errors.SqlglotError as exc:
         raise DialectError(f"cannot parse: {exc}") from exc
-    return tuple(_statement(tree) for tree in trees)
+    types = {**PARAMETER_TYPES, **dict(parameters)}
+    return tuple(_statement(tree, types) for tree in trees)
 
 
 def query(name: str) -> str:

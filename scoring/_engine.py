@@ -30,6 +30,9 @@ DATABASE_FILE = "harness.duckdb"
 class Engine:
     """One DuckDB connection over one lake, synced on open; views live per connection."""
 
+    name = "duckdb"
+    dsn: str | None = None  # never a server
+
     def __init__(
         self,
         lake_dir: Path,
@@ -50,6 +53,7 @@ class Engine:
             self.loaded_segments = self.sync()
             self.conn.execute(_sql.read("session"))
             self.health_unreadable = self._load_health()
+            self.health_absent: str | None = None  # the lake holds the health records
         except BaseException:
             self.conn.close()  # release the database file (and any open transaction) for the next attempt
             raise
@@ -155,12 +159,7 @@ class Engine:
         They are read on every open, not kept with the segments: a writer adds one whenever it loses spans.
         """
         self.conn.execute(_sql.read("session_health"))
-        records, unreadable = health_records(self.lake_dir)
-        rows = [
-            [r["Timestamp"], r["IntervalStart"], r["WriterId"], r["Exporter"], r["Written"], index, cause, n]
-            for r in records.to_pylist()
-            for index, (cause, n) in enumerate(r["DroppedByCause"] or [(None, 0)])
-        ]
+        rows, unreadable = health_rows(self.lake_dir)
         if rows:
             self.conn.executemany("INSERT INTO export_health VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         return unreadable
@@ -253,6 +252,18 @@ class Engine:
             message = " ".join(str(exc).split())
             raise ScoringError(f"{message} (views: {', '.join(_sql.VIEWS)}; tables: spans, fact_spans)") from exc
         return frame
+
+
+def health_rows(lake_dir: Path) -> tuple[list[list[Any]], list[str]]:
+    """The lake's export health records as ``export_health`` rows (one per record and cause), and the files
+    that did not read."""
+    records, unreadable = health_records(lake_dir)
+    rows = [
+        [r["Timestamp"], r["IntervalStart"], r["WriterId"], r["Exporter"], r["Written"], index, cause, n]
+        for r in records.to_pylist()
+        for index, (cause, n) in enumerate(r["DroppedByCause"] or [(None, 0)])
+    ]
+    return rows, unreadable
 
 
 def price_rows(price_book: Path | None, pairs: Iterable[Sequence[Any]]) -> list[list[Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,7 +27,18 @@ class Command:
     prefix: str
 
     @classmethod
-    def of(cls, scope: Scope, home: str | Path | None, systems_file: str | Path | None, default: Path) -> Command:
+    def of(
+        cls,
+        scope: Scope,
+        home: str | Path | None,
+        systems_file: str | Path | None,
+        default: Path,
+        *,
+        engine: str = "duckdb",
+        dsn: str | None = None,
+    ) -> Command:
+        """The prefix; on ClickHouse it names the engine and the server (``--dsn`` without its password: a
+        scorecard is shared, so the evidence reads the password from HARNESS_CLICKHOUSE_PASSWORD)."""
         parts = ["harness", "sql"]
         if home is not None:
             parts += ["--home", str(home)]
@@ -39,9 +51,18 @@ class Command:
             parts += ["--env", scope.env]
         if systems_file is not None and Path(systems_file) != default:
             parts += ["--systems-file", str(systems_file)]
+        if engine != "duckdb":
+            parts += ["--engine", engine]
+        if dsn:
+            parts += ["--dsn", without_password(dsn)]
         return cls(" ".join(shlex.quote(part) for part in parts))
 
     def run(self, sql: str) -> str:
         """The command that prints the rows of ``sql`` (double-quoted, so the SQL's own quotes read as written)."""
         quoted = shlex.quote(sql) if _SHELL_SPECIAL & set(sql) else f'"{sql}"'
         return f"{self.prefix} {quoted}"
+
+
+def without_password(dsn: str) -> str:
+    """``clickhouse://user:secret@host/db`` -> ``clickhouse://user@host/db``."""
+    return re.sub(r"//([^:@/]*):[^@/]*@", r"//\1@", dsn)

@@ -77,6 +77,7 @@ class DataCompleteness(_Frozen):
     dropped_share: float | None = None  # dropped / (written + dropped)
     writers: int = 0  # writers that reported in the window
     unreadable: list[str] = []  # health record files that did not read
+    reason: str | None = None  # unknown because the source holds no health records at all (a ClickHouse server)
 
 
 class Scorecard(_Frozen):

@@ -159,10 +159,15 @@ def compose(
 ) -> Scorecard:
     """The scorecard from an engine whose every view is set to ``scope`` (``session`` with ``eager``)."""
     settings = load_settings({"home": home})
-    command = Command.of(scope, home, systems_file, settings.home / SYSTEMS_FILE)
+    command = Command.of(
+        scope, home, systems_file, settings.home / SYSTEMS_FILE, engine=engine.name, dsn=engine.dsn
+    )  # fmt: skip
     signals = {axis: _one(engine, f"crit_{axis}") for axis in AXES}
     data = completeness(
-        _one(engine, "int_export_health"), engine.rows("int_export_health_causes"), engine.health_unreadable
+        _one(engine, "int_export_health"),
+        engine.rows("int_export_health_causes"),
+        engine.health_unreadable,
+        engine.health_absent,
     )
     names = [row[0] for row in rows]
     has_agents = any(row[5] for row in rows)
@@ -216,15 +221,20 @@ def query(
     systems_file: str | Path | None = None,
     cache: bool = True,
     parameters: Mapping[str, object] | None = None,
+    engine: str = "duckdb",
+    dsn: str | None = None,
 ) -> pl.DataFrame:
     """One read-only ``SELECT`` over the scoring views in a scope, as a polars DataFrame.
 
     This is what a criterion's evidence runs (``harness sql "SELECT * FROM int_window_deploys"``);
-    ``parameters`` are bound to the query's ``$name`` placeholders.
+    ``parameters`` are bound to the query's ``$name`` placeholders. ``engine``/``dsn``: as for ``session``.
     """
     views = _views_read(sql)
-    with session(home, scope, systems_file=systems_file, cache=cache, eager=False, views=views) as (engine, _, _):
-        return engine.select(sql, parameters)
+    opened = session(
+        home, scope, systems_file=systems_file, cache=cache, eager=False, views=views, engine=engine, dsn=dsn
+    )
+    with opened as (reader, _, _):
+        return reader.select(sql, parameters)
 
 
 def queries(

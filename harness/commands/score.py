@@ -39,22 +39,28 @@ def scope_arguments(parser: argparse.ArgumentParser, *, both_kinds: bool = False
     parser.add_argument("--no-cache", action="store_true", help="do not keep HARNESS_HOME/harness.duckdb")
 
 
-def register(subparsers: Any) -> None:
-    score = subparsers.add_parser("score", help="print the maturity scorecard computed from the lake")
-    scope_arguments(score)
-    score.add_argument("--format", default="table", choices=FORMATS)
-    score.add_argument("--attestations", help="attestations YAML (default HARNESS_HOME/attestations.yaml)")
-    score.add_argument(
+def engine_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--engine`` and ``--dsn``: ``harness sql`` takes them too, so a ClickHouse scorecard's evidence runs there."""
+    parser.add_argument(
         "--engine",
         default="duckdb",
         choices=("duckdb", "clickhouse"),
         help="duckdb (default; the lake cached in HARNESS_HOME/harness.duckdb) or clickhouse (the same SQL translated)",
     )
-    score.add_argument(
+    parser.add_argument(
         "--dsn",
-        help="ClickHouse server, e.g. clickhouse://default:@localhost:8123/default (reads its otel_traces table; "
-        "with --engine clickhouse and no --dsn, chDB scores the lake in-process)",
+        help="ClickHouse server, e.g. clickhouse://default@localhost:8123/default (reads its otel_traces table; "
+        "the password from HARNESS_CLICKHOUSE_PASSWORD when the DSN has none; with --engine clickhouse and no "
+        "--dsn, chDB scores the lake in-process)",
     )
+
+
+def register(subparsers: Any) -> None:
+    score = subparsers.add_parser("score", help="print the maturity scorecard computed from the lake")
+    scope_arguments(score)
+    score.add_argument("--format", default="table", choices=FORMATS)
+    score.add_argument("--attestations", help="attestations YAML (default HARNESS_HOME/attestations.yaml)")
+    engine_arguments(score)
     score.add_argument("--output", "-o", help="write to this file instead of stdout (its folder must exist)")
     score.set_defaults(func=run)
 
@@ -63,6 +69,7 @@ def register(subparsers: Any) -> None:
     )
     sql.add_argument("query", help='one SELECT, e.g. "SELECT * FROM int_window_deploys WHERE NOT gate_passed"')
     scope_arguments(sql)
+    engine_arguments(sql)
     sql.add_argument("--format", default="table", choices=SQL_FORMATS)
     sql.set_defaults(func=run_sql)
 
@@ -116,7 +123,15 @@ def run_sql(args: argparse.Namespace) -> int:
 
     import scoring
 
-    frame = scoring.query(args.query, args.home, _scope(args), systems_file=args.systems_file, cache=not args.no_cache)
+    frame = scoring.query(
+        args.query,
+        args.home,
+        _scope(args),
+        systems_file=args.systems_file,
+        cache=not args.no_cache,
+        engine=args.engine,
+        dsn=args.dsn,
+    )
     if args.format == "csv":
         sys.stdout.write(frame.write_csv())
     elif args.format == "json":

@@ -143,8 +143,11 @@ def test_score_command_prints_json_markdown_and_the_same_on_clickhouse(
     assert main(["score", "--format", "markdown", "--no-cache", *window]) == 0
     assert "| deployment |" in capsys.readouterr().out
     assert main(["score", "--format", "json", "--engine", "clickhouse", *window]) == 0  # chDB over the lake
-    on_clickhouse = scoring.Scorecard.model_validate_json(capsys.readouterr().out)
-    assert on_clickhouse.model_dump() == card.model_dump()
+    printed = capsys.readouterr().out
+    on_clickhouse = scoring.Scorecard.model_validate_json(printed)
+    assert on_clickhouse.evidence_command == card.evidence_command + " --engine clickhouse"  # evidence runs there
+    on_duckdb = printed.replace(on_clickhouse.evidence_command, card.evidence_command)
+    assert scoring.Scorecard.model_validate_json(on_duckdb).model_dump() == card.model_dump()
     assert main(["score", "--engine", "duckdb", "--dsn", "clickhouse://localhost:8123", *window]) == 3
     assert "engine clickhouse" in capsys.readouterr().err
 

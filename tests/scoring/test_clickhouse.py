@@ -16,6 +16,7 @@ A view or criterion that does not translate, or that ClickHouse rejects, fails h
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,11 +29,15 @@ pytest.importorskip("chdb", reason="the clickhouse extra (chdb) is part of the d
 import scoring
 from instrumentation import semconv
 from scoring import _dialect, _sql
-from scoring._clickhouse import ChdbClient, ClickHouseEngine, otel_traces_ddl
+from scoring._clickhouse import NO_HEALTH, ChdbClient, ClickHouseEngine
 from scoring._engine import Engine
+from scoring._model import DataCompleteness
 from scoring._scope import scope_rows
+from scoring._scorecard import compose
 from scoring.errors import DialectError
 from tests.scoring import _lake
+from tests.scoring._exported import exported_otel_traces
+from tests.scoring.test_completeness import _health
 
 RELATIVE = 1e-9
 
@@ -80,6 +85,11 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _lake.write_calibration(home, "2026-03-09T00:00:00", "helpfulness", "gpt-4o", passed=True, kappa=0.8)
     _lake.write_sample(home, "2026-03-12T00:00:00", 3)
     _write_agent_runs(home)
+    # export health records, so that data_completeness and obs.no_drops are compared too: one in the window
+    # with drops, one without, one outside it
+    _health(home, _lake.t("2026-03-05T00:00:00"), _lake.t("2026-03-05T01:00:00"), 990, {"queue_full": 8, "x": 2})
+    _health(home, _lake.t("2026-03-12T00:00:00"), _lake.t("2026-03-12T01:00:00"), 500, {})
+    _health(home, _lake.t("2025-01-01T00:00:00"), _lake.t("2025-01-01T01:00:00"), 5, {"queue_full": 500})
     return home
 
 
@@ -142,9 +152,12 @@ def test_the_parity_fixture_gives_every_metric_and_criterion_rows(engines: tuple
 
 
 def test_the_scorecard_is_the_same_on_both_engines(lake: Path) -> None:
-    duck = scoring.scorecard(lake, _lake.SCOPE, cache=False).model_dump()
-    click = scoring.scorecard(lake, _lake.SCOPE, engine="clickhouse").model_dump()
-    assert _normal(click) == _normal(duck)
+    duck = scoring.scorecard(lake, _lake.SCOPE, cache=False)
+    click = scoring.scorecard(lake, _lake.SCOPE, engine="clickhouse")
+    assert (duck.data_completeness.status, duck.data_completeness.dropped) == ("incomplete", 10)
+    assert click.evidence_command == duck.evidence_command + " --engine clickhouse"  # the evidence runs there
+    on_duckdb = json.loads(click.model_dump_json().replace(click.evidence_command, duck.evidence_command))
+    assert _normal(on_duckdb) == _normal(json.loads(duck.model_dump_json()))
 
 
 def test_chdb_loads_the_exporters_ddl_and_scores_rows_inserted_into_it(
@@ -156,33 +169,25 @@ def test_chdb_loads_the_exporters_ddl_and_scores_rows_inserted_into_it(
     session = chdb_session.Session()
     client = ChdbClient(session)
     client.command("DROP TABLE IF EXISTS default.otel_traces")
-    client.command(otel_traces_ddl().replace("EXISTS otel_traces", "EXISTS default.otel_traces"))
-    glob = str(lake / "lake" / "otel_traces" / "**" / "*.parquet")
-    client.command(_INSERT_FROM_PARQUET.replace("$glob", glob.replace("'", "\\'")))
+    for statement in exported_otel_traces(lake):
+        client.command(statement)
     exported = ClickHouseEngine(client, source_table="default.otel_traces", price_book=price_book)
     duck, _ = engines
     rows = scope_rows(exported, [], _lake.SCOPE)
     exported.set_scope(_lake.SCOPE.since, _lake.SCOPE.until, _lake.SCOPE.env, rows)
     for view in (*_sql.METRIC_VIEWS, *_sql.CRITERIA_VIEWS):
-        assert _same(duck.rows(view), exported.rows(view)), view
+        if view == "crit_observability":  # the exporter writes no health records: no dropped share to compare
+            (signals,) = exported.rows(view)
+            assert signals.pop("dropped_share") is None and exported.health_absent
+            expected = [{k: v for k, v in row.items() if k != "dropped_share"} for row in duck.rows(view)]
+            assert _same(expected, [signals]), view
+        else:
+            assert _same(duck.rows(view), exported.rows(view)), view
+    card = compose(exported, _lake.SCOPE, rows, [], home=lake, systems_file=None)
+    assert card.data_completeness == DataCompleteness(status="unknown", reason=NO_HEALTH)
+    assert f"data completeness unknown: {NO_HEALTH}" in scoring.render(card, "table")
     exported.close()
     session.close()
-
-
-# What the exporter would have written for the lake's spans: its Nested columns and non-null map values.
-_INSERT_FROM_PARQUET = """
-INSERT INTO default.otel_traces
-SELECT Timestamp, TraceId, SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceName,
-    CAST(mapFilter((k, v) -> v IS NOT NULL, ResourceAttributes) AS Map(String, String)),
-    ScopeName, ScopeVersion,
-    CAST(mapFilter((k, v) -> v IS NOT NULL, SpanAttributes) AS Map(String, String)),
-    Duration, StatusCode, StatusMessage,
-    arrayMap(e -> e.Timestamp, Events), arrayMap(e -> e.Name, Events),
-    arrayMap(e -> CAST(mapFilter((k, v) -> v IS NOT NULL, e.Attributes) AS Map(String, String)), Events),
-    arrayMap(l -> l.TraceId, Links), arrayMap(l -> l.SpanId, Links), arrayMap(l -> l.TraceState, Links),
-    arrayMap(l -> CAST(mapFilter((k, v) -> v IS NOT NULL, l.Attributes) AS Map(String, String)), Links)
-FROM file('$glob', Parquet)
-"""
 
 
 def test_a_construct_without_a_clickhouse_rendering_is_an_error_not_a_guess() -> None:
