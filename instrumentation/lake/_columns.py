@@ -3,9 +3,8 @@
 The values are those of ``span_to_row`` (a test holds the two to the same table). Each column is
 built by one C-level pass over the batch (``map`` with ``attrgetter``, ``chain``, ``compress``) rather
 than a Python loop per span: ids become hex in one ``bytes.hex()``, a resource or scope shared by
-many spans is turned into strings once and repeated with ``take``, attribute values are strings by
-``map(str, ...)`` with only the values ``str`` would spell differently (bools, arrays) fixed one by
-one, and events and links are visited only on the spans that have them.
+many spans is turned into strings once and repeated with ``take``, attribute maps are built a key's
+column at a time (``map_array``), and events and links are visited only on the spans that have them.
 
 The SDK's spans are read through their slots (``_attributes._dict``, ``_events._dq`` ...), which
 skips a Python property call per field; a span of another kind is read through the public
@@ -15,10 +14,11 @@ properties, with the same result.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain, compress, count, repeat
-from operator import attrgetter, is_not, itemgetter, methodcaller
+from itertools import accumulate, chain, repeat
+from operator import attrgetter, is_, is_not, itemgetter
+from types import MappingProxyType
 from typing import Any
 
 import pyarrow as pa
@@ -27,7 +27,9 @@ from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.trace import SpanContext
 
 from instrumentation import semconv
-from instrumentation.lake._schema import SPAN_KIND_NAMES, STATUS_CODE_NAMES, TRACES_SCHEMA, attr_string
+from instrumentation.lake._arrow import POOL, take, to_arrow
+from instrumentation.lake._maps import map_array
+from instrumentation.lake._schema import SPAN_KIND_NAMES, STATUS_CODE_NAMES, TRACES_SCHEMA
 
 NS_PER_DAY = 86_400 * 10**9
 _STR = pa.string()
@@ -35,7 +37,7 @@ _EVENT_TYPE = TRACES_SCHEMA.field("Events").type.value_type
 _LINK_TYPE = TRACES_SCHEMA.field("Links").type.value_type
 _KIND = {id(kind): name for kind, name in SPAN_KIND_NAMES.items()}  # enum members hash in Python; ids do not
 _STATUS = {id(code): name for code, name in STATUS_CODE_NAMES.items()}
-_EMPTY: tuple[Any, ...] = ()
+_EMPTY: Mapping[str, Any] = MappingProxyType({})  # what a missing mapping reads as
 
 
 @dataclass(frozen=True)
@@ -101,28 +103,29 @@ def spans_to_batch(spans: Sequence[ReadableSpan]) -> pa.RecordBatch:
     """The ``otel_traces`` rows of ``spans`` (in order) as one RecordBatch."""
     get = _getters(spans)
     contexts = list(map(get.context, spans))
-    starts = pa.array(list(map(get.start, spans)), pa.int64()).fill_null(0)
-    ends = pc.coalesce(pa.array(list(map(get.end, spans)), pa.int64()), starts)
+    starts = pc.coalesce(to_arrow(list(map(get.start, spans)), pa.int64()), 0, memory_pool=POOL)
+    ends = pc.coalesce(to_arrow(list(map(get.end, spans)), pa.int64()), starts, memory_pool=POOL)
     resources, resource_index = _interned(map(get.resource, spans))
     scopes, scope_index = _interned(map(get.scope, spans))
-    statuses = list(map(get.status, spans))
-    parents = list(map(get.parent, spans))
+    states, state_index = _interned(_context_field(contexts, 4))
+    statuses, status_index = _interned(map(get.status, spans))
+    kinds, kind_index = _interned(map(get.kind, spans))
     columns = [
-        starts.cast(TRACES_SCHEMA.field("Timestamp").type),
+        pc.cast(starts, TRACES_SCHEMA.field("Timestamp").type, memory_pool=POOL),
         _hex(_context_field(contexts, 0), 16),
         _hex(_context_field(contexts, 1), 8),
-        _hex(_context_field(parents, 1), 8),
-        pa.array([state.to_header() if state else "" for state in _context_field(contexts, 4)], _STR),
-        pa.array(list(map(get.name, spans)), _STR),
-        pa.array(list(map(_KIND.get, map(id, map(get.kind, spans)))), _STR).fill_null("Unspecified"),
-        _resource_services(resources).take(resource_index),
-        _resource_maps(resources).take(resource_index),
-        pa.array([s.name if s else "" for s in scopes], _STR).take(scope_index),
-        pa.array([(s.version or "") if s else "" for s in scopes], _STR).take(scope_index),
-        _map_array(_contents(spans, "_attributes._dict", get.attributes)),
-        pc.max_element_wise(pc.subtract(ends, starts), 0).cast(pa.uint64()),
-        pa.array(list(map(_STATUS.get, map(id, map(attrgetter("status_code"), statuses)))), _STR).fill_null("Unset"),
-        pa.array([s.description or "" for s in statuses], _STR),
+        _hex(_context_field(list(map(get.parent, spans)), 1), 8),
+        take(_strings(states, _header), state_index),
+        to_arrow(list(map(get.name, spans)), _STR),
+        take(_strings(kinds, _kind_name), kind_index),
+        take(_strings(resources, _service), resource_index),
+        take(_resource_maps(resources), resource_index),
+        take(_strings(scopes, _scope_name), scope_index),
+        take(_strings(scopes, _scope_version), scope_index),
+        map_array(_contents(spans, "_attributes._dict", get.attributes)),
+        _durations(starts, ends),
+        take(_strings(statuses, _status_code), status_index),
+        take(_strings(statuses, _status_message), status_index),
         _nested(_contents(spans, "_events._dq", get.events), _event_fields, _EVENT_TYPE),
         _nested(_contents(spans, "_links._dq", get.links), _link_fields, _LINK_TYPE),
     ]
@@ -131,8 +134,8 @@ def spans_to_batch(spans: Sequence[ReadableSpan]) -> pa.RecordBatch:
 
 def days_of(batch: pa.RecordBatch) -> set[int]:
     """The UTC days (days since the epoch) the batch's spans start on."""
-    day = pc.divide(batch.column(0).cast(pa.int64()), NS_PER_DAY)
-    return set(pc.unique(day).to_pylist())
+    day = pc.divide(pc.cast(batch.column(0), pa.int64(), memory_pool=POOL), NS_PER_DAY, memory_pool=POOL)
+    return set(pc.unique(day, memory_pool=POOL).to_pylist())
 
 
 _CONTEXT_FIELDS = ("trace_id", "span_id", "is_remote", "trace_flags", "trace_state")
@@ -151,72 +154,76 @@ def _context_field(contexts: list[Any], index: int) -> list[Any]:
 
 def _hex(ids: list[int | None], width: int) -> pa.Array:
     """Ids as lower-case hex of ``2 * width`` digits ("" for None), from one ``bytes.hex()`` of them all."""
-    missing = [i for i, value in enumerate(ids) if value is None]
-    if missing:
-        ids = [0 if value is None else value for value in ids]
-    digits = b"".join(map(methodcaller("to_bytes", width, "big"), ids)).hex().encode()  # type: ignore[arg-type]
+    if None not in ids:
+        return _digits(ids, width)  # type: ignore[arg-type]
+    present = list(map(is_not, ids, repeat(None)))
+    if not any(present):
+        return to_arrow([""] * len(ids), _STR)
+    column = _digits([0 if value is None else value for value in ids], width)
+    return pc.if_else(to_arrow(present, pa.bool_()), column, "", memory_pool=POOL)
+
+
+def _digits(ids: list[int], width: int) -> pa.Array:
+    raw = b"".join(map(int.to_bytes, ids, repeat(width)))  # big-endian; a third of a methodcaller's cost
     offsets = array("i", range(0, (len(ids) + 1) * 2 * width, 2 * width))
-    column = pa.Array.from_buffers(_STR, len(ids), [None, pa.py_buffer(offsets), pa.py_buffer(digits)])
-    if missing:
-        column = pc.if_else(_mask(len(ids), missing), "", column)
-    return column
-
-
-def _mask(n: int, positions: list[int]) -> pa.Array:
-    flags = [False] * n
-    for position in positions:
-        flags[position] = True
-    return pa.array(flags, pa.bool_())
-
-
-def _trace_state(context: Any) -> str:
-    return context.trace_state.to_header() if context.trace_state else ""
+    return pa.Array.from_buffers(_STR, len(ids), [None, pa.py_buffer(offsets), pa.py_buffer(raw.hex().encode())])
 
 
 def _interned(objects: Iterable[Any]) -> tuple[list[Any], pa.Array]:
-    """The distinct objects (by identity) in first-seen order, and each row's index into them."""
+    """The distinct objects (by identity) in first-seen order, and each row's index into them: a resource,
+    scope, status or trace state is most often one object shared by the whole batch, spelled once."""
     items = list(objects)
+    if items and all(map(is_, items, repeat(items[0]))):
+        return items[:1], _zeros(len(items))
     ids = list(map(id, items))
     by_id = dict(zip(ids, items, strict=True))
     order = {key: position for position, key in enumerate(by_id)}
-    return list(by_id.values()), pa.array(list(map(order.__getitem__, ids)), pa.int32())
+    return list(by_id.values()), to_arrow(list(map(order.__getitem__, ids)), pa.int32())
 
 
-def _resource_services(resources: list[Any]) -> pa.Array:
-    names = [str(r.attributes.get(semconv.SERVICE_NAME, "")) if r is not None else "" for r in resources]
-    return pa.array(names, _STR)
+def _zeros(n: int) -> pa.Array:
+    return pa.Array.from_buffers(pa.int32(), n, [None, pa.py_buffer(bytes(4 * n))])
+
+
+def _durations(starts: pa.Array, ends: pa.Array) -> pa.Array:
+    duration = pc.max_element_wise(pc.subtract(ends, starts, memory_pool=POOL), 0, memory_pool=POOL)
+    return pc.cast(duration, pa.uint64(), memory_pool=POOL)
+
+
+def _strings(distinct: list[Any], spell: Callable[[Any], str]) -> pa.Array:
+    return to_arrow(list(map(spell, distinct)), _STR)
+
+
+def _header(state: Any) -> str:
+    return state.to_header() if state else ""  # type: ignore[no-any-return]
+
+
+def _service(resource: Any) -> str:
+    return str(resource.attributes.get(semconv.SERVICE_NAME, "")) if resource is not None else ""
+
+
+def _scope_name(scope: Any) -> str:
+    return scope.name if scope else ""  # type: ignore[no-any-return]
+
+
+def _scope_version(scope: Any) -> str:
+    return (scope.version or "") if scope else ""  # type: ignore[no-any-return]
+
+
+def _kind_name(kind: Any) -> str:
+    return _KIND.get(id(kind), "Unspecified")
+
+
+def _status_code(status: Any) -> str:
+    return _STATUS.get(id(status.status_code), "Unset")
+
+
+def _status_message(status: Any) -> str:
+    return status.description or ""  # type: ignore[no-any-return]
 
 
 def _resource_maps(resources: list[Any]) -> pa.Array:
-    return _map_array([r.attributes if r is not None else _EMPTY for r in resources])
-
-
-def _map_array(mappings: list[Any]) -> pa.Array:
-    """A ``map<string, string>`` column, one map per mapping, values as ``attr_string`` spells them."""
-    offsets = pa.array(list(accumulate(map(len, mappings), initial=0)), pa.int32())
-    keys = list(chain.from_iterable(mappings))
-    values = list(chain.from_iterable(map(methodcaller("values"), mappings)))
-    types = list(map(type, values))
-    for position in compress(count(), map(is_not, types, repeat(str))):  # strings, most values, stay as they are
-        kind, value = types[position], values[position]
-        if kind is int or kind is float:
-            values[position] = repr(value)
-        else:
-            values[position] = _array_string(value) if kind is tuple else attr_string(value)
-    return pa.MapArray.from_arrays(offsets, pa.array(keys, _STR), pa.array(values, _STR))
-
-
-_ARRAY_STRINGS: dict[tuple[Any, ...], str] = {}
-
-
-def _array_string(value: tuple[Any, ...]) -> str:
-    """An array attribute as JSON, remembered: the same few arrays (finish reasons ...) recur on every span."""
-    cached = _ARRAY_STRINGS.get(value)
-    if cached is None:
-        if len(_ARRAY_STRINGS) >= 4096:
-            _ARRAY_STRINGS.clear()
-        cached = _ARRAY_STRINGS[value] = attr_string(value)
-    return cached
+    return map_array([r.attributes if r is not None else _EMPTY for r in resources])
 
 
 def _event_fields(event: Any) -> tuple[list[Any], Any]:
@@ -226,17 +233,26 @@ def _event_fields(event: Any) -> tuple[list[Any], Any]:
 def _link_fields(link: Any) -> tuple[list[Any], Any]:
     context = link.context
     ids = [context.trace_id.to_bytes(16, "big").hex(), context.span_id.to_bytes(8, "big").hex()]
-    return [*ids, _trace_state(context)], link.attributes
+    return [*ids, _header(context.trace_state)], link.attributes
 
 
 def _nested(per_span: list[Any], fields: Callable[[Any], tuple[list[Any], Any]], struct: pa.StructType) -> pa.Array:
     """A ``list<struct<..., Attributes map>>`` column (events, links); only spans that have items are visited."""
-    offsets = pa.array(list(accumulate(map(len, per_span), initial=0)), pa.int32())
+    if not any(per_span):
+        return _empty(struct, len(per_span))
+    offsets = to_arrow(list(accumulate(map(len, per_span), initial=0)), pa.int32())
     items = [fields(item) for item in chain.from_iterable(per_span)]
     columns: list[list[Any]] = [[] for _ in range(struct.num_fields - 1)]
     for values, _ in items:
         for column, value in zip(columns, values, strict=True):
             column.append(value)
-    children = [pa.array(column, struct.field(i).type) for i, column in enumerate(columns)]
-    children.append(_map_array([_plain(attributes) for _, attributes in items]))
-    return pa.ListArray.from_arrays(offsets, pa.StructArray.from_arrays(children, fields=list(struct)))
+    children = [to_arrow(column, struct.field(i).type) for i, column in enumerate(columns)]
+    children.append(map_array([_plain(attributes) for _, attributes in items]))
+    items_column = pa.StructArray.from_arrays(children, fields=list(struct), memory_pool=POOL)
+    return pa.ListArray.from_arrays(offsets, items_column, pool=POOL)
+
+
+def _empty(struct: pa.StructType, n: int) -> pa.Array:
+    """``n`` empty lists: what a batch without events (or links) holds, built without visiting a span."""
+    items_column = pa.array([], struct, memory_pool=POOL)
+    return pa.ListArray.from_arrays(_zeros(n + 1), items_column, pool=POOL)
