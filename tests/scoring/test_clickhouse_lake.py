@@ -7,7 +7,6 @@ and the lake's export health records give the same ``data_completeness`` on both
 from __future__ import annotations
 
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -15,12 +14,11 @@ import pytest
 pytest.importorskip("chdb", reason="the clickhouse extra (chdb) is part of the dev install")
 
 import scoring
-from instrumentation.lake import SegmentWriter, compact, quarantine_dir
+from instrumentation.lake import quarantine_dir
 from tests._killed_compaction import compact_killed
-from tests.instrumentation._segments import row
 from tests.scoring._lake import SCOPE, t
 from tests.scoring.test_completeness import _health
-from tests.scoring.test_lake_faults import _spoil, _two_segment_day
+from tests.scoring.test_lake_faults import _spoil, _two_segment_day, score_during_compactions
 
 
 def _click(home: Path) -> scoring.Scorecard:
@@ -62,32 +60,7 @@ def test_chdb_scoring_while_compactions_run_never_fails_nor_counts_twice(tmp_pat
     home = tmp_path / ".harness"
     _two_segment_day(home)
     expected = scoring.scorecard(home, SCOPE, cache=False).metrics
-    lake = home / "lake"
-    stop = threading.Event()
-    errors: list[BaseException] = []
-
-    def write_and_compact() -> None:
-        writer, number = SegmentWriter(lake), 0
-        try:
-            while not stop.is_set():
-                for _ in range(3):
-                    writer.write_rows([row(number + i) for i in range(20)])
-                    number += 20
-                compact(lake, reader_wait_s=0.05)
-        except BaseException as exc:  # noqa: BLE001 - reported by the test thread
-            errors.append(exc)
-
-    thread = threading.Thread(target=write_and_compact)
-    thread.start()
-    try:
-        for _ in range(3):
-            metrics = _click(home).metrics
-            assert metrics.cost_per_feature_usd == expected.cost_per_feature_usd
-            assert metrics.latency_ms == expected.latency_ms
-    finally:
-        stop.set()
-        thread.join()
-    assert not errors, errors
+    score_during_compactions(home, lambda: _click(home), expected, rounds=3, reader_wait_s=0.05)
 
 
 @pytest.mark.parametrize(

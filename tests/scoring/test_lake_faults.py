@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -52,27 +53,39 @@ def test_scoring_while_compactions_run_never_fails_nor_counts_twice(tmp_path: Pa
     home = tmp_path / ".harness"
     _two_segment_day(home)
     expected = scoring.scorecard(home, SCOPE).metrics
+    score_during_compactions(home, lambda: scoring.scorecard(home, SCOPE), expected, rounds=5)
+
+
+def score_during_compactions(
+    home: Path,
+    score: Callable[[], scoring.Scorecard],
+    expected: scoring.Metrics,
+    *,
+    rounds: int,
+    reader_wait_s: float = 5.0,
+) -> None:
+    """Score ``rounds`` times while another thread writes new non-inference spans on the priced calls' day
+    and compacts them with them, again and again: every score has the expected costs and latencies."""
     lake = home / "lake"
     stop = threading.Event()
     errors: list[BaseException] = []
 
     def write_and_compact() -> None:
-        """New non-inference spans on the priced calls' day, compacted with them, again and again."""
         writer, number = SegmentWriter(lake), 0
         try:
             while not stop.is_set():
                 for _ in range(3):
                     writer.write_rows([row(number + i) for i in range(20)])
                     number += 20
-                compact(lake)
+                compact(lake, reader_wait_s=reader_wait_s)
         except BaseException as exc:  # noqa: BLE001 - reported by the test thread
             errors.append(exc)
 
     thread = threading.Thread(target=write_and_compact)
     thread.start()
     try:
-        for _ in range(5):
-            metrics = scoring.scorecard(home, SCOPE).metrics
+        for _ in range(rounds):
+            metrics = score().metrics
             assert metrics.cost_per_feature_usd == expected.cost_per_feature_usd
             assert metrics.latency_ms == expected.latency_ms
     finally:
