@@ -155,6 +155,9 @@ class Engine:
             if new or everything:
                 self.conn.execute(_sql.read("eval_traffic"))
             self._price(list(current) if prices_changed or everything else new)
+            for rollup in _sql.ROLLUPS:  # eval traffic may mark old segments' calls: rebuilt whole
+                self.conn.execute(f"DELETE FROM {rollup}")
+                self.conn.execute(_sql.read(rollup))
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('prices', ?)", [prices_key])
             self.conn.execute("DELETE FROM meta WHERE key = 'derive'")
         return len(new)
