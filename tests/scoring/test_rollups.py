@@ -1,8 +1,8 @@
-"""The per-day roll-ups (call_rollup, trace_rollup) give the views exactly what scanning every span gives.
+"""The per-day roll-ups (call_rollup, trace_rollup, bin_rollup) give the views what scanning every span gives.
 
-int_llm_call_groups and met_cost_per_request sum the whole days of a window from the roll-ups and read
-spans only for its partial first and last days; the reference below is each view as it read the spans
-before, compared on windows that start and end mid-day, at midnight, within one day and beyond the lake.
+int_llm_call_groups, met_cost_per_request and int_call_histogram sum the whole days of a window from the
+roll-ups and read spans only for its partial first and last days; the reference below is each view as it read
+the spans before, compared on windows that start and end mid-day, at midnight, within one day and beyond the lake.
 """
 
 from __future__ import annotations
@@ -62,6 +62,15 @@ REFERENCE = {
             avg(cost_usd) FILTER (WHERE priced) AS cost_per_request_usd,
             CASE WHEN count(*) = 0 THEN NULL ELSE count(*) FILTER (WHERE priced) / count(*) END AS priced_share
         FROM per_request
+    """,
+    "int_call_histogram": """
+        SELECT
+            date_diff('day', getvariable('since'), ts) // 7 AS week,
+            latency_bin,
+            tokens_bin,
+            count(*) AS calls
+        FROM stg_model_calls
+        GROUP BY ALL
     """,
 }
 START = _lake.t("2026-03-02T00:00:00")

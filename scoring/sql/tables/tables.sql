@@ -57,7 +57,7 @@ CREATE TABLE IF NOT EXISTS span_rollup (
 CREATE TABLE IF NOT EXISTS unpriced (segment VARCHAR, provider VARCHAR, model VARCHAR);
 CREATE TABLE IF NOT EXISTS orphans (segment VARCHAR, span_key UBIGINT, parent_key UBIGINT);
 -- call_rollup: the counted inference spans per segment, day (midnight UTC), system, environment, eval traffic,
--- feature and model, with the counts int_llm_call_groups sums (call_rollup.sql; like trace_rollup, rebuilt
+-- feature and model, with the counts int_llm_call_groups sums (call_rollup.sql; like the other roll-ups, rebuilt
 -- after every sync that changed the spans): a warm scorecard sums the whole days of its window here and reads
 -- spans only for the partial days at its edges.
 CREATE TABLE IF NOT EXISTS call_rollup (
@@ -73,4 +73,10 @@ CREATE TABLE IF NOT EXISTS call_rollup (
 CREATE TABLE IF NOT EXISTS trace_rollup (
     segment VARCHAR, day TIMESTAMP, system VARCHAR, env VARCHAR, eval_traffic BOOLEAN, trace_key UBIGINT,
     costed BIGINT, uncosted BIGINT, cost_usd DOUBLE
+);
+-- bin_rollup: the inference and prediction spans per segment, day, system, environment, eval traffic, class
+-- and drift bins (bin_rollup.sql, rebuilt with call_rollup): what int_call_histogram counts per week.
+CREATE TABLE IF NOT EXISTS bin_rollup (
+    segment VARCHAR, day TIMESTAMP, system VARCHAR, env VARCHAR, eval_traffic BOOLEAN, span_class span_class,
+    latency_bin SMALLINT, tokens_bin SMALLINT, calls BIGINT
 );
