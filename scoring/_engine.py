@@ -5,7 +5,8 @@ The lake's Parquet segments are loaded once into ``spans`` (plus ``eval_scores``
 only new segments and drop the rows of segments that disappeared (compaction), so a warm
 scorecard never re-reads raw MAP columns. Calls recorded without cost are priced at load time
 (and repriced when the price book or the genai-prices release changes). A sync commits the loads
-first and then what is derived from them (orphans, eval traffic, prices): see ``Engine._sync``.
+first and then what is derived from them (orphans, eval traffic, prices, the per-day roll-ups of
+``_sql.ROLLUPS``): see ``Engine._sync``.
 """
 
 from __future__ import annotations
@@ -127,7 +128,8 @@ class Engine:
         )
 
     def _sync(self, snapshot: list[Segment], known: dict[str, tuple[int, float]]) -> int:
-        """Two transactions: the loads, then what is derived from the loaded rows (orphans, eval traffic, prices).
+        """Two transactions: the loads, then what is derived from the loaded rows (orphans, eval traffic, prices,
+        roll-ups).
 
         DuckDB rewrites, at commit, every row that was both inserted and updated in the transaction (a second
         copy of the whole load: 7 s of a 10M-span cold start), so the updates run after the load commits. A
