@@ -1,8 +1,9 @@
-"""The per-day roll-ups (call_rollup, trace_rollup, bin_rollup) give the views what scanning every span gives.
+"""The per-day roll-ups (call_rollup, trace_rollup, bin_rollup, parent_rollup) give what scanning every span gives.
 
-int_llm_call_groups, met_cost_per_request and int_call_histogram sum the whole days of a window from the
-roll-ups and read spans only for its partial first and last days; the reference below is each view as it read
-the spans before, compared on windows that start and end mid-day, at midnight, within one day and beyond the lake.
+int_llm_call_groups, met_cost_per_request, int_call_histogram and met_orphan_spans sum the whole days of a
+window from the roll-ups and read spans only for its partial first and last days; the reference below is each
+view as it read the spans before, compared on windows that start and end mid-day, at midnight, within one day
+and beyond the lake.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from opentelemetry import trace
+from opentelemetry.trace import SpanContext, TraceFlags
 
 import scoring
 from scoring._clickhouse import ClickHouseEngine
@@ -63,6 +66,13 @@ REFERENCE = {
             CASE WHEN count(*) = 0 THEN NULL ELSE count(*) FILTER (WHERE priced) / count(*) END AS priced_share
         FROM per_request
     """,
+    "met_orphan_spans": """
+        SELECT
+            count(*) AS spans_with_parent,
+            avg(CASE WHEN s.span_key IN (SELECT span_key FROM orphans) THEN 1.0 ELSE 0.0 END) AS orphan_share
+        FROM stg_scoped_spans AS s
+        WHERE s.span_class IN ('inference', 'tool') AND s.parent_key IS NOT NULL
+    """,
     "int_call_histogram": """
         SELECT
             date_diff('day', getvariable('since'), ts) // 7 AS week,
@@ -78,7 +88,7 @@ START = _lake.t("2026-03-02T00:00:00")
 
 def _write_calls(home: Path, days: range) -> None:
     """Calls of two systems at varied hours of ``days`` (from START): features, costs, errors, usage not
-    counted or absent, unpriced models, and traces whose calls straddle midnight."""
+    counted or absent, unpriced models, traces whose calls straddle midnight, and orphans."""
     for service in ("support", "search"):
         w = _lake.SpanWriter(home, service)
         for day in days:
@@ -95,6 +105,10 @@ def _write_calls(home: Path, days: range) -> None:
                 root = w.llm(stamp, 100 + hour, **_lake.attrs(**extra))
                 nested = (at + timedelta(minutes=55)).strftime("%Y-%m-%dT%H:%M:%S")  # past midnight at 23:07+
                 w.llm(nested, 50, parent=root, **_lake.attrs(HARNESS_USAGE_COUNTED=hour != 5))
+                if hour in (0, 23):  # a call whose parent never reaches the lake: an orphan
+                    sampled = SpanContext(day + 1, hour + 7, is_remote=True, trace_flags=TraceFlags(1))
+                    lost = trace.NonRecordingSpan(sampled)
+                    w.llm(stamp, 20, parent=lost)
         w.close()
 
 
@@ -143,7 +157,7 @@ def test_the_rolled_up_views_equal_scanning_every_span(duck: Engine, start: int,
     _assert_as_reference(duck, duck)
 
 
-@pytest.mark.parametrize(("start", "length"), [(0, 6 * 1440), (5 * 60 + 3, 3 * 1440 + 7), (1440 + 60, 600)])
+@pytest.mark.parametrize(("start", "length"), [(0, 6 * 1440), (5 * 60 + 3, 3 * 1440 + 7), (1440 - 60, 600)])
 def test_chdb_rolls_up_as_duckdb(home: Path, duck: Engine, price_book: Path, start: int, length: int) -> None:
     click = ClickHouseEngine.open(None, home / "lake", price_book)
     try:
@@ -151,6 +165,7 @@ def test_chdb_rolls_up_as_duckdb(home: Path, duck: Engine, price_book: Path, sta
         _scoped(click, scope)
         _scoped(duck, scope)
         assert duck.rows("int_llm_call_groups"), "the window holds calls"
+        assert duck.rows("met_orphan_spans")[0]["orphan_share"], "and orphans"
         _assert_as_reference(click, duck)
     finally:
         click.close()

@@ -80,3 +80,8 @@ CREATE TABLE IF NOT EXISTS bin_rollup (
     segment VARCHAR, day TIMESTAMP, system VARCHAR, env VARCHAR, eval_traffic BOOLEAN, span_class span_class,
     latency_bin SMALLINT, tokens_bin SMALLINT, calls BIGINT
 );
+-- parent_rollup: the inference and tool spans with a parent per segment, day, system, environment and eval
+-- traffic (parent_rollup.sql, rebuilt with call_rollup): the spans met_orphan_spans shares its orphans among.
+CREATE TABLE IF NOT EXISTS parent_rollup (
+    segment VARCHAR, day TIMESTAMP, system VARCHAR, env VARCHAR, eval_traffic BOOLEAN, spans BIGINT
+);
