@@ -361,6 +361,8 @@ class ClickHouseEngine:
                 dict(zip("pmiorw", row, strict=True)),
             )
         self._run(_sql.read("price_calls"), params)
+        for rollup in _sql.ROLLUPS:
+            self._run(_sql.read(rollup))
 
     def set_scope(
         self,

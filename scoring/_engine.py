@@ -5,7 +5,8 @@ The lake's Parquet segments are loaded once into ``spans`` (plus ``eval_scores``
 only new segments and drop the rows of segments that disappeared (compaction), so a warm
 scorecard never re-reads raw MAP columns. Calls recorded without cost are priced at load time
 (and repriced when the price book or the genai-prices release changes). A sync commits the loads
-first and then what is derived from them (orphans, eval traffic, prices): see ``Engine._sync``.
+first and then what is derived from them (orphans, eval traffic, prices, the per-day roll-ups of
+``_sql.ROLLUPS``): see ``Engine._sync``.
 """
 
 from __future__ import annotations
@@ -127,7 +128,8 @@ class Engine:
         )
 
     def _sync(self, snapshot: list[Segment], known: dict[str, tuple[int, float]]) -> int:
-        """Two transactions: the loads, then what is derived from the loaded rows (orphans, eval traffic, prices).
+        """Two transactions: the loads, then what is derived from the loaded rows (orphans, eval traffic, prices,
+        roll-ups).
 
         DuckDB rewrites, at commit, every row that was both inserted and updated in the transaction (a second
         copy of the whole load: 7 s of a 10M-span cold start), so the updates run after the load commits. A
@@ -155,6 +157,9 @@ class Engine:
             if new or everything:
                 self.conn.execute(_sql.read("eval_traffic"))
             self._price(list(current) if prices_changed or everything else new)
+            for rollup in _sql.ROLLUPS:  # eval traffic may mark old segments' calls: rebuilt whole
+                self.conn.execute(f"DELETE FROM {rollup}")
+                self.conn.execute(_sql.read(rollup))
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('prices', ?)", [prices_key])
             self.conn.execute("DELETE FROM meta WHERE key = 'derive'")
         return len(new)

@@ -23,7 +23,18 @@ def test_each_layer_folder_holds_its_prefix_and_every_view_follows_what_it_reads
         assert all(position[read] < position[view] for read in reads), view
     assert graph.reads["crit_deployment"] and "int_window_deploys" in graph.reads["met_lead_time"]
     assert graph.loads.index("load_spans") < graph.loads.index("load_rollup")  # the rollup reads spans
-    assert set(graph.derived) == {"spans", "fact_spans", "eval_scores", "span_rollup", "unpriced", "orphans"}
+    assert set(graph.derived) == {
+        "spans",
+        "fact_spans",
+        "eval_scores",
+        "span_rollup",
+        "unpriced",
+        "orphans",
+        "call_rollup",
+        "trace_rollup",
+        "bin_rollup",
+        "parent_rollup",
+    }
 
 
 def _references(

@@ -10,7 +10,7 @@ WITH hist AS (
     GROUP BY week, tokens_bin
     UNION ALL
     SELECT 'eval_score', date_diff('day', getvariable('since'), ts) // 7, least(greatest(floor(score_value * 10), 0), 9),
-        count(*)
+        CAST(count(*) AS BIGINT)  -- the type of int_call_histogram's calls on every engine
     FROM stg_eval_results WHERE score_value IS NOT NULL
     GROUP BY ALL
 ),

@@ -1,7 +1,38 @@
 -- Broken traces: share of inference and tool spans in scope (stg_scoped_spans) whose parent span is not in
--- the lake.
+-- the lake. The spans with a parent of the window's whole days are counted from parent_rollup
+-- (tables/parent_rollup.sql), those of its partial first and last days from stg_scoped_spans; the orphans
+-- among them are found from the (few) orphans.
+WITH with_parent AS (
+    SELECT ts FROM stg_scoped_spans
+    WHERE span_class IN ('inference', 'tool') AND parent_key IS NOT NULL
+),
+counted AS (
+    SELECT spans
+    FROM parent_rollup
+    WHERE day >= date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
+        AND day < date_trunc('day', getvariable('until'))
+        AND system IN (SELECT name FROM scope_systems)
+        AND coalesce(env, 'production') = getvariable('env')
+        AND NOT eval_traffic
+    UNION ALL
+    SELECT CAST(count(*) AS BIGINT) FROM with_parent
+    WHERE ts < date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
+    UNION ALL
+    SELECT CAST(count(*) AS BIGINT) FROM with_parent
+    WHERE ts >= date_trunc('day', getvariable('until'))
+        AND ts >= date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
+),
+totals AS (
+    SELECT
+        CAST(sum(spans) AS BIGINT) AS spans_with_parent,
+        (
+            SELECT count(*) FROM stg_scoped_spans AS s
+            WHERE s.span_class IN ('inference', 'tool') AND s.parent_key IS NOT NULL
+                AND s.span_key IN (SELECT span_key FROM orphans)
+        ) AS orphaned
+    FROM counted
+)
 SELECT
-    count(*) AS spans_with_parent,
-    avg(CASE WHEN s.span_key IN (SELECT span_key FROM orphans) THEN 1.0 ELSE 0.0 END) AS orphan_share
-FROM stg_scoped_spans AS s
-WHERE s.span_class IN ('inference', 'tool') AND s.parent_key IS NOT NULL
+    spans_with_parent,
+    CASE WHEN spans_with_parent = 0 THEN NULL ELSE orphaned / spans_with_parent END AS orphan_share
+FROM totals

@@ -56,3 +56,32 @@ CREATE TABLE IF NOT EXISTS span_rollup (
 );
 CREATE TABLE IF NOT EXISTS unpriced (segment VARCHAR, provider VARCHAR, model VARCHAR);
 CREATE TABLE IF NOT EXISTS orphans (segment VARCHAR, span_key UBIGINT, parent_key UBIGINT);
+-- call_rollup: the counted inference spans per segment, day (midnight UTC), system, environment, eval traffic,
+-- feature and model, with the counts int_llm_call_groups sums (call_rollup.sql; like the other roll-ups, rebuilt
+-- after every sync that changed the spans): a warm scorecard sums the whole days of its window here and reads
+-- spans only for the partial days at its edges.
+CREATE TABLE IF NOT EXISTS call_rollup (
+    segment VARCHAR, day TIMESTAMP, system VARCHAR, env VARCHAR, eval_traffic BOOLEAN, feature VARCHAR,
+    model VARCHAR, calls BIGINT, failed_calls BIGINT, completed_calls BIGINT, usage_absent_calls BIGINT,
+    usage_calls BIGINT, with_tokens BIGINT, with_cost BIGINT, with_recorded_cost BIGINT, with_request_model BIGINT,
+    with_response_model BIGINT, with_prompt_version BIGINT, priced_calls BIGINT, priced_completed BIGINT,
+    cost_usd DOUBLE
+);
+-- trace_rollup: the inference spans per segment, day, system, environment, eval traffic and trace, with what
+-- met_cost_per_request asks of a request (trace_rollup.sql, rebuilt with call_rollup): costed and uncosted
+-- completed calls that count usage, and their cost.
+CREATE TABLE IF NOT EXISTS trace_rollup (
+    segment VARCHAR, day TIMESTAMP, system VARCHAR, env VARCHAR, eval_traffic BOOLEAN, trace_key UBIGINT,
+    costed BIGINT, uncosted BIGINT, cost_usd DOUBLE
+);
+-- bin_rollup: the inference and prediction spans per segment, day, system, environment, eval traffic, class
+-- and drift bins (bin_rollup.sql, rebuilt with call_rollup): what int_call_histogram counts per week.
+CREATE TABLE IF NOT EXISTS bin_rollup (
+    segment VARCHAR, day TIMESTAMP, system VARCHAR, env VARCHAR, eval_traffic BOOLEAN, span_class span_class,
+    latency_bin SMALLINT, tokens_bin SMALLINT, calls BIGINT
+);
+-- parent_rollup: the inference and tool spans with a parent per segment, day, system, environment and eval
+-- traffic (parent_rollup.sql, rebuilt with call_rollup): the spans met_orphan_spans shares its orphans among.
+CREATE TABLE IF NOT EXISTS parent_rollup (
+    segment VARCHAR, day TIMESTAMP, system VARCHAR, env VARCHAR, eval_traffic BOOLEAN, spans BIGINT
+);

@@ -1,0 +1,188 @@
+"""The per-day roll-ups (call_rollup, trace_rollup, bin_rollup, parent_rollup) give what scanning every span gives.
+
+int_llm_call_groups, met_cost_per_request, int_call_histogram and met_orphan_spans sum the whole days of a
+window from the roll-ups and read spans only for its partial first and last days; the reference below is each
+view as it read the spans before, compared on windows that start and end mid-day, at midnight, within one day
+and beyond the lake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from opentelemetry import trace
+from opentelemetry.trace import SpanContext, TraceFlags
+
+import scoring
+from scoring._clickhouse import ClickHouseEngine
+from scoring._engine import Engine
+from scoring._scope import scope_rows
+from tests.scoring import _lake
+from tests.scoring.test_clickhouse import _same
+
+REFERENCE = {
+    "int_llm_call_groups": """
+        SELECT
+            system, feature, model,
+            count(*) AS calls,
+            count_if(is_error) AS failed_calls,
+            count_if(NOT is_error) AS completed_calls,
+            count_if(NOT is_error AND usage_absent_reason IS NOT NULL) AS usage_absent_calls,
+            count_if(NOT is_error AND usage_absent_reason IS NULL) AS usage_calls,
+            count_if(NOT is_error AND usage_absent_reason IS NULL AND input_tokens IS NOT NULL
+                AND output_tokens IS NOT NULL) AS with_tokens,
+            count_if(NOT is_error AND usage_absent_reason IS NULL AND cost IS NOT NULL) AS with_cost,
+            count_if(NOT is_error AND usage_absent_reason IS NULL AND recorded_cost IS NOT NULL) AS with_recorded_cost,
+            count_if(NOT is_error AND request_model IS NOT NULL) AS with_request_model,
+            count_if(NOT is_error AND response_model IS NOT NULL) AS with_response_model,
+            count_if(NOT is_error AND prompt_version IS NOT NULL) AS with_prompt_version,
+            count(cost) AS priced_calls,
+            count_if(NOT is_error AND cost IS NOT NULL) AS priced_completed,
+            sum(cost) AS cost_usd
+        FROM stg_llm_calls
+        WHERE counted
+        GROUP BY system, feature, model
+    """,
+    "met_cost_per_request": """
+        WITH per_request AS (
+            SELECT
+                trace_key,
+                sum(cost) FILTER (WHERE counted) AS cost_usd,
+                count(cost) FILTER (WHERE counted) > 0
+                    AND count(*) FILTER (WHERE counted AND NOT is_error AND cost IS NULL) = 0 AS priced
+            FROM stg_llm_calls
+            GROUP BY trace_key
+        )
+        SELECT
+            count(*) AS requests,
+            count(*) FILTER (WHERE priced) AS priced_requests,
+            sum(cost_usd) FILTER (WHERE priced) AS cost_usd,
+            avg(cost_usd) FILTER (WHERE priced) AS cost_per_request_usd,
+            CASE WHEN count(*) = 0 THEN NULL ELSE count(*) FILTER (WHERE priced) / count(*) END AS priced_share
+        FROM per_request
+    """,
+    "met_orphan_spans": """
+        SELECT
+            count(*) AS spans_with_parent,
+            avg(CASE WHEN s.span_key IN (SELECT span_key FROM orphans) THEN 1.0 ELSE 0.0 END) AS orphan_share
+        FROM stg_scoped_spans AS s
+        WHERE s.span_class IN ('inference', 'tool') AND s.parent_key IS NOT NULL
+    """,
+    "int_call_histogram": """
+        SELECT
+            date_diff('day', getvariable('since'), ts) // 7 AS week,
+            latency_bin,
+            tokens_bin,
+            count(*) AS calls
+        FROM stg_model_calls
+        GROUP BY ALL
+    """,
+}
+START = _lake.t("2026-03-02T00:00:00")
+
+
+def _write_calls(home: Path, days: range) -> None:
+    """Calls of two systems at varied hours of ``days`` (from START): features, costs, errors, usage not
+    counted or absent, unpriced models, traces whose calls straddle midnight, and orphans."""
+    for service in ("support", "search"):
+        w = _lake.SpanWriter(home, service)
+        for day in days:
+            for hour in (0, 5, 11, 23):
+                at = START + timedelta(days=day, hours=hour, minutes=7 * day % 60)
+                stamp = at.strftime("%Y-%m-%dT%H:%M:%S")
+                extra = {
+                    "HARNESS_FEATURE": ("refund", "faq", None)[(day + hour) % 3],
+                    "GEN_AI_USAGE_COST_AMOUNT": None if (day + hour) % 4 == 0 else 0.01 * (hour + 1),
+                    "ERROR_TYPE": "timeout" if (day * hour) % 7 == 3 else None,
+                    "HARNESS_USAGE_ABSENT_REASON": "stream" if (day + hour) % 5 == 1 else None,
+                    "GEN_AI_RESPONSE_MODEL": "unpriced-model" if hour == 11 and day % 2 else "gpt-4o-mini-2024-07-18",
+                }
+                root = w.llm(stamp, 100 + hour, **_lake.attrs(**extra))
+                nested = (at + timedelta(minutes=55)).strftime("%Y-%m-%dT%H:%M:%S")  # past midnight at 23:07+
+                w.llm(nested, 50, parent=root, **_lake.attrs(HARNESS_USAGE_COUNTED=hour != 5))
+                if hour in (0, 23):  # a call whose parent never reaches the lake: an orphan
+                    sampled = SpanContext(day + 1, hour + 7, is_remote=True, trace_flags=TraceFlags(1))
+                    lost = trace.NonRecordingSpan(sampled)
+                    w.llm(stamp, 20, parent=lost)
+        w.close()
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("rollups") / ".harness"
+    _write_calls(home, range(0, 6))
+    return home
+
+
+@pytest.fixture(scope="module")
+def duck(home: Path, price_book: Path) -> Iterator[Engine]:
+    engine = Engine(home / "lake", None, price_book)
+    yield engine
+    engine.close()
+
+
+def _scoped(engine: Engine | ClickHouseEngine, scope: scoring.Scope) -> None:
+    rows = scope_rows(engine, [], scope)
+    engine.set_scope(scope.since, scope.until, scope.env, rows, views=list(REFERENCE))
+
+
+def _window(start_minutes: int, length_minutes: int) -> scoring.Scope:
+    since = START + timedelta(minutes=start_minutes)
+    return scoring.Scope.of(since, since + timedelta(minutes=length_minutes))
+
+
+def _assert_as_reference(engine: Engine | ClickHouseEngine, reference: Engine) -> None:
+    for view, sql in REFERENCE.items():
+        cursor = reference.conn.execute(sql)
+        names = [d[0] for d in cursor.description or []]
+        expected = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        got = engine.rows(view)
+        assert _same(expected, got), f"{view}\n reference: {expected}\n rolled up: {got}"
+        if isinstance(engine, Engine):  # the same column types too (count_if is HUGEINT, count BIGINT)
+            assert engine.frame(view).schema == reference.select(sql).schema, view
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    start=st.one_of(st.integers(-2 * 1440, 7 * 1440), st.integers(-2, 7).map(lambda d: d * 1440)),
+    length=st.one_of(st.integers(1, 8 * 1440), st.integers(1, 8).map(lambda d: d * 1440)),
+)
+def test_the_rolled_up_views_equal_scanning_every_span(duck: Engine, start: int, length: int) -> None:
+    _scoped(duck, _window(start, length))
+    _assert_as_reference(duck, duck)
+
+
+@pytest.mark.parametrize(("start", "length"), [(0, 6 * 1440), (5 * 60 + 3, 3 * 1440 + 7), (1440 - 60, 600)])
+def test_chdb_rolls_up_as_duckdb(home: Path, duck: Engine, price_book: Path, start: int, length: int) -> None:
+    click = ClickHouseEngine.open(None, home / "lake", price_book)
+    try:
+        scope = _window(start, length)
+        _scoped(click, scope)
+        _scoped(duck, scope)
+        assert duck.rows("int_llm_call_groups"), "the window holds calls"
+        assert duck.rows("met_orphan_spans")[0]["orphan_share"], "and orphans"
+        _assert_as_reference(click, duck)
+    finally:
+        click.close()
+
+
+def test_a_sync_with_new_segments_rebuilds_the_rollups(tmp_path: Path, price_book: Path) -> None:
+    home = tmp_path / ".harness"
+    _write_calls(home, range(0, 2))
+    database = tmp_path / "harness.duckdb"
+    scope = _window(0, 5 * 1440)
+    first = Engine(home / "lake", database, price_book)
+    first.close()
+    _write_calls(home, range(2, 4))  # new segments, seen by the next open's sync
+    engine = Engine(home / "lake", database, price_book)
+    try:
+        assert engine.loaded_segments > 0
+        _scoped(engine, scope)
+        _assert_as_reference(engine, engine)
+    finally:
+        engine.close()
