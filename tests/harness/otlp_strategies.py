@@ -145,3 +145,18 @@ def otlp_json(request: ExportTraceServiceRequest) -> bytes:
                         if key in holder:
                             holder[key] = base64.b64decode(holder[key]).hex()
     return json.dumps(document).encode()
+
+
+def mutated(data: Any, body: bytes) -> bytes:
+    """``body`` with one to eight bytes flipped, inserted or deleted, drawn from ``data`` (``st.data()``)."""
+    out = bytearray(body)
+    for _ in range(data.draw(st.integers(min_value=1, max_value=8))):
+        at = data.draw(st.integers(min_value=0, max_value=len(out) - 1))
+        action = data.draw(st.sampled_from(["flip", "insert", "delete"]))
+        if action == "flip":
+            out[at] ^= data.draw(st.integers(min_value=1, max_value=255))
+        elif action == "insert":
+            out[at:at] = data.draw(st.binary(min_size=1, max_size=8))
+        elif len(out) > 1:
+            del out[at]
+    return bytes(out)

@@ -30,7 +30,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 from harness.collect import Limits, Receiver
 from instrumentation.lake import traces_glob
 from tests.harness.otlp_spans import make_spans
-from tests.harness.otlp_strategies import otlp_json, requests
+from tests.harness.otlp_strategies import mutated, otlp_json, requests
 
 _LIMIT = 1 << 20
 _CLEAR = {200, 400, 413, 415}
@@ -144,18 +144,9 @@ _VALID = bytes(encode_spans(make_spans(4)).SerializeToString())
 @_EXAMPLES
 @given(data=st.data())
 def test_mutated_protobuf_gets_a_clear_answer_and_records_what_it_accepts(receiver: Receiver, data: Any) -> None:
-    body = bytearray(_VALID)
-    for _ in range(data.draw(st.integers(min_value=1, max_value=8))):
-        at = data.draw(st.integers(min_value=0, max_value=len(body) - 1))
-        action = data.draw(st.sampled_from(["flip", "insert", "delete"]))
-        if action == "flip":
-            body[at] ^= data.draw(st.integers(min_value=1, max_value=255))
-        elif action == "insert":
-            body[at:at] = data.draw(st.binary(min_size=1, max_size=8))
-        elif len(body) > 1:
-            del body[at]
+    body = mutated(data, _VALID)
     before = receiver.stats.received_spans
-    answer = _post(receiver, bytes(body), {"Content-Type": "application/x-protobuf"})
+    answer = _post(receiver, body, {"Content-Type": "application/x-protobuf"})
     if answer[0] != 200:
         assert answer[0] == 400
         return
