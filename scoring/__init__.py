@@ -14,9 +14,9 @@ scorecard is asked for (the command line reads the names at start-up).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from instrumentation._exports import lazy_attributes
 from scoring._names import AXES, FORMATS, KINDS
 
 if TYPE_CHECKING:
@@ -73,14 +73,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'scoring' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
+__getattr__ = lazy_attributes(__name__, globals(), _LAZY)
 
 __all__ = [
     "ATTESTATIONS_FILE",

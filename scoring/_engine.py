@@ -17,15 +17,17 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import polars as pl
 
 from instrumentation import PriceBook
 from instrumentation.lake import Segment, health_records, read_segments
 from scoring import _sql
 from scoring.errors import ScoringError
+
+if TYPE_CHECKING:
+    import polars as pl  # DuckDB imports it when it builds a frame
 
 DATABASE_FILE = "harness.duckdb"
 # The health records (an Arrow table registered as health_input) as export_health rows: one per record and

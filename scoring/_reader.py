@@ -12,9 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from scoring import _sql
 from scoring._engine import Engine
@@ -25,6 +23,9 @@ from scoring._model import Scorecard, SystemInfo, Window
 from scoring._names import KINDS
 from scoring._scope import Scope
 from scoring._scorecard import checked_attestations, compose, session
+
+if TYPE_CHECKING:
+    import polars as pl
 
 WEEK = timedelta(days=7)
 # What read_metrics reads: every metric view and the per-feature/per-model breakdown beside them.

@@ -7,8 +7,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import polars as pl
-
 from instrumentation import Settings, load_settings
 from instrumentation.lake import Segment, segments, traces_dir
 from scoring import _sql
@@ -30,7 +28,9 @@ from scoring._rebuild import rebuild_answer
 from scoring._scope import Scope, scope_rows
 from scoring.errors import InputFileError, ScoringError
 
-if TYPE_CHECKING:  # imported where used: its sqlglot import is a tenth of a warm DuckDB scorecard
+if TYPE_CHECKING:  # imported where used: sqlglot, polars (DuckDB builds the frames) cost a third of a warm scorecard
+    import polars as pl
+
     from scoring._clickhouse import ClickHouseEngine
 
 

@@ -2,34 +2,75 @@
 
 Readers list segments with ``segments()`` or read through ``read_segments()``: one rule, so that no
 reader counts a span twice while a compaction runs, and a bad segment is set aside (``quarantine/``)
-instead of failing every read. Importing this package needs pyarrow; ``import instrumentation`` does not.
+instead of failing every read. Reading its names needs pyarrow; ``import instrumentation`` does not.
+Its names load on first use (``instrumentation._exports``): a reader of the listing does not import the
+writer.
 """
 
-from instrumentation.lake._compact import CompactionResult, compact
-from instrumentation.lake._exporter import LakeSpanExporter
-from instrumentation.lake._health import (
-    HEALTH_SCHEMA,
-    HEALTH_TABLE,
-    ExportHealth,
-    HealthCounts,
-    HealthRecorder,
-    health_glob,
-    health_records,
-    read_health,
-)
-from instrumentation.lake._processor import LakeSpanProcessor
-from instrumentation.lake._quarantine import QUARANTINE_DIR, quarantine_dir
-from instrumentation.lake._schema import (
-    SPAN_KIND_NAMES,
-    STATUS_CODE_NAMES,
-    TRACES_SCHEMA,
-    attr_string,
-    day_of,
-    rows_to_table,
-    span_to_row,
-)
-from instrumentation.lake._segments import SegmentWriter, partition_dirs, traces_dir, traces_glob
-from instrumentation.lake._snapshot import Segment, read_segments, segments
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from instrumentation._exports import lazy_attributes
+
+if TYPE_CHECKING:
+    from instrumentation.lake._compact import CompactionResult, compact
+    from instrumentation.lake._exporter import LakeSpanExporter
+    from instrumentation.lake._health import (
+        HEALTH_SCHEMA,
+        HEALTH_TABLE,
+        ExportHealth,
+        HealthCounts,
+        HealthRecorder,
+        health_glob,
+        health_records,
+        read_health,
+    )
+    from instrumentation.lake._processor import LakeSpanProcessor
+    from instrumentation.lake._quarantine import QUARANTINE_DIR, quarantine_dir
+    from instrumentation.lake._schema import (
+        SPAN_KIND_NAMES,
+        STATUS_CODE_NAMES,
+        TRACES_SCHEMA,
+        attr_string,
+        day_of,
+        rows_to_table,
+        span_to_row,
+    )
+    from instrumentation.lake._segments import SegmentWriter, partition_dirs, traces_dir, traces_glob
+    from instrumentation.lake._snapshot import Segment, read_segments, segments
+
+_SOURCES = {
+    "CompactionResult": "instrumentation.lake._compact",
+    "compact": "instrumentation.lake._compact",
+    "LakeSpanExporter": "instrumentation.lake._exporter",
+    "HEALTH_SCHEMA": "instrumentation.lake._health",
+    "HEALTH_TABLE": "instrumentation.lake._health",
+    "ExportHealth": "instrumentation.lake._health",
+    "HealthCounts": "instrumentation.lake._health",
+    "HealthRecorder": "instrumentation.lake._health",
+    "health_glob": "instrumentation.lake._health",
+    "health_records": "instrumentation.lake._health",
+    "read_health": "instrumentation.lake._health",
+    "LakeSpanProcessor": "instrumentation.lake._processor",
+    "QUARANTINE_DIR": "instrumentation.lake._quarantine",
+    "quarantine_dir": "instrumentation.lake._quarantine",
+    "SPAN_KIND_NAMES": "instrumentation.lake._schema",
+    "STATUS_CODE_NAMES": "instrumentation.lake._schema",
+    "TRACES_SCHEMA": "instrumentation.lake._schema",
+    "attr_string": "instrumentation.lake._schema",
+    "day_of": "instrumentation.lake._schema",
+    "rows_to_table": "instrumentation.lake._schema",
+    "span_to_row": "instrumentation.lake._schema",
+    "SegmentWriter": "instrumentation.lake._segments",
+    "partition_dirs": "instrumentation.lake._segments",
+    "traces_dir": "instrumentation.lake._segments",
+    "traces_glob": "instrumentation.lake._segments",
+    "Segment": "instrumentation.lake._snapshot",
+    "read_segments": "instrumentation.lake._snapshot",
+    "segments": "instrumentation.lake._snapshot",
+}
+__getattr__ = lazy_attributes(__name__, globals(), _SOURCES)
 
 __all__ = [
     "HEALTH_SCHEMA",

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
-from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.trace import SpanKind, StatusCode
 
 from instrumentation import semconv
+
+if TYPE_CHECKING:  # a reader of the lake does not import the SDK
+    from opentelemetry.sdk.trace import ReadableSpan
 
 _STR_MAP = pa.map_(pa.string(), pa.string())
 _TS = pa.timestamp("ns", tz="UTC")
