@@ -124,7 +124,7 @@ def test_every_scoring_exception_lives_in_errors_py_under_scoring_error() -> Non
 def test_a_duckdb_scorecard_imports_neither_polars_nor_the_sdk_nor_the_lake_writer() -> None:
     """What `harness score` pays for before it runs any SQL: the scorecard reads the price book and the lake's
     listing, not the OpenTelemetry SDK, the provider wrappers or the segment writer, and DuckDB builds no
-    polars frame (0.45 s of a 2.4 s warm 10M-span scorecard on 2 cores, docs/scoring.md)."""
+    polars frame (0.45 s of a 2.4 s warm 10M-span scorecard on 2 cores; README, "Measured")."""
     import subprocess
     import sys
 

@@ -1,6 +1,8 @@
-"""The per-day roll-ups (call_rollup, trace_rollup, bin_rollup, parent_rollup) give what scanning every span gives.
+"""The per-day roll-ups (call_rollup, trace_rollup, bin_rollup, parent_rollup, latency_rollup) give what scanning every
+span gives.
 
-int_llm_call_groups, met_cost_per_request, int_call_histogram and met_orphan_spans sum the whole days of a
+int_llm_call_groups, met_cost_per_request, int_call_histogram, met_orphan_spans and int_model_call_stats (through
+int_latency_bins: exact percentiles, as quantile_cont over every call) sum the whole days of a
 window from the roll-ups and read spans only for its partial first and last days; the reference below is each
 view as it read the spans before, compared on windows that start and end mid-day, at midnight, within one day
 and beyond the lake.
@@ -19,6 +21,7 @@ from opentelemetry import trace
 from opentelemetry.trace import SpanContext, TraceFlags
 
 import scoring
+from instrumentation import semconv
 from scoring._clickhouse import ClickHouseEngine
 from scoring._engine import Engine
 from scoring._scope import scope_rows
@@ -73,6 +76,21 @@ REFERENCE = {
         FROM stg_scoped_spans AS s
         WHERE s.span_class IN ('inference', 'tool') AND s.parent_key IS NOT NULL
     """,
+    "int_model_call_stats": """
+        SELECT
+            CASE WHEN grouping(feature) = 0 THEN 'feature' WHEN grouping(model) = 0 THEN 'model' ELSE 'all' END
+                AS dimension,
+            coalesce(feature, model) AS value,
+            count(*) AS calls,
+            count_if(is_error) AS failed,
+            quantile_cont(duration_ms, [0.5, 0.95, 0.99]) AS latency_ms
+        FROM (
+            SELECT coalesce(feature, '(unattributed)') AS feature, coalesce(model, '(unknown)') AS model, duration_ms,
+                is_error
+            FROM stg_model_calls
+        ) AS calls
+        GROUP BY GROUPING SETS ((), (feature), (model))
+    """,
     "int_call_histogram": """
         SELECT
             date_diff('day', getvariable('since'), ts) // 7 AS week,
@@ -110,6 +128,27 @@ def _write_calls(home: Path, days: range) -> None:
                     lost = trace.NonRecordingSpan(sampled)
                     w.llm(stamp, 20, parent=lost)
         w.close()
+    _write_predictions(home, days)
+
+
+def _write_predictions(home: Path, days: range) -> None:
+    """Predictions of a classical system (what stg_model_calls reads beside LLM calls): repeated and
+    sub-millisecond durations, a failure, and a model-less one."""
+    w = _lake.SpanWriter(home, "triage")
+    for day in days:
+        for hour in (2, 9, 23):
+            stamp = (START + timedelta(days=day, hours=hour, minutes=3 * day)).strftime("%Y-%m-%dT%H:%M:%S")
+            attributes = _lake.attrs(
+                HARNESS_RECORD_TYPE=semconv.RECORD_PREDICTION, HARNESS_SYSTEM_KIND=semconv.SYSTEM_KIND_CLASSICAL
+            )
+            if hour != 9:
+                attributes[semconv.HARNESS_FEATURE] = "routing"
+            if hour != 23:
+                attributes[semconv.HARNESS_MODEL_NAME] = "triage-lr"
+            if (day + hour) % 5 == 0:
+                attributes[semconv.ERROR_TYPE] = "ValueError"
+            w.span("predict triage-lr", stamp, (0.25, 7.0, 7.0)[(day + hour) % 3], attributes)
+    w.close()
 
 
 @pytest.fixture(scope="module")
@@ -131,9 +170,9 @@ def _scoped(engine: Engine | ClickHouseEngine, scope: scoring.Scope) -> None:
     engine.set_scope(scope.since, scope.until, scope.env, rows, views=list(REFERENCE))
 
 
-def _window(start_minutes: int, length_minutes: int) -> scoring.Scope:
+def _window(start_minutes: int, length_minutes: int, kind: str = "llm") -> scoring.Scope:
     since = START + timedelta(minutes=start_minutes)
-    return scoring.Scope.of(since, since + timedelta(minutes=length_minutes))
+    return scoring.Scope.of(since, since + timedelta(minutes=length_minutes), kind=kind)
 
 
 def _assert_as_reference(engine: Engine | ClickHouseEngine, reference: Engine) -> None:
@@ -151,21 +190,41 @@ def _assert_as_reference(engine: Engine | ClickHouseEngine, reference: Engine) -
 @given(
     start=st.one_of(st.integers(-2 * 1440, 7 * 1440), st.integers(-2, 7).map(lambda d: d * 1440)),
     length=st.one_of(st.integers(1, 8 * 1440), st.integers(1, 8).map(lambda d: d * 1440)),
+    kind=st.sampled_from(scoring.KINDS),
 )
-def test_the_rolled_up_views_equal_scanning_every_span(duck: Engine, start: int, length: int) -> None:
-    _scoped(duck, _window(start, length))
+def test_the_rolled_up_views_equal_scanning_every_span(duck: Engine, start: int, length: int, kind: str) -> None:
+    _scoped(duck, _window(start, length, kind))
     _assert_as_reference(duck, duck)
 
 
-@pytest.mark.parametrize(("start", "length"), [(0, 6 * 1440), (5 * 60 + 3, 3 * 1440 + 7), (1440 - 60, 600)])
-def test_chdb_rolls_up_as_duckdb(home: Path, duck: Engine, price_book: Path, start: int, length: int) -> None:
+@pytest.mark.parametrize(
+    ("start", "length", "kind"),
+    [
+        (0, 6 * 1440, "llm"),
+        (5 * 60 + 3, 3 * 1440 + 7, "llm"),
+        (1440 - 60, 600, "llm"),
+        (5 * 60 + 3, 4 * 1440, "classical"),
+    ],
+)
+def test_chdb_rolls_up_as_duckdb(
+    home: Path, duck: Engine, price_book: Path, start: int, length: int, kind: str
+) -> None:
     click = ClickHouseEngine.open(None, home / "lake", price_book)
     try:
-        scope = _window(start, length)
+        scope = _window(start, length, kind)
         _scoped(click, scope)
         _scoped(duck, scope)
-        assert duck.rows("int_llm_call_groups"), "the window holds calls"
-        assert duck.rows("met_orphan_spans")[0]["orphan_share"], "and orphans"
+        if kind == "llm":
+            assert duck.rows("int_llm_call_groups"), "the window holds calls"
+            assert duck.rows("met_orphan_spans")[0]["orphan_share"], "and orphans"
+        else:
+            assert {row["value"] for row in duck.rows("int_model_call_stats")} == {
+                None,
+                "routing",
+                "(unattributed)",
+                "triage-lr",
+                "(unknown)",
+            }, "and predictions"
         _assert_as_reference(click, duck)
     finally:
         click.close()
@@ -184,5 +243,31 @@ def test_a_sync_with_new_segments_rebuilds_the_rollups(tmp_path: Path, price_boo
         assert engine.loaded_segments > 0
         _scoped(engine, scope)
         _assert_as_reference(engine, engine)
+    finally:
+        engine.close()
+
+
+def test_the_percentiles_equal_quantile_cont_over_many_distinct_durations(tmp_path: Path, price_book: Path) -> None:
+    """Durations spread over six powers of ten, some repeated, over three days and two features: the fine bins
+    split them into hundreds of runs, and every percentile of every group still equals quantile_cont's."""
+    import random
+
+    rng = random.Random(20261202)
+    home = tmp_path / ".harness"
+    w = _lake.SpanWriter(home, "support")
+    for i in range(600):
+        at = START + timedelta(days=i % 3, seconds=rng.randrange(86_400))
+        ms = round(10 ** rng.uniform(-2, 4), 6) if i % 7 else 42.0  # every seventh call lasts 42 ms
+        feature = _lake.attrs(HARNESS_FEATURE=("refund", "faq")[i % 2])
+        w.llm(at.strftime("%Y-%m-%dT%H:%M:%S"), ms, **feature)
+    w.close()
+    engine = Engine(home / "lake", None, price_book)
+    try:
+        for start, length in ((0, 3 * 1440), (301, 2 * 1440 + 17)):
+            _scoped(engine, _window(start, length))
+            rows = {(r["dimension"], r["value"]): r["latency_ms"] for r in engine.rows("int_model_call_stats")}
+            assert len(rows) == 4  # all, two features, one model
+            expected = engine.conn.execute(REFERENCE["int_model_call_stats"]).fetchall()
+            assert {(d, v): pytest.approx(q, rel=1e-12) for d, v, _, _, q in expected} == rows
     finally:
         engine.close()

@@ -22,6 +22,7 @@ SELECT
     s.duration_ns,
     s.duration_ns / 1e6 AS duration_ms,
     s.latency_bin,
+    s.latency_fine,
     s.tokens_bin,
     s.status = 'Error' OR s.error_type IS NOT NULL AS is_error,
     s.usage_counted AS counted,

@@ -3,7 +3,8 @@
 -- _sql.SPAN_CLASSES, created by the engine): inference (chat, text_completion, generate_content,
 -- embeddings), agent (invoke_agent), tool (execute_tool), prediction (classical), other. priced_cost is
 -- filled from the price table for counted inference spans recorded without cost. latency_bin and tokens_bin
--- are the drift histogram's bins of a model call, computed once at load rather than per scorecard. env is the
+-- are the drift histogram's bins of a model call, computed once at load rather than per scorecard;
+-- latency_fine its sixteenths of a power of two of the duration in ns (the bins int_model_call_stats ranks in). env is the
 -- deployment.environment.name of the span (else of its resource), null when unset; version its service.version
 -- (else its resource's; a prediction's model version), null when unset.
 -- eval_traffic marks every span of a trace holding an eval case (eval_traffic.sql): the system under test
@@ -13,7 +14,7 @@ CREATE TABLE IF NOT EXISTS segments (path VARCHAR PRIMARY KEY, size BIGINT, mtim
 CREATE TABLE IF NOT EXISTS spans (
     segment VARCHAR, ts TIMESTAMP, trace_id VARCHAR, trace_key UBIGINT, span_key UBIGINT, parent_key UBIGINT,
     span_class span_class, system VARCHAR, system_kind VARCHAR, env VARCHAR, version VARCHAR, record_type VARCHAR, status VARCHAR,
-    error_type VARCHAR, duration_ns BIGINT, latency_bin SMALLINT, tokens_bin SMALLINT, feature VARCHAR,
+    error_type VARCHAR, duration_ns BIGINT, latency_bin SMALLINT, latency_fine SMALLINT, tokens_bin SMALLINT, feature VARCHAR,
     operation VARCHAR, provider VARCHAR, request_model VARCHAR, response_model VARCHAR, prompt_version VARCHAR,
     input_tokens BIGINT, output_tokens BIGINT, cache_read_tokens BIGINT, cache_write_tokens BIGINT, reasoning_tokens BIGINT,
     cost DOUBLE, priced_cost DOUBLE, usage_counted BOOLEAN, usage_absent_reason VARCHAR, ttfc_s DOUBLE,
@@ -79,6 +80,14 @@ CREATE TABLE IF NOT EXISTS trace_rollup (
 CREATE TABLE IF NOT EXISTS bin_rollup (
     segment VARCHAR, day TIMESTAMP, system VARCHAR, env VARCHAR, eval_traffic BOOLEAN, span_class span_class,
     latency_bin SMALLINT, tokens_bin SMALLINT, calls BIGINT
+);
+-- latency_rollup: the inference and prediction spans per segment, day, system, environment, eval traffic, class,
+-- fine latency bin and feature or model (dimension 'feature' or 'model', value the feature or model, as
+-- int_model_call_stats names them; latency_rollup.sql, rebuilt with call_rollup): the calls and failures
+-- int_model_call_stats counts, and the ranks its exact percentiles are found between.
+CREATE TABLE IF NOT EXISTS latency_rollup (
+    segment VARCHAR, day TIMESTAMP, system VARCHAR, env VARCHAR, eval_traffic BOOLEAN, span_class span_class,
+    dimension VARCHAR, value VARCHAR, latency_fine SMALLINT, calls BIGINT, failed BIGINT
 );
 -- parent_rollup: the inference and tool spans with a parent per segment, day, system, environment and eval
 -- traffic (parent_rollup.sql, rebuilt with call_rollup): the spans met_orphan_spans shares its orphans among.
