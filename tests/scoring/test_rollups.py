@@ -1,5 +1,5 @@
-"""The per-day roll-ups (call_rollup, trace_rollup, bin_rollup, parent_rollup, latency_rollup) give what scanning every
-span gives.
+"""The per-day roll-ups (call_rollup, trace_rollup, request_rollup, bin_rollup, parent_rollup, latency_rollup) give
+what scanning every span gives.
 
 int_llm_call_groups, met_cost_per_request, int_call_histogram, met_orphan_spans and int_model_call_stats (through
 int_latency_bins: exact percentiles, as quantile_cont over every call) sum the whole days of a

@@ -35,6 +35,7 @@ def test_each_layer_folder_holds_its_prefix_and_every_view_follows_what_it_reads
         "bin_rollup",
         "parent_rollup",
         "latency_rollup",
+        "request_rollup",
     }
 
 

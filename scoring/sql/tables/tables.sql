@@ -70,10 +70,18 @@ CREATE TABLE IF NOT EXISTS call_rollup (
 );
 -- trace_rollup: the inference spans per segment, day, system, environment, eval traffic and trace, with what
 -- met_cost_per_request asks of a request (trace_rollup.sql, rebuilt with call_rollup): costed and uncosted
--- completed calls that count usage, and their cost.
+-- completed calls that count usage, and their cost; whole: the row is its trace's only one (every inference span
+-- of the trace is in it), so the trace is one request of its row's day, system and environment.
 CREATE TABLE IF NOT EXISTS trace_rollup (
     segment VARCHAR, day TIMESTAMP, system VARCHAR, env VARCHAR, eval_traffic BOOLEAN, trace_key UBIGINT,
-    costed BIGINT, uncosted BIGINT, cost_usd DOUBLE
+    costed BIGINT, uncosted BIGINT, cost_usd DOUBLE, whole BOOLEAN
+);
+-- request_rollup: the whole traces of trace_rollup (nearly every request) counted per segment, day, system,
+-- environment and eval traffic (request_rollup.sql, rebuilt after trace_rollup): requests, the priced ones and
+-- their cost, which met_cost_per_request adds without grouping a million traces.
+CREATE TABLE IF NOT EXISTS request_rollup (
+    segment VARCHAR, day TIMESTAMP, system VARCHAR, env VARCHAR, eval_traffic BOOLEAN, requests BIGINT,
+    priced_requests BIGINT, cost_usd DOUBLE
 );
 -- bin_rollup: the inference and prediction spans per segment, day, system, environment, eval traffic, class
 -- and drift bins (bin_rollup.sql, rebuilt with call_rollup): what int_call_histogram counts per week.
