@@ -39,7 +39,15 @@ LOAD_PREFIX = "load_"
 MAPPING_TABLES = ("dialect_attributes", "span_kinds", "attribute_keys")
 # Roll-ups of the spans per day that the warm views sum for the whole days of a window (tables/<name>.sql fills
 # the table <name>): rebuilt, in this order, after every sync that changed the spans, eval traffic or prices.
-ROLLUPS = ("call_rollup", "trace_rollup", "request_rollup", "bin_rollup", "parent_rollup", "latency_rollup")
+ROLLUPS = (
+    "call_rollup",
+    "trace_rollup",
+    "request_rollup",  # reads trace_rollup
+    "bin_rollup",
+    "parent_rollup",
+    "latency_rollup",
+    "agent_rollup",
+)
 # Views that stay views: the span-sized staging (copying millions of rows costs more than re-scanning
 # the columnar table). Every other view is computed once per scope into a small temp table, so criteria
 # and metrics sharing inputs never recompute them. A materialisation policy, not an order.

@@ -1,11 +1,10 @@
-"""The per-day roll-ups (call_rollup, trace_rollup, request_rollup, bin_rollup, parent_rollup, latency_rollup) give
-what scanning every span gives.
+"""The per-day roll-ups of the spans (scoring/sql/tables/*_rollup.sql) give what scanning every span gives.
 
-int_llm_call_groups, met_cost_per_request, int_call_histogram, met_orphan_spans and int_model_call_stats (through
-int_latency_bins: exact percentiles, as quantile_cont over every call) sum the whole days of a
-window from the roll-ups and read spans only for its partial first and last days; the reference below is each
-view as it read the spans before, compared on windows that start and end mid-day, at midnight, within one day
-and beyond the lake.
+int_llm_call_groups, met_cost_per_request, int_call_histogram, met_orphan_spans, int_agent_activity and
+int_model_call_stats (through int_latency_bins: exact percentiles, as quantile_cont over every call) sum the whole
+days of a window from the roll-ups and read spans only for its partial first and last days; the reference below
+is each view as it read the spans before, compared on windows that start and end mid-day, at midnight, within
+one day and beyond the lake, for both kinds of system.
 """
 
 from __future__ import annotations
@@ -91,6 +90,14 @@ REFERENCE = {
         ) AS calls
         GROUP BY GROUPING SETS ((), (feature), (model))
     """,
+    "int_agent_activity": """
+        SELECT
+            (SELECT count(*) FROM stg_agent_runs) AS runs,
+            (SELECT count(termination) FROM stg_agent_runs) AS terminated_runs,
+            (SELECT count(*) FROM stg_agent_steps) AS tool_steps,
+            (SELECT count(*) FILTER (WHERE tool_allowed AND tool_owner IS NOT NULL) FROM stg_agent_steps)
+                AS governed_steps
+    """,
     "int_call_histogram": """
         SELECT
             date_diff('day', getvariable('since'), ts) // 7 AS week,
@@ -129,6 +136,29 @@ def _write_calls(home: Path, days: range) -> None:
                     w.llm(stamp, 20, parent=lost)
         w.close()
     _write_predictions(home, days)
+    _write_agent_runs(home, days)
+
+
+def _write_agent_runs(home: Path, days: range) -> None:
+    """Agent runs, some without a recorded termination, each with tool steps of allowed and refused tools, owned
+    or not, some straddling midnight."""
+    w = _lake.SpanWriter(home, "support")
+    for day in days:
+        for hour in (1, 12, 23):
+            at = START + timedelta(days=day, hours=hour, minutes=40)
+            stamp = at.strftime("%Y-%m-%dT%H:%M:%S")
+            run = _lake.attrs(GEN_AI_OPERATION_NAME=semconv.OP_INVOKE_AGENT, GEN_AI_AGENT_NAME="helper")
+            if (day + hour) % 4:
+                run[semconv.HARNESS_AGENT_TERMINATION] = "completed"
+            root = w.span("invoke_agent helper", stamp, 90 * 60_000, run)
+            for step in range(3):
+                tool = _lake.attrs(GEN_AI_OPERATION_NAME=semconv.OP_EXECUTE_TOOL, GEN_AI_TOOL_NAME="lookup")
+                tool[semconv.HARNESS_TOOL_ALLOWED] = (day + step) % 3 != 0
+                if step != 1:
+                    tool[semconv.HARNESS_TOOL_OWNER] = "support-team"
+                begun = (at + timedelta(minutes=30 * step)).strftime("%Y-%m-%dT%H:%M:%S")
+                w.span("execute_tool lookup", begun, 5, tool, parent=root)
+    w.close()
 
 
 def _write_predictions(home: Path, days: range) -> None:
@@ -217,6 +247,8 @@ def test_chdb_rolls_up_as_duckdb(
         if kind == "llm":
             assert duck.rows("int_llm_call_groups"), "the window holds calls"
             assert duck.rows("met_orphan_spans")[0]["orphan_share"], "and orphans"
+            activity = duck.rows("int_agent_activity")[0]
+            assert activity["runs"] and activity["tool_steps"], "and agent runs with tool steps"
         else:
             assert {row["value"] for row in duck.rows("int_model_call_stats")} == {
                 None,
@@ -228,6 +260,16 @@ def test_chdb_rolls_up_as_duckdb(
         _assert_as_reference(click, duck)
     finally:
         click.close()
+
+
+def test_the_fixture_holds_agent_runs_with_and_without_termination_and_governed_and_ungoverned_steps(
+    duck: Engine,
+) -> None:
+    _scoped(duck, _window(0, 6 * 1440))
+    activity = duck.rows("int_agent_activity")[0]
+    assert (
+        0 < activity["terminated_runs"] < activity["runs"] and 0 < activity["governed_steps"] < activity["tool_steps"]
+    )
 
 
 def test_a_sync_with_new_segments_rebuilds_the_rollups(tmp_path: Path, price_book: Path) -> None:

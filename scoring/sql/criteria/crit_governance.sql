@@ -47,7 +47,7 @@ SELECT
     (SELECT p90 FROM met_audit_response) AS audit_p90_hours,
     (SELECT uncovered_days FROM int_retention) AS retention_uncovered_days,
     coalesce((SELECT gaps FROM int_retention), []) AS retention_gaps,
-    (SELECT avg(CASE WHEN tool_allowed AND tool_owner IS NOT NULL THEN 1.0 ELSE 0.0 END) FROM stg_agent_steps)
+    (SELECT CASE WHEN tool_steps = 0 THEN NULL ELSE governed_steps / tool_steps END FROM int_agent_activity)
         AS governed_tool_share,
     ch.n > 0 AND ch.material = 0 AS no_material_changes,
     CASE WHEN (SELECT spans_in_window FROM int_activity) = 0 AND ov.n = 0 THEN NULL ELSE ov.n END AS overrides

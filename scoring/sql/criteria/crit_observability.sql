@@ -19,7 +19,7 @@ SELECT
     cov.failed_calls,
     cov.usage_absent_calls,
     (SELECT orphan_share FROM met_orphan_spans) AS orphan_share,
-    (SELECT avg(CASE WHEN termination IS NOT NULL THEN 1.0 ELSE 0.0 END) FROM stg_agent_runs) AS termination_share,
+    (SELECT CASE WHEN runs = 0 THEN NULL ELSE terminated_runs / runs END FROM int_agent_activity) AS termination_share,
     CASE WHEN lat.calls = 0 THEN NULL ELSE lat.weeks END AS latency_weeks,
     ret.max_gap_days,
     CASE

@@ -12,4 +12,4 @@ SELECT
         WHERE started_at >= getvariable('since') AND started_at < getvariable('until')) AS incidents,
     (SELECT count(*) FROM stg_changes
         WHERE opened_at >= getvariable('since') AND opened_at < getvariable('until')) AS changes,
-    (SELECT count(*) FROM stg_agent_runs) AS agent_runs
+    (SELECT runs FROM int_agent_activity) AS agent_runs

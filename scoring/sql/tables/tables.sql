@@ -102,3 +102,10 @@ CREATE TABLE IF NOT EXISTS latency_rollup (
 CREATE TABLE IF NOT EXISTS parent_rollup (
     segment VARCHAR, day TIMESTAMP, system VARCHAR, env VARCHAR, eval_traffic BOOLEAN, spans BIGINT
 );
+-- agent_rollup: the agent runs and tool steps per segment, day, system, environment and eval traffic
+-- (agent_rollup.sql, rebuilt with call_rollup): runs, those that recorded their termination, tool steps, and
+-- those of an allowed tool with an owner, which int_agent_activity sums.
+CREATE TABLE IF NOT EXISTS agent_rollup (
+    segment VARCHAR, day TIMESTAMP, system VARCHAR, env VARCHAR, eval_traffic BOOLEAN, runs BIGINT,
+    terminated_runs BIGINT, tool_steps BIGINT, governed_steps BIGINT
+);
