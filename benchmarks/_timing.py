@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -45,11 +46,14 @@ def print_table(title: str, header: tuple[str, ...], rows: list[tuple[object, ..
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
 
 
-def in_fresh_process(module: str, *args: str) -> dict[str, Any]:
+def in_fresh_process(module: str, *args: str, tree: str | None = None) -> dict[str, Any]:
     """Run ``python -m module args`` (a cold process: nothing cached in memory) and return the JSON object its
-    last output line prints, with ``process_seconds``, the whole process's wall time, added."""
+    last output line prints, with ``process_seconds``, the whole process's wall time, added. ``tree``: run the
+    code of that checkout instead (another revision, under the same interpreter and packages)."""
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", module, *args], check=True, capture_output=True, text=True)
+    where = {} if tree is None else {"cwd": tree, "env": {**os.environ, "PYTHONPATH": tree}}
+    command = [sys.executable, "-m", module, *args]
+    out = subprocess.run(command, check=True, capture_output=True, text=True, **where)  # type: ignore[call-overload]
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     result["process_seconds"] = time.perf_counter() - started
     return result

@@ -10,6 +10,13 @@ nothing between runs, so its warm run differs only by the OS page cache), with p
 
     .venv/bin/python -m benchmarks.scoring                      # 10M spans, both engines
     .venv/bin/python -m benchmarks.scoring --spans 1000000,10000000 --engines duckdb
+
+``--baseline CHECKOUT`` then times, on DuckDB over the same lake, the code of another revision beside this one:
+one cold run of the baseline (its staging database lives in a home of its own, ``scoring-N-baseline``, whose
+lake is this one's), then ``--rounds`` warm runs of each, alternating, so both meet the same background load:
+
+    git worktree add --detach /tmp/baseline REV
+    .venv/bin/python -m benchmarks.scoring --engines duckdb --baseline /tmp/baseline
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ import argparse
 import json
 import os
 import resource
+import shutil
+import statistics
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -292,14 +301,46 @@ def _score_once(home: str, engine: str) -> None:
     print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "levels": levels}))
 
 
-def _run(home: Path, engine: str) -> dict[str, Any]:
-    return in_fresh_process("benchmarks.scoring", "--score-once", str(home), "--engine", engine)
+def _run(home: Path, engine: str, tree: str | None = None) -> dict[str, Any]:
+    return in_fresh_process("benchmarks.scoring", "--score-once", str(home), "--engine", engine, tree=tree)
+
+
+def _against(home: Path, baseline: str, rounds: int) -> None:
+    """The warm DuckDB scorecard of ``baseline`` (a checkout) and of this tree, alternating, over one lake."""
+    other = home.with_name(f"{home.name}-baseline")
+    other.mkdir(exist_ok=True)
+    for entry in home.iterdir():
+        if entry.name == "lake":
+            if not (other / "lake").exists():
+                (other / "lake").symlink_to(entry.resolve())
+        elif not entry.name.startswith("harness.duckdb"):
+            shutil.copy2(entry, other / entry.name)
+    for stale in other.glob("harness.duckdb*"):
+        stale.unlink()
+    cold = _run(other, "duckdb", baseline)
+    print(f"{'':>10} baseline {baseline}: cold {cold['seconds']:.2f} s, {cold['peak_mb']:.0f} MiB, {cold['levels']}")
+    _run(home, "duckdb")  # this tree's database is current too
+    warm: dict[str, list[dict[str, Any]]] = {"baseline": [], "this tree": []}
+    for _ in range(rounds):
+        warm["baseline"].append(_run(other, "duckdb", baseline))
+        warm["this tree"].append(_run(home, "duckdb"))
+    medians = {name: statistics.median(run["seconds"] for run in runs) for name, runs in warm.items()}
+    for name, runs in warm.items():
+        process = statistics.median(run["process_seconds"] for run in runs)
+        seconds = sorted(run["seconds"] for run in runs)
+        print(
+            f"{'':>10} {name:>9}: warm median {medians[name]:.2f} s (min {seconds[0]:.2f}, max {seconds[-1]:.2f}; "
+            f"whole process {process:.2f} s) over {rounds} alternating runs"
+        )
+    print(f"{'':>10} this tree / baseline, warm: {medians['this tree'] / medians['baseline']:.2f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--spans", "--sizes", dest="spans", default="10000000", help="comma-separated span counts")
     parser.add_argument("--engines", default="duckdb,clickhouse", help="comma-separated: duckdb, clickhouse (chDB)")
+    parser.add_argument("--baseline", help="a checkout of another revision to time beside this one (DuckDB, warm)")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating warm runs of each with --baseline")
     parser.add_argument("--score-once", help=argparse.SUPPRESS)
     parser.add_argument("--engine", default="duckdb", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -328,6 +369,8 @@ def main() -> None:
             )
         if len(set(map(str, levels.values()))) > 1:
             print(f"{'':>10} the engines disagree on the levels: {levels}")
+        if args.baseline:
+            _against(home, args.baseline, args.rounds)
     print(f"load average after: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print("cold: duckdb builds HARNESS_HOME/harness.duckdb from the raw segments; clickhouse (chDB in-process) loads")
     print("its staging tables from the Parquet. warm: duckdb's staging table is current; chDB caches nothing, so")
