@@ -51,9 +51,9 @@ def in_fresh_process(module: str, *args: str, tree: str | None = None) -> dict[s
     last output line prints, with ``process_seconds``, the whole process's wall time, added. ``tree``: run the
     code of that checkout instead (another revision, under the same interpreter and packages)."""
     started = time.perf_counter()
-    where = {} if tree is None else {"cwd": tree, "env": {**os.environ, "PYTHONPATH": tree}}
+    env = None if tree is None else {**os.environ, "PYTHONPATH": tree}
     command = [sys.executable, "-m", module, *args]
-    out = subprocess.run(command, check=True, capture_output=True, text=True, **where)  # type: ignore[call-overload]
+    out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=tree, env=env)
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     result["process_seconds"] = time.perf_counter() - started
     return result
