@@ -32,7 +32,7 @@ import pyarrow as pa
 
 from instrumentation.lake import Segment, read_segments, traces_dir
 from scoring import _dialect, _sql
-from scoring._engine import _checked, _naive, health_rows, price_rows
+from scoring._engine import _checked, _naive, health_rows, price_rows, whole_days
 from scoring.errors import ScoringError
 
 SOURCE_TABLE = "otel_traces"
@@ -257,7 +257,8 @@ class ClickHouseEngine:
                 self._load_health(Path(lake_dir))
             self.client.command(
                 f"CREATE TABLE {_dialect.SCOPE_VARS} "
-                f"(since {_dialect.TIMESTAMP}, until {_dialect.TIMESTAMP}, env Nullable(String), retention_days Int32) "
+                f"(since {_dialect.TIMESTAMP}, until {_dialect.TIMESTAMP}, env Nullable(String), retention_days Int32, "
+                f"whole_since {_dialect.TIMESTAMP}, whole_until {_dialect.TIMESTAMP}) "
                 "ENGINE = Memory"
             )
         except BaseException:
@@ -378,10 +379,19 @@ class ClickHouseEngine:
         """Bind the window, environment, retention period and systems (``scope_vars``, ``scope_systems``), create
         the views."""
         self.client.command(f"TRUNCATE TABLE {_dialect.SCOPE_VARS}")
+        first, end = whole_days(since, until)
         self.client.command(
             f"INSERT INTO {_dialect.SCOPE_VARS} VALUES "
-            f"({{since:{_dialect.TIMESTAMP}}}, {{until:{_dialect.TIMESTAMP}}}, {{env:String}}, {{retention:Int32}})",
-            {"since": _naive(since), "until": _naive(until), "env": env, "retention": retention_days},
+            f"({{since:{_dialect.TIMESTAMP}}}, {{until:{_dialect.TIMESTAMP}}}, {{env:String}}, {{retention:Int32}}, "
+            f"{{first:{_dialect.TIMESTAMP}}}, {{end:{_dialect.TIMESTAMP}}})",
+            {
+                "since": _naive(since),
+                "until": _naive(until),
+                "env": env,
+                "retention": retention_days,
+                "first": first,
+                "end": end,
+            },
         )
         self.client.command("TRUNCATE TABLE scope_systems")
         for row in systems:

@@ -15,7 +15,7 @@ import hashlib
 import importlib.metadata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -269,6 +269,9 @@ class Engine:
         """
         self.conn.execute("SET VARIABLE since = CAST(? AS TIMESTAMP)", [_naive(since)])
         self.conn.execute("SET VARIABLE until = CAST(? AS TIMESTAMP)", [_naive(until)])
+        first, end = whole_days(since, until)
+        self.conn.execute("SET VARIABLE whole_since = CAST(? AS TIMESTAMP)", [first])
+        self.conn.execute("SET VARIABLE whole_until = CAST(? AS TIMESTAMP)", [end])
         self.conn.execute("SET VARIABLE env = CAST(? AS VARCHAR)", [env])
         self.conn.execute("SET VARIABLE retention_days = CAST(? AS INTEGER)", [retention_days])
         self.conn.execute("DELETE FROM scope_systems")
@@ -337,6 +340,16 @@ def _checked(view: str) -> str:
     if view not in _sql.VIEWS:
         raise ScoringError(f"unknown view {view!r}; views: {', '.join(_sql.VIEWS)}")
     return view
+
+
+def whole_days(since: datetime, until: datetime) -> tuple[datetime, datetime]:
+    """The whole UTC days of the window ``[since, until)`` as ``[first, end)`` in naive UTC (the variables
+    whole_since and whole_until): the roll-ups are summed over these days and the spans read only before
+    ``first`` and from ``end`` on. A window within one day has ``first`` after ``end``, so no whole day."""
+    start, stop = _naive(since), _naive(until)
+    before = start - timedelta(microseconds=1)
+    first = datetime(before.year, before.month, before.day) + timedelta(days=1)
+    return first, datetime(stop.year, stop.month, stop.day)
 
 
 def _naive(moment: datetime) -> datetime:

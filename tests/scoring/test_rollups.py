@@ -313,3 +313,19 @@ def test_the_percentiles_equal_quantile_cont_over_many_distinct_durations(tmp_pa
             assert {(d, v): pytest.approx(q, rel=1e-12) for d, v, _, _, q in expected} == rows
     finally:
         engine.close()
+
+
+def test_the_whole_days_of_a_window_are_its_utc_midnights_inside_it() -> None:
+    from datetime import UTC, datetime, timezone
+
+    from scoring._engine import whole_days
+
+    midnight = datetime(2026, 3, 2, tzinfo=UTC)
+    day = timedelta(days=1)
+    naive = midnight.replace(tzinfo=None)
+    assert whole_days(midnight, midnight + 3 * day) == (naive, naive + 3 * day)
+    tick = timedelta(microseconds=1)
+    assert whole_days(midnight + tick, midnight + 3 * day - tick) == (naive + day, naive + 2 * day)
+    assert whole_days(midnight + 5 * tick, midnight + 9 * tick) == (naive + day, naive)  # within a day: none
+    plus_two = timezone(timedelta(hours=2))  # 02:00 at +02:00 is midnight UTC
+    assert whole_days(datetime(2026, 3, 2, 2, tzinfo=plus_two), midnight + day) == (naive, naive + day)

@@ -4,25 +4,25 @@
 -- from the staging views.
 WITH edge_runs AS (
     SELECT termination FROM stg_agent_runs
-    WHERE ts < date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
+    WHERE ts < getvariable('whole_since')
     UNION ALL
     SELECT termination FROM stg_agent_runs
-    WHERE ts >= date_trunc('day', getvariable('until'))
-        AND ts >= date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
+    WHERE ts >= getvariable('whole_until')
+        AND ts >= getvariable('whole_since')
 ),
 edge_steps AS (
     SELECT tool_allowed, tool_owner FROM stg_agent_steps
-    WHERE ts < date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
+    WHERE ts < getvariable('whole_since')
     UNION ALL
     SELECT tool_allowed, tool_owner FROM stg_agent_steps
-    WHERE ts >= date_trunc('day', getvariable('until'))
-        AND ts >= date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
+    WHERE ts >= getvariable('whole_until')
+        AND ts >= getvariable('whole_since')
 ),
 parts AS (
     SELECT runs, terminated_runs, tool_steps, governed_steps
     FROM agent_rollup
-    WHERE day >= date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
-        AND day < date_trunc('day', getvariable('until'))
+    WHERE day >= getvariable('whole_since')
+        AND day < getvariable('whole_until')
         AND system IN (SELECT name FROM scope_systems)
         AND coalesce(env, 'production') = getvariable('env')
         AND NOT eval_traffic

@@ -5,11 +5,11 @@
 -- first and last days are read from stg_model_calls. A day's week is its calls' (weeks count day boundaries).
 WITH edges AS (
     SELECT ts, latency_bin, tokens_bin FROM stg_model_calls
-    WHERE ts < date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
+    WHERE ts < getvariable('whole_since')
     UNION ALL
     SELECT ts, latency_bin, tokens_bin FROM stg_model_calls
-    WHERE ts >= date_trunc('day', getvariable('until'))
-        AND ts >= date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
+    WHERE ts >= getvariable('whole_until')
+        AND ts >= getvariable('whole_since')
 ),
 parts AS (
     SELECT
@@ -18,8 +18,8 @@ parts AS (
         CASE WHEN span_class = 'inference' THEN tokens_bin END AS tokens_bin,
         calls
     FROM bin_rollup
-    WHERE day >= date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
-        AND day < date_trunc('day', getvariable('until'))
+    WHERE day >= getvariable('whole_since')
+        AND day < getvariable('whole_until')
         AND (
             (span_class = 'inference' AND system IN (SELECT name FROM scope_systems WHERE kind = 'llm'))
             OR (span_class = 'prediction' AND system IN (SELECT name FROM scope_systems WHERE kind = 'classical'))

@@ -5,17 +5,17 @@
 -- stg_model_calls. What int_model_call_stats finds its percentiles' order statistics with.
 WITH edges AS (
     SELECT feature, model, latency_fine, is_error FROM stg_model_calls
-    WHERE ts < date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
+    WHERE ts < getvariable('whole_since')
     UNION ALL
     SELECT feature, model, latency_fine, is_error FROM stg_model_calls
-    WHERE ts >= date_trunc('day', getvariable('until'))
-        AND ts >= date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
+    WHERE ts >= getvariable('whole_until')
+        AND ts >= getvariable('whole_since')
 ),
 parts AS (
     SELECT dimension, value, latency_fine, calls, failed
     FROM latency_rollup
-    WHERE day >= date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
-        AND day < date_trunc('day', getvariable('until'))
+    WHERE day >= getvariable('whole_since')
+        AND day < getvariable('whole_until')
         AND (
             (span_class = 'inference' AND system IN (SELECT name FROM scope_systems WHERE kind = 'llm'))
             OR (span_class = 'prediction' AND system IN (SELECT name FROM scope_systems WHERE kind = 'classical'))

@@ -5,11 +5,11 @@
 -- only the calls of its partial first and last days are read from stg_llm_calls.
 WITH edges AS (
     SELECT * FROM stg_llm_calls
-    WHERE counted AND ts < date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
+    WHERE counted AND ts < getvariable('whole_since')
     UNION ALL
     SELECT * FROM stg_llm_calls
-    WHERE counted AND ts >= date_trunc('day', getvariable('until'))
-        AND ts >= date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
+    WHERE counted AND ts >= getvariable('whole_until')
+        AND ts >= getvariable('whole_since')
 ),
 parts AS (
     SELECT
@@ -17,8 +17,8 @@ parts AS (
         with_cost, with_recorded_cost, with_request_model, with_response_model, with_prompt_version, priced_calls,
         priced_completed, cost_usd
     FROM call_rollup
-    WHERE day >= date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
-        AND day < date_trunc('day', getvariable('until'))
+    WHERE day >= getvariable('whole_since')
+        AND day < getvariable('whole_until')
         AND system IN (SELECT name FROM scope_systems)
         AND coalesce(env, 'production') = getvariable('env')
         AND NOT eval_traffic

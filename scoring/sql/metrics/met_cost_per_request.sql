@@ -7,11 +7,11 @@
 -- the calls of its partial first and last days are read from stg_llm_calls.
 WITH edges AS (
     SELECT * FROM stg_llm_calls
-    WHERE ts < date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
+    WHERE ts < getvariable('whole_since')
     UNION ALL
     SELECT * FROM stg_llm_calls
-    WHERE ts >= date_trunc('day', getvariable('until'))
-        AND ts >= date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
+    WHERE ts >= getvariable('whole_until')
+        AND ts >= getvariable('whole_since')
 ),
 whole AS (  -- the whole traces of the window's whole days, as request counts
     SELECT
@@ -19,8 +19,8 @@ whole AS (  -- the whole traces of the window's whole days, as request counts
         CAST(coalesce(sum(priced_requests), 0) AS BIGINT) AS priced_requests,
         sum(cost_usd) AS cost_usd
     FROM request_rollup
-    WHERE day >= date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
-        AND day < date_trunc('day', getvariable('until'))
+    WHERE day >= getvariable('whole_since')
+        AND day < getvariable('whole_until')
         AND system IN (SELECT name FROM scope_systems)
         AND coalesce(env, 'production') = getvariable('env')
         AND NOT eval_traffic
@@ -29,8 +29,8 @@ parts AS (  -- the other traces of the whole days, and every trace of the edge d
     SELECT trace_key, costed, uncosted, cost_usd
     FROM trace_rollup
     WHERE NOT whole
-        AND day >= date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
-        AND day < date_trunc('day', getvariable('until'))
+        AND day >= getvariable('whole_since')
+        AND day < getvariable('whole_until')
         AND system IN (SELECT name FROM scope_systems)
         AND coalesce(env, 'production') = getvariable('env')
         AND NOT eval_traffic

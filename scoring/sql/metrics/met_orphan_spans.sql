@@ -9,18 +9,18 @@ WITH with_parent AS (
 counted AS (
     SELECT spans
     FROM parent_rollup
-    WHERE day >= date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
-        AND day < date_trunc('day', getvariable('until'))
+    WHERE day >= getvariable('whole_since')
+        AND day < getvariable('whole_until')
         AND system IN (SELECT name FROM scope_systems)
         AND coalesce(env, 'production') = getvariable('env')
         AND NOT eval_traffic
     UNION ALL
     SELECT CAST(count(*) AS BIGINT) FROM with_parent
-    WHERE ts < date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
+    WHERE ts < getvariable('whole_since')
     UNION ALL
     SELECT CAST(count(*) AS BIGINT) FROM with_parent
-    WHERE ts >= date_trunc('day', getvariable('until'))
-        AND ts >= date_trunc('day', getvariable('since') - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
+    WHERE ts >= getvariable('whole_until')
+        AND ts >= getvariable('whole_since')
 ),
 totals AS (
     SELECT
