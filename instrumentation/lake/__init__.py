@@ -18,16 +18,23 @@ if TYPE_CHECKING:
     from instrumentation.lake._exporter import LakeSpanExporter
     from instrumentation.lake._health import (
         HEALTH_SCHEMA,
-        HEALTH_TABLE,
         ExportHealth,
         HealthCounts,
         HealthRecorder,
-        health_glob,
         health_records,
         read_health,
     )
+    from instrumentation.lake._layout import (
+        HEALTH_TABLE,
+        QUARANTINE_DIR,
+        health_files,
+        health_glob,
+        partition_dirs,
+        quarantine_dir,
+        traces_dir,
+        traces_glob,
+    )
     from instrumentation.lake._processor import LakeSpanProcessor
-    from instrumentation.lake._quarantine import QUARANTINE_DIR, quarantine_dir
     from instrumentation.lake._schema import (
         SPAN_KIND_NAMES,
         STATUS_CODE_NAMES,
@@ -37,7 +44,7 @@ if TYPE_CHECKING:
         rows_to_table,
         span_to_row,
     )
-    from instrumentation.lake._segments import SegmentWriter, partition_dirs, traces_dir, traces_glob
+    from instrumentation.lake._segments import SegmentWriter
     from instrumentation.lake._snapshot import Segment, read_segments, segments
 
 _SOURCES = {
@@ -45,16 +52,17 @@ _SOURCES = {
     "compact": "instrumentation.lake._compact",
     "LakeSpanExporter": "instrumentation.lake._exporter",
     "HEALTH_SCHEMA": "instrumentation.lake._health",
-    "HEALTH_TABLE": "instrumentation.lake._health",
+    "HEALTH_TABLE": "instrumentation.lake._layout",
     "ExportHealth": "instrumentation.lake._health",
     "HealthCounts": "instrumentation.lake._health",
     "HealthRecorder": "instrumentation.lake._health",
-    "health_glob": "instrumentation.lake._health",
+    "health_files": "instrumentation.lake._layout",
+    "health_glob": "instrumentation.lake._layout",
     "health_records": "instrumentation.lake._health",
     "read_health": "instrumentation.lake._health",
     "LakeSpanProcessor": "instrumentation.lake._processor",
-    "QUARANTINE_DIR": "instrumentation.lake._quarantine",
-    "quarantine_dir": "instrumentation.lake._quarantine",
+    "QUARANTINE_DIR": "instrumentation.lake._layout",
+    "quarantine_dir": "instrumentation.lake._layout",
     "SPAN_KIND_NAMES": "instrumentation.lake._schema",
     "STATUS_CODE_NAMES": "instrumentation.lake._schema",
     "TRACES_SCHEMA": "instrumentation.lake._schema",
@@ -63,9 +71,9 @@ _SOURCES = {
     "rows_to_table": "instrumentation.lake._schema",
     "span_to_row": "instrumentation.lake._schema",
     "SegmentWriter": "instrumentation.lake._segments",
-    "partition_dirs": "instrumentation.lake._segments",
-    "traces_dir": "instrumentation.lake._segments",
-    "traces_glob": "instrumentation.lake._segments",
+    "partition_dirs": "instrumentation.lake._layout",
+    "traces_dir": "instrumentation.lake._layout",
+    "traces_glob": "instrumentation.lake._layout",
     "Segment": "instrumentation.lake._snapshot",
     "read_segments": "instrumentation.lake._snapshot",
     "segments": "instrumentation.lake._snapshot",
@@ -90,6 +98,7 @@ __all__ = [
     "attr_string",
     "compact",
     "day_of",
+    "health_files",
     "health_glob",
     "health_records",
     "partition_dirs",

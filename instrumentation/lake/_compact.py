@@ -24,9 +24,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from instrumentation.lake._layout import partition_dirs
 from instrumentation.lake._lock import holder, no_readers, partition_lock
 from instrumentation.lake._quarantine import content_problem, quarantine, schema_problem
-from instrumentation.lake._segments import SegmentWriter, partition_dirs
+from instrumentation.lake._segments import SegmentWriter
 from instrumentation.lake._snapshot import PLAN_PREFIX, is_plan_name, is_segment_name, read_plan
 from instrumentation.lake._temporaries import sweep, temporary_name
 

@@ -44,6 +44,8 @@ from typing import Protocol
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from instrumentation.lake._layout import health_dir, health_files
+
 
 class HealthCounts(Protocol):
     """What a writer's health records are made from (``ExportCounts``; the receiver's ``Stats``)."""
@@ -61,7 +63,6 @@ class HealthCounts(Protocol):
         ...
 
 
-HEALTH_TABLE = "export_health"
 _TS = pa.timestamp("ns", tz="UTC")
 HEALTH_SCHEMA = pa.schema(
     [
@@ -77,16 +78,6 @@ HEALTH_SCHEMA = pa.schema(
         ("Final", pa.bool_()),
     ]
 )
-
-
-def health_dir(lake_dir: Path) -> Path:
-    return lake_dir / HEALTH_TABLE
-
-
-def health_glob(lake_dir: Path) -> str:
-    """The glob DuckDB reads with ``read_parquet(..., hive_partitioning = true)`` (it has files only once
-    some writer lost spans)."""
-    return str(health_dir(lake_dir) / "dt=*" / "*.parquet")
 
 
 class HealthRecorder:
@@ -185,7 +176,7 @@ def health_records(lake_dir: Path) -> tuple[pa.Table, list[str]]:
     """Every readable health record of the lake (``HEALTH_SCHEMA``), and the files that did not read."""
     tables = []
     unreadable = []
-    for path in sorted(health_dir(lake_dir).glob("dt=*/part-*.parquet")):
+    for path in health_files(lake_dir):
         try:
             tables.append(_conformed(pq.ParquetFile(path).read()))
         except (OSError, pa.ArrowException):

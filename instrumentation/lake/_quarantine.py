@@ -17,15 +17,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from instrumentation.lake._layout import QUARANTINE_DIR, quarantine_dir
 from instrumentation.lake._schema import TRACES_SCHEMA
 
-QUARANTINE_DIR = "quarantine"
 _log = logging.getLogger("instrumentation.lake")
 _SOURCE = re.compile(r"^Could not open Parquet input source '.*?': ")
-
-
-def quarantine_dir(lake_dir: Path) -> Path:
-    return Path(lake_dir) / QUARANTINE_DIR
 
 
 def schema_problem(schema: pa.Schema) -> str | None:

@@ -11,31 +11,15 @@ from typing import Any, Literal
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from instrumentation.lake._layout import traces_dir
 from instrumentation.lake._schema import day_of, rows_to_table
 from instrumentation.lake._temporaries import temporary_name
 
-TRACES_TABLE = "otel_traces"
 _SORT: list[tuple[str, Literal["ascending", "descending"]]] = [
     ("ServiceName", "ascending"),
     ("SpanName", "ascending"),
     ("Timestamp", "ascending"),
 ]
-
-
-def traces_dir(lake_dir: Path) -> Path:
-    return lake_dir / TRACES_TABLE
-
-
-def traces_glob(lake_dir: Path) -> str:
-    """Every Parquet file of the table, as a glob; readers that must count each span once use ``segments()``."""
-    return str(traces_dir(lake_dir) / "dt=*" / "*.parquet")
-
-
-def partition_dirs(lake_dir: Path) -> list[Path]:
-    root = traces_dir(lake_dir)
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith("dt="))
 
 
 class SegmentWriter:

@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from instrumentation.errors import HarnessError
+from instrumentation.lake._layout import partition_dirs, traces_dir
 from instrumentation.lake._lock import readers_lease
-from instrumentation.lake._quarantine import footer_problem, quarantine, read_problem
-from instrumentation.lake._segments import partition_dirs, traces_dir
 
 T = TypeVar("T")
 PLAN_PREFIX = "compact-"
@@ -136,6 +135,8 @@ def _stamp(path: Path) -> tuple[int, float] | None:
 
 def _sound(lake_dir: Path, segment: Segment) -> bool | None:
     """Whether the segment may be read (False: it was set aside); None when it vanished (list again)."""
+    from instrumentation.lake._quarantine import footer_problem, quarantine  # pyarrow: only for an unchecked one
+
     try:
         problem = footer_problem(segment.path)
     except FileNotFoundError:
@@ -151,6 +152,8 @@ def _settle(lake_dir: Path, snapshot: list[Segment], trusted: Callable[[Segment]
     now set aside), so that a retry on a new snapshot can succeed."""
     if any(_stamp(s.path) != s.stamp for s in snapshot):
         return True
+    from instrumentation.lake._quarantine import quarantine, read_problem  # pyarrow: only after a failed read
+
     settled = False
     for segment in snapshot:
         if trusted is not None and trusted(segment):

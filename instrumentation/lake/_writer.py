@@ -32,8 +32,8 @@ from instrumentation import semconv
 from instrumentation._internal_errors import InternalErrors
 from instrumentation.lake._arrow import POOL
 from instrumentation.lake._columns import NS_PER_DAY, days_of, spans_to_batch
+from instrumentation.lake._layout import traces_dir
 from instrumentation.lake._schema import TRACES_SCHEMA
-from instrumentation.lake._segments import traces_dir
 
 Settle = Callable[[int, "str | None"], None]
 ROW_GROUP_ROWS = 2048
