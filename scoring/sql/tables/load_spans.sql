@@ -42,10 +42,10 @@ SELECT
     -- the drift histogram's bins (met_drift): quarter-decades of ms, half powers of two of the tokens
     CASE WHEN op IN ('chat', 'text_completion', 'generate_content', 'embeddings') OR rt = 'prediction'
         THEN CAST(floor(log10(greatest("Duration" / 1e6, 0.001)) * 4) AS SMALLINT) END AS latency_bin,
-    -- sixteenths of a power of two of the ns: a bin holds a contiguous run of the sorted durations (log2 of whole
-    -- ns is monotone: neighbours differ by far more than its rounding), which int_model_call_stats relies on
+    -- 64ths of a power of two of the ns (1.1% wide): a bin holds a contiguous run of the sorted durations (log2 of
+    -- whole ns is monotone: neighbours differ by far more than its rounding), which int_model_call_stats relies on
     CASE WHEN op IN ('chat', 'text_completion', 'generate_content', 'embeddings') OR rt = 'prediction'
-        THEN CAST(floor(log2(greatest("Duration", 1)) * 16) AS SMALLINT) END AS latency_fine,
+        THEN CAST(floor(log2(greatest("Duration", 1)) * 64) AS SMALLINT) END AS latency_fine,
     CASE WHEN input_tokens IS NOT NULL AND output_tokens IS NOT NULL  -- greatest() would skip a null
         THEN CAST(floor(log2(greatest(input_tokens + output_tokens, 1)) * 2) AS SMALLINT) END AS tokens_bin,
     CASE WHEN op IS NOT NULL THEN TRY_CAST(coalesce(a[cache_read_tokens_1], a[cache_read_tokens_2], a[cache_read_tokens_3]) AS BIGINT) END AS cache_read_tokens,
