@@ -47,6 +47,7 @@ ROLLUPS = (
     "parent_rollup",
     "latency_rollup",
     "agent_rollup",
+    "trajectory_rollup",
 )
 # Views that stay views: the span-sized staging (copying millions of rows costs more than re-scanning
 # the columnar table). Every other view is computed once per scope into a small temp table, so criteria

@@ -98,6 +98,23 @@ REFERENCE = {
             (SELECT count(*) FILTER (WHERE tool_allowed AND tool_owner IS NOT NULL) FROM stg_agent_steps)
                 AS governed_steps
     """,
+    "met_trajectory": """
+        SELECT
+            coalesce(agent_name, '(unnamed)') AS agent,
+            coalesce(agent_version, '(unversioned)') AS version,
+            count(*) AS runs,
+            avg(steps) AS mean_steps,
+            quantile_cont(steps, 0.95) AS p95_steps,
+            avg(tool_calls) AS mean_tool_calls,
+            avg(retries) AS mean_retries,
+            avg(CASE WHEN termination = 'completed' THEN 1.0 ELSE 0.0 END) AS completed_share,
+            avg(CASE WHEN termination IS NOT NULL THEN 1.0 ELSE 0.0 END) AS termination_recorded_share,
+            avg(CASE WHEN is_error THEN 1.0 ELSE 0.0 END) AS error_rate,
+            quantile_cont(duration_ms, 0.95) AS p95_duration_ms
+        FROM stg_agent_runs
+        GROUP BY coalesce(agent_name, '(unnamed)'), coalesce(agent_version, '(unversioned)')
+        ORDER BY agent, version
+    """,
     "int_call_histogram": """
         SELECT
             date_diff('day', getvariable('since'), ts) // 7 AS week,
@@ -140,8 +157,9 @@ def _write_calls(home: Path, days: range) -> None:
 
 
 def _write_agent_runs(home: Path, days: range) -> None:
-    """Agent runs, some without a recorded termination, each with tool steps of allowed and refused tools, owned
-    or not, some straddling midnight."""
+    """Agent runs of two versions, some without a recorded termination, some failed, some without roll-up
+    counts, of tied and varied durations, each with tool steps of allowed and refused tools, owned or not, some
+    straddling midnight."""
     w = _lake.SpanWriter(home, "support")
     for day in days:
         for hour in (1, 12, 23):
@@ -150,7 +168,16 @@ def _write_agent_runs(home: Path, days: range) -> None:
             run = _lake.attrs(GEN_AI_OPERATION_NAME=semconv.OP_INVOKE_AGENT, GEN_AI_AGENT_NAME="helper")
             if (day + hour) % 4:
                 run[semconv.HARNESS_AGENT_TERMINATION] = "completed"
-            root = w.span("invoke_agent helper", stamp, 90 * 60_000, run)
+            if hour != 12:  # a run without its roll-up counts the averages and the p95 of steps skip
+                run[semconv.HARNESS_AGENT_ROLLUP_STEPS] = (day * 13 + hour) % 17 + 1
+                run[semconv.HARNESS_AGENT_ROLLUP_TOOL_CALLS] = 3
+            if day % 2:
+                run[semconv.HARNESS_AGENT_ROLLUP_RETRIES] = hour % 3
+                run[semconv.GEN_AI_AGENT_VERSION] = "v2"
+            if (day + hour) % 5 == 0:
+                run[semconv.ERROR_TYPE] = "TimeoutError"
+            took = (90 * 60_000 + (day * 31 + hour) * 997, 1_250.5, 1_250.5 + (day * hour) % 9, 7.25)[(day + hour) % 4]
+            root = w.span("invoke_agent helper", stamp, took, run)
             for step in range(3):
                 tool = _lake.attrs(GEN_AI_OPERATION_NAME=semconv.OP_EXECUTE_TOOL, GEN_AI_TOOL_NAME="lookup")
                 tool[semconv.HARNESS_TOOL_ALLOWED] = (day + step) % 3 != 0

@@ -14,6 +14,7 @@ SELECT
     s.rollup_tool_calls AS tool_calls,
     s.rollup_retries AS retries,
     s.duration_ns / 1e6 AS duration_ms,
+    s.latency_fine,
     s.status = 'Error' OR s.error_type IS NOT NULL AS is_error
 FROM stg_scoped_spans AS s
 WHERE s.span_class = 'agent'

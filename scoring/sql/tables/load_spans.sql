@@ -43,8 +43,9 @@ SELECT
     CASE WHEN op IN ('chat', 'text_completion', 'generate_content', 'embeddings') OR rt = 'prediction'
         THEN CAST(floor(log10(greatest("Duration" / 1e6, 0.001)) * 4) AS SMALLINT) END AS latency_bin,
     -- 64ths of a power of two of the ns (1.1% wide): a bin holds a contiguous run of the sorted durations (log2 of
-    -- whole ns is monotone: neighbours differ by far more than its rounding), which int_model_call_stats relies on
-    CASE WHEN op IN ('chat', 'text_completion', 'generate_content', 'embeddings') OR rt = 'prediction'
+    -- whole ns is monotone: neighbours differ by far more than its rounding); int_model_call_stats and met_trajectory
+    -- rank only the durations of the bins that hold their percentiles
+    CASE WHEN op IN ('chat', 'text_completion', 'generate_content', 'embeddings', 'invoke_agent') OR rt = 'prediction'
         THEN CAST(floor(log2(greatest("Duration", 1)) * 64) AS SMALLINT) END AS latency_fine,
     CASE WHEN input_tokens IS NOT NULL AND output_tokens IS NOT NULL  -- greatest() would skip a null
         THEN CAST(floor(log2(greatest(input_tokens + output_tokens, 1)) * 2) AS SMALLINT) END AS tokens_bin,

@@ -109,3 +109,11 @@ CREATE TABLE IF NOT EXISTS agent_rollup (
     segment VARCHAR, day TIMESTAMP, system VARCHAR, env VARCHAR, eval_traffic BOOLEAN, runs BIGINT,
     terminated_runs BIGINT, tool_steps BIGINT, governed_steps BIGINT
 );
+-- trajectory_rollup: the agent runs per segment, day, system, environment, eval traffic, agent and version
+-- (trajectory_rollup.sql, rebuilt with call_rollup), counted twice over: per steps value (kind 'steps', with the
+-- counts and sums met_trajectory averages) and per fine latency bin (kind 'duration', runs only).
+CREATE TABLE IF NOT EXISTS trajectory_rollup (
+    segment VARCHAR, day TIMESTAMP, system VARCHAR, env VARCHAR, eval_traffic BOOLEAN, agent VARCHAR,
+    version VARCHAR, kind VARCHAR, value BIGINT, runs BIGINT, tool_calls_n BIGINT, tool_calls_sum HUGEINT,
+    retries_n BIGINT, retries_sum HUGEINT, completed BIGINT, terminated BIGINT, failed BIGINT
+);
