@@ -2,11 +2,7 @@
 -- the lake. The spans with a parent of the window's whole days are counted from parent_rollup
 -- (tables/parent_rollup.sql), those of its partial first and last days from stg_scoped_spans; the orphans
 -- among them are found from the (few) orphans.
-WITH with_parent AS (
-    SELECT ts FROM stg_scoped_spans
-    WHERE span_class IN ('inference', 'tool') AND parent_key IS NOT NULL
-),
-counted AS (
+WITH counted AS (  -- each edge filters its own scan (a CTE read twice is materialized whole, unfiltered)
     SELECT spans
     FROM parent_rollup
     WHERE day >= getvariable('whole_since')
@@ -15,11 +11,13 @@ counted AS (
         AND coalesce(env, 'production') = getvariable('env')
         AND NOT eval_traffic
     UNION ALL
-    SELECT CAST(count(*) AS BIGINT) FROM with_parent
-    WHERE ts < getvariable('whole_since')
+    SELECT CAST(count(*) AS BIGINT) FROM stg_scoped_spans
+    WHERE span_class IN ('inference', 'tool') AND parent_key IS NOT NULL
+        AND ts < getvariable('whole_since')
     UNION ALL
-    SELECT CAST(count(*) AS BIGINT) FROM with_parent
-    WHERE ts >= getvariable('whole_until')
+    SELECT CAST(count(*) AS BIGINT) FROM stg_scoped_spans
+    WHERE span_class IN ('inference', 'tool') AND parent_key IS NOT NULL
+        AND ts >= getvariable('whole_until')
         AND ts >= getvariable('whole_since')
 ),
 totals AS (
