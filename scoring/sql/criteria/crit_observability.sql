@@ -9,6 +9,14 @@ fair AS (
     SELECT count(*) AS gates, count(*) FILTER (WHERE gated_slices > 0) AS sliced
     FROM stg_gate_decisions
     WHERE decided_at >= getvariable('since') AND decided_at < getvariable('until')
+),
+-- the metrics read as one value each, gathered in one row: read in the final SELECT, each scalar subquery
+-- would be one more relation for DuckDB's join-order search over the one-row CTEs
+one AS (
+    SELECT
+        (SELECT orphan_share FROM met_orphan_spans) AS orphan_share,
+        (SELECT CASE WHEN runs = 0 THEN NULL ELSE terminated_runs / runs END FROM int_agent_activity)
+            AS termination_share
 )
 SELECT
     CASE WHEN a.spans_in_window = 0 THEN NULL ELSE lat.calls END AS model_calls,
@@ -18,8 +26,8 @@ SELECT
     cov.feature_share,
     cov.failed_calls,
     cov.usage_absent_calls,
-    (SELECT orphan_share FROM met_orphan_spans) AS orphan_share,
-    (SELECT CASE WHEN runs = 0 THEN NULL ELSE terminated_runs / runs END FROM int_agent_activity) AS termination_share,
+    one.orphan_share,
+    one.termination_share,
     CASE WHEN lat.calls = 0 THEN NULL ELSE lat.weeks END AS latency_weeks,
     ret.max_gap_days,
     CASE
@@ -28,4 +36,4 @@ SELECT
         ELSE round(health.dropped / (health.written + health.dropped), 6)
     END AS dropped_share,
     CASE WHEN fair.gates = 0 THEN NULL ELSE fair.sliced / fair.gates END AS sliced_gate_share
-FROM a, cov, lat, ret, health, fair
+FROM a, cov, lat, ret, health, fair, one
