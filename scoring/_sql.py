@@ -48,6 +48,7 @@ ROLLUPS = (
     "latency_rollup",
     "agent_rollup",
     "trajectory_rollup",
+    "duration_index",
 )
 # Views that stay views: the span-sized staging (copying millions of rows costs more than re-scanning
 # the columnar table). Every other view is computed once per scope into a small temp table, so criteria

@@ -144,9 +144,9 @@ def _write_calls(home: Path, days: range) -> None:
                     "HARNESS_USAGE_ABSENT_REASON": "stream" if (day + hour) % 5 == 1 else None,
                     "GEN_AI_RESPONSE_MODEL": "unpriced-model" if hour == 11 and day % 2 else "gpt-4o-mini-2024-07-18",
                 }
-                root = w.llm(stamp, 100 + hour, **_lake.attrs(**extra))
+                root = w.llm(stamp, 100 + hour + (day * 5 % 6) * 0.37, **_lake.attrs(**extra))  # days rank apart
                 nested = (at + timedelta(minutes=55)).strftime("%Y-%m-%dT%H:%M:%S")  # past midnight at 23:07+
-                w.llm(nested, 50, parent=root, **_lake.attrs(HARNESS_USAGE_COUNTED=hour != 5))
+                w.llm(nested, 50 + day * 0.05, parent=root, **_lake.attrs(HARNESS_USAGE_COUNTED=hour != 5))
                 if hour in (0, 23):  # a call whose parent never reaches the lake: an orphan
                     sampled = SpanContext(day + 1, hour + 7, is_remote=True, trace_flags=TraceFlags(1))
                     lost = trace.NonRecordingSpan(sampled)
@@ -190,7 +190,7 @@ def _write_agent_runs(home: Path, days: range) -> None:
 
 def _write_predictions(home: Path, days: range) -> None:
     """Predictions of a classical system (what stg_model_calls reads beside LLM calls): repeated and
-    sub-millisecond durations, a failure, and a model-less one."""
+    sub-millisecond durations, some in the latency bins of the LLM calls, a failure, and a model-less one."""
     w = _lake.SpanWriter(home, "triage")
     for day in days:
         for hour in (2, 9, 23):
@@ -204,7 +204,7 @@ def _write_predictions(home: Path, days: range) -> None:
                 attributes[semconv.HARNESS_MODEL_NAME] = "triage-lr"
             if (day + hour) % 5 == 0:
                 attributes[semconv.ERROR_TYPE] = "ValueError"
-            w.span("predict triage-lr", stamp, (0.25, 7.0, 7.0)[(day + hour) % 3], attributes)
+            w.span("predict triage-lr", stamp, (0.25, 7.0, 50.02 + day * 0.05)[(day + hour) % 3], attributes)
     w.close()
 
 

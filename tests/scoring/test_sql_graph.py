@@ -38,6 +38,7 @@ def test_each_layer_folder_holds_its_prefix_and_every_view_follows_what_it_reads
         "request_rollup",
         "agent_rollup",
         "trajectory_rollup",
+        "duration_index",
     }
 
 

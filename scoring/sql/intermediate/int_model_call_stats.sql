@@ -2,7 +2,8 @@
 -- all of them, per feature and per model; the per-system figures are met_latency_by's own, read on demand.
 -- No quantile is handed millions of durations: int_latency_bins counts the calls per fine latency bin (a
 -- contiguous run of the sorted durations), which names the bin holding each order statistic a percentile
--- interpolates between, and only the durations of those bins are read and ranked (docs/scorecard.md).
+-- interpolates between, and only the durations of those bins are read (from duration_index, sorted by bin) and
+-- ranked (docs/scorecard.md).
 WITH levels AS (
     SELECT 1 AS level, CAST(0.5 AS DOUBLE) AS p
     UNION ALL SELECT 2, CAST(0.95 AS DOUBLE)
@@ -30,8 +31,15 @@ ranked AS (  -- the durations of the wanted bins only, ranked within their group
     FROM (
         SELECT coalesce(feature, '(unattributed)') AS feature, coalesce(model, '(unknown)') AS model, latency_fine,
             duration_ms
-        FROM stg_model_calls
-        WHERE latency_fine IN (SELECT latency_fine FROM wanted)
+        FROM duration_index
+        WHERE latency_fine IN (SELECT latency_fine FROM wanted)  -- first: the index's zone maps skip the rest
+            AND ts >= getvariable('since') AND ts < getvariable('until')  -- stg_model_calls' scope, as the roll-ups'
+            AND (
+                (span_class = 'inference' AND system IN (SELECT name FROM scope_systems WHERE kind = 'llm'))
+                OR (span_class = 'prediction' AND system IN (SELECT name FROM scope_systems WHERE kind = 'classical'))
+            )
+            AND coalesce(env, 'production') = getvariable('env')
+            AND NOT eval_traffic
     ) AS c
     JOIN (SELECT DISTINCT dimension, value, latency_fine FROM wanted) AS t ON t.latency_fine = c.latency_fine
     WHERE t.dimension = 'all' OR (t.dimension = 'feature' AND t.value = c.feature)

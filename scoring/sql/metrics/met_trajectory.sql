@@ -58,8 +58,13 @@ ranked AS (  -- the durations of the wanted bins only, ranked within their agent
     FROM (
         SELECT coalesce(agent_name, '(unnamed)') AS agent, coalesce(agent_version, '(unversioned)') AS version,
             latency_fine, duration_ms
-        FROM stg_agent_runs
-        WHERE latency_fine IN (SELECT value FROM wanted WHERE kind = 'duration')
+        FROM duration_index
+        WHERE latency_fine IN (SELECT value FROM wanted WHERE kind = 'duration')  -- first: see int_model_call_stats
+            AND span_class = 'agent'
+            AND ts >= getvariable('since') AND ts < getvariable('until')  -- stg_agent_runs' scope
+            AND system IN (SELECT name FROM scope_systems)
+            AND coalesce(env, 'production') = getvariable('env')
+            AND NOT eval_traffic
     ) AS r
     WHERE EXISTS (
         SELECT 1 FROM wanted AS w

@@ -117,3 +117,11 @@ CREATE TABLE IF NOT EXISTS trajectory_rollup (
     version VARCHAR, kind VARCHAR, value BIGINT, runs BIGINT, tool_calls_n BIGINT, tool_calls_sum HUGEINT,
     retries_n BIGINT, retries_sum HUGEINT, completed BIGINT, terminated BIGINT, failed BIGINT
 );
+-- duration_index: every model call's and agent run's duration with the columns its scope is decided on, in fine
+-- latency bin order (duration_index.sql, rebuilt with call_rollup), so that ranking the durations of a few bins
+-- (int_model_call_stats, met_trajectory) reads the row groups of those bins only instead of every span.
+CREATE TABLE IF NOT EXISTS duration_index (
+    segment VARCHAR, latency_fine SMALLINT, span_class span_class, ts TIMESTAMP, system VARCHAR, env VARCHAR,
+    eval_traffic BOOLEAN, feature VARCHAR, model VARCHAR, agent_name VARCHAR, agent_version VARCHAR,
+    duration_ms DOUBLE
+);
