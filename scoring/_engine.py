@@ -180,7 +180,8 @@ class Engine:
         if not stale:
             return
         for table in self.graph.derived:
-            self.conn.execute(f"DELETE FROM {table} WHERE segment IN (SELECT unnest($stale))", {"stale": stale})
+            if table not in _sql.ROLLUPS:  # emptied and rebuilt after every such sync
+                self.conn.execute(f"DELETE FROM {table} WHERE segment IN (SELECT unnest($stale))", {"stale": stale})
         self.conn.execute("DELETE FROM segments WHERE path IN (SELECT unnest($stale))", {"stale": stale})
 
     def _load(self, new: list[str], current: dict[str, tuple[int, float]]) -> None:

@@ -5,7 +5,7 @@
 -- request's). Run after the loads and eval traffic, over an emptied table.
 INSERT INTO duration_index
 SELECT
-    segment, latency_fine, span_class, ts, system, env, eval_traffic, feature,
+    latency_fine, span_class, ts, system, env, eval_traffic, feature,
     CASE span_class
         WHEN 'prediction' THEN model_name
         WHEN 'inference' THEN coalesce(response_model, request_model)

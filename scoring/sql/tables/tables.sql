@@ -120,8 +120,8 @@ CREATE TABLE IF NOT EXISTS trajectory_rollup (
 -- duration_index: every model call's and agent run's duration with the columns its scope is decided on, in fine
 -- latency bin order (duration_index.sql, rebuilt with call_rollup), so that ranking the durations of a few bins
 -- (int_model_call_stats, met_trajectory) reads the row groups of those bins only instead of every span.
-CREATE TABLE IF NOT EXISTS duration_index (
-    segment VARCHAR, latency_fine SMALLINT, span_class span_class, ts TIMESTAMP, system VARCHAR, env VARCHAR,
+CREATE TABLE IF NOT EXISTS duration_index (  -- rebuilt whole: no segment column (sorting paths costs memory)
+    latency_fine SMALLINT, span_class span_class, ts TIMESTAMP, system VARCHAR, env VARCHAR,
     eval_traffic BOOLEAN, feature VARCHAR, model VARCHAR, agent_name VARCHAR, agent_version VARCHAR,
     duration_ms DOUBLE
 );
