@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from instrumentation import Settings, load_settings
-from instrumentation.lake import Segment, segments, traces_dir
+from instrumentation.lake import has_segments, traces_dir
 from scoring import _sql
 from scoring._completeness import completeness, warning
 from scoring._criteria import Context, load_criteria, score_axis
@@ -34,13 +34,9 @@ if TYPE_CHECKING:  # imported where used: sqlglot, polars (DuckDB builds the fra
     from scoring._clickhouse import ClickHouseEngine
 
 
-def _listed(_: Segment) -> bool:
-    return True  # the engine checks what it loads; here only whether there is anything to load
-
-
 def _require_telemetry(settings: Settings) -> None:
     """Refuse a home without a lake, before anything is created in it."""
-    if not segments(settings.lake_dir, trusted=_listed):
+    if not has_segments(settings.lake_dir):  # the engine checks what it loads; here only that there is something
         raise ScoringError(
             f"no telemetry in {settings.home}: {traces_dir(settings.lake_dir)} holds no segments. Record some first "
             "(instrumentation.configure() in the app, or harness deploy|incident|change record), "

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
         span_to_row,
     )
     from instrumentation.lake._segments import SegmentWriter
-    from instrumentation.lake._snapshot import Segment, read_segments, segments
+    from instrumentation.lake._snapshot import Segment, has_segments, read_segments, segments
 
 _SOURCES = {
     "CompactionResult": "instrumentation.lake._compact",
@@ -75,6 +75,7 @@ _SOURCES = {
     "traces_dir": "instrumentation.lake._layout",
     "traces_glob": "instrumentation.lake._layout",
     "Segment": "instrumentation.lake._snapshot",
+    "has_segments": "instrumentation.lake._snapshot",
     "read_segments": "instrumentation.lake._snapshot",
     "segments": "instrumentation.lake._snapshot",
 }
@@ -98,6 +99,7 @@ __all__ = [
     "attr_string",
     "compact",
     "day_of",
+    "has_segments",
     "health_files",
     "health_glob",
     "health_records",

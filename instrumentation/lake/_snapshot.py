@@ -77,6 +77,12 @@ def segments(lake_dir: Path, *, trusted: Callable[[Segment], bool] | None = None
     raise HarnessError(f"{lake_dir}: the lake kept changing while it was listed {_ATTEMPTS} times; retry")
 
 
+def has_segments(lake_dir: Path) -> bool:
+    """Whether the lake holds any segment file: a listing that stops at the first (a compaction always leaves
+    its inputs or its output), for a reader that only refuses an empty lake."""
+    return any(is_segment_name(name) for folder in partition_dirs(Path(lake_dir)) for name in _names(folder))
+
+
 def read_segments(
     lake_dir: Path, read: Callable[[list[Segment]], T], *, trusted: Callable[[Segment], bool] | None = None
 ) -> T:

@@ -131,3 +131,19 @@ def test_flush_writes_the_lake_segment_now(tmp_path: Path) -> None:
     assert cap.telemetry.flush()
     assert _count(cap.telemetry.settings.lake_dir) == 1  # readable before shutdown, no timer needed
     cap.telemetry.shutdown()
+
+
+def test_has_segments_sees_a_segment_file_and_nothing_else(tmp_path: Path) -> None:
+    """What `harness score` refuses an empty home by: a partition holding only a writer's temporary file or a
+    compaction plan has no segment; one part-*.parquet file is enough."""
+    from instrumentation.lake import has_segments, traces_dir
+
+    lake = tmp_path / "lake"
+    assert not has_segments(lake)
+    partition = traces_dir(lake) / "dt=2026-03-01"
+    partition.mkdir(parents=True)
+    (partition / ".part-1.parquet.tmp-123").write_bytes(b"")
+    (partition / "compact-1.json").write_text('{"inputs": [], "output": "part-2.parquet"}', encoding="utf-8")
+    assert not has_segments(lake)
+    pq.write_table(pa.table({"x": [1]}), partition / "part-1.parquet")
+    assert has_segments(lake)
