@@ -13,7 +13,8 @@ nothing between runs, so its warm run differs only by the OS page cache), with p
 
 ``--baseline CHECKOUT`` then times, on DuckDB over the same lake, the code of another revision beside this one:
 one cold run of the baseline (its staging database lives in a home of its own, ``scoring-N-baseline``, whose
-lake is this one's), then ``--rounds`` warm runs of each, alternating, so both meet the same background load:
+lake is this one's), then ``--rounds`` warm runs of each, alternating, so both meet the same background load, then
+each after one new segment and after that segment vanished:
 
     git worktree add --detach /tmp/baseline REV
     .venv/bin/python -m benchmarks.scoring --engines duckdb --baseline /tmp/baseline
@@ -189,6 +190,29 @@ def _write_spans(lake: Path, total: int, seed: int = 7) -> None:
         pq.write_table(table, folder / "part-bench-spans.parquet", compression="zstd", row_group_size=128 * 1024)
 
 
+ADDED_SEGMENT = "part-bench-added.parquet"
+
+
+def _add_segment(home: Path) -> Path:
+    """A writer's next segment: 1,000 new traces of the last day (their own ids), in that day's partition."""
+    folder = home / "lake" / "otel_traces" / f"dt={(START + timedelta(days=DAYS - 1)).date()}"
+    path = folder / ADDED_SEGMENT
+    pq.write_table(_day_table(np.random.default_rng(11), DAYS - 1, 1000), path, compression="zstd")
+    return path
+
+
+def _grown_and_shrunk(homes: dict[str, tuple[Path, str | None]]) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+    """Per home (its lake, and the checkout that scores it): the scorecard after one new segment, then after that
+    segment vanished again (compacted away): each home's database syncs it."""
+    lake = next(iter(homes.values()))[0]
+    added = _add_segment(lake)
+    try:
+        grown = {name: _run(home, "duckdb", tree) for name, (home, tree) in homes.items()}
+    finally:
+        added.unlink()
+    return {name: (grown[name], _run(home, "duckdb", tree)) for name, (home, tree) in homes.items()}
+
+
 def _write_evals_and_facts(home: Path) -> None:
     """Eval runs with scored cases, gates and the deployment history, through the real recorders and SDK."""
     from harness.facts import AuditRequest, Change, Deployment, Fact, Incident, lake_tracer_provider, record
@@ -333,6 +357,12 @@ def _against(home: Path, baseline: str, rounds: int) -> None:
             f"whole process {process:.2f} s) over {rounds} alternating runs"
         )
     print(f"{'':>10} this tree / baseline, warm: {medians['this tree'] / medians['baseline']:.2f}")
+    changed = _grown_and_shrunk({"baseline": (other, baseline), "this tree": (home, None)})
+    for name, (grown, shrunk) in changed.items():
+        print(
+            f"{'':>10} {name:>9}: after one new segment {grown['seconds']:.2f} s ({grown['peak_mb']:.0f} MiB); "
+            f"after it vanished {shrunk['seconds']:.2f} s ({shrunk['peak_mb']:.0f} MiB)"
+        )
 
 
 def main() -> None:
@@ -351,7 +381,11 @@ def main() -> None:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"scorecard over generated lakes in {root} ({os.cpu_count()} cores, load average {load}; {DAYS} days)")
     header = ("spans", "engine", "generate s", "cold s", "cold MiB", "warm s", "warm2 s", "warm MiB", "process s")
-    print("{:>10} {:>10} {:>10} {:>7} {:>9} {:>7} {:>8} {:>9} {:>9}  {}".format(*header, "levels"))
+    print(
+        "{:>10} {:>10} {:>10} {:>7} {:>9} {:>7} {:>8} {:>9} {:>9} {:>7} {:>9}  {}".format(
+            *header, "added s", "removed s", "levels"
+        )
+    )
     for total in (int(size) for size in args.spans.split(",")):
         home = root / f"scoring-{total}"
         generated = generate(home, total)
@@ -362,10 +396,14 @@ def main() -> None:
             (home / "harness.duckdb.wal").unlink(missing_ok=True)
             cold, warm, warm2 = _run(home, engine), _run(home, engine), _run(home, engine)
             levels[engine] = warm["levels"]
+            changed = "{:>7} {:>9}".format("-", "-")  # chDB keeps nothing: every run loads the lake as it is
+            if engine == "duckdb":
+                grown, shrunk = _grown_and_shrunk({engine: (home, None)})[engine]
+                changed = f"{grown['seconds']:>7.2f} {shrunk['seconds']:>9.2f}"
             print(
                 f"{total:>10} {engine:>10} {made:>10} {cold['seconds']:>7.2f} {cold['peak_mb']:>9.0f} "
                 f"{warm['seconds']:>7.2f} {warm2['seconds']:>8.2f} {max(warm['peak_mb'], warm2['peak_mb']):>9.0f} "
-                f"{warm2['process_seconds']:>9.2f}  {warm['levels']}"
+                f"{warm2['process_seconds']:>9.2f} {changed}  {warm['levels']}"
             )
         if len(set(map(str, levels.values()))) > 1:
             print(f"{'':>10} the engines disagree on the levels: {levels}")
@@ -377,6 +415,9 @@ def main() -> None:
     print("its warm runs differ from cold only by the OS page cache. Each run is a fresh process.")
     print("peak MiB: max RSS of the scoring process (includes Python, the engine, polars and pydantic).")
     print("process s: the second warm run's whole process, Python start-up and imports included (as `harness score`).")
+    print("added s: duckdb, after a writer's next segment (1,000 new traces) reached the lake: the sync loads it and")
+    print("grows the roll-ups by its rows. removed s: after that segment vanished (as compaction does): the sync")
+    print("forgets its rows and rebuilds every roll-up whole.")
 
 
 if __name__ == "__main__":

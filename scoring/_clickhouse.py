@@ -363,7 +363,7 @@ class ClickHouseEngine:
             )
         self._run(_sql.read("price_calls"), params)
         for rollup in _sql.ROLLUPS:
-            self._run(_sql.read(rollup))
+            self._run(_sql.read(rollup), params)
 
     def set_scope(
         self,

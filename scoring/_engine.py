@@ -64,6 +64,7 @@ class Engine:
         try:
             self.conn.execute("SET TimeZone = 'UTC'")
             self.graph = self._ensure_schema()
+            self.rolled_up: str | None = None  # how the last sync brought the roll-ups up to date: whole, grown
             self.loaded_segments = self.sync()
             self.conn.execute(_sql.read("session"))
             self.health_unreadable = self._load_health()
@@ -155,16 +156,43 @@ class Engine:
                 )
         with self._transaction():
             everything = bool(stale) or unfinished
+            # only the added segments' spans change (no older one's eval traffic or prices): the roll-ups grow by them
+            added = len(new) < len(current) and not everything and not prices_changed and not self._reached(new)
             self._track_orphans(new, rebuild=everything)
             if new or everything:
                 self.conn.execute(_sql.read("eval_traffic"))
             self._price(list(current) if prices_changed or everything else new)
-            for rollup in _sql.ROLLUPS:  # eval traffic may mark old segments' calls: rebuilt whole
-                self.conn.execute(f"DELETE FROM {rollup}")
-                self.conn.execute(_sql.read(rollup))
+            self._roll_up(new if added else None)
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('prices', ?)", [prices_key])
             self.conn.execute("DELETE FROM meta WHERE key = 'derive'")
         return len(new)
+
+    def _reached(self, new: list[str]) -> bool:
+        """Whether an eval case of the ``new`` segments is about to mark spans of an older segment."""
+        reached = self.conn.execute(_sql.read("eval_traffic_reach"), {"segments": new}).fetchone()
+        return reached is not None
+
+    def _roll_up(self, added: list[str] | None) -> None:
+        """Bring the roll-ups of ``_sql.ROLLUPS`` up to date: grown by the rows of the segments this sync ``added``,
+        or rebuilt whole from every segment (``added`` None).
+
+        Growing them is exact: a roll-up row sums the spans of its own segment, except trace_rollup's ``whole`` (a
+        trace's rows in older segments lose it when the added ones hold its calls too) and request_rollup, a count
+        over all of trace_rollup, rebuilt whole either way. duration_index keeps its sort within each sync's rows
+        only: the added rows form row groups of their own, read whatever bins are asked, until the next whole
+        rebuild (a sync that forgets a segment, reprices, or marks an older segment's spans as eval traffic).
+        """
+        if added is None:
+            segments = [str(row[0]) for row in self.conn.execute("SELECT path FROM segments").fetchall()]
+        for rollup in _sql.ROLLUPS:
+            text = _sql.read(rollup)
+            bound = "$segments" in text
+            if added is None or not bound:
+                self.conn.execute(f"DELETE FROM {rollup}")
+            self.conn.execute(text, {"segments": segments if added is None else added} if bound else None)
+            if rollup == "trace_rollup" and added is not None:
+                self.conn.execute(_sql.read("trace_rollup_whole"), {"segments": added})
+        self.rolled_up = "whole" if added is None else "grown"
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:

@@ -21,6 +21,7 @@ from opentelemetry.trace import SpanContext, TraceFlags
 
 import scoring
 from instrumentation import semconv
+from scoring import _sql
 from scoring._clickhouse import ClickHouseEngine
 from scoring._engine import Engine
 from scoring._scope import scope_rows
@@ -314,6 +315,74 @@ def test_a_sync_with_new_segments_rebuilds_the_rollups(tmp_path: Path, price_boo
         _assert_as_reference(engine, engine)
     finally:
         engine.close()
+
+
+def _rolled_up(engine: Engine) -> dict[str, list[dict[str, object]]]:
+    found = {}
+    for table in _sql.ROLLUPS:
+        cursor = engine.conn.execute(f"SELECT * FROM {table}")
+        names = [d[0] for d in cursor.description or []]
+        found[table] = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return found
+
+
+def test_rollups_grown_sync_by_sync_equal_one_whole_build(tmp_path: Path, price_book: Path) -> None:
+    """A sync that only adds segments adds their roll-up rows; one whose eval case marks an older segment's calls
+    rebuilds them whole. Either way the roll-ups equal one build over the finished lake, a trace whose calls
+    landed in two segments included (none of its rows is its only one)."""
+    home = tmp_path / ".harness"
+    database = tmp_path / "grown.duckdb"
+
+    def sync() -> str | None:
+        """Sync the kept database; check its roll-ups against one build over the lake as it is now."""
+        engine = Engine(home / "lake", database, price_book)
+        built = Engine(home / "lake", None, price_book)
+        try:
+            expected, got = _rolled_up(built), _rolled_up(engine)
+        finally:
+            engine.close()
+            built.close()
+        for table in _sql.ROLLUPS:
+            assert _same(expected[table], got[table]), f"{table}\n one build: {expected[table]}\n grown: {got[table]}"
+        return engine.rolled_up
+
+    _write_calls(home, range(0, 2))
+    assert sync() == "whole"  # the first load
+    _write_calls(home, range(2, 3))
+    assert sync() == "grown"
+    at = START + timedelta(days=1, hours=10)
+    first = _lake.SpanWriter(home, "support")
+    root = first.llm(at.strftime("%Y-%m-%dT%H:%M:%S"), 120)
+    first.close()
+    assert sync() == "grown"  # the trace's one row so far is whole
+    second = _lake.SpanWriter(home, "support")
+    second.llm((at + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S"), 80, parent=root)
+    second.close()
+    assert sync() == "grown"  # now it is not, on either side
+    case = _lake.SpanWriter(home, "support")
+    case.span(
+        "eval case",
+        at.strftime("%Y-%m-%dT%H:%M:%S"),
+        1,
+        _lake.attrs(HARNESS_RECORD_TYPE=semconv.RECORD_EVAL_CASE, HARNESS_EVAL_CASE_ID="q1"),
+        parent=root,
+    )
+    case.close()
+    assert sync() == "whole"  # the case marks the older segments' calls of its trace as eval traffic
+    _write_calls(home, range(3, 4))
+    assert sync() == "grown"
+    assert sync() is None  # nothing changed
+
+    grown = Engine(home / "lake", database, price_book)
+    try:
+        spread = "SELECT count(DISTINCT segment) FROM trace_rollup GROUP BY trace_key ORDER BY 1 DESC LIMIT 1"
+        assert grown.conn.execute(spread).fetchone() == (2,)
+        marked = "SELECT count(*) FROM spans WHERE eval_traffic AND record_type IS NULL"
+        assert grown.conn.execute(marked).fetchone() == (2,)
+        _scoped(grown, _window(0, 5 * 1440))
+        _assert_as_reference(grown, grown)
+    finally:
+        grown.close()
 
 
 def test_the_percentiles_equal_quantile_cont_over_many_distinct_durations(tmp_path: Path, price_book: Path) -> None:

@@ -1,6 +1,7 @@
 -- The agent runs (invoke_agent) and tool steps (execute_tool) rolled up per segment, day, system, environment and
 -- eval traffic: what int_agent_activity counts (its edge part counts stg_agent_runs and stg_agent_steps for the
--- partial days of a window). Run after the loads and eval traffic, over an emptied table.
+-- partial days of a window). Run after the loads and eval traffic, over $segments: every segment into an emptied
+-- table, or only the ones a sync added (Engine._roll_up).
 INSERT INTO agent_rollup
 SELECT
     segment,
@@ -13,5 +14,5 @@ SELECT
     count(*) FILTER (WHERE span_class = 'tool'),
     count(*) FILTER (WHERE span_class = 'tool' AND tool_allowed AND tool_owner IS NOT NULL)
 FROM spans
-WHERE span_class IN ('agent', 'tool')
+WHERE span_class IN ('agent', 'tool') AND segment IN (SELECT unnest($segments))
 GROUP BY segment, date_trunc('day', ts), system, env, eval_traffic

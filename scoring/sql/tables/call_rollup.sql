@@ -1,6 +1,7 @@
--- The counted inference spans rolled up per segment, day, system, environment, eval traffic, feature and
--- model: the counts of int_llm_call_groups (whose edge part computes the same from stg_llm_calls for the
--- partial days of a window). Run after the loads, eval traffic and prices, over an emptied table.
+-- The counted inference spans rolled up per segment, day, system, environment, eval traffic, feature and model: the
+-- counts of int_llm_call_groups (whose edge part computes the same from stg_llm_calls for the partial days of a
+-- window). Run after the loads, eval traffic and prices, over $segments: every segment into an emptied table, or
+-- only the ones a sync added (Engine._roll_up).
 INSERT INTO call_rollup
 SELECT
     segment,
@@ -33,6 +34,6 @@ FROM (
         s.cost AS recorded_cost,
         coalesce(s.cost, s.priced_cost) AS cost
     FROM spans AS s
-    WHERE s.span_class = 'inference' AND s.usage_counted
+    WHERE s.span_class = 'inference' AND s.usage_counted AND s.segment IN (SELECT unnest($segments))
 ) AS calls
 GROUP BY segment, date_trunc('day', ts), system, env, eval_traffic, feature, model

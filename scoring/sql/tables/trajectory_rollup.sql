@@ -2,7 +2,8 @@
 -- per steps value (kind 'steps': runs, and the counts and sums met_trajectory averages, so its mean and p95 of
 -- steps come exactly from them) and per fine latency bin (kind 'duration': runs, naming the bins whose durations
 -- its p95 of duration ranks). What met_trajectory counts for the whole days of a window (its edge part reads
--- stg_agent_runs). Run after the loads and eval traffic, over an emptied table.
+-- stg_agent_runs). Run after the loads and eval traffic, over $segments: every segment into an emptied table, or
+-- only the ones a sync added (Engine._roll_up).
 INSERT INTO trajectory_rollup
 WITH runs AS (
     SELECT
@@ -11,7 +12,7 @@ WITH runs AS (
         rollup_steps, latency_fine, rollup_tool_calls, rollup_retries, termination,
         status = 'Error' OR error_type IS NOT NULL AS is_error
     FROM spans
-    WHERE span_class = 'agent'
+    WHERE span_class = 'agent' AND segment IN (SELECT unnest($segments))
 )
 SELECT
     segment, day, system, env, eval_traffic, agent, version, 'steps', rollup_steps, count(*), count(rollup_tool_calls),
