@@ -58,9 +58,9 @@ CREATE TABLE IF NOT EXISTS span_rollup (
 CREATE TABLE IF NOT EXISTS unpriced (segment VARCHAR, provider VARCHAR, model VARCHAR);
 CREATE TABLE IF NOT EXISTS orphans (segment VARCHAR, span_key UBIGINT, parent_key UBIGINT);
 -- call_rollup: the counted inference spans per segment, day (midnight UTC), system, environment, eval traffic,
--- feature and model, with the counts int_llm_call_groups sums (call_rollup.sql; like the other roll-ups, rebuilt
--- after every sync that changed the spans): a warm scorecard sums the whole days of its window here and reads
--- spans only for the partial days at its edges.
+-- feature and model, with the counts int_llm_call_groups sums (call_rollup.sql; like the other roll-ups, grown by
+-- the segments a sync added, else rebuilt whole: Engine._roll_up): a warm scorecard sums the whole days of its
+-- window here and reads spans only for the partial days at its edges.
 CREATE TABLE IF NOT EXISTS call_rollup (
     segment VARCHAR, day TIMESTAMP, system VARCHAR, env VARCHAR, eval_traffic BOOLEAN, feature VARCHAR,
     model VARCHAR, calls BIGINT, failed_calls BIGINT, completed_calls BIGINT, usage_absent_calls BIGINT,
@@ -120,7 +120,7 @@ CREATE TABLE IF NOT EXISTS trajectory_rollup (
 -- duration_index: every model call's and agent run's duration with the columns its scope is decided on, in fine
 -- latency bin order (duration_index.sql, rebuilt with call_rollup), so that ranking the durations of a few bins
 -- (int_model_call_stats, met_trajectory) reads the row groups of those bins only instead of every span.
-CREATE TABLE IF NOT EXISTS duration_index (  -- rebuilt whole: no segment column (sorting paths costs memory)
+CREATE TABLE IF NOT EXISTS duration_index (  -- no segment column (sorting paths costs memory): emptied whole
     latency_fine SMALLINT, span_class span_class, ts TIMESTAMP, system VARCHAR, env VARCHAR,
     eval_traffic BOOLEAN, feature VARCHAR, model VARCHAR, agent_name VARCHAR, agent_version VARCHAR,
     duration_ms DOUBLE
