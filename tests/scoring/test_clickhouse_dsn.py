@@ -2,18 +2,24 @@
 settings and parameters sent by the client, the exporter's otel_traces table) scores as DuckDB does.
 
 No ClickHouse server that can run the exporter's DDL can be installed here (Debian's is 18.16, from
-2018; PyPI ships none), so the DSN is ``chdb://DIR``: clickhouse-connect's own transport to a chDB
-database on disk, the same client calls as over HTTP. The table is created with the vendored DDL
-(scoring/clickhouse/otel_traces.sql) and filled with the fixture lake's rows, each step in its own
-process as a server would be (chDB runs one engine per process).
+2018; PyPI ships none), so the server is chDB, reached two ways: ``chdb://DIR``, clickhouse-connect's own
+transport to a chDB database on disk, and ``http://user@127.0.0.1:PORT``, its HTTP client against
+``tests/scoring/_chdb_http.py``, ClickHouse's HTTP interface over that database (the URL's settings and
+``param_`` values, formats, the password, exceptions as a server sends them). The table is created with the
+vendored DDL (scoring/clickhouse/otel_traces.sql) and filled with the fixture lake's rows, each step in its
+own process as a server would be (chDB runs one engine per process).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,30 +28,65 @@ pytest.importorskip("chdb", reason="the clickhouse extra (chdb) is part of the d
 pytest.importorskip("clickhouse_connect", reason="the clickhouse extra (clickhouse-connect) is part of the dev install")
 
 import scoring
-from scoring._clickhouse import NO_HEALTH
+from scoring._clickhouse import NO_HEALTH, PASSWORD_VARIABLE
 from scoring._model import DataCompleteness
 from tests.scoring import _lake
 from tests.scoring._lake import SCOPE, WINDOW
 
 ROOT = Path(__file__).resolve().parents[2]
+USER, PASSWORD = "scorer", "s3cret"
+TRANSPORTS = ["chdb", "http"]
 
 
-def _python(*argv: str) -> subprocess.CompletedProcess[str]:
+def _python(*argv: str, env: dict[str, str] | None = None, code: int = 0) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(
-        [sys.executable, "-m", *argv], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
+        [sys.executable, "-m", *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=None if env is None else {**os.environ, **env},
     )
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == code, done.stderr
     return done
 
 
-def test_harness_score_with_a_dsn_equals_duckdb_over_the_same_rows(tmp_path: Path) -> None:
+@contextmanager
+def _server(database: Path, transport: str) -> Iterator[str]:
+    """A DSN for the chDB database at ``database``, without its password (the run's environment holds it)."""
+    if transport == "chdb":
+        yield f"chdb://{database}"
+        return
+    port_file = database.with_name("port")
+    served = subprocess.Popen(
+        [sys.executable, "-m", "tests.scoring._chdb_http", str(database), str(port_file), USER, PASSWORD], cwd=ROOT
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not port_file.exists() or not port_file.read_text():
+            assert served.poll() is None and time.monotonic() < deadline, "the HTTP server over chDB did not start"
+            time.sleep(0.05)
+        yield f"http://{USER}@127.0.0.1:{port_file.read_text()}"
+    finally:
+        served.terminate()
+        served.wait(timeout=30)
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_harness_score_with_a_dsn_equals_duckdb_over_the_same_rows(tmp_path: Path, transport: str) -> None:
     home, database = tmp_path / ".harness", tmp_path / "clickhouse"
     _lake.write_llm_calls(home)
     _lake.write_facts(home)
     _python("tests.scoring._exported", str(home), str(database))
-    dsn = f"chdb://{database}"
     window = ["--home", str(home), "--since", WINDOW["since"], "--until", WINDOW["until"]]
-    printed = _python("harness.cli", "score", "--engine", "clickhouse", "--dsn", dsn, "--format", "json", *window)
+    with _server(database, transport) as dsn:
+        printed = _python(
+            "harness.cli",
+            "score",
+            *("--engine", "clickhouse", "--dsn", dsn, "--format", "json", *window),
+            env={PASSWORD_VARIABLE: PASSWORD},
+        )
     card = scoring.Scorecard.model_validate_json(printed.stdout)
     duck = scoring.scorecard(home, SCOPE, cache=False)
     assert card.evidence_command == f"{duck.evidence_command} --engine clickhouse --dsn {dsn}"
@@ -57,16 +98,36 @@ def test_harness_score_with_a_dsn_equals_duckdb_over_the_same_rows(tmp_path: Pat
     assert duck.metrics.calls.total > 0 and duck.metrics.deployment_frequency_per_week
 
 
-def test_harness_sql_with_a_dsn_runs_on_the_server(tmp_path: Path) -> None:
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_harness_sql_with_a_dsn_runs_on_the_server(tmp_path: Path, transport: str) -> None:
     home, database = tmp_path / ".harness", tmp_path / "clickhouse"
     _lake.write_llm_calls(home)
     _python("tests.scoring._exported", str(home), str(database))
     window = ["--home", str(home), "--since", WINDOW["since"], "--until", WINDOW["until"]]
     query = "SELECT feature, count(*) AS calls FROM stg_llm_calls GROUP BY ALL ORDER BY ALL"
-    dsn = ["--engine", "clickhouse", "--dsn", f"chdb://{database}"]
-    click = _python("harness.cli", "sql", query, *window, *dsn, "--format", "json")
+    with _server(database, transport) as dsn:
+        served = ["--engine", "clickhouse", "--dsn", dsn]
+        click = _python(
+            "harness.cli", "sql", query, *window, *served, "--format", "json", env={PASSWORD_VARIABLE: PASSWORD}
+        )
     duck = _python("harness.cli", "sql", query, *window, "--no-cache", "--format", "json")
     assert json.loads(click.stdout) == json.loads(duck.stdout) and len(json.loads(duck.stdout)) > 1
+
+
+def test_a_server_refusing_the_password_is_an_error_naming_the_dsn_without_it(tmp_path: Path) -> None:
+    home, database = tmp_path / ".harness", tmp_path / "clickhouse"
+    _lake.write_llm_calls(home)
+    _python("tests.scoring._exported", str(home), str(database))
+    window = ["--home", str(home), "--since", WINDOW["since"], "--until", WINDOW["until"]]
+    with _server(database, "http") as dsn:
+        wrong = dsn.replace(f"//{USER}@", f"//{USER}:wrong@")
+        refused = _python("harness.cli", "score", "--engine", "clickhouse", "--dsn", wrong, *window, code=3)
+        unset = _python(
+            "harness.cli", "score", "--engine", "clickhouse", "--dsn", dsn, *window, code=3, env={PASSWORD_VARIABLE: ""}
+        )
+    assert f"cannot connect to ClickHouse at {dsn.replace(f'//{USER}@', f'//{USER}:***@')}" in refused.stderr
+    assert "wrong" not in refused.stderr and "516" in refused.stderr and "Authentication failed" in refused.stderr
+    assert f"cannot connect to ClickHouse at {dsn}" in unset.stderr and "516" in unset.stderr
 
 
 def _diff(a: object, b: object, path: str = "") -> list[str]:
