@@ -3,11 +3,11 @@ settings and parameters sent by the client, the exporter's otel_traces table) sc
 
 No ClickHouse server that can run the exporter's DDL can be installed here (Debian's is 18.16, from
 2018; PyPI ships none), so the server is chDB, reached two ways: ``chdb://DIR``, clickhouse-connect's own
-transport to a chDB database on disk, and ``http://user@127.0.0.1:PORT``, its HTTP client against
-``tests/scoring/_chdb_http.py``, ClickHouse's HTTP interface over that database (the URL's settings and
-``param_`` values, formats, the password, exceptions as a server sends them). The table is created with the
-vendored DDL (scoring/clickhouse/otel_traces.sql) and filled with the fixture lake's rows, each step in its
-own process as a server would be (chDB runs one engine per process).
+transport to a chDB database on disk, and ``clickhouse://user@127.0.0.1:PORT/default`` (docker-compose.yml's
+form), its HTTP client against ``tests/scoring/_chdb_http.py``, ClickHouse's HTTP interface over that database
+(the URL's settings and ``param_`` values, formats, the password, exceptions as a server sends them). The table
+is created with the vendored DDL (scoring/clickhouse/otel_traces.sql) and filled with the fixture lake's rows,
+each step in its own process as a server would be (chDB runs one engine per process).
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def _server(database: Path, transport: str) -> Iterator[str]:
         while not port_file.exists() or not port_file.read_text():
             assert served.poll() is None and time.monotonic() < deadline, "the HTTP server over chDB did not start"
             time.sleep(0.05)
-        yield f"http://{USER}@127.0.0.1:{port_file.read_text()}"
+        yield f"clickhouse://{USER}@127.0.0.1:{port_file.read_text()}/default"  # docker-compose.yml's shape
     finally:
         served.terminate()
         served.wait(timeout=30)
