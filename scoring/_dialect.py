@@ -17,7 +17,8 @@ translates into something ClickHouse rejects or computes differently), each an A
     list_sort(x)                    arraySort(x)
     to_days / to_microseconds       toIntervalDay / toIntervalMicrosecond
     hash(x)                         cityHash64(x)                       a key, never shown
-    TRY_CAST(x AS T)                accurateCastOrNull(x, 'T'); '0x' || hex AS UBIGINT: unhex
+    TRY_CAST(x AS T)                accurateCastOrNull(x, 'T'); '0x' || hex AS UBIGINT: unhex; a number T also
+                                    from trimmed text, an integer T from a real's text rounded half away
     TIMESTAMP / TIMESTAMPTZ         DateTime64(6, 'UTC')                (DuckDB: microseconds, naive UTC)
     range(a, b)                     range(a, b)                         the array function
     INSERT ... BY NAME              INSERT ... (the select's names)
@@ -99,8 +100,23 @@ def _try_cast(node: exp.TryCast) -> exp.Expr:
         )
         valid = _fn("match", digits, exp.Literal.string("^[0-9a-fA-F]{1,16}$"))
         return exp.If(this=valid, true=hexed, false=exp.Null())
-    target = _datatype(to).sql("clickhouse")
-    return _fn("accurateCastOrNull", value, exp.Literal.string(target))
+    target = exp.Literal.string(_datatype(to).sql("clickhouse"))
+    exact = _fn("accurateCastOrNull", value, target)
+    if to.this not in exp.DataType.INTEGER_TYPES | exp.DataType.REAL_TYPES:
+        return exact
+    # DuckDB reads a number's text with its white space trimmed, and an integer from any number's text, halves
+    # rounded away from zero ('1000.0', '1e3', '2.5'); ClickHouse's cast reads neither, so text it refuses is read
+    # again that way (``if`` evaluates its branch only for those rows)
+    text = _fn("replaceRegexpAll", _fn("toString", value), exp.Literal.string(r"^\s+|\s+$"), exp.Literal.string(""))
+    again = _fn("accurateCastOrNull", text, target)
+    if to.this in exp.DataType.INTEGER_TYPES:
+        real = _fn("accurateCastOrNull", text, exp.Literal.string("Nullable(Float64)"))
+        rounded = exp.Mul(
+            this=_fn("sign", real),
+            expression=_fn("floor", exp.Add(this=_fn("abs", real), expression=exp.Literal.number(0.5))),
+        )
+        again = _fn("coalesce", again, _fn("accurateCastOrNull", rounded, target))
+    return exp.If(this=exp.Is(this=exact.copy(), expression=exp.Null()), true=again, false=exact)
 
 
 def _json_path_strings(node: exp.JSONExtractScalar) -> exp.Expr:

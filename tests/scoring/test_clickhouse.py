@@ -114,6 +114,8 @@ def _write_agent_runs(home: Path) -> None:
         )
         w.span("execute_tool search_kb", start, 200, tool, parent=run)
         w.llm(start, 700, parent=run, **_lake.attrs(GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK=0.25))
+    # token counts sent as doubles (an OTLP doubleValue, a float attribute): the lake holds "1000.0"
+    w.llm("2026-03-22T10:00:00", 300, **_lake.attrs(GEN_AI_USAGE_INPUT_TOKENS=1000.0, GEN_AI_USAGE_OUTPUT_TOKENS=2e2))
     w.close()
 
 
@@ -141,6 +143,37 @@ def test_every_view_metric_and_criterion_is_the_same_on_duckdb_and_chdb(
     expected = duck.rows(view)
     got = click.rows(view)
     assert _same(expected, got), f"{view}\n duckdb: {expected}\n chdb:   {got}"
+
+
+# attribute text as instrumentations write it: whole numbers as doubles, exponents, padding, halves, words
+CAST_TEXTS = [
+    "1000", "1000.0", "1e3", "1.5e3", "2e2", " 12 ", "\t7\n", "+5", "-0", "-2.5", "1000.5", "1001.5", "0.4",
+    "9223372036854775807", "9223372036854775808", "1e30", "12abc", "", "nan", "inf", "-inf",
+    "true", "false", "True", "t", "f", "1", "0", "yes", "no", " true ", "2",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("target", ["BIGINT", "INTEGER", "SMALLINT", "DOUBLE", "BOOLEAN"])
+def test_try_cast_reads_attribute_text_as_duckdb_does(target: str) -> None:
+    """Attributes are text in the lake (the exporter's Map(String, String)); every TRY_CAST of them in the loads
+    must read the same number on both engines, whatever the instrumentation's value type was."""
+    import duckdb
+
+    query = f"SELECT v, TRY_CAST(v AS {target}) AS x FROM texts ORDER BY v"
+    duck = duckdb.connect()
+    duck.execute("CREATE TABLE texts (v VARCHAR)")
+    duck.executemany("INSERT INTO texts VALUES (?)", [[text] for text in [*CAST_TEXTS, None]])
+    expected = [{"v": v, "x": x} for v, x in duck.execute(query).fetchall()]
+    click = ChdbClient()
+    try:
+        click.command("CREATE TABLE texts (v Nullable(String)) ENGINE = Memory")
+        for text in [*CAST_TEXTS, None]:
+            click.command("INSERT INTO texts VALUES ({v:Nullable(String)})", {"v": text})
+        (statement,) = _dialect.translate(query)
+        got = click.arrow(statement.sql).to_pylist()
+    finally:
+        click.close()
+    assert _same(expected, got), "\n".join(f"{a} {b}" for a, b in zip(expected, got, strict=True) if a != b)
 
 
 def test_the_parity_fixture_gives_every_metric_and_criterion_rows(engines: tuple[Engine, ClickHouseEngine]) -> None:
