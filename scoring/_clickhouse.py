@@ -108,6 +108,34 @@ class ChdbClient:
                 self.session.close()
 
 
+DSN_SCHEMES = ("clickhouse", "http", "https", "chdb")
+_DSN_EXAMPLE = "clickhouse://user@host:8123/database (https:// for TLS), or chdb:///path/to/database"
+
+
+def checked_dsn(dsn: str) -> str:
+    """``dsn``, once it names a server or a chDB database on disk: clickhouse-connect reads a DSN without a scheme
+    or a host as ``localhost:8123``, and a ``chdb://`` path that does not exist as a new, empty database."""
+    text = dsn.strip()
+    if not text:
+        raise ScoringError(
+            f"--dsn is empty: give the server's DSN, e.g. {_DSN_EXAMPLE}; without --dsn, chDB scores the lake"
+        )
+    parts = urlsplit(text)
+    try:
+        parts.port  # noqa: B018 (a port out of range raises here)
+    except ValueError:
+        parts = parts._replace(scheme="")
+    if parts.scheme not in DSN_SCHEMES or not text.startswith(f"{parts.scheme}://"):
+        raise ScoringError(f"not a DSN: {_redacted(text)!r}; give one such as {_DSN_EXAMPLE}")
+    if parts.scheme == "chdb":
+        location = parts.netloc.rpartition("@")[2] or parts.path
+        if location not in ("memory", ":memory:") and not Path(location).is_dir():
+            raise ScoringError(f"no chDB database at {location} ({_redacted(text)})")
+    elif not parts.hostname:
+        raise ScoringError(f"{_redacted(text)} names no host; give one such as {_DSN_EXAMPLE}")
+    return text
+
+
 class ServerClient:
     """A ClickHouse server through clickhouse-connect (HTTP), in a scratch database dropped on close."""
 
@@ -118,15 +146,18 @@ class ServerClient:
             raise ScoringError("--dsn needs clickhouse-connect: pip install 'llm-harness[clickhouse]'") from exc
         logging.getLogger("clickhouse_connect").setLevel(logging.CRITICAL)  # its failures reach the user as ours
         self.scratch = f"harness_scoring_{uuid.uuid4().hex[:12]}"
+        parts = urlsplit(dsn)
         # a DSN without a password (the one evidence prints) takes it from the environment
-        password = os.environ.get(PASSWORD_VARIABLE, "") if urlsplit(dsn).password is None else ""
+        password = os.environ.get(PASSWORD_VARIABLE, "") if parts.password is None else ""
+        # clickhouse-connect takes TLS from the port alone (443, 8443): https:// asks for it on any port
+        secure = {"secure": True} if parts.scheme == "https" else {}
         try:
-            admin = clickhouse_connect.get_client(dsn=dsn, password=password)
+            admin = clickhouse_connect.get_client(dsn=dsn, password=password, **secure)
             self.source_database = admin.database or "default"
             admin.command(f"CREATE DATABASE {self.scratch}")
             admin.close()
             self.client = clickhouse_connect.get_client(
-                dsn=dsn, database=self.scratch, settings=dict(SETTINGS), password=password
+                dsn=dsn, database=self.scratch, settings=dict(SETTINGS), password=password, **secure
             )
         except Exception as exc:  # clickhouse-connect raises its own and the network's errors
             raise ScoringError(f"cannot connect to ClickHouse at {_redacted(dsn)}: {exc}") from exc
@@ -275,8 +306,19 @@ class ClickHouseEngine:
         feature_attribute: str | None = None,
     ) -> ClickHouseEngine:
         """A server's ``table`` (``--dsn``), else chDB over the lake's Parquet segments."""
-        if dsn:
+        if dsn is not None:
+            dsn = checked_dsn(dsn)
             server = ServerClient(dsn)
+            found = server.arrow(
+                "SELECT count() AS n FROM system.tables WHERE database = {database:String} AND name = {table:String}",
+                {"database": server.source_database, "table": table},
+            )
+            if not found.column("n")[0].as_py():
+                server.close()
+                raise ScoringError(
+                    f"no {table} table in database {server.source_database} at {_redacted(dsn)}: the Collector's "
+                    "ClickHouse exporter creates it there (check the DSN's database, and that the Collector exported)"
+                )
             source = f"{server.source_database}.{table}"
             opened = cls(server, source_table=source, price_book=price_book, feature_attribute=feature_attribute)
             opened.dsn = dsn

@@ -70,9 +70,9 @@ def session(
     catalogue = load_catalogue(systems_file or settings.home / SYSTEMS_FILE)
     if engine not in ENGINES:
         raise ScoringError(f"unknown engine {engine!r}; engines: {', '.join(ENGINES)}")
-    if dsn and engine != "clickhouse":
+    if dsn is not None and engine != "clickhouse":
         raise ScoringError("a DSN names a ClickHouse server: give it with engine clickhouse (--engine clickhouse)")
-    if not dsn:
+    if dsn is None:
         _require_telemetry(settings)
     opened: Engine | ClickHouseEngine
     if engine == "clickhouse":

@@ -139,3 +139,72 @@ def _diff(a: object, b: object, path: str = "") -> list[str]:
     if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
         return [d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in _diff(x, y, f"{path}[{i}]")]
     return [] if a == b else [f"{path}: {a!r} != {b!r}"]
+
+
+@pytest.mark.parametrize(
+    ("dsn", "said"),
+    [
+        ("", "--dsn is empty"),  # a CI step's unset variable: never the lake instead of the server
+        ("   ", "--dsn is empty"),
+        ("myhost:9000/db", "not a DSN"),  # no scheme: clickhouse-connect would try localhost:8123
+        ("garbage", "not a DSN"),
+        ("127.0.0.1:1", "not a DSN"),
+        ("ftp://host/db", "not a DSN"),
+        ("clickhouse:///default", "names no host"),
+        ("clickhouse://host:99999/default", "not a DSN"),
+    ],
+)
+def test_a_dsn_that_names_no_server_is_an_error(tmp_path: Path, dsn: str, said: str) -> None:
+    home = tmp_path / ".harness"
+    _lake.write_llm_calls(home)
+    window = ["--home", str(home), "--since", WINDOW["since"], "--until", WINDOW["until"]]
+    refused = _python("harness.cli", "score", "--engine", "clickhouse", "--dsn", dsn, *window, code=3)
+    assert said in refused.stderr and "Traceback" not in refused.stderr
+    assert "localhost" not in refused.stderr
+
+
+def test_a_chdb_dsn_to_a_missing_folder_is_an_error_and_creates_nothing(tmp_path: Path) -> None:
+    home, missing = tmp_path / ".harness", tmp_path / "no-such-database"
+    _lake.write_llm_calls(home)
+    window = ["--home", str(home), "--since", WINDOW["since"], "--until", WINDOW["until"]]
+    refused = _python("harness.cli", "score", "--engine", "clickhouse", "--dsn", f"chdb://{missing}", *window, code=3)
+    assert f"no chDB database at {missing}" in refused.stderr
+    assert not missing.exists()
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_a_database_without_otel_traces_is_an_error_naming_it(tmp_path: Path, transport: str) -> None:
+    home, database = tmp_path / ".harness", tmp_path / "clickhouse"
+    _lake.write_llm_calls(home)
+    _python("tests.scoring._exported", str(home), str(database))
+    window = ["--home", str(home), "--since", WINDOW["since"], "--until", WINDOW["until"]]
+    with _server(database, transport) as dsn:
+        # a database the server has, without the table (one it lacks, the server names: UNKNOWN_DATABASE)
+        elsewhere = f"{dsn.removesuffix('/default')}/system" if transport == "http" else f"{dsn}?database=system"
+        refused = _python(
+            "harness.cli",
+            "score",
+            *("--engine", "clickhouse", "--dsn", elsewhere, *window),
+            env={PASSWORD_VARIABLE: PASSWORD},
+            code=3,
+        )
+    assert "no otel_traces table in database system" in refused.stderr and "Code:" not in refused.stderr
+
+
+def test_an_https_dsn_speaks_tls(tmp_path: Path) -> None:
+    """clickhouse-connect takes TLS from the port alone (443, 8443): an https:// DSN to another port would go in
+    clear text. Against the plain-HTTP server it must fail in the TLS handshake instead of scoring."""
+    home, database = tmp_path / ".harness", tmp_path / "clickhouse"
+    _lake.write_llm_calls(home)
+    _python("tests.scoring._exported", str(home), str(database))
+    window = ["--home", str(home), "--since", WINDOW["since"], "--until", WINDOW["until"]]
+    with _server(database, "http") as dsn:
+        secure = dsn.replace("clickhouse://", "https://")
+        refused = _python(
+            "harness.cli",
+            "score",
+            *("--engine", "clickhouse", "--dsn", secure, *window),
+            env={PASSWORD_VARIABLE: PASSWORD},
+            code=3,
+        )
+    assert "cannot connect to ClickHouse" in refused.stderr and "SSL" in refused.stderr
