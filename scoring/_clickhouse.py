@@ -150,14 +150,14 @@ class ServerClient:
         # a DSN without a password (the one evidence prints) takes it from the environment
         password = os.environ.get(PASSWORD_VARIABLE, "") if parts.password is None else ""
         # clickhouse-connect takes TLS from the port alone (443, 8443): https:// asks for it on any port
-        secure = {"secure": True} if parts.scheme == "https" else {}
+        secure = parts.scheme == "https"
         try:
-            admin = clickhouse_connect.get_client(dsn=dsn, password=password, **secure)
+            admin = clickhouse_connect.get_client(dsn=dsn, password=password, secure=secure)
             self.source_database = admin.database or "default"
             admin.command(f"CREATE DATABASE {self.scratch}")
             admin.close()
             self.client = clickhouse_connect.get_client(
-                dsn=dsn, database=self.scratch, settings=dict(SETTINGS), password=password, **secure
+                dsn=dsn, database=self.scratch, settings=dict(SETTINGS), password=password, secure=secure
             )
         except Exception as exc:  # clickhouse-connect raises its own and the network's errors
             raise ScoringError(f"cannot connect to ClickHouse at {_redacted(dsn)}: {exc}") from exc
