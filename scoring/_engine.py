@@ -159,6 +159,8 @@ class Engine:
             # only the added segments' spans change (no older one's eval traffic or prices): the roll-ups grow by them
             added = len(new) < len(current) and not everything and not prices_changed and not self._reached(new)
             self._track_orphans(new, rebuild=everything)
+            if everything:  # a forgotten eval case no longer marks its trace
+                self.conn.execute(_sql.read("eval_traffic_reset"))
             if new or everything:
                 self.conn.execute(_sql.read("eval_traffic"))
             self._price(list(current) if prices_changed or everything else new)
@@ -349,7 +351,16 @@ class Engine:
         except duckdb.Error as exc:
             message = " ".join(str(exc).split())
             raise ScoringError(f"{message} (views: {', '.join(_sql.VIEWS)}; tables: spans, fact_spans)") from exc
-        return frame
+        return _whole_numbers(frame)
+
+
+def _whole_numbers(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with its whole-number decimals (DuckDB's HUGEINT: a sum of counts) as integers, as ClickHouse
+    returns them: JSON and CSV then print 21, not "21", on either engine."""
+    import polars as pl
+
+    whole = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.Decimal) and dtype.scale == 0]
+    return frame.with_columns(pl.col(whole).cast(pl.Int128)) if whole else frame
 
 
 def health_rows(lake_dir: Path) -> tuple[list[list[Any]], list[str]]:

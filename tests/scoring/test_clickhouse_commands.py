@@ -86,6 +86,38 @@ def test_harness_sql_runs_on_clickhouse(home: Path, capsys: pytest.CaptureFixtur
     assert [row["system"] for row in hostile] == [HOSTILE]
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT calls, failed FROM met_latency",  # sums of counts: HUGEINT on DuckDB
+        "SELECT feature, calls, priced_calls FROM met_cost_per_feature ORDER BY ALL",
+        "SELECT sum(input_tokens) AS tokens, sum(cost) AS cost FROM stg_llm_calls",  # a user's own sum
+    ],
+)
+def test_harness_sql_json_prints_counts_as_numbers_on_both_engines(
+    home: Path, capsys: pytest.CaptureFixture[str], query: str
+) -> None:
+    window = ["--home", str(home), "--since", WINDOW["since"], "--until", WINDOW["until"]]
+    duck = _sql(["sql", query, *window, "--no-cache"], capsys)
+    click = _sql(["sql", query, *window, "--engine", "clickhouse"], capsys)
+    assert duck and all(not isinstance(v, str) for row in duck for k, v in row.items() if k != "feature"), duck
+    assert _close(click, duck), (click, duck)
+
+
+def _close(a: list[dict[str, object]], b: list[dict[str, object]]) -> bool:
+    """Equal rows, floats to 1e-9 relative (the engines sum in different orders)."""
+    import math
+
+    def same(x: object, y: object) -> bool:
+        if isinstance(x, float) and isinstance(y, float):
+            return math.isclose(x, y, rel_tol=1e-9)
+        return x == y
+
+    return len(a) == len(b) and all(
+        row.keys() == other.keys() and all(same(row[k], other[k]) for k in row) for row, other in zip(a, b, strict=True)
+    )
+
+
 def test_a_clickhouse_scorecards_evidence_runs_as_printed_on_clickhouse(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -33,19 +33,20 @@ REFERENCE = {
         SELECT
             system, feature, model,
             count(*) AS calls,
-            count_if(is_error) AS failed_calls,
-            count_if(NOT is_error) AS completed_calls,
-            count_if(NOT is_error AND usage_absent_reason IS NOT NULL) AS usage_absent_calls,
-            count_if(NOT is_error AND usage_absent_reason IS NULL) AS usage_calls,
-            count_if(NOT is_error AND usage_absent_reason IS NULL AND input_tokens IS NOT NULL
+            count(*) FILTER (WHERE is_error) AS failed_calls,
+            count(*) FILTER (WHERE NOT is_error) AS completed_calls,
+            count(*) FILTER (WHERE NOT is_error AND usage_absent_reason IS NOT NULL) AS usage_absent_calls,
+            count(*) FILTER (WHERE NOT is_error AND usage_absent_reason IS NULL) AS usage_calls,
+            count(*) FILTER (WHERE NOT is_error AND usage_absent_reason IS NULL AND input_tokens IS NOT NULL
                 AND output_tokens IS NOT NULL) AS with_tokens,
-            count_if(NOT is_error AND usage_absent_reason IS NULL AND cost IS NOT NULL) AS with_cost,
-            count_if(NOT is_error AND usage_absent_reason IS NULL AND recorded_cost IS NOT NULL) AS with_recorded_cost,
-            count_if(NOT is_error AND request_model IS NOT NULL) AS with_request_model,
-            count_if(NOT is_error AND response_model IS NOT NULL) AS with_response_model,
-            count_if(NOT is_error AND prompt_version IS NOT NULL) AS with_prompt_version,
+            count(*) FILTER (WHERE NOT is_error AND usage_absent_reason IS NULL AND cost IS NOT NULL) AS with_cost,
+            count(*) FILTER (WHERE NOT is_error AND usage_absent_reason IS NULL AND recorded_cost IS NOT NULL)
+                AS with_recorded_cost,
+            count(*) FILTER (WHERE NOT is_error AND request_model IS NOT NULL) AS with_request_model,
+            count(*) FILTER (WHERE NOT is_error AND response_model IS NOT NULL) AS with_response_model,
+            count(*) FILTER (WHERE NOT is_error AND prompt_version IS NOT NULL) AS with_prompt_version,
             count(cost) AS priced_calls,
-            count_if(NOT is_error AND cost IS NOT NULL) AS priced_completed,
+            count(*) FILTER (WHERE NOT is_error AND cost IS NOT NULL) AS priced_completed,
             sum(cost) AS cost_usd
         FROM stg_llm_calls
         WHERE counted
@@ -82,7 +83,7 @@ REFERENCE = {
                 AS dimension,
             coalesce(feature, model) AS value,
             count(*) AS calls,
-            count_if(is_error) AS failed,
+            count(*) FILTER (WHERE is_error) AS failed,
             quantile_cont(duration_ms, [0.5, 0.95, 0.99]) AS latency_ms
         FROM (
             SELECT coalesce(feature, '(unattributed)') AS feature, coalesce(model, '(unknown)') AS model, duration_ms,
@@ -240,7 +241,7 @@ def _assert_as_reference(engine: Engine | ClickHouseEngine, reference: Engine) -
         expected = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         got = engine.rows(view)
         assert _same(expected, got), f"{view}\n reference: {expected}\n rolled up: {got}"
-        if isinstance(engine, Engine):  # the same column types too (count_if is HUGEINT, count BIGINT)
+        if isinstance(engine, Engine):  # the same column types too (a sum of counts is HUGEINT, a count BIGINT)
             assert engine.frame(view).schema == reference.select(sql).schema, view
 
 
@@ -368,6 +369,7 @@ def test_rollups_grown_sync_by_sync_equal_one_whole_build(tmp_path: Path, price_
         parent=root,
     )
     case.close()
+    case_segment = max((home / "lake" / "otel_traces").rglob("*.parquet"), key=lambda p: p.stat().st_mtime_ns)
     assert sync() == "whole"  # the case marks the older segments' calls of its trace as eval traffic
     _write_calls(home, range(3, 4))
     assert sync() == "grown"
@@ -383,6 +385,37 @@ def test_rollups_grown_sync_by_sync_equal_one_whole_build(tmp_path: Path, price_
         _assert_as_reference(grown, grown)
     finally:
         grown.close()
+    case_segment.unlink()  # the eval case vanishes (retention, a deleted file): its trace's calls are traffic again
+    assert sync() == "whole"
+    grown = Engine(home / "lake", database, price_book)
+    try:
+        assert grown.conn.execute(marked).fetchone() == (0,)
+    finally:
+        grown.close()
+
+
+def test_agent_runs_none_of_which_records_a_termination_completed_none(tmp_path: Path, price_book: Path) -> None:
+    """Whole days of agent runs without harness.agent.termination: none completed, a share of 0, not unknown
+    (DuckDB's count_if over a group whose condition is NULL on every row is NULL, not 0: the SQL counts with
+    count(*) FILTER, test_sql_graph)."""
+    home = tmp_path / ".harness"
+    w = _lake.SpanWriter(home, "support")
+    at = (START + timedelta(days=1, hours=10)).strftime("%Y-%m-%dT%H:%M:%S")
+    w.span(
+        "invoke_agent helper",
+        at,
+        500,
+        _lake.attrs(GEN_AI_OPERATION_NAME=semconv.OP_INVOKE_AGENT, GEN_AI_AGENT_NAME="h"),
+    )
+    w.close()
+    engine = Engine(home / "lake", None, price_book)
+    try:
+        _scoped(engine, _window(0, 3 * 1440))
+        _assert_as_reference(engine, engine)
+        (run,) = engine.rows("met_trajectory")
+        assert (run["runs"], run["completed_share"], run["termination_recorded_share"]) == (1, 0.0, 0.0)
+    finally:
+        engine.close()
 
 
 def test_the_percentiles_equal_quantile_cont_over_many_distinct_durations(tmp_path: Path, price_book: Path) -> None:

@@ -52,6 +52,18 @@ def _folders(**layers: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     return {"tables": ("tables",), "staging": (), "intermediate": (), "metrics": (), "criteria": (), **layers}
 
 
+def test_no_sql_counts_with_count_if() -> None:
+    """DuckDB's count_if is NULL, not 0, over a group whose condition is NULL on every row (a run without a
+    termination, a call without a status), where ClickHouse's countIf and count(*) FILTER (WHERE ...) give 0: every
+    conditional count is written count(*) FILTER, so a count of nothing is 0 on both engines."""
+    import duckdb
+
+    assert duckdb.sql("SELECT count_if(x = 'a') FROM (SELECT NULL::VARCHAR AS x)").fetchall() == [(None,)]
+    root = Path(_sql.__file__).parent / "sql"
+    found = [str(path.relative_to(root)) for path in sorted(root.rglob("*.sql")) if "count_if(" in path.read_text()]
+    assert not found, f"count_if in {found}: use count(*) FILTER (WHERE ...)"
+
+
 def test_a_view_reading_a_later_layer_an_unknown_table_or_itself_in_a_cycle_is_refused() -> None:
     base = {"tables": _references(creates={"spans"})}
     backwards = {**base, "stg_a": _references({"met_b"}), "met_b": _references({"spans"})}

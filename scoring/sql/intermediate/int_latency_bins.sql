@@ -49,7 +49,7 @@ SELECT
     CAST(sum(calls) OVER (PARTITION BY dimension, value ORDER BY latency_fine ROWS UNBOUNDED PRECEDING) - calls
         AS BIGINT) AS below,
     CAST(sum(calls) OVER (PARTITION BY dimension, value) AS BIGINT) AS group_calls,
-    sum(failed) OVER (PARTITION BY dimension, value) AS group_failed,
+    CAST(sum(failed) OVER (PARTITION BY dimension, value) AS BIGINT) AS group_failed,
     CAST(sum(CASE WHEN latency_fine IS NOT NULL THEN calls ELSE 0 END) OVER (PARTITION BY dimension, value) AS BIGINT)
         AS n
 FROM bins

@@ -28,21 +28,23 @@ parts AS (
         feature,
         model,
         CAST(count(*) AS BIGINT) AS calls,
-        CAST(count_if(is_error) AS BIGINT) AS failed_calls,
-        CAST(count_if(NOT is_error) AS BIGINT) AS completed_calls,
-        CAST(count_if(NOT is_error AND usage_absent_reason IS NOT NULL) AS BIGINT) AS usage_absent_calls,
-        CAST(count_if(NOT is_error AND usage_absent_reason IS NULL) AS BIGINT) AS usage_calls,
-        CAST(count_if(
+        CAST(count(*) FILTER (WHERE is_error) AS BIGINT) AS failed_calls,
+        CAST(count(*) FILTER (WHERE NOT is_error) AS BIGINT) AS completed_calls,
+        CAST(count(*) FILTER (WHERE NOT is_error AND usage_absent_reason IS NOT NULL) AS BIGINT) AS usage_absent_calls,
+        CAST(count(*) FILTER (WHERE NOT is_error AND usage_absent_reason IS NULL) AS BIGINT) AS usage_calls,
+        CAST(count(*) FILTER (WHERE
             NOT is_error AND usage_absent_reason IS NULL AND input_tokens IS NOT NULL AND output_tokens IS NOT NULL
         ) AS BIGINT) AS with_tokens,
-        CAST(count_if(NOT is_error AND usage_absent_reason IS NULL AND cost IS NOT NULL) AS BIGINT) AS with_cost,
-        CAST(count_if(NOT is_error AND usage_absent_reason IS NULL AND recorded_cost IS NOT NULL) AS BIGINT)
-            AS with_recorded_cost,
-        CAST(count_if(NOT is_error AND request_model IS NOT NULL) AS BIGINT) AS with_request_model,
-        CAST(count_if(NOT is_error AND response_model IS NOT NULL) AS BIGINT) AS with_response_model,
-        CAST(count_if(NOT is_error AND prompt_version IS NOT NULL) AS BIGINT) AS with_prompt_version,
+        CAST(count(*) FILTER (WHERE NOT is_error AND usage_absent_reason IS NULL AND cost IS NOT NULL) AS BIGINT)
+            AS with_cost,
+        CAST(count(*) FILTER (
+            WHERE NOT is_error AND usage_absent_reason IS NULL AND recorded_cost IS NOT NULL
+        ) AS BIGINT) AS with_recorded_cost,
+        CAST(count(*) FILTER (WHERE NOT is_error AND request_model IS NOT NULL) AS BIGINT) AS with_request_model,
+        CAST(count(*) FILTER (WHERE NOT is_error AND response_model IS NOT NULL) AS BIGINT) AS with_response_model,
+        CAST(count(*) FILTER (WHERE NOT is_error AND prompt_version IS NOT NULL) AS BIGINT) AS with_prompt_version,
         CAST(count(cost) AS BIGINT) AS priced_calls,
-        CAST(count_if(NOT is_error AND cost IS NOT NULL) AS BIGINT) AS priced_completed,
+        CAST(count(*) FILTER (WHERE NOT is_error AND cost IS NOT NULL) AS BIGINT) AS priced_completed,
         sum(cost) AS cost_usd
     FROM edges
     GROUP BY system, feature, model
@@ -52,18 +54,18 @@ SELECT
     feature,
     model,
     CAST(sum(calls) AS BIGINT) AS calls,
-    sum(failed_calls) AS failed_calls,
-    sum(completed_calls) AS completed_calls,
-    sum(usage_absent_calls) AS usage_absent_calls,
-    sum(usage_calls) AS usage_calls,
-    sum(with_tokens) AS with_tokens,
-    sum(with_cost) AS with_cost,
-    sum(with_recorded_cost) AS with_recorded_cost,
-    sum(with_request_model) AS with_request_model,
-    sum(with_response_model) AS with_response_model,
-    sum(with_prompt_version) AS with_prompt_version,
+    CAST(sum(failed_calls) AS BIGINT) AS failed_calls,
+    CAST(sum(completed_calls) AS BIGINT) AS completed_calls,
+    CAST(sum(usage_absent_calls) AS BIGINT) AS usage_absent_calls,
+    CAST(sum(usage_calls) AS BIGINT) AS usage_calls,
+    CAST(sum(with_tokens) AS BIGINT) AS with_tokens,
+    CAST(sum(with_cost) AS BIGINT) AS with_cost,
+    CAST(sum(with_recorded_cost) AS BIGINT) AS with_recorded_cost,
+    CAST(sum(with_request_model) AS BIGINT) AS with_request_model,
+    CAST(sum(with_response_model) AS BIGINT) AS with_response_model,
+    CAST(sum(with_prompt_version) AS BIGINT) AS with_prompt_version,
     CAST(sum(priced_calls) AS BIGINT) AS priced_calls,
-    sum(priced_completed) AS priced_completed,
+    CAST(sum(priced_completed) AS BIGINT) AS priced_completed,
     sum(cost_usd) AS cost_usd
 FROM parts
 GROUP BY system, feature, model

@@ -59,7 +59,7 @@ groups AS (  -- the row of all calls is there when there are none (as for an agg
     FROM int_latency_bins
     WHERE dimension <> 'all'
     UNION ALL
-    SELECT 'all', '', coalesce(max(group_calls), 0), max(group_failed), coalesce(max(n), 0)
+    SELECT 'all', '', coalesce(max(group_calls), 0), coalesce(max(group_failed), 0), coalesce(max(n), 0)
     FROM int_latency_bins
     WHERE dimension = 'all'
 )

@@ -12,18 +12,20 @@ SELECT
     feature,
     model,
     count(*),
-    count_if(is_error),
-    count_if(NOT is_error),
-    count_if(NOT is_error AND usage_absent_reason IS NOT NULL),
-    count_if(NOT is_error AND usage_absent_reason IS NULL),
-    count_if(NOT is_error AND usage_absent_reason IS NULL AND input_tokens IS NOT NULL AND output_tokens IS NOT NULL),
-    count_if(NOT is_error AND usage_absent_reason IS NULL AND cost IS NOT NULL),
-    count_if(NOT is_error AND usage_absent_reason IS NULL AND recorded_cost IS NOT NULL),
-    count_if(NOT is_error AND request_model IS NOT NULL),
-    count_if(NOT is_error AND response_model IS NOT NULL),
-    count_if(NOT is_error AND prompt_version IS NOT NULL),
+    count(*) FILTER (WHERE is_error),
+    count(*) FILTER (WHERE NOT is_error),
+    count(*) FILTER (WHERE NOT is_error AND usage_absent_reason IS NOT NULL),
+    count(*) FILTER (WHERE NOT is_error AND usage_absent_reason IS NULL),
+    count(*) FILTER (
+        WHERE NOT is_error AND usage_absent_reason IS NULL AND input_tokens IS NOT NULL AND output_tokens IS NOT NULL
+    ),
+    count(*) FILTER (WHERE NOT is_error AND usage_absent_reason IS NULL AND cost IS NOT NULL),
+    count(*) FILTER (WHERE NOT is_error AND usage_absent_reason IS NULL AND recorded_cost IS NOT NULL),
+    count(*) FILTER (WHERE NOT is_error AND request_model IS NOT NULL),
+    count(*) FILTER (WHERE NOT is_error AND response_model IS NOT NULL),
+    count(*) FILTER (WHERE NOT is_error AND prompt_version IS NOT NULL),
     count(cost),
-    count_if(NOT is_error AND cost IS NOT NULL),
+    count(*) FILTER (WHERE NOT is_error AND cost IS NOT NULL),
     sum(cost)
 FROM (
     SELECT

@@ -8,7 +8,7 @@ SELECT
     segment, day, system, env, eval_traffic, span_class,
     CASE WHEN grouping(feature) = 0 THEN 'feature' WHEN grouping(model) = 0 THEN 'model' ELSE 'all' END,
     CASE WHEN grouping(feature) = 0 THEN feature WHEN grouping(model) = 0 THEN model ELSE '' END,
-    latency_fine, count(*), count_if(failed)
+    latency_fine, count(*), count(*) FILTER (WHERE failed)
 FROM (
     SELECT
         segment, date_trunc('day', ts) AS day, system, env, eval_traffic, span_class, latency_fine,

@@ -16,8 +16,9 @@ WITH runs AS (
 )
 SELECT
     segment, day, system, env, eval_traffic, agent, version, 'steps', rollup_steps, count(*), count(rollup_tool_calls),
-    sum(rollup_tool_calls), count(rollup_retries), sum(rollup_retries), count_if(termination = 'completed'),
-    count(termination), count_if(is_error)
+    sum(rollup_tool_calls), count(rollup_retries), sum(rollup_retries),
+    count(*) FILTER (WHERE termination = 'completed'),
+    count(termination), count(*) FILTER (WHERE is_error)
 FROM runs
 GROUP BY segment, day, system, env, eval_traffic, agent, version, rollup_steps
 UNION ALL
