@@ -112,7 +112,9 @@ class Receiver:
                 if method != "POST":
                     raise BodyError(405, "method_not_allowed", "use POST", headers=[(b"allow", b"POST")])
                 await self._traces(headers, receive, send)
-            elif path == STATUS_PATH and method == "GET":
+            elif path == STATUS_PATH:
+                if method not in ("GET", "HEAD"):
+                    raise BodyError(405, "method_not_allowed", "use GET", headers=[(b"allow", b"GET, HEAD")])
                 await _send(send, 200, json.dumps(self.status()).encode(), b"application/json")
             elif path in _OTHER_SIGNALS:
                 message = f"{path} is not stored: harness collect keeps traces only (facts travel as spans)"
@@ -135,8 +137,9 @@ class Receiver:
     def _authorize(self, headers: dict[bytes, bytes]) -> None:
         if self._token is None:
             return
-        given = headers.get(b"authorization", b"")
-        if not hmac.compare_digest(given, b"Bearer " + self._token):
+        scheme, _, given = headers.get(b"authorization", b"").partition(b" ")
+        # the scheme is case-insensitive (RFC 7235 §2.1): Bearer, bearer, BEARER
+        if scheme.lower() != b"bearer" or not hmac.compare_digest(given.strip(b" "), self._token):
             challenge = [(b"www-authenticate", b'Bearer realm="harness collect"')]
             message = "missing or wrong token: send Authorization: Bearer <token>"
             raise BodyError(401, "unauthorized", message, headers=challenge)

@@ -66,8 +66,12 @@ def run_forever(
     announce: Callable[[str], None] = print,
 ) -> Receiver:
     """Serve in the foreground until SIGTERM or SIGINT, then drain; returns the receiver (for its counters)."""
-    receiver = Receiver(lake_dir, token=token, limits=limits, workers=workers)
-    sock = bind(host, port)
+    sock = bind(host, port)  # first: a port or host it cannot have starts no decoding worker
+    try:
+        receiver = Receiver(lake_dir, token=token, limits=limits, workers=workers)
+    except BaseException:
+        sock.close()
+        raise
     caught: list[int] = []
 
     def note(signum: int, frame: FrameType | None) -> None:

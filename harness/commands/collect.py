@@ -42,20 +42,23 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from harness.collect import Limits, run_forever
+    from harness.commands._checks import port, writable_lake
 
     settings = load_settings({"home": args.home})
     token = _token(args)
     limits = Limits(
         max_body_bytes=_bytes(args.max_body_mb, "--max-body-mb"), max_queue_bytes=_bytes(args.queue_mb, "--queue-mb")
     )
-    if token is None and not _loopback(args.host):
-        print(
-            f"harness collect: warning: listening on {args.host} without --token: anyone who reaches this port "
-            "can write to the lake",
-            file=sys.stderr,
-        )
+    port(args.port)
+    writable_lake(settings.lake_dir)  # never acknowledge spans it cannot write
 
     def announce(base: str) -> None:
+        if token is None and not _loopback(args.host):  # once it listens: a host it cannot bind says only that
+            print(
+                f"harness collect: warning: listening on {args.host} without --token: anyone who reaches this port "
+                "can write to the lake",
+                file=sys.stderr,
+            )
         print(
             f"harness collect: OTLP/HTTP on {base}/v1/traces (protobuf or JSON) into {settings.lake_dir}; "
             f"counters at {base}/status; Ctrl-C or SIGTERM drains and stops",

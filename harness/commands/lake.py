@@ -56,9 +56,11 @@ def run_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from harness.collect import import_files
+    from harness.commands._checks import writable_lake
     from instrumentation.errors import HarnessError
 
     settings = load_settings({"home": args.home})
+    writable_lake(settings.lake_dir)
     results = import_files(settings.lake_dir, [Path(p) for p in args.paths])
     for result in results:
         if result.error and not result.bad_record:

@@ -45,3 +45,14 @@ def test_lake_compact_names_each_bad_segment_it_sets_aside(tmp_path: Path, capsy
 def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["no-such-command"]) == 3
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_lake_import_into_a_home_it_cannot_write_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "a-file"
+    home.write_text("x")
+    source = tmp_path / "traces.json"
+    source.write_text('{"resourceSpans": []}\n')
+    assert main(["lake", "import", str(source), "--home", str(home)]) == 3
+    assert f"cannot write the lake at {home / 'lake'}" in capsys.readouterr().err

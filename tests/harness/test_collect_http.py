@@ -97,6 +97,18 @@ def test_a_token_is_required_when_set(tmp_path: Path) -> None:
     assert len(span_ids(tmp_path / "lake")) == 3
 
 
+def test_the_token_scheme_is_case_insensitive_and_status_answers_head(tmp_path: Path) -> None:
+    with serve(tmp_path / "lake", token="s3cret") as receiver:
+        url = f"{receiver.url}/status"
+        cased = [httpx.get(url, headers={"Authorization": f"{scheme} s3cret"}) for scheme in ("bearer", "BEARER")]
+        prefix = httpx.get(url, headers={"Authorization": "Bearers3cret"})  # no scheme at all
+        head = httpx.head(url, headers={"Authorization": "Bearer s3cret"})
+        posted = httpx.post(url, headers={"Authorization": "Bearer s3cret"})
+    assert [r.status_code for r in cased] == [200, 200] and prefix.status_code == 401
+    assert head.status_code == 200 and head.content == b""
+    assert posted.status_code == 405 and posted.headers["allow"] == "GET, HEAD"
+
+
 def test_unsupported_types_codings_methods_and_signals(tmp_path: Path, body: bytes) -> None:
     with serve(tmp_path / "lake") as receiver:
         text = _post(receiver, body, {"Content-Type": "text/plain"})

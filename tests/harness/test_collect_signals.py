@@ -118,6 +118,32 @@ def test_a_taken_port_is_a_usage_error(tmp_path: Path) -> None:
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--port", "99999"], "--port must be 0 to 65535"),
+        (["--port", "0", "--home", "{file}"], "cannot write the lake at {file}/lake"),  # a home it can never write
+        (["--port", "0", "--host", "no.such.host.invalid"], "cannot listen on no.such.host.invalid"),
+    ],
+)
+def test_what_it_cannot_serve_it_refuses_before_listening(tmp_path: Path, argv: list[str], said: str) -> None:
+    """A receiver that cannot write its lake would acknowledge spans and lose them: it does not start."""
+    taken = tmp_path / "a-file"
+    taken.write_text("x")
+    argv = [arg.format(file=taken) for arg in argv]
+    home = [] if "--home" in argv else ["--home", str(tmp_path / "home")]
+    result = subprocess.run(
+        [sys.executable, "-m", "harness.cli", "collect", *argv, *home],
+        capture_output=True,
+        text=True,
+        cwd=_ROOT,
+        timeout=30,
+    )
+    assert result.returncode == 3, result.stderr
+    assert said.format(file=taken) in result.stderr and "Traceback" not in result.stderr
+    assert "warning" not in result.stderr and "OTLP/HTTP on" not in result.stdout
+
+
 def test_workers_exit_when_the_receiver_is_killed(tmp_path: Path) -> None:
     with _collector(tmp_path / "home", "--workers", "1") as (process, _):
         children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
