@@ -52,6 +52,18 @@ def _python(*argv: str, env: dict[str, str] | None = None, code: int = 0) -> sub
     return done
 
 
+def _exported(tmp_path: Path, *, facts: bool = False, export: bool = True) -> tuple[Path, Path, list[str]]:
+    """The fixture lake's calls (and facts) in a home, and as the exporter's otel_traces in a chDB database on
+    disk (``export``); with the command-line arguments of the fixture's window over that home."""
+    home, database = tmp_path / ".harness", tmp_path / "clickhouse"
+    _lake.write_llm_calls(home)
+    if facts:
+        _lake.write_facts(home)
+    if export:
+        _python("tests.scoring._exported", str(home), str(database))
+    return home, database, ["--home", str(home), "--since", WINDOW["since"], "--until", WINDOW["until"]]
+
+
 @contextmanager
 def _server(database: Path, transport: str) -> Iterator[str]:
     """A DSN for the chDB database at ``database``, without its password (the run's environment holds it)."""
@@ -75,11 +87,7 @@ def _server(database: Path, transport: str) -> Iterator[str]:
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
 def test_harness_score_with_a_dsn_equals_duckdb_over_the_same_rows(tmp_path: Path, transport: str) -> None:
-    home, database = tmp_path / ".harness", tmp_path / "clickhouse"
-    _lake.write_llm_calls(home)
-    _lake.write_facts(home)
-    _python("tests.scoring._exported", str(home), str(database))
-    window = ["--home", str(home), "--since", WINDOW["since"], "--until", WINDOW["until"]]
+    home, database, window = _exported(tmp_path, facts=True)
     with _server(database, transport) as dsn:
         printed = _python(
             "harness.cli",
@@ -100,10 +108,7 @@ def test_harness_score_with_a_dsn_equals_duckdb_over_the_same_rows(tmp_path: Pat
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
 def test_harness_sql_with_a_dsn_runs_on_the_server(tmp_path: Path, transport: str) -> None:
-    home, database = tmp_path / ".harness", tmp_path / "clickhouse"
-    _lake.write_llm_calls(home)
-    _python("tests.scoring._exported", str(home), str(database))
-    window = ["--home", str(home), "--since", WINDOW["since"], "--until", WINDOW["until"]]
+    _, database, window = _exported(tmp_path)
     query = "SELECT feature, count(*) AS calls FROM stg_llm_calls GROUP BY ALL ORDER BY ALL"
     with _server(database, transport) as dsn:
         served = ["--engine", "clickhouse", "--dsn", dsn]
@@ -115,10 +120,7 @@ def test_harness_sql_with_a_dsn_runs_on_the_server(tmp_path: Path, transport: st
 
 
 def test_a_server_refusing_the_password_is_an_error_naming_the_dsn_without_it(tmp_path: Path) -> None:
-    home, database = tmp_path / ".harness", tmp_path / "clickhouse"
-    _lake.write_llm_calls(home)
-    _python("tests.scoring._exported", str(home), str(database))
-    window = ["--home", str(home), "--since", WINDOW["since"], "--until", WINDOW["until"]]
+    _, database, window = _exported(tmp_path)
     with _server(database, "http") as dsn:
         wrong = dsn.replace(f"//{USER}@", f"//{USER}:wrong@")
         refused = _python("harness.cli", "score", "--engine", "clickhouse", "--dsn", wrong, *window, code=3)
@@ -155,18 +157,15 @@ def _diff(a: object, b: object, path: str = "") -> list[str]:
     ],
 )
 def test_a_dsn_that_names_no_server_is_an_error(tmp_path: Path, dsn: str, said: str) -> None:
-    home = tmp_path / ".harness"
-    _lake.write_llm_calls(home)
-    window = ["--home", str(home), "--since", WINDOW["since"], "--until", WINDOW["until"]]
+    _, _, window = _exported(tmp_path, export=False)
     refused = _python("harness.cli", "score", "--engine", "clickhouse", "--dsn", dsn, *window, code=3)
     assert said in refused.stderr and "Traceback" not in refused.stderr
     assert "localhost" not in refused.stderr
 
 
 def test_a_chdb_dsn_to_a_missing_folder_is_an_error_and_creates_nothing(tmp_path: Path) -> None:
-    home, missing = tmp_path / ".harness", tmp_path / "no-such-database"
-    _lake.write_llm_calls(home)
-    window = ["--home", str(home), "--since", WINDOW["since"], "--until", WINDOW["until"]]
+    _, _, window = _exported(tmp_path, export=False)
+    missing = tmp_path / "no-such-database"
     refused = _python("harness.cli", "score", "--engine", "clickhouse", "--dsn", f"chdb://{missing}", *window, code=3)
     assert f"no chDB database at {missing}" in refused.stderr
     assert not missing.exists()
@@ -174,10 +173,7 @@ def test_a_chdb_dsn_to_a_missing_folder_is_an_error_and_creates_nothing(tmp_path
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
 def test_a_database_without_otel_traces_is_an_error_naming_it(tmp_path: Path, transport: str) -> None:
-    home, database = tmp_path / ".harness", tmp_path / "clickhouse"
-    _lake.write_llm_calls(home)
-    _python("tests.scoring._exported", str(home), str(database))
-    window = ["--home", str(home), "--since", WINDOW["since"], "--until", WINDOW["until"]]
+    _, database, window = _exported(tmp_path)
     with _server(database, transport) as dsn:
         # a database the server has, without the table (one it lacks, the server names: UNKNOWN_DATABASE)
         elsewhere = f"{dsn.removesuffix('/default')}/system" if transport == "http" else f"{dsn}?database=system"
@@ -194,10 +190,7 @@ def test_a_database_without_otel_traces_is_an_error_naming_it(tmp_path: Path, tr
 def test_an_https_dsn_speaks_tls(tmp_path: Path) -> None:
     """clickhouse-connect takes TLS from the port alone (443, 8443): an https:// DSN to another port would go in
     clear text. Against the plain-HTTP server it must fail in the TLS handshake instead of scoring."""
-    home, database = tmp_path / ".harness", tmp_path / "clickhouse"
-    _lake.write_llm_calls(home)
-    _python("tests.scoring._exported", str(home), str(database))
-    window = ["--home", str(home), "--since", WINDOW["since"], "--until", WINDOW["until"]]
+    _, database, window = _exported(tmp_path)
     with _server(database, "http") as dsn:
         secure = dsn.replace("clickhouse://", "https://")
         refused = _python(
