@@ -2,8 +2,8 @@
 
 Two ways in. With a DSN (``clickhouse://user:password@host:8123/database``) the engine reads the
 ``otel_traces`` table the Collector's ClickHouse exporter writes, through ``clickhouse-connect``, and
-keeps its staging tables and views in a scratch database it drops on close (a ``chdb://DIR`` DSN is
-clickhouse-connect's transport to a chDB database on disk, the same calls). Without one it runs chDB
+keeps its staging tables and views in a scratch database it drops on close (``_server``; a ``chdb://DIR`` DSN
+is clickhouse-connect's transport to a chDB database on disk, the same calls). Without one it runs chDB
 (ClickHouse in-process) over the lake's live segments, the snapshot DuckDB reads
 (``instrumentation.lake.read_segments``, under the readers' lease), and the lake's export health
 records; or over an ``otel_traces`` table already in a chDB session (``source_table``). Either way each
@@ -14,9 +14,7 @@ ClickHouse as a bound query parameter; only DDL takes quoted literals (``_litera
 
 from __future__ import annotations
 
-import logging
 import math
-import os
 import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,7 +23,6 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 import polars as pl
 import pyarrow as pa
@@ -33,10 +30,10 @@ import pyarrow as pa
 from instrumentation.lake import Segment, read_segments, traces_dir
 from scoring import _dialect, _sql
 from scoring._engine import _checked, _naive, health_rows, price_rows, whole_days
+from scoring._server import ServerClient, checked_dsn
 from scoring.errors import ScoringError
 
 SOURCE_TABLE = "otel_traces"
-PASSWORD_VARIABLE = "HARNESS_CLICKHOUSE_PASSWORD"  # the server's password, when the DSN names none
 SEGMENT = "clickhouse"  # the one "segment" a ClickHouse load records: its source is loaded whole
 # Session settings that give ClickHouse DuckDB's (the SQL standard's) semantics where they differ.
 SETTINGS: Mapping[str, Any] = {
@@ -108,80 +105,6 @@ class ChdbClient:
                 self.session.close()
 
 
-DSN_SCHEMES = ("clickhouse", "http", "https", "chdb")
-_DSN_EXAMPLE = "clickhouse://user@host:8123/database (https:// for TLS), or chdb:///path/to/database"
-
-
-def checked_dsn(dsn: str) -> str:
-    """``dsn``, once it names a server or a chDB database on disk: clickhouse-connect reads a DSN without a scheme
-    or a host as ``localhost:8123``, and a ``chdb://`` path that does not exist as a new, empty database."""
-    text = dsn.strip()
-    if not text:
-        raise ScoringError(
-            f"--dsn is empty: give the server's DSN, e.g. {_DSN_EXAMPLE}; without --dsn, chDB scores the lake"
-        )
-    parts = urlsplit(text)
-    try:
-        parts.port  # noqa: B018 (a port out of range raises here)
-    except ValueError:
-        parts = parts._replace(scheme="")
-    if parts.scheme not in DSN_SCHEMES or not text.startswith(f"{parts.scheme}://"):
-        raise ScoringError(f"not a DSN: {_redacted(text)!r}; give one such as {_DSN_EXAMPLE}")
-    if parts.scheme == "chdb":
-        location = parts.netloc.rpartition("@")[2] or parts.path
-        if location not in ("memory", ":memory:") and not Path(location).is_dir():
-            raise ScoringError(f"no chDB database at {location} ({_redacted(text)})")
-    elif not parts.hostname:
-        raise ScoringError(f"{_redacted(text)} names no host; give one such as {_DSN_EXAMPLE}")
-    return text
-
-
-class ServerClient:
-    """A ClickHouse server through clickhouse-connect (HTTP), in a scratch database dropped on close."""
-
-    def __init__(self, dsn: str) -> None:
-        try:
-            import clickhouse_connect
-        except ImportError as exc:
-            raise ScoringError("--dsn needs clickhouse-connect: pip install 'llm-harness[clickhouse]'") from exc
-        logging.getLogger("clickhouse_connect").setLevel(logging.CRITICAL)  # its failures reach the user as ours
-        self.scratch = f"harness_scoring_{uuid.uuid4().hex[:12]}"
-        parts = urlsplit(dsn)
-        # a DSN without a password (the one evidence prints) takes it from the environment
-        password = os.environ.get(PASSWORD_VARIABLE, "") if parts.password is None else ""
-        # clickhouse-connect takes TLS from the port alone (443, 8443): https:// asks for it on any port
-        secure = parts.scheme == "https"
-        try:
-            admin = clickhouse_connect.get_client(dsn=dsn, password=password, secure=secure)
-            self.source_database = admin.database or "default"
-            admin.command(f"CREATE DATABASE {self.scratch}")
-            admin.close()
-            self.client = clickhouse_connect.get_client(
-                dsn=dsn, database=self.scratch, settings=dict(SETTINGS), password=password, secure=secure
-            )
-        except Exception as exc:  # clickhouse-connect raises its own and the network's errors
-            raise ScoringError(f"cannot connect to ClickHouse at {_redacted(dsn)}: {exc}") from exc
-
-    def command(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
-        try:
-            self.client.command(sql, parameters=dict(params) if params else None)
-        except Exception as exc:
-            raise ScoringError(f"ClickHouse: {' '.join(str(exc).split())[:600]}") from exc
-
-    def arrow(self, sql: str, params: Mapping[str, Any] | None = None) -> pa.Table:
-        try:
-            table: pa.Table = self.client.query_arrow(sql, parameters=dict(params) if params else None)
-        except Exception as exc:
-            raise ScoringError(f"ClickHouse: {' '.join(str(exc).split())[:600]}") from exc
-        return table
-
-    def close(self) -> None:
-        try:
-            self.client.command(f"DROP DATABASE IF EXISTS {self.scratch}")
-        finally:
-            self.client.close()
-
-
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\0": "\\0", "\b": "\\b", "\f": "\\f"})
 
 
@@ -217,10 +140,6 @@ def parameter_type(value: Any) -> str:
     if value is None or isinstance(value, str):
         return "Nullable(String)"
     raise ScoringError(f"no ClickHouse type for a parameter of type {type(value).__name__}")
-
-
-def _redacted(dsn: str) -> str:
-    return re.sub(r"//([^:@/]+):[^@/]*@", r"//\1:***@", dsn)
 
 
 def _literal(value: Any) -> str:
@@ -308,17 +227,7 @@ class ClickHouseEngine:
         """A server's ``table`` (``--dsn``), else chDB over the lake's Parquet segments."""
         if dsn is not None:
             dsn = checked_dsn(dsn)
-            server = ServerClient(dsn)
-            found = server.arrow(
-                "SELECT count() AS n FROM system.tables WHERE database = {database:String} AND name = {table:String}",
-                {"database": server.source_database, "table": table},
-            )
-            if not found.column("n")[0].as_py():
-                server.close()
-                raise ScoringError(
-                    f"no {table} table in database {server.source_database} at {_redacted(dsn)}: the Collector's "
-                    "ClickHouse exporter creates it there (check the DSN's database, and that the Collector exported)"
-                )
+            server = ServerClient(dsn, SETTINGS, table)
             source = f"{server.source_database}.{table}"
             opened = cls(server, source_table=source, price_book=price_book, feature_attribute=feature_attribute)
             opened.dsn = dsn

@@ -28,8 +28,9 @@ pytest.importorskip("chdb", reason="the clickhouse extra (chdb) is part of the d
 pytest.importorskip("clickhouse_connect", reason="the clickhouse extra (clickhouse-connect) is part of the dev install")
 
 import scoring
-from scoring._clickhouse import NO_HEALTH, PASSWORD_VARIABLE
+from scoring._clickhouse import NO_HEALTH
 from scoring._model import DataCompleteness
+from scoring._server import PASSWORD_VARIABLE
 from tests.scoring import _lake
 from tests.scoring._lake import SCOPE, WINDOW
 
