@@ -36,6 +36,8 @@ if TYPE_CHECKING:  # imported where used: sqlglot, polars (DuckDB builds the fra
 
 def _require_telemetry(settings: Settings) -> None:
     """Refuse a home without a lake, before anything is created in it."""
+    if settings.home.exists() and not settings.home.is_dir():
+        raise ScoringError(f"{settings.home} is a file, not a folder: point --home at the folder that holds lake/")
     if not has_segments(settings.lake_dir):  # the engine checks what it loads; here only that there is something
         raise ScoringError(
             f"no telemetry in {settings.home}: {traces_dir(settings.lake_dir)} holds no segments. Record some first "

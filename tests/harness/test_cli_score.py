@@ -64,6 +64,13 @@ def test_a_home_without_telemetry_is_an_error_and_nothing_is_created(
     assert not missing.exists()
 
 
+def test_a_home_that_is_a_file_is_named_as_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = tmp_path / "a-file"
+    home.write_text("x")
+    assert main(["score", "--home", str(home)]) == 3
+    _one_line_error(capsys, f"{home} is a file, not a folder")
+
+
 def test_an_unknown_system_names_the_systems_there_are(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["score", "--home", str(home), "--system", "nosuch", *_WINDOW_FLAGS]) == 3
     _one_line_error(capsys, "nosuch", "systems: support")
