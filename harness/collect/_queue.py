@@ -61,6 +61,7 @@ class LakeQueue:
         self._cond = threading.Condition()
         self._parts: deque[_Part] = deque()
         self._queued_rows = 0
+        self._held_rows = 0  # taken by the writer and not yet written: in a write, or retried while the lake fails
         self._used_bytes = 0  # queued plus held by the writer until its segment is written
         self._oldest: float | None = None
         self._failures = 0  # consecutive failed writes
@@ -99,7 +100,12 @@ class LakeQueue:
 
     def gauges(self) -> dict[str, int]:
         with self._cond:
-            return {"queued_spans": self._queued_rows, "queued_bytes": self._used_bytes, "max_bytes": self.max_bytes}
+            return {
+                "queued_spans": self._queued_rows,
+                "held_spans": self._held_rows,
+                "queued_bytes": self._used_bytes,
+                "max_bytes": self.max_bytes,
+            }
 
     def close(self) -> None:
         """Refuse new batches, write everything queued, and wait for the writer to finish."""
@@ -141,6 +147,7 @@ class LakeQueue:
                 parts.append(part)
                 rows += part.rows
             self._queued_rows -= rows
+            self._held_rows += rows
             self._oldest = time.monotonic() if self._parts else None
             return parts
 
@@ -186,5 +193,6 @@ class LakeQueue:
     def _release(self, parts: list[_Part], *, written: bool = True) -> None:
         with self._cond:
             self._used_bytes -= sum(p.nbytes for p in parts)
+            self._held_rows -= sum(p.rows for p in parts)
         if written:
             self._stats.written(sum(p.rows for p in parts))

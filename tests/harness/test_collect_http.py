@@ -175,6 +175,7 @@ def test_a_full_queue_answers_503_and_loses_nothing_it_accepted(tmp_path: Path, 
     with serve(lake, limits=limits) as receiver:
         first = _post(receiver, body)
         _wait(lambda: receiver.receiver.stats.write_failures > 0)
+        held = receiver.receiver.status()  # acknowledged, taken by the writer, not yet written: counted as held
         refused = [_post(receiver, body) for _ in range(3)]
         exporter = OTLPSpanExporter(endpoint=receiver.traces_url, timeout=20)
         spans = make_spans(2, first_id=1000)
@@ -193,6 +194,7 @@ def test_a_full_queue_answers_503_and_loses_nothing_it_accepted(tmp_path: Path, 
     written = span_ids(lake)
     assert len(written) == 4 + 2 == len(set(written))  # the first batch and the SDK's, each exactly once
     assert stats["received_spans"] == stats["written_spans"] == 6
+    assert (held["received_spans"], held["written_spans"], held["queued_spans"], held["held_spans"]) == (4, 0, 0, 4)
 
 
 def test_stopping_with_an_unwritable_lake_counts_the_spans_it_loses(tmp_path: Path, body: bytes) -> None:
