@@ -4,16 +4,20 @@ The child counts its filesystem changes through audit events (every open for wri
 unlink, mkdir) and kills itself just before change ``step``, or just before it deletes the first
 compaction input (``before_inputs_go``: the merged output is in, every input still there). A step past
 the last change lets it finish and report how many changes it made. A fork costs milliseconds where a
-new interpreter costs half a second per step (Arrow re-creates its thread pool in a forked child).
+new interpreter costs half a second per step. The children fork from multiprocessing's fork server (one
+clean process with the lake code imported), never from the test runner: a fork of the runner copies the
+locks its other tests' threads hold (exporters, writers, Arrow's pool) and, once in a while, a child
+waited on one of them for ever.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import sys
-import time
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +28,7 @@ _TIMEOUT_S = 60.0
 
 @dataclass(frozen=True)
 class Killed:
-    status: int  # as os.waitstatus_to_exitcode gives it: -9 when killed by SIGKILL
+    status: int  # the child's exit code: -9 when killed by SIGKILL
     changes: int  # how many changes it made, when it finished; -1 when killed
 
     @property
@@ -32,32 +36,31 @@ class Killed:
         return self.status == -signal.SIGKILL
 
 
+_FORKS = multiprocessing.get_context("forkserver")
+_FORKS.set_forkserver_preload(["instrumentation.lake", __name__])
+
+
 def compact_killed(lake: Path, step: int = 1_000_000, *, before_inputs_go: bool = False) -> Killed:
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into the test runner
-        os.close(read)
-        try:
-            changes = _run(lake, step, before_inputs_go)
-            os.write(write, str(changes).encode())
-        finally:
-            os._exit(0)
-    os.close(write)
-    status = _wait(pid)
-    with os.fdopen(read) as report:
-        text = report.read()
-    return Killed(os.waitstatus_to_exitcode(status), int(text) if text else -1)
+    read, write = _FORKS.Pipe(duplex=False)
+    child = _FORKS.Process(target=_child, args=(lake, step, before_inputs_go, write))
+    child.start()
+    write.close()
+    child.join(_TIMEOUT_S)
+    if child.exitcode is None:
+        child.kill()
+        child.join()
+        raise TimeoutError(f"the compaction child {child.pid} did not finish in {_TIMEOUT_S} s")
+    try:
+        changes = read.recv()  # what a child that finished reports
+    except EOFError:  # killed: it reported nothing
+        changes = -1
+    finally:
+        read.close()
+    return Killed(child.exitcode, changes)
 
 
-def _wait(pid: int) -> int:
-    deadline = time.monotonic() + _TIMEOUT_S
-    while time.monotonic() < deadline:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return status
-        time.sleep(0.005)
-    os.kill(pid, signal.SIGKILL)
-    raise TimeoutError(f"the compaction child {pid} did not finish in {_TIMEOUT_S} s")
+def _child(lake: Path, step: int, before_inputs_go: bool, report: Connection) -> None:
+    report.send(_run(lake, step, before_inputs_go))
 
 
 def _run(lake: Path, kill_at: int, before_inputs_go: bool) -> int:
