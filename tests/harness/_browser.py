@@ -10,8 +10,11 @@ would fail to, and every request it attempted is still recorded by the ``Network
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -118,7 +121,9 @@ def _devtools_address(profile: Path, process: subprocess.Popen[bytes]) -> str:
 @contextmanager
 def chromium(binary: str) -> Iterator[Page]:
     """A headless Chromium with the network refused (a proxy on a closed port), and one blank page in it."""
-    with tempfile.TemporaryDirectory(prefix="harness-chromium-") as profile:
+    # its helpers (crashpad, utility processes) may still write to the profile as it goes: a folder left in /tmp
+    # is no failure of the page under test
+    with tempfile.TemporaryDirectory(prefix="harness-chromium-", ignore_cleanup_errors=True) as profile:
         command = [
             binary,
             "--headless=new",
@@ -137,17 +142,28 @@ def chromium(binary: str) -> Iterator[Page]:
             "--remote-debugging-port=0",
             "about:blank",
         ]
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # a session of its own: stopping it stops its helper processes too
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
         try:
             with connect(_devtools_address(Path(profile), process), max_size=None, open_timeout=20) as connection:
                 yield _attach(connection)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop the browser and every process of its session: a helper that outlives it is killed."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def _attach(connection: ClientConnection) -> Page:
