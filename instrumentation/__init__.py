@@ -22,7 +22,7 @@ if TYPE_CHECKING:
         propagate,
         start_thread,
     )
-    from instrumentation._cost import Price, PriceBook, Rates, compute_cost
+    from instrumentation._cost import Period, Price, PriceBook, PriceSchedule, Rates, compute_cost
     from instrumentation._manual import current_llm_call, llm_call
     from instrumentation._override import record_override
     from instrumentation._records import LLMInvocation
@@ -61,8 +61,10 @@ _SOURCES = {
     "feature": "instrumentation._context",
     "propagate": "instrumentation._context",
     "start_thread": "instrumentation._context",
+    "Period": "instrumentation._cost",
     "Price": "instrumentation._cost",
     "PriceBook": "instrumentation._cost",
+    "PriceSchedule": "instrumentation._cost",
     "Rates": "instrumentation._cost",
     "compute_cost": "instrumentation._cost",
     "current_llm_call": "instrumentation._manual",
@@ -103,8 +105,10 @@ __all__ = [
     "LoopDetected",
     "MaxStepsExceeded",
     "OverrideError",
+    "Period",
     "Price",
     "PriceBook",
+    "PriceSchedule",
     "Rates",
     "Settings",
     "Telemetry",

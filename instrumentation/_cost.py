@@ -1,8 +1,10 @@
 """Per-request cost: prices resolved once per (provider, model), then plain arithmetic.
 
 Prices come from ``genai-prices`` (an offline, versioned data set with cached-token and
-tiered prices) unless a user price book overrides or adds the model. Token semantics follow
-the conventions: ``input_tokens`` includes cache reads and writes, ``output_tokens`` includes
+tiered prices) unless a user price book overrides or adds the model. A model's price can change
+over time there (a new price from a date on, off-peak hours each day): a call is priced at the
+price in force when it started, never at the time it is priced. Token semantics follow the
+conventions: ``input_tokens`` includes cache reads and writes, ``output_tokens`` includes
 reasoning tokens. Each token is priced in exactly one bucket.
 """
 
@@ -13,8 +15,9 @@ import math
 import threading
 import tomllib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +69,51 @@ class Price:
         return self.base
 
 
+_DAY_SECONDS = 86_400
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """When a price is in force, in UTC: on the days from ``first_day`` (None: every day before) up to but not
+    including ``end_day`` (None: for ever), at the seconds after midnight from ``day_from`` up to ``day_until``."""
+
+    first_day: date | None = None
+    end_day: date | None = None
+    day_from: int = 0
+    day_until: int = _DAY_SECONDS
+
+    def holds(self, at: datetime) -> bool:
+        utc = at.astimezone(UTC) if at.tzinfo is not None else at  # naive is UTC
+        day, second = utc.date(), utc.hour * 3600 + utc.minute * 60 + utc.second
+        return (
+            (self.first_day is None or day >= self.first_day)
+            and (self.end_day is None or day < self.end_day)
+            and self.day_from <= second < self.day_until
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PriceSchedule:
+    """A model's prices over time: periods that do not overlap and together cover all of it."""
+
+    periods: tuple[tuple[Period, Price], ...]
+
+    @classmethod
+    def always(cls, price: Price) -> PriceSchedule:
+        return cls(((Period(), price),))
+
+    @property
+    def fixed(self) -> Price | None:
+        """The one price, when it never changes (most models)."""
+        return self.periods[0][1] if len(self.periods) == 1 else None
+
+    def at(self, when: datetime) -> Price:
+        for period, price in self.periods:
+            if period.holds(when):
+                return price
+        raise AssertionError(f"no period of {self} holds {when}")  # the periods cover all time
+
+
 def compute_cost(
     price: Price,
     *,
@@ -92,33 +140,46 @@ class PriceBook:
 
     def __init__(self, overrides: list[tuple[str, str, Price]] | None = None) -> None:
         self._overrides = overrides or []
-        self._cache: dict[tuple[str, str], Price | None] = {}
+        self._cache: dict[tuple[str, str], PriceSchedule | None] = {}
         self._lock = threading.Lock()
 
     @classmethod
     def from_file(cls, path: Path | None) -> PriceBook:
         return cls(load_price_book(path) if path else None)
 
-    def lookup(self, provider: str, model: str) -> Price | None:
+    def lookup(self, provider: str, model: str, at: datetime | None = None) -> Price | None:
+        """The price in force at ``at`` (default: now), or None when neither the book nor genai-prices has one."""
+        schedule = self.schedule(provider, model)
+        return None if schedule is None else schedule.at(at or datetime.now(UTC))
+
+    def schedule(self, provider: str, model: str) -> PriceSchedule | None:
+        """Every price the model has over time (a price book's entry has one, for ever)."""
         key = (provider, model)
         try:
             return self._cache[key]
         except KeyError:
             pass
-        price = self._resolve(provider, model)
+        schedule = self._resolve(provider, model)
         with self._lock:
-            self._cache[key] = price
-        return price
+            self._cache[key] = schedule
+        return schedule
 
-    def _resolve(self, provider: str, model: str) -> Price | None:
+    def _resolve(self, provider: str, model: str) -> PriceSchedule | None:
         for pattern_provider, pattern, price in self._overrides:
             if pattern_provider in ("*", provider) and fnmatch.fnmatchcase(model, pattern):
-                return price
-        return genai_prices_lookup(provider, model)
+                return PriceSchedule.always(price)
+        return genai_prices_schedule(provider, model)
 
 
-def genai_prices_lookup(provider: str, model: str) -> Price | None:
-    """The genai-prices entry for this model at the current time, as plain per-token floats."""
+def genai_prices_schedule(provider: str, model: str) -> PriceSchedule | None:
+    """The model's genai-prices entry as plain per-token floats over time.
+
+    genai-prices keeps a list of prices, each with an optional constraint (from a UTC date on, or between two
+    UTC times of each day), and uses the last one whose constraint holds. Those constraints cut time into
+    cells (between consecutive start dates, and between consecutive times of day) within which the choice
+    cannot change; each cell gets the price genai-prices gives at its first instant, and neighbouring cells of
+    one day range with the same price are merged.
+    """
     import genai_prices
     from genai_prices import data_snapshot, types
 
@@ -128,14 +189,51 @@ def genai_prices_lookup(provider: str, model: str) -> Price | None:
         _, info = snapshot.find_provider_model(model, None, provider_id, None)
     except LookupError:
         return None
-    model_price = info.get_prices(datetime.now(UTC))
+    conditional = info.prices if isinstance(info.prices, list) else []
+    starts = sorted(
+        {c.constraint.start_date for c in conditional if isinstance(c.constraint, types.StartDateConstraint)}
+    )
+    cuts = sorted(
+        {0}
+        | {
+            _utc_seconds(moment)
+            for c in conditional
+            if isinstance(c.constraint, types.TimeOfDateConstraint)
+            for moment in (c.constraint.start_time, c.constraint.end_time)
+        }
+    )
+    periods: list[tuple[Period, Price]] = []
+    for first_day, end_day in pairwise([None, *starts, None]):
+        probe_day = first_day or (end_day - timedelta(days=1) if end_day else date(2000, 1, 1))
+        for day_from, day_until in pairwise([*cuts, _DAY_SECONDS]):
+            probe = datetime.combine(probe_day, time(), UTC) + timedelta(seconds=day_from)
+            price = _genai_price(info.get_prices(probe), types, genai_prices.__version__)
+            if price is None:
+                return None
+            if periods and periods[-1][1] == price and periods[-1][0].first_day == first_day:
+                periods[-1] = (Period(first_day, end_day, periods[-1][0].day_from, day_until), price)
+            else:
+                periods.append((Period(first_day, end_day, day_from, day_until), price))
+    return PriceSchedule(tuple(periods))
+
+
+def _utc_seconds(moment: time) -> int:
+    """Seconds after midnight UTC of a time of day (naive is UTC), as genai-prices compares them."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    utc = datetime.combine(date(2000, 1, 1), aware).astimezone(UTC)
+    if utc.microsecond:
+        raise ValueError(f"genai-prices time of day {moment} is not a whole second")
+    return utc.hour * 3600 + utc.minute * 60 + utc.second
+
+
+def _genai_price(model_price: Any, types: Any, version: str) -> Price | None:
     fields = {k: getattr(model_price, f"{k}_mtok", None) for k in ("input", "output", "cache_read", "cache_write")}
     if fields["input"] is None and fields["output"] is None:
         return None
     base = _rates({k: (v.base if isinstance(v, types.TieredPrices) else v) for k, v in fields.items()})
     starts = sorted({t.start for v in fields.values() if isinstance(v, types.TieredPrices) for t in v.tiers})
     tiers = tuple((start, _rates({k: _tier_value(v, start) for k, v in fields.items()})) for start in starts)
-    return Price(base=base, tiers=tiers, source="genai-prices", version=genai_prices.__version__)
+    return Price(base=base, tiers=tiers, source="genai-prices", version=version)
 
 
 def _tier_value(value: Any, start: int) -> Decimal | None:

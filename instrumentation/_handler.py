@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from opentelemetry import context as otel_context
@@ -253,10 +254,10 @@ class TelemetryHandler:
             attributes[semconv.GEN_AI_USAGE_COST_SOURCE] = semconv.COST_SOURCE_PROVIDER
         else:
             model = inv.response_model or inv.request_model
-            price = self.price_book.lookup(inv.provider, model)
-            if price is None and model != inv.request_model:
-                price = self.price_book.lookup(inv.provider, inv.request_model)
-            if price is None:
+            schedule = self.price_book.schedule(inv.provider, model)
+            if schedule is None and model != inv.request_model:
+                schedule = self.price_book.schedule(inv.provider, inv.request_model)
+            if schedule is None:
                 self.instruments.cost_unknown_model.add(
                     1, {semconv.GEN_AI_PROVIDER_NAME: inv.provider, semconv.GEN_AI_REQUEST_MODEL: inv.request_model}
                 )
@@ -266,6 +267,10 @@ class TelemetryHandler:
                     "(add it to a price book file, HARNESS_PRICE_BOOK)",
                 )
                 return None
+            # priced as of the request, as genai-prices does: some prices change at a date or an hour of the day
+            price = schedule.fixed or schedule.at(
+                datetime.now(UTC) - timedelta(seconds=time.perf_counter() - inv.started_at)
+            )
             cost = compute_cost(
                 price,
                 input_tokens=input_tokens,

@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from instrumentation.lake import Segment, read_segments, traces_dir
 from scoring import _dialect, _sql
-from scoring._engine import _checked, _naive, health_rows, price_rows, whole_days
+from scoring._engine import PRICE_COLUMNS, _checked, _naive, health_rows, price_rows, whole_days
 from scoring._server import ServerClient, checked_dsn
 from scoring.errors import ScoringError
 
@@ -57,6 +57,10 @@ NO_HEALTH = (
 _HEALTH_TYPES = (
     f"Nullable({_dialect.TIMESTAMP})", f"Nullable({_dialect.TIMESTAMP})", "Nullable(String)", "Nullable(String)",
     "Nullable(Int64)", "Nullable(Int32)", "Nullable(String)", "Nullable(Int64)",
+)  # fmt: skip
+_PRICE_TYPES = (  # of _engine.PRICE_COLUMNS
+    "String", "String", _dialect.TIMESTAMP, _dialect.TIMESTAMP, "Int32", "Int32", "Int64", "Int64",
+    "Float64", "Float64", "Float64", "Float64",
 )  # fmt: skip
 
 
@@ -306,12 +310,12 @@ class ClickHouseEngine:
         self._run(_sql.read("eval_traffic"))
         missing = self.client.arrow(_dialect.translate(_sql.read("missing_prices"))[0].sql).to_pylist()
         rows = price_rows(self.price_book_path, [(r["provider"], r["model"]) for r in missing])
+        values = ", ".join(
+            f"{{{name}:Nullable({kind})}}" for name, kind in zip(PRICE_COLUMNS, _PRICE_TYPES, strict=True)
+        )
         for row in rows:
-            self.client.command(
-                "INSERT INTO prices VALUES ({p:Nullable(String)}, {m:Nullable(String)}, {i:Nullable(Float64)}, "
-                "{o:Nullable(Float64)}, {r:Nullable(Float64)}, {w:Nullable(Float64)})",
-                dict(zip("pmiorw", row, strict=True)),
-            )
+            self.client.command(f"INSERT INTO prices VALUES ({values})", dict(zip(PRICE_COLUMNS, row, strict=True)))
+        self._run(_sql.read("call_costs"), params)
         self._run(_sql.read("price_calls"), params)
         for rollup in _sql.ROLLUPS:
             self._run(_sql.read(rollup), params)

@@ -15,7 +15,8 @@ import hashlib
 import importlib.metadata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -286,12 +287,14 @@ class Engine:
         rows = price_rows(self.price_book_path, self.conn.execute(_sql.read("missing_prices")).fetchall())
         self.conn.execute("DELETE FROM prices")
         if rows:
-            self.conn.executemany("INSERT INTO prices VALUES (?, ?, ?, ?, ?, ?)", rows)
+            self.conn.executemany(f"INSERT INTO prices VALUES ({', '.join('?' * len(PRICE_COLUMNS))})", rows)
         self.conn.execute(
             "UPDATE spans SET priced_cost = NULL WHERE priced_cost IS NOT NULL AND segment IN (SELECT unnest($s))",
             {"s": segments},
         )
+        self.conn.execute(_sql.read("call_costs"), {"segments": segments})
         self.conn.execute(_sql.read("price_calls"), {"segments": segments})
+        self.conn.execute("DELETE FROM call_costs")
 
     def set_scope(
         self,
@@ -375,15 +378,31 @@ def health_rows(lake_dir: Path) -> tuple[list[list[Any]], list[str]]:
     return rows, unreadable
 
 
+# the columns of the prices table (tables.sql), in order: what price_rows fills
+PRICE_COLUMNS = (
+    "provider", "model", "starts", "ends", "day_from", "day_until", "above_tokens", "upto_tokens",
+    "input_per_token", "output_per_token", "cache_read_per_token", "cache_write_per_token",
+)  # fmt: skip
+
+
 def price_rows(price_book: Path | None, pairs: Iterable[Sequence[Any]]) -> list[list[Any]]:
-    """Rows of the prices table for the unpriced (provider, model) pairs that genai-prices or the book prices."""
+    """Rows of the prices table (``PRICE_COLUMNS``) for the unpriced (provider, model) pairs that genai-prices or
+    the book prices: one per period of the model's prices over time and per token tier of each, so that every
+    call matches one row (call_costs.sql)."""
     book = PriceBook.from_file(price_book)
     rows = []
     for provider, model in pairs:
-        price = book.lookup(provider or "", model)
-        if price is not None:
-            base = price.base
-            rows.append([provider, model, base.input, base.output, base.cache_read, base.cache_write])
+        schedule = book.schedule(provider or "", model)
+        if schedule is None:
+            continue
+        for period, price in schedule.periods:
+            starts = None if period.first_day is None else datetime.combine(period.first_day, time())
+            ends = None if period.end_day is None else datetime.combine(period.end_day, time())
+            bounds = [None, *(start for start, _ in price.tiers), None]
+            tiers = [price.base, *(rates for _, rates in price.tiers)]
+            for (above, upto), rates in zip(pairwise(bounds), tiers, strict=True):
+                when = [starts, ends, period.day_from, period.day_until, above, upto]
+                rows.append([provider, model, *when, rates.input, rates.output, rates.cache_read, rates.cache_write])
     return rows
 
 

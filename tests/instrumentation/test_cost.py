@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from genai_prices.types import StartDateConstraint, TimeOfDateConstraint
 
 from instrumentation import ConfigError, Price, PriceBook, Rates, compute_cost
 from instrumentation._cost import load_price_book
@@ -78,3 +81,81 @@ def test_broken_price_book_names_the_file_and_entry(tmp_path: Path) -> None:
     book.write_text('[[model]]\nprovider = "openai"\n')
     with pytest.raises(ConfigError, match=r"bad.toml: \[\[model\]\] #1"):
         load_price_book(book)
+
+
+def _instants(info: Any) -> list[datetime]:
+    """Both sides of every change of a conditional genai-prices price: each start date's midnight, and each
+    time of day's edge on a day before the first start date and on a day after the last."""
+    starts = sorted(c.constraint.start_date for c in info.prices if isinstance(c.constraint, StartDateConstraint))
+    days = [date(2024, 1, 2), *starts, *(starts[-1:] and [starts[-1] + timedelta(days=40)])]
+    edges = [time(12)] + [
+        t for c in info.prices if isinstance(c.constraint, TimeOfDateConstraint)
+        for t in (c.constraint.start_time, c.constraint.end_time)
+    ]  # fmt: skip
+    moments = [datetime.combine(day, edge.replace(tzinfo=edge.tzinfo or UTC)) for day in days for edge in edges]
+    return [at + delta for at in moments for delta in (timedelta(0), timedelta(seconds=-1))]
+
+
+def _conditional_models() -> list[tuple[str, Any]]:
+    """(provider id, model) of every genai-prices model with conditional prices that its own id finds."""
+    from genai_prices import data_snapshot
+
+    snapshot = data_snapshot.get_snapshot()
+    found = []
+    for provider in snapshot.providers:
+        for model in provider.models:
+            if not isinstance(model.prices, list):
+                continue
+            try:
+                _, resolved = snapshot.find_provider_model(model.id, None, provider.id, None)
+            except LookupError:
+                continue
+            if resolved is model:
+                found.append((provider.id, model))
+    assert len(found) > 100  # the data set has hundreds: a rename in genai-prices must not empty this test
+    return found
+
+
+def test_a_price_that_changes_over_time_is_the_one_genai_prices_gives_at_the_call() -> None:
+    """Every model whose genai-prices price changes at a date or an hour of the day is priced, on both sides of
+    each change, at what genai-prices itself charges then (a call below and one above a long-context tier)."""
+    from genai_prices import Usage, types
+
+    book = PriceBook()
+    checked = 0
+    for provider_id, info in _conditional_models():
+        model_id = info.id
+        for at in _instants(info):
+            reference = info.get_prices(at)
+            text = {k: getattr(reference, f"{k}_mtok", None) for k in ("input", "output", "cache_read", "cache_write")}
+            price = book.lookup(provider_id, model_id, at)
+            if text["input"] is None and text["output"] is None:
+                assert price is None, (provider_id, model_id, at)
+                continue
+            assert price is not None, (provider_id, model_id, at)
+            for tokens, cached in ((1_000, 200), (300_000, 40_000)):
+                usage = Usage(input_tokens=tokens, cache_read_tokens=cached, output_tokens=2_000)
+                expected = types.ModelPrice(**{f"{k}_mtok": v for k, v in text.items()}).calc_price(usage)
+                got = compute_cost(price, input_tokens=tokens, output_tokens=2_000, cache_read_tokens=cached)
+                assert got == pytest.approx(float(expected["total_price"]), rel=1e-12), (provider_id, model_id, at)
+                checked += 1
+    assert checked > 1_000
+
+
+def test_off_peak_hours_and_a_new_price_apply_by_the_time_of_the_call_not_of_the_lookup() -> None:
+    # deepseek-chat: $0.27 / $1.10 per million from 00:30 to 16:30 UTC, half that the rest of the day
+    book = PriceBook()
+    peak = book.lookup("deepseek", "deepseek-chat", datetime(2026, 3, 14, 10, 0, tzinfo=UTC))
+    off_peak = book.lookup("deepseek", "deepseek-chat", datetime(2026, 3, 14, 20, 0, tzinfo=UTC))
+    assert peak is not None and off_peak is not None
+    assert compute_cost(peak, input_tokens=1_000_000, output_tokens=0) == pytest.approx(0.27)
+    assert compute_cost(off_peak, input_tokens=1_000_000, output_tokens=0) == pytest.approx(0.135)
+    # claude-sonnet-4-6: a long-context tier until 2026-03-13, one flat price from that day on
+    before = book.lookup("anthropic", "claude-sonnet-4-6", datetime(2026, 3, 12, 23, 59, 59, tzinfo=UTC))
+    after = book.lookup("anthropic", "claude-sonnet-4-6", datetime(2026, 3, 13, tzinfo=UTC))
+    assert before is not None and after is not None
+    assert compute_cost(before, input_tokens=300_000, output_tokens=0) == pytest.approx(300_000 * 6e-6)
+    assert compute_cost(after, input_tokens=300_000, output_tokens=0) == pytest.approx(300_000 * 3e-6)
+    schedule = book.schedule("deepseek", "deepseek-chat")
+    assert schedule is not None
+    assert [(p.day_from, p.day_until) for p, _ in schedule.periods] == [(0, 1800), (1800, 59400), (59400, 86400)]

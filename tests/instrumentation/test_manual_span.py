@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime
 
 import duckdb
 import pytest
@@ -57,6 +58,24 @@ def test_span_kind_and_metrics(captured: Captured) -> None:
     assert len(captured.metric_points(semconv.METRIC_CLIENT_TIME_TO_FIRST_CHUNK)) == 1
     (cost,) = captured.metric_points(semconv.METRIC_CLIENT_COST)
     assert cost.value == pytest.approx(10 * 0.15e-6 + 5 * 0.6e-6)  # type: ignore[attr-defined]
+
+
+def test_a_model_priced_by_the_hour_is_priced_at_the_hour_of_the_call(captured: Captured) -> None:
+    """deepseek-chat costs half at off-peak hours (genai-prices): the call gets genai-prices' figure for the
+    moment it was made (taken on both sides of it, should an edge of the off-peak window fall between)."""
+    from genai_prices import Usage, calc_price
+
+    before = datetime.now(UTC)
+    with llm_call("deepseek-chat", provider="deepseek", telemetry=captured.telemetry) as call:
+        call.record_usage(input_tokens=1_000_000, output_tokens=1_000_000)
+    after = datetime.now(UTC)
+    usage = Usage(input_tokens=1_000_000, output_tokens=1_000_000)
+    expected = {
+        float(calc_price(usage, "deepseek-chat", provider_id="deepseek", genai_request_timestamp=at).total_price)
+        for at in (before, after)
+    }
+    cost = captured.span("chat deepseek-chat").attributes[semconv.GEN_AI_USAGE_COST_AMOUNT]  # type: ignore[attr-defined]
+    assert any(cost == pytest.approx(value, rel=1e-12) for value in expected), (cost, expected)
 
 
 def test_unknown_model_records_no_cost_and_counts(captured: Captured, caplog: pytest.LogCaptureFixture) -> None:

@@ -29,6 +29,7 @@ def test_each_layer_folder_holds_its_prefix_and_every_view_follows_what_it_reads
         "eval_scores",
         "span_rollup",
         "unpriced",
+        "call_costs",
         "orphans",
         "call_rollup",
         "trace_rollup",

@@ -2,7 +2,7 @@
 -- spans: one narrow typed row per span (what the metrics read). span_class (the ENUM type of
 -- _sql.SPAN_CLASSES, created by the engine): inference (chat, text_completion, generate_content,
 -- embeddings), agent (invoke_agent), tool (execute_tool), prediction (classical), other. priced_cost is
--- filled from the price table for counted inference spans recorded without cost. latency_bin and tokens_bin
+-- the cost of a counted inference span recorded without one, at the price in force when it started. latency_bin and tokens_bin
 -- are the drift histogram's bins of a model call, computed once at load rather than per scorecard;
 -- latency_fine its sixteenths of a power of two of the duration in ns (the bins int_model_call_stats ranks in). env is the
 -- deployment.environment.name of the span (else of its resource), null when unset; version its service.version
@@ -47,9 +47,18 @@ CREATE TABLE IF NOT EXISTS eval_scores (
     segment VARCHAR, ts TIMESTAMP, trace_id VARCHAR, span_id VARCHAR, system_attr VARCHAR,
     eval_run_id VARCHAR, eval_suite VARCHAR, evaluation_name VARCHAR, score_value DOUBLE, score_label VARCHAR
 );
+-- prices: what genai-prices and the price book charge each (provider, model) of the unpriced calls, one row per
+-- period and token tier, so that a call matches exactly one row: the period from midnight UTC `starts` (null:
+-- always before) to `ends` (null: for ever), at `day_from` to `day_until` seconds after midnight UTC of each day;
+-- the tier of calls with more input tokens than `above_tokens` (null: any) and at most `upto_tokens` (null: any).
 CREATE TABLE IF NOT EXISTS prices (
-    provider VARCHAR, model VARCHAR, input_per_token DOUBLE, output_per_token DOUBLE,
+    provider VARCHAR, model VARCHAR, starts TIMESTAMP, ends TIMESTAMP, day_from INTEGER, day_until INTEGER,
+    above_tokens BIGINT, upto_tokens BIGINT, input_per_token DOUBLE, output_per_token DOUBLE,
     cache_read_per_token DOUBLE, cache_write_per_token DOUBLE
+);
+-- call_costs: the cost of each call call_costs.sql priced, until price_calls.sql writes it into spans
+CREATE TABLE IF NOT EXISTS call_costs (
+    segment VARCHAR, trace_key UBIGINT, span_key UBIGINT, ts TIMESTAMP, priced_cost DOUBLE
 );
 CREATE TABLE IF NOT EXISTS span_rollup (
     segment VARCHAR, system VARCHAR, day DATE, declared_kind VARCHAR,
