@@ -122,14 +122,20 @@ class Engine:
         lake is read through its one listing rule (``instrumentation.lake.read_segments``): a segment
         compacted away meanwhile makes it retry, a bad one is set aside and the rest is loaded.
         """
+        trusted = self._known()
+        # what is loaded is read again at each attempt: a retried sync may follow one whose load committed
+        return read_segments(
+            self.lake_dir,
+            lambda snapshot: self._sync(snapshot, self._known()),
+            trusted=lambda s: trusted.get(str(s.path)) == s.stamp,
+        )
+
+    def _known(self) -> dict[str, tuple[int, float]]:
+        """The loaded segments' stamps; every one stale when the feature attribute changed (read at load)."""
         known = {path: (size, mtime) for path, size, mtime in self.conn.execute("SELECT * FROM segments").fetchall()}
         if self._meta("feature_attribute") != (self.feature_attribute or ""):
             known = {path: (-1, -1.0) for path in known}  # features are read at load: reload every segment
-        return read_segments(
-            self.lake_dir,
-            lambda snapshot: self._sync(snapshot, known),
-            trusted=lambda s: known.get(str(s.path)) == s.stamp,
-        )
+        return known
 
     def _sync(self, snapshot: list[Segment], known: dict[str, tuple[int, float]]) -> int:
         """Two transactions: the loads, then what is derived from the loaded rows (orphans, eval traffic, prices,
@@ -206,6 +212,9 @@ class Engine:
         except duckdb.Error as exc:
             self.conn.execute("ROLLBACK")
             raise ScoringError(f"cannot load the lake at {self.lake_dir}: {exc}") from exc
+        except BaseException:  # a price book that went away, an interrupt: the connection stays usable
+            self.conn.execute("ROLLBACK")
+            raise
 
     def _forget(self, stale: list[str]) -> None:
         if not stale:

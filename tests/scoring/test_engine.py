@@ -13,6 +13,7 @@ import scoring
 from harness.facts import Deployment, record
 from instrumentation.errors import ConfigError
 from instrumentation.lake import SegmentWriter, span_to_row
+from scoring._engine import price_rows
 from tests.scoring import _lake
 from tests.scoring._lake import SCOPE, t
 
@@ -110,6 +111,37 @@ def test_a_load_whose_pricing_failed_is_priced_on_the_next_open(
             with pytest.raises(ConfigError, match="went away"):
                 scoring.scorecard(home, SCOPE)
         assert scoring.scorecard(home, SCOPE).metrics.cost_per_feature_usd["(unattributed)"] == pytest.approx(0.014)
+
+
+def test_a_sync_retried_after_its_load_committed_does_not_load_it_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sync whose derive step fails after its load committed, while the lake changed under it, is retried on a
+    fresh snapshot: the retry starts from the segments now loaded, instead of loading the same ones twice."""
+    home = tmp_path / ".harness"
+    _lake.write_llm_calls(home)
+    with _lake.priced(tmp_path):
+        assert scoring.scorecard(home, SCOPE).metrics.cost_per_feature_usd["(unattributed)"] == pytest.approx(0.012)
+        writer = _lake.SpanWriter(home, "support")
+        writer.llm("2026-03-14T10:00:00", 100, **_lake.attrs(
+            GEN_AI_PROVIDER_NAME="house", GEN_AI_REQUEST_MODEL="house-model", GEN_AI_RESPONSE_MODEL="house-model",
+            GEN_AI_USAGE_INPUT_TOKENS=1000, GEN_AI_USAGE_OUTPUT_TOKENS=500,
+        ))  # fmt: skip
+        writer.close()
+        calls = []
+
+        def failing_once(*args: object) -> list[list[object]]:
+            calls.append(args)
+            if len(calls) == 1:
+                raise OSError("a segment went away")
+            return price_rows(*args)  # type: ignore[arg-type]
+
+        with monkeypatch.context() as patch:
+            patch.setattr("scoring._engine.price_rows", failing_once)
+            patch.setattr("instrumentation.lake._snapshot._settle", lambda *_: True)  # the lake moved: retry
+            card = scoring.scorecard(home, SCOPE)
+        assert len(calls) == 2
+        assert card.metrics.cost_per_feature_usd["(unattributed)"] == pytest.approx(0.014)
 
 
 def test_a_warm_scorecard_leaves_the_database_file_as_it_was(tmp_path: Path) -> None:
