@@ -19,7 +19,7 @@ def writable_lake(lake_dir: Path) -> None:
         raise ConfigError(f"cannot write the lake at {lake_dir}: {exc.strerror or exc} (check --home)") from exc
 
 
-def port(value: int, flag: str = "--port") -> int:
+def port(value: int, flag: str = "--port") -> None:
+    """Refuse a port number no socket can bind."""
     if not 0 <= value <= 65535:
         raise ConfigError(f"{flag} must be 0 to 65535 (0 picks a free one), got {value}")
-    return value
