@@ -18,7 +18,8 @@ translates into something ClickHouse rejects or computes differently), each an A
     to_days / to_microseconds       toIntervalDay / toIntervalMicrosecond
     hash(x)                         cityHash64(x)                       a key, never shown
     TRY_CAST(x AS T)                accurateCastOrNull(x, 'T'); '0x' || hex AS UBIGINT: unhex; a number T also
-                                    from trimmed text, an integer T from a real's text rounded half away
+                                    from trimmed text without digit separators, an integer T from a real's
+                                    text rounded half away and from 0x/0b digits
     TIMESTAMP / TIMESTAMPTZ         DateTime64(6, 'UTC')                (DuckDB: microseconds, naive UTC)
     range(a, b)                     range(a, b)                         the array function
     INSERT ... BY NAME              INSERT ... (the select's names)
@@ -104,10 +105,14 @@ def _try_cast(node: exp.TryCast) -> exp.Expr:
     exact = _fn("accurateCastOrNull", value, target)
     if to.this not in exp.DataType.INTEGER_TYPES | exp.DataType.REAL_TYPES:
         return exact
-    # DuckDB reads a number's text with its white space trimmed, and an integer from any number's text, halves
-    # rounded away from zero ('1000.0', '1e3', '2.5'); ClickHouse's cast reads neither, so text it refuses is read
-    # again that way (``if`` evaluates its branch only for those rows)
-    text = _fn("replaceRegexpAll", _fn("toString", value), exp.Literal.string(r"^\s+|\s+$"), exp.Literal.string(""))
+    # DuckDB reads a number's text with its white space trimmed and single underscores between digits dropped
+    # ('1_000'), and an integer from any number's text, halves rounded away from zero ('1000.0', '1e3', '2.5'), or
+    # from hex or binary digits ('0x1f', '0b101'); ClickHouse's cast reads none of these, so text it refuses is
+    # read again that way (``if`` evaluates its branch only for those rows)
+    raw = _fn("toString", value)
+    text = _fn("replaceRegexpAll", raw, exp.Literal.string(r"^\s+|\s+$"), exp.Literal.string(""))
+    for _ in range(2):  # a pass keeps every other underscore of '1_0_0': the second drops the rest
+        text = _fn("replaceRegexpAll", text, exp.Literal.string(r"(\d)_(\d)"), exp.Literal.string(r"\1\2"))
     again = _fn("accurateCastOrNull", text, target)
     if to.this in exp.DataType.INTEGER_TYPES:
         real = _fn("accurateCastOrNull", text, exp.Literal.string("Nullable(Float64)"))
@@ -115,8 +120,28 @@ def _try_cast(node: exp.TryCast) -> exp.Expr:
             this=_fn("sign", real),
             expression=_fn("floor", exp.Add(this=_fn("abs", real), expression=exp.Literal.number(0.5))),
         )
-        again = _fn("coalesce", again, _fn("accurateCastOrNull", rounded, target))
+        based = _fn("coalesce", _based(raw, "x", "0-9a-fA-F", "unhex", 16), _based(raw, "b", "01", "unbin", 64))
+        again = _fn(
+            "coalesce", again, _fn("accurateCastOrNull", rounded, target), _fn("accurateCastOrNull", based, target)
+        )
     return exp.If(this=exp.Is(this=exact.copy(), expression=exp.Null()), true=again, false=exact)
+
+
+def _based(raw: exp.Expr, letter: str, digits: str, decode: str, width: int) -> exp.Expr:
+    """DuckDB's integer text in another base: ``0x``/``0b``, digits with single underscores between them, no sign
+    or white space, leading zeros of any length; as UInt64 when it fits in 64 bits, else null."""
+    valid = _fn("match", raw, exp.Literal.string(f"^0[{letter}{letter.upper()}][{digits}]+(_[{digits}]+)*$"))
+    body = _fn(
+        "replaceRegexpAll",
+        _fn("substring", raw, exp.Literal.number(3)),
+        exp.Literal.string("_"),
+        exp.Literal.string(""),
+    )
+    bare = _fn("replaceRegexpAll", body, exp.Literal.string("^0+"), exp.Literal.string(""))
+    padded = _fn("leftPad", bare, exp.Literal.number(width), exp.Literal.string("0"))
+    number = _fn("reinterpretAsUInt64", _fn("reverse", _fn(decode, padded)))
+    fits = exp.LTE(this=_fn("length", bare.copy()), expression=exp.Literal.number(width))
+    return exp.If(this=exp.And(this=valid, expression=fits), true=number, false=exp.Null())
 
 
 def _json_path_strings(node: exp.JSONExtractScalar) -> exp.Expr:
