@@ -220,7 +220,7 @@ def genai_prices_schedule(provider: str, model: str) -> PriceSchedule | None:
 def _utc_seconds(moment: time) -> int:
     """Seconds after midnight UTC of a time of day (naive is UTC), as genai-prices compares them."""
     aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    utc = datetime.combine(date(2000, 1, 1), aware).astimezone(UTC)
+    utc = datetime.combine(date(1970, 1, 1), aware).astimezone(UTC)  # the day genai-prices converts on
     if utc.microsecond:
         raise ValueError(f"genai-prices time of day {moment} is not a whole second")
     return utc.hour * 3600 + utc.minute * 60 + utc.second

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +18,16 @@ import scoring
 from harness.facts import AuditRequest, Change, Deployment, Incident, lake_tracer_provider, record
 from instrumentation import semconv
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
 
 def t(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def ns(text: str) -> int:
-    return int(t(text).timestamp()) * 1_000_000_000
+    """Nanoseconds since the epoch, exactly (a fraction of a second and a time before 1970 included)."""
+    return (t(text) - _EPOCH) // timedelta(microseconds=1) * 1_000
 
 
 class SpanWriter:

@@ -13,7 +13,6 @@ from genai_prices import Usage, calc_price
 from instrumentation import semconv
 from scoring._clickhouse import ClickHouseEngine
 from scoring._engine import Engine
-from scoring._scope import scope_rows
 from tests.scoring import _lake
 
 # (start, provider, model, input tokens, cache read tokens, output tokens)
@@ -21,8 +20,16 @@ CALLS = [
     ("2026-03-14T10:00:00", "deepseek", "deepseek-chat", 1_000, 0, 100),  # from 00:30 to 16:30 UTC: the full price
     ("2026-03-14T20:00:00", "deepseek", "deepseek-chat", 1_000, 0, 100),  # off-peak: half of it
     ("2026-03-14T00:29:59", "deepseek", "deepseek-chat", 1_000, 0, 100),  # a second before the full price
+    ("2026-03-14T00:30:00", "deepseek", "deepseek-chat", 1_000, 0, 100),  # its first second
+    ("2026-03-14T16:29:59.999999", "deepseek", "deepseek-chat", 1_000, 0, 100),  # its last microsecond
+    ("2026-03-14T16:30:00", "deepseek", "deepseek-chat", 1_000, 0, 100),  # off-peak again
+    ("1969-12-31T23:59:59.900000", "deepseek", "deepseek-chat", 1_000, 0, 100),  # before 1970: off-peak
+    ("1969-12-31T23:59:59.900000", "openai", "gpt-4o-mini", 1_000, 0, 100),  # before 1970: its one price
     ("2026-03-12T10:00:00", "anthropic", "claude-sonnet-4-6", 300_000, 50_000, 1_000),  # its long-context tier
     ("2026-03-12T10:00:00", "anthropic", "claude-sonnet-4-6", 150_000, 0, 1_000),  # below the tier
+    ("2026-03-12T11:00:00", "anthropic", "claude-sonnet-4-6", 200_000, 0, 0),  # the tier's edge: still below it
+    ("2026-03-12T11:00:00", "anthropic", "claude-sonnet-4-6", 200_001, 0, 0),  # one token more: every one in it
+    ("2026-03-12T23:59:59.999999", "anthropic", "claude-sonnet-4-6", 300_000, 50_000, 1_000),  # its last tiered moment
     ("2026-03-13T00:00:00", "anthropic", "claude-sonnet-4-6", 300_000, 50_000, 1_000),  # one flat price from then
 ]
 
@@ -54,10 +61,17 @@ def _expected() -> list[tuple[str, str, int, float]]:
     return sorted(rows)
 
 
+_PRICED = "SELECT ts, request_model AS model, input_tokens, priced_cost FROM spans"  # the window's and before 1970
+
+
 def _costs(engine: Engine | ClickHouseEngine) -> list[tuple[str, str, int, float]]:
-    rows = engine.rows("stg_llm_calls")
+    if isinstance(engine, Engine):
+        cursor = engine.conn.execute(_PRICED)
+        rows = [dict(zip([d[0] for d in cursor.description or []], row, strict=True)) for row in cursor.fetchall()]
+    else:
+        rows = engine.client.arrow(_PRICED).to_pylist()
     return sorted(
-        (datetime.isoformat(row["ts"].replace(tzinfo=None)), row["model"], row["input_tokens"], row["cost"])
+        (datetime.isoformat(row["ts"].replace(tzinfo=None)), row["model"], row["input_tokens"], row["priced_cost"])
         for row in rows
     )
 
@@ -73,8 +87,6 @@ def test_unrecorded_cost_is_priced_at_the_time_of_each_call_with_its_tier(tmp_pa
         pytest.importorskip("chdb")
         engine = ClickHouseEngine.open(None, home / "lake")
     try:
-        rows = scope_rows(engine, [], _lake.SCOPE)
-        engine.set_scope(_lake.SCOPE.since, _lake.SCOPE.until, _lake.SCOPE.env, rows)
         got = _costs(engine)
     finally:
         engine.close()
@@ -82,4 +94,14 @@ def test_unrecorded_cost_is_priced_at_the_time_of_each_call_with_its_tier(tmp_pa
     assert [row[:3] for row in got] == [row[:3] for row in expected]
     for (start, model, _, cost), (_, _, _, want) in zip(got, expected, strict=True):
         assert cost == pytest.approx(want, rel=1e-12), (start, model)
-    assert len({row[3] for row in expected}) == len(expected) - 1  # only the two off-peak calls cost the same
+    # each edge is crossed: the full price doubles the off-peak one, the tier doubles the input rate, and on
+    # 2026-03-13 the tier went away
+    cost = {(start, model, tokens): want for start, model, tokens, want in expected}
+    chat = "deepseek-chat"
+    assert cost[("2026-03-14T00:30:00", chat, 1_000)] == pytest.approx(2 * cost[("2026-03-14T00:29:59", chat, 1_000)])
+    assert cost[("2026-03-14T16:29:59.999999", chat, 1_000)] == cost[("2026-03-14T00:30:00", chat, 1_000)]
+    assert cost[("2026-03-14T16:30:00", chat, 1_000)] == cost[("2026-03-14T00:29:59", chat, 1_000)]
+    sonnet = "claude-sonnet-4-6"
+    rate = {n: cost[("2026-03-12T11:00:00", sonnet, n)] / n for n in (200_000, 200_001)}
+    assert rate[200_001] == pytest.approx(2 * rate[200_000])
+    assert cost[("2026-03-12T23:59:59.999999", sonnet, 300_000)] > cost[("2026-03-13T00:00:00", sonnet, 300_000)]

@@ -17,7 +17,8 @@ JOIN prices AS p ON p.provider = s.provider AND p.model = coalesce(s.response_mo
 WHERE s.segment IN (SELECT unnest($segments))
     AND s.cost IS NULL AND s.usage_counted AND s.input_tokens IS NOT NULL
     AND (p.starts IS NULL OR s.ts >= p.starts) AND (p.ends IS NULL OR s.ts < p.ends)
-    AND date_diff('second', date_trunc('day', s.ts), s.ts) >= p.day_from
-    AND date_diff('second', date_trunc('day', s.ts), s.ts) < p.day_until
+    -- the second of the day from its fields: ClickHouse truncates a time before 1970 to the day toward zero
+    AND hour(s.ts) * 3600 + minute(s.ts) * 60 + second(s.ts) >= p.day_from
+    AND hour(s.ts) * 3600 + minute(s.ts) * 60 + second(s.ts) < p.day_until
     AND (p.above_tokens IS NULL OR s.input_tokens > p.above_tokens)
     AND (p.upto_tokens IS NULL OR s.input_tokens <= p.upto_tokens)
