@@ -87,6 +87,17 @@ def test_a_failed_open_releases_the_database_file(tmp_path: Path, monkeypatch: p
     assert str(broken) in str(failure.value)  # the error names the file to mend
 
 
+def _scored_then_one_more_house_call(home: Path) -> None:
+    """A scorecard of the fixture lake, then a new segment with one call the price book prices at 0.002 USD."""
+    assert scoring.scorecard(home, SCOPE).metrics.cost_per_feature_usd["(unattributed)"] == pytest.approx(0.012)
+    writer = _lake.SpanWriter(home, "support")
+    writer.llm("2026-03-14T10:00:00", 100, **_lake.attrs(
+        GEN_AI_PROVIDER_NAME="house", GEN_AI_REQUEST_MODEL="house-model", GEN_AI_RESPONSE_MODEL="house-model",
+        GEN_AI_USAGE_INPUT_TOKENS=1000, GEN_AI_USAGE_OUTPUT_TOKENS=500,
+    ))  # fmt: skip
+    writer.close()
+
+
 def test_a_load_whose_pricing_failed_is_priced_on_the_next_open(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -95,13 +106,7 @@ def test_a_load_whose_pricing_failed_is_priced_on_the_next_open(
     home = tmp_path / ".harness"
     _lake.write_llm_calls(home)
     with _lake.priced(tmp_path):
-        assert scoring.scorecard(home, SCOPE).metrics.cost_per_feature_usd["(unattributed)"] == pytest.approx(0.012)
-        writer = _lake.SpanWriter(home, "support")
-        writer.llm("2026-03-14T10:00:00", 100, **_lake.attrs(
-            GEN_AI_PROVIDER_NAME="house", GEN_AI_REQUEST_MODEL="house-model", GEN_AI_RESPONSE_MODEL="house-model",
-            GEN_AI_USAGE_INPUT_TOKENS=1000, GEN_AI_USAGE_OUTPUT_TOKENS=500,
-        ))  # fmt: skip
-        writer.close()
+        _scored_then_one_more_house_call(home)
 
         def failing(*_: object) -> list[list[object]]:
             raise ConfigError("the price book went away")
@@ -121,13 +126,7 @@ def test_a_sync_retried_after_its_load_committed_does_not_load_it_again(
     home = tmp_path / ".harness"
     _lake.write_llm_calls(home)
     with _lake.priced(tmp_path):
-        assert scoring.scorecard(home, SCOPE).metrics.cost_per_feature_usd["(unattributed)"] == pytest.approx(0.012)
-        writer = _lake.SpanWriter(home, "support")
-        writer.llm("2026-03-14T10:00:00", 100, **_lake.attrs(
-            GEN_AI_PROVIDER_NAME="house", GEN_AI_REQUEST_MODEL="house-model", GEN_AI_RESPONSE_MODEL="house-model",
-            GEN_AI_USAGE_INPUT_TOKENS=1000, GEN_AI_USAGE_OUTPUT_TOKENS=500,
-        ))  # fmt: skip
-        writer.close()
+        _scored_then_one_more_house_call(home)
         calls = []
 
         def failing_once(*args: object) -> list[list[object]]:

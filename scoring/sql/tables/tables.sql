@@ -2,8 +2,9 @@
 -- spans: one narrow typed row per span (what the metrics read). span_class (the ENUM type of
 -- _sql.SPAN_CLASSES, created by the engine): inference (chat, text_completion, generate_content,
 -- embeddings), agent (invoke_agent), tool (execute_tool), prediction (classical), other. priced_cost is
--- the cost of a counted inference span recorded without one, at the price in force when it started. latency_bin and tokens_bin
--- are the drift histogram's bins of a model call, computed once at load rather than per scorecard;
+-- the cost of a counted inference span recorded without one, at the price in force when it started.
+-- latency_bin and tokens_bin are the drift histogram's bins of a model call, computed once at load rather than
+-- per scorecard;
 -- latency_fine its sixteenths of a power of two of the duration in ns (the bins int_model_call_stats ranks in). env is the
 -- deployment.environment.name of the span (else of its resource), null when unset; version its service.version
 -- (else its resource's; a prediction's model version), null when unset.
