@@ -3,7 +3,9 @@
 Prices come from ``genai-prices`` (an offline, versioned data set with cached-token and
 tiered prices) unless a user price book overrides or adds the model. A model's price can change
 over time there (a new price from a date on, off-peak hours each day): a call is priced at the
-price in force when it started, never at the time it is priced. Token semantics follow the
+price in force when it started, never at the time it is priced. It can also depend on the service
+tier that served the call (OpenAI's ``flex`` at about half the price, ``priority`` at about twice):
+a call is priced at its tier's price, genai-prices' standard price when the tier has none. Token semantics follow the
 conventions: ``input_tokens`` includes cache reads and writes, ``output_tokens`` includes
 reasoning tokens. Each token is priced in exactly one bucket.
 """
@@ -135,50 +137,72 @@ def compute_cost(
     )
 
 
-class PriceBook:
-    """Looks a (provider, model) up once, in the user's overrides first, then in genai-prices."""
+@dataclass(frozen=True, slots=True)
+class BookEntry:
+    """One ``[[model]]`` of a price book: the provider (``*``: any) and model glob it prices, and the service tier
+    it is for (None: every tier)."""
 
-    def __init__(self, overrides: list[tuple[str, str, Price]] | None = None) -> None:
+    provider: str
+    model: str
+    price: Price
+    service_tier: str | None = None
+
+    def matches(self, provider: str, model: str, service_tier: str | None) -> bool:
+        return (
+            self.provider in ("*", provider)
+            and (self.service_tier is None or self.service_tier == service_tier)
+            and fnmatch.fnmatchcase(model, self.model)
+        )
+
+
+class PriceBook:
+    """Looks a (provider, model, service tier) up once, in the user's overrides first, then in genai-prices."""
+
+    def __init__(self, overrides: list[BookEntry] | None = None) -> None:
         self._overrides = overrides or []
-        self._cache: dict[tuple[str, str], PriceSchedule | None] = {}
+        self._cache: dict[tuple[str, str, str | None], PriceSchedule | None] = {}
         self._lock = threading.Lock()
 
     @classmethod
     def from_file(cls, path: Path | None) -> PriceBook:
         return cls(load_price_book(path) if path else None)
 
-    def lookup(self, provider: str, model: str, at: datetime | None = None) -> Price | None:
-        """The price in force at ``at`` (default: now), or None when neither the book nor genai-prices has one."""
-        schedule = self.schedule(provider, model)
+    def lookup(
+        self, provider: str, model: str, at: datetime | None = None, service_tier: str | None = None
+    ) -> Price | None:
+        """The price in force at ``at`` (default: now) for calls served at ``service_tier`` (None: the standard
+        price), or None when neither the book nor genai-prices has one."""
+        schedule = self.schedule(provider, model, service_tier)
         return None if schedule is None else schedule.at(at or datetime.now(UTC))
 
-    def schedule(self, provider: str, model: str) -> PriceSchedule | None:
-        """Every price the model has over time (a price book's entry has one, for ever)."""
-        key = (provider, model)
+    def schedule(self, provider: str, model: str, service_tier: str | None = None) -> PriceSchedule | None:
+        """Every price the model has over time at that service tier (a price book's entry has one, for ever)."""
+        key = (provider, model, service_tier)
         try:
             return self._cache[key]
         except KeyError:
             pass
-        schedule = self._resolve(provider, model)
+        schedule = self._resolve(provider, model, service_tier)
         with self._lock:
             self._cache[key] = schedule
         return schedule
 
-    def _resolve(self, provider: str, model: str) -> PriceSchedule | None:
-        for pattern_provider, pattern, price in self._overrides:
-            if pattern_provider in ("*", provider) and fnmatch.fnmatchcase(model, pattern):
-                return PriceSchedule.always(price)
-        return genai_prices_schedule(provider, model)
+    def _resolve(self, provider: str, model: str, service_tier: str | None) -> PriceSchedule | None:
+        for entry in self._overrides:  # the first entry that matches, as the book lists them
+            if entry.matches(provider, model, service_tier):
+                return PriceSchedule.always(entry.price)
+        return genai_prices_schedule(provider, model, service_tier)
 
 
-def genai_prices_schedule(provider: str, model: str) -> PriceSchedule | None:
-    """The model's genai-prices entry as plain per-token floats over time.
+def genai_prices_schedule(provider: str, model: str, service_tier: str | None = None) -> PriceSchedule | None:
+    """The model's genai-prices entry as plain per-token floats over time, for calls served at ``service_tier``.
 
     genai-prices keeps a list of prices, each with an optional constraint (from a UTC date on, or between two
-    UTC times of each day), and uses the last one whose constraint holds. Those constraints cut time into
-    cells (between consecutive start dates, and between consecutive times of day) within which the choice
-    cannot change; each cell gets the price genai-prices gives at its first instant, and neighbouring cells of
-    one day range with the same price are merged.
+    UTC times of each day), and uses the last one whose constraint holds; price variants, each for a request
+    context (``{"service_tier": "flex"}``) and with an optional constraint of its own, then override some of
+    its rates. Those constraints cut time into cells (between consecutive start dates, and between consecutive
+    times of day) within which the choice cannot change; each cell gets the price genai-prices gives at its
+    first instant, and neighbouring cells of one day range with the same price are merged.
     """
     import genai_prices
     from genai_prices import data_snapshot, types
@@ -186,20 +210,23 @@ def genai_prices_schedule(provider: str, model: str) -> PriceSchedule | None:
     snapshot = data_snapshot.get_snapshot()
     provider_id = _PROVIDER_IDS.get(provider, provider or None)
     try:
-        _, info = snapshot.find_provider_model(model, None, provider_id, None)
+        found, info = snapshot.find_provider_model(model, None, provider_id, None)
     except LookupError:
         return None
-    conditional = info.prices if isinstance(info.prices, list) else []
-    starts = sorted(
-        {c.constraint.start_date for c in conditional if isinstance(c.constraint, types.StartDateConstraint)}
-    )
+    context = {"service_tier": service_tier} if service_tier else None
+    if context and not any(info is own for own in found.models):
+        context = None  # a model found under another provider is priced without the context (calc_price does so)
+    variants = [v for v in info.price_variants or () if context and all(context.get(k) == w for k, w in v.when.items())]
+    constraints = [c.constraint for c in info.prices] if isinstance(info.prices, list) else []
+    constraints += [v.constraint for v in variants]
+    starts = sorted({c.start_date for c in constraints if isinstance(c, types.StartDateConstraint)})
     cuts = sorted(
         {0}
         | {
             _utc_seconds(moment)
-            for c in conditional
-            if isinstance(c.constraint, types.TimeOfDateConstraint)
-            for moment in (c.constraint.start_time, c.constraint.end_time)
+            for c in constraints
+            if isinstance(c, types.TimeOfDateConstraint)
+            for moment in (c.start_time, c.end_time)
         }
     )
     periods: list[tuple[Period, Price]] = []
@@ -207,7 +234,7 @@ def genai_prices_schedule(provider: str, model: str) -> PriceSchedule | None:
         probe_day = first_day or (end_day - timedelta(days=1) if end_day else date(2000, 1, 1))
         for day_from, day_until in pairwise([*cuts, _DAY_SECONDS]):
             probe = datetime.combine(probe_day, time(), UTC) + timedelta(seconds=day_from)
-            price = _genai_price(info.get_prices(probe), types, genai_prices.__version__)
+            price = _genai_price(info.get_prices(probe, context), types, genai_prices.__version__)
             if price is None:
                 return None
             if periods and periods[-1][1] == price and periods[-1][0].first_day == first_day:
@@ -258,8 +285,14 @@ def _rates(per_mtok: dict[str, Any]) -> Rates:
     )
 
 
-def load_price_book(path: Path) -> list[tuple[str, str, Price]]:
-    """Read a TOML price book: ``[[model]]`` tables with provider, model (glob) and ``*_mtok`` prices."""
+_BOOK_KEYS = frozenset(
+    {"provider", "model", "service_tier", "input_mtok", "output_mtok", "cache_read_mtok", "cache_write_mtok"}
+)
+
+
+def load_price_book(path: Path) -> list[BookEntry]:
+    """Read a TOML price book: ``[[model]]`` tables with provider, model (glob), an optional service tier and
+    ``*_mtok`` prices."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -270,12 +303,17 @@ def load_price_book(path: Path) -> list[tuple[str, str, Price]]:
     return [_price_entry(path, index, entry, str(data.get("version", ""))) for index, entry in enumerate(models)]
 
 
-def _price_entry(path: Path, index: int, entry: dict[str, Any], version: str) -> tuple[str, str, Price]:
+def _price_entry(path: Path, index: int, entry: dict[str, Any], version: str) -> BookEntry:
     where = f"{path}: [[model]] #{index + 1}"
     if "model" not in entry or ("input_mtok" not in entry and "output_mtok" not in entry):
         raise ConfigError(f"{where}: needs 'model' and at least one of 'input_mtok', 'output_mtok'")
-    if not isinstance(entry["model"], str) or not isinstance(entry.get("provider", "*"), str):
-        raise ConfigError(f"{where}: 'model' and 'provider' must be strings")
+    if not all(isinstance(entry.get(key, "*"), str) for key in ("model", "provider", "service_tier")):
+        raise ConfigError(f"{where}: 'model', 'provider' and 'service_tier' must be strings")
+    unknown = sorted(set(entry) - _BOOK_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown keys {', '.join(unknown)}; a [[model]] has {', '.join(sorted(_BOOK_KEYS))}"
+        )
     prices = {k: entry.get(f"{k}_mtok") for k in ("input", "output", "cache_read", "cache_write")}
     for key, value in prices.items():
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float | str)):
@@ -288,4 +326,4 @@ def _price_entry(path: Path, index: int, entry: dict[str, Any], version: str) ->
     if not all(v is None or (math.isfinite(v) and v >= 0) for v in values):
         raise ConfigError(f"{where}: prices must be finite and not negative")
     price = Price(base=rates, source=f"price-book:{path.name}", version=version)
-    return (str(entry.get("provider", "*")), entry["model"], price)
+    return BookEntry(str(entry.get("provider", "*")), entry["model"], price, entry.get("service_tier"))

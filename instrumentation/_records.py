@@ -30,6 +30,9 @@ class LLMInvocation:
     usage_requested: bool = True
     response_model: str | None = None
     response_id: str | None = None
+    #: the provider's service tier that served the call (OpenAI's ``service_tier``: default, flex, priority ...),
+    #: which some prices depend on
+    service_tier: str | None = None
     finish_reasons: list[str] | None = None
     input_tokens: int | None = None
     output_tokens: int | None = None
@@ -61,7 +64,12 @@ class LLMInvocation:
         self.reasoning_tokens = reasoning_tokens
 
     def set_response(
-        self, *, model: str | None = None, id: str | None = None, finish_reasons: list[str] | None = None
+        self,
+        *,
+        model: str | None = None,
+        id: str | None = None,
+        finish_reasons: list[str] | None = None,
+        service_tier: str | None = None,
     ) -> None:
         if model is not None:
             self.response_model = model
@@ -69,6 +77,8 @@ class LLMInvocation:
             self.response_id = id
         if finish_reasons is not None:
             self.finish_reasons = finish_reasons
+        if service_tier is not None:
+            self.service_tier = service_tier
 
     def mark_first_chunk(self) -> None:
         if self.first_chunk_at is None:

@@ -36,12 +36,14 @@ GEN_AI_REQUEST_TOP_K: Final = "gen_ai.request.top_k"
 GEN_AI_REQUEST_FREQUENCY_PENALTY: Final = "gen_ai.request.frequency_penalty"
 GEN_AI_REQUEST_PRESENCE_PENALTY: Final = "gen_ai.request.presence_penalty"
 OPENAI_API_TYPE: Final = "openai.api.type"
+OPENAI_REQUEST_SERVICE_TIER: Final = "openai.request.service_tier"  # as asked: auto, default, flex, priority ...
 
 # response
 GEN_AI_RESPONSE_ID: Final = "gen_ai.response.id"
 GEN_AI_RESPONSE_MODEL: Final = "gen_ai.response.model"
 GEN_AI_RESPONSE_FINISH_REASONS: Final = "gen_ai.response.finish_reasons"
 GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK: Final = "gen_ai.response.time_to_first_chunk"
+OPENAI_RESPONSE_SERVICE_TIER: Final = "openai.response.service_tier"  # the tier that served it (what it costs)
 
 # usage (input_tokens includes cache read/write; output_tokens includes reasoning)
 GEN_AI_USAGE_INPUT_TOKENS: Final = "gen_ai.usage.input_tokens"
@@ -386,6 +388,7 @@ GEN_AI_SYSTEM: Final = "gen_ai.system"  # deprecated for gen_ai.provider.name
 GEN_AI_USAGE_PROMPT_TOKENS: Final = "gen_ai.usage.prompt_tokens"  # deprecated for gen_ai.usage.input_tokens
 GEN_AI_USAGE_COMPLETION_TOKENS: Final = "gen_ai.usage.completion_tokens"  # deprecated for output_tokens
 GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS: Final = "gen_ai.usage.cache_creation.input_tokens"  # renamed cache_write
+GEN_AI_OPENAI_RESPONSE_SERVICE_TIER: Final = "gen_ai.openai.response.service_tier"  # renamed openai.response.*
 # OpenLLMetry (traceloop): non-standard names and its decorator spans (@workflow, @task, @agent, @tool)
 TRACELOOP_USAGE_REASONING_TOKENS: Final = "gen_ai.usage.reasoning_tokens"
 TRACELOOP_USAGE_CACHE_READ_INPUT_TOKENS: Final = "gen_ai.usage.cache_read_input_tokens"  # older underscore form

@@ -7,7 +7,7 @@ from typing import Any
 
 from harness.model_server._engine import Conversation, Message, Parsed, Reply, ToolCall
 from harness.model_server._http import Dialect, RequestError, sse
-from harness.model_server._parse import arguments_object, bounded_all, optional, required, text_of
+from harness.model_server._parse import arguments_object, bounded_all, optional, required, served_tier, text_of
 from harness.model_server._tokens import Usage, chunk_text
 
 ENDPOINT = "chat.completions"
@@ -84,7 +84,8 @@ def parse(body: dict[str, Any]) -> Parsed:
     bounded_all(body, BOUNDS)
     limit = optional(body, "max_completion_tokens", int, None) or optional(body, "max_tokens", int, None)
     conversation = Conversation(model, parsed, tools, max_output_tokens=limit)
-    return Parsed(conversation, stream=stream, include_usage=include_usage)
+    echo = {"service_tier": served_tier(body)}
+    return Parsed(conversation, stream=stream, include_usage=include_usage, echo=echo)
 
 
 def usage_json(usage: Usage) -> dict[str, Any]:
@@ -127,6 +128,7 @@ def render(reply: Reply, response_id: str, parsed: Parsed) -> dict[str, Any]:
         "created": CREATED,
         "model": reply.model,
         "system_fingerprint": "fp_mock",
+        "service_tier": parsed.echo["service_tier"],
         "choices": [{"index": 0, "message": message, "finish_reason": _finish(reply), "logprobs": None}],
         "usage": usage_json(reply.usage),
     }
@@ -148,6 +150,7 @@ def _deltas(reply: Reply) -> list[tuple[dict[str, Any], str | None]]:
 def stream(reply: Reply, response_id: str, parsed: Parsed) -> list[bytes]:
     base = {"id": response_id, "object": "chat.completion.chunk", "created": CREATED, "model": reply.model}
     base["system_fingerprint"] = "fp_mock"
+    base["service_tier"] = parsed.echo["service_tier"]
     extra: dict[str, Any] = {"usage": None} if parsed.include_usage else {}
     frames = [
         sse({**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}], **extra})

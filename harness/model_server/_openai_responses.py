@@ -8,7 +8,7 @@ from typing import Any
 from harness.model_server._engine import Conversation, Message, Parsed, Reply, ToolCall
 from harness.model_server._http import Dialect, RequestError, sse
 from harness.model_server._openai_chat import CREATED, tool_names
-from harness.model_server._parse import arguments_object, bounded_all, optional, required, text_of
+from harness.model_server._parse import arguments_object, bounded_all, optional, required, served_tier, text_of
 from harness.model_server._tokens import Usage, chunk_text
 
 ENDPOINT = "responses"
@@ -57,7 +57,7 @@ def parse(body: dict[str, Any]) -> Parsed:
     if instructions:
         messages.insert(0, Message("system", instructions))
     tools = optional(body, "tools", list, [])
-    echo = {"tools": tools, "instructions": instructions or None}
+    echo = {"tools": tools, "instructions": instructions or None, "service_tier": served_tier(body)}
     bounded_all(body, BOUNDS)
     limit = optional(body, "max_output_tokens", int, None)
     conversation = Conversation(model, tuple(messages), tool_names(tools), max_output_tokens=limit)
@@ -99,6 +99,7 @@ def _response(reply: Reply, response_id: str, parsed: Parsed, *, done: bool) -> 
         "model": reply.model,
         "output": _items(reply, response_id) if done else [],
         "usage": usage_json(reply.usage) if done else None,
+        "service_tier": parsed.echo["service_tier"],
         "parallel_tool_calls": True,
         "tool_choice": "auto",
         "tools": parsed.echo.get("tools", []),

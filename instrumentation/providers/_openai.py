@@ -22,11 +22,13 @@ _CHAT_PARAMS = {
     "seed": semconv.GEN_AI_REQUEST_SEED,
     "frequency_penalty": semconv.GEN_AI_REQUEST_FREQUENCY_PENALTY,
     "presence_penalty": semconv.GEN_AI_REQUEST_PRESENCE_PENALTY,
+    "service_tier": semconv.OPENAI_REQUEST_SERVICE_TIER,
 }
 _RESPONSES_PARAMS = {
     "temperature": semconv.GEN_AI_REQUEST_TEMPERATURE,
     "top_p": semconv.GEN_AI_REQUEST_TOP_P,
     "max_output_tokens": semconv.GEN_AI_REQUEST_MAX_TOKENS,
+    "service_tier": semconv.OPENAI_REQUEST_SERVICE_TIER,
 }
 _RESPONSE_TERMINAL_EVENTS = frozenset({"response.completed", "response.incomplete", "response.failed"})
 _CHAT_DETAILS = ("prompt_tokens_details", "completion_tokens_details")
@@ -67,7 +69,10 @@ class ChatCompletions:
         # `result` is the SDK's ChatCompletion: plain attribute reads (this is the per-call hot path)
         choices = result.choices or ()
         inv.set_response(
-            model=result.model, id=result.id, finish_reasons=[choice.finish_reason or "" for choice in choices]
+            model=result.model,
+            id=result.id,
+            finish_reasons=[choice.finish_reason or "" for choice in choices],
+            service_tier=_tier(getattr(result, "service_tier", None)),
         )
         for choice in choices:
             for call in getattr(choice.message, "tool_calls", None) or ():
@@ -88,7 +93,8 @@ class ChatCompletions:
         if not chunks:
             return False
         first = chunks[0]
-        inv.set_response(model=get(first, "model"), id=get(first, "id"))
+        tier = next((t for chunk in chunks if (t := _tier(get(chunk, "service_tier"))) is not None), None)
+        inv.set_response(model=get(first, "model"), id=get(first, "id"), service_tier=tier)
         finish: dict[int, str] = {}
         for chunk in chunks:
             for choice in chunk.choices:
@@ -123,7 +129,10 @@ class Responses:
         calls = [(get(item, "name") or "", get(item, "call_id") or "") for item in output if _is_call(item)]
         inv.tool_calls.extend(calls)
         inv.set_response(
-            model=get(result, "model"), id=get(result, "id"), finish_reasons=[_finish_reason(result, bool(calls))]
+            model=get(result, "model"),
+            id=get(result, "id"),
+            finish_reasons=[_finish_reason(result, bool(calls))],
+            service_tier=_tier(get(result, "service_tier")),
         )
         _record_usage(inv, get(result, "usage"), "input_tokens", "output_tokens", _RESPONSES_DETAILS)
         if capture:
@@ -141,6 +150,11 @@ class Responses:
             response = get(event, "response")
             inv.set_response(model=get(response, "model"), id=get(response, "id"))
         return False
+
+
+def _tier(value: Any) -> str | None:
+    """The service tier a response names (a string), else None."""
+    return value if isinstance(value, str) and value else None
 
 
 def _is_call(item: Any) -> bool:

@@ -23,7 +23,7 @@ import pytest
 import scoring
 from harness.collect import serve as collect
 from harness.model_server import ServerHandle, serve
-from instrumentation import PriceBook
+from instrumentation import PriceBook, Rates
 
 ROOT = Path(__file__).resolve().parents[2]
 TRAFFIC = Path(__file__).with_name("traffic.py")
@@ -43,6 +43,10 @@ SELECT count(*) AS calls, count(*) FILTER (WHERE is_error) AS errors,
 FROM stg_llm_calls
 """
 FEATURES_SQL = "SELECT feature, cost_usd, calls FROM met_cost_per_feature ORDER BY feature"
+TIERED_SQL = """
+SELECT service_tier, model, input_tokens, cache_read_tokens, output_tokens, cost, feature
+FROM stg_llm_calls WHERE service_tier IS NOT NULL AND service_tier <> 'default'
+"""
 AGENTS_SQL = """
 SELECT r.agent_name, count(s.span_key) AS tool_steps, string_agg(s.tool_name, ',') AS tools
 FROM stg_agent_runs AS r LEFT JOIN stg_agent_steps AS s ON s.parent_key = r.span_key
@@ -54,6 +58,7 @@ STREAM_REASONING_DROPPED = {"openllmetry"}  # its stream spans lose completion_t
 REASONING_IN_RAW_JSON_ONLY = {"logfire"}  # gen_ai.usage.raw holds them: JSON is outside the portable SQL
 NO_AGENT_SPANS = {"official-v2", "logfire"}  # neither has an agent or tool span of its own
 STREAM_AS_TWO_RECORDS = {"logfire"}  # a stream: a request span without usage plus a log record with it
+NO_SERVICE_TIER = {"openinference", "logfire"}  # only in JSON: the priority call is priced at the standard price
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +84,8 @@ def _scored(home: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     features = scoring.query(FEATURES_SQL, home=home, cache=False).to_dicts()
     agents = scoring.query(AGENTS_SQL, home=home, cache=False).to_dicts()
     latency = scoring.metric("latency", home=home, cache=False).to_dicts()
-    return {"calls": calls, "features": features, "agents": agents, "latency": latency}
+    tiered = scoring.query(TIERED_SQL, home=home, cache=False).to_dicts()
+    return {"calls": calls, "features": features, "agents": agents, "latency": latency, "tiered": tiered}
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +102,25 @@ def test_our_traffic_is_what_the_rivals_are_compared_with(ours: dict[str, Any]) 
     assert calls["cache_read_tokens"] == 4 * 48 and calls["reasoning_tokens"] == 4 * 8
     assert [(f["feature"], f["calls"]) for f in ours["features"]] == [("order-status", 3), ("ticket-summary", 2)]
     assert ours["agents"] == [{"agent_name": "support-desk", "tool_steps": 1, "tools": "lookup_order"}]
+    [priority] = ours["tiered"]  # the one call at the priority tier, priced at its price (1.67 times the standard)
+    assert (priority["service_tier"], priority["feature"]) == ("priority", "ticket-summary")
+    assert priority["cost"] == pytest.approx(_standard_cost(priority) * 0.25 / 0.15, rel=1e-9)
+
+
+def _price(tier: str | None) -> Rates:
+    """gpt-4o-mini's rates now at that service tier (the model server answers it as gpt-4o-mini-2024-07-18)."""
+    price = PriceBook.from_file(None).lookup("openai", "gpt-4o-mini-2024-07-18", service_tier=tier)
+    assert price is not None
+    return price.base
+
+
+def _standard_cost(call: dict[str, Any]) -> float:
+    """The call's cost at the standard price."""
+    rates, cached = _price(None), call["cache_read_tokens"] or 0
+    assert rates.cache_read is not None
+    return (
+        (call["input_tokens"] - cached) * rates.input + cached * rates.cache_read + call["output_tokens"] * rates.output
+    )
 
 
 def _venv_python(dialect: str) -> Path:
@@ -126,17 +151,23 @@ def test_a_rivals_traces_score_like_ours(
     assert [f["feature"] for f in theirs["features"]] == ["order-status", "ticket-summary"]
     for mine, their in zip(ours["features"], theirs["features"], strict=True):
         if dialect not in NO_CACHE_OR_REASONING:
-            assert math.isclose(their["cost_usd"], mine["cost_usd"], rel_tol=1e-9), f"{dialect}: {their}"
+            want = mine["cost_usd"] - (_priority_premium(ours) if dialect in NO_SERVICE_TIER else 0.0) * (
+                mine["feature"] == "ticket-summary"
+            )
+            assert math.isclose(their["cost_usd"], want, rel_tol=1e-9), f"{dialect}: {their}"
+    assert len(theirs["tiered"]) == (0 if dialect in NO_SERVICE_TIER else 1), f"{dialect}: {theirs['tiered']}"
     assert theirs["agents"] == ([] if dialect in NO_AGENT_SPANS else ours["agents"])
 
 
 def _expected(dialect: str, ours: dict[str, Any]) -> dict[str, Any]:
     expected = dict(ours["calls"])
     if dialect in NO_CACHE_OR_REASONING:  # priced as if nothing was read from cache: the span does not say
-        price = PriceBook.from_file(None).lookup("openai", "gpt-4o-mini-2024-07-18")
-        assert price is not None
+        standard, priority = (_price(tier) for tier in (None, "priority"))
         input_tokens, output_tokens = expected["input_tokens"], expected["output_tokens"]
-        expected["cost"] = input_tokens * price.base.input + output_tokens * price.base.output
+        expected["cost"] = input_tokens * standard.input + output_tokens * standard.output
+        [call] = ours["tiered"]  # the priority call, which it says was served at that tier
+        expected["cost"] += call["input_tokens"] * (priority.input - standard.input)
+        expected["cost"] += call["output_tokens"] * (priority.output - standard.output)
         expected["cache_read_tokens"] = expected["reasoning_tokens"] = None
     if dialect in REASONING_IN_RAW_JSON_ONLY:
         expected["reasoning_tokens"] = None
@@ -144,4 +175,12 @@ def _expected(dialect: str, ours: dict[str, Any]) -> dict[str, Any]:
         expected["reasoning_tokens"] -= 8
     if dialect in STREAM_AS_TWO_RECORDS:  # the stream's request span is a call of its own, without usage
         expected["calls"] += 1
+    if dialect in NO_SERVICE_TIER:  # the priority call at the standard price
+        expected["cost"] -= _priority_premium(ours)
     return expected
+
+
+def _priority_premium(ours: dict[str, Any]) -> float:
+    """What our priority call costs above the standard price."""
+    [priority] = ours["tiered"]
+    return float(priority["cost"]) - _standard_cost(priority)

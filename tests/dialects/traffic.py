@@ -5,8 +5,9 @@
 
 It runs in that instrumentation's own virtualenv, so it imports only the real ``openai`` client, the
 OpenTelemetry SDK and the instrumentation named (never the harness, except for ``harness`` itself). The
-traffic, against the local model server: a chat call, a streamed call with usage, an agent run whose
-model asks for a tool (the tool runs, the model answers from its result) and a call that fails. Features
+traffic, against the local model server: a chat call at the priority service tier, a streamed call with
+usage, an agent run whose model asks for a tool (the tool runs, the model answers from its result) and a
+call that fails. Features
 are named the way a team on that instrumentation would: ours by ``instrumentation.feature``; the others by
 an ``app.feature`` baggage entry that a span processor copies onto every span (the setting
 ``feature_attribute`` tells scoring to read it). Agent and tool spans come from the instrumentation's own
@@ -187,7 +188,7 @@ SETUPS: dict[str, Callable[[openai.OpenAI, argparse.Namespace], Instrumented]] =
 def run_traffic(client: openai.OpenAI, app: Instrumented) -> None:
     with app.feature("ticket-summary"):
         question = [{"role": "user", "content": "How do I reset my password?"}]
-        client.chat.completions.create(model=MODEL, messages=question)  # type: ignore[arg-type]
+        client.chat.completions.create(model=MODEL, messages=question, service_tier="priority")  # type: ignore[arg-type]
         stream = client.chat.completions.create(
             model=MODEL,
             messages=[{"role": "user", "content": "Can I change my plan?"}],

@@ -174,6 +174,30 @@ def test_responses_stream_helper_and_tool_round_trip(oai: openai.OpenAI) -> None
     assert second.output_text == 'Here is the latest on your order: {"status": "processing"}'
 
 
+@pytest.mark.parametrize(("asked", "served"), [(None, "default"), ("auto", "default"), ("flex", "flex")])
+def test_openai_responses_name_the_service_tier_that_served_them(
+    oai: openai.OpenAI, asked: str | None, served: str
+) -> None:
+    tier = {} if asked is None else {"service_tier": asked}
+    question = [{"role": "user", "content": REFUND}]
+    completion = oai.chat.completions.create(model="gpt-5-mini", messages=question, **tier)  # type: ignore[arg-type]
+    assert completion.service_tier == served
+    chunks = list(oai.chat.completions.create(model="gpt-5-mini", messages=question, stream=True, **tier))  # type: ignore[arg-type]
+    assert {chunk.service_tier for chunk in chunks} == {served}
+    assert oai.responses.create(model="gpt-5-mini", input=REFUND, **tier).service_tier == served  # type: ignore[arg-type]
+
+
+def test_an_unknown_service_tier_is_refused_as_openai_refuses_it(oai: openai.OpenAI) -> None:
+    with pytest.raises(openai.BadRequestError) as caught:
+        oai.chat.completions.create(
+            model="gpt-5-mini",
+            messages=[{"role": "user", "content": REFUND}],
+            service_tier="cheap",  # type: ignore[arg-type]
+        )
+    assert caught.value.body["param"] == "service_tier"  # type: ignore[index]
+    assert "'cheap' is not one of auto, default, flex, scale, priority" in caught.value.message
+
+
 def test_embeddings_float_and_base64_agree(oai: openai.OpenAI) -> None:
     as_base64 = oai.embeddings.create(model="text-embedding-3-small", input=["refund policy", "shipping"])
     as_float = oai.embeddings.create(

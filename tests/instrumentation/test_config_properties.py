@@ -22,7 +22,9 @@ from instrumentation import ConfigError, PriceBook, load_settings
 from instrumentation._cost import load_price_book
 from tests.properties import toml_document, toml_values
 
-_PRICE_KEYS = ["provider", "model", "input_mtok", "output_mtok", "cache_read_mtok", "cache_write_mtok", "version"]
+_PRICE_KEYS = [
+    "provider", "model", "service_tier", "input_mtok", "output_mtok", "cache_read_mtok", "cache_write_mtok", "version",
+]  # fmt: skip
 _SETTINGS_KEYS = [
     "service_name",
     "home",
@@ -71,8 +73,10 @@ def test_a_price_book_is_read_or_refused_with_its_file_named(
         except ConfigError as exc:
             assert str(path) in str(exc)
             return
-        for provider, model, price in entries:
-            assert isinstance(provider, str) and isinstance(model, str)
+        for entry in entries:
+            assert isinstance(entry.provider, str) and isinstance(entry.model, str)
+            assert entry.service_tier is None or isinstance(entry.service_tier, str)
+            price = entry.price
             rates = [price.base.input, price.base.output, price.base.cache_read, price.base.cache_write]
             assert all(r is None or (math.isfinite(r) and r >= 0) for r in rates), price
         PriceBook(entries).lookup("openai", "gpt-4o-mini")

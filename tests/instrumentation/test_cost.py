@@ -76,6 +76,25 @@ def test_price_book_overrides_and_adds_models(tmp_path: Path) -> None:
     assert compute_cost(negotiated, input_tokens=1000, output_tokens=0, cache_read_tokens=500) == pytest.approx(0.0015)
 
 
+def test_a_price_book_entry_can_price_one_service_tier(tmp_path: Path) -> None:
+    book = tmp_path / "prices.toml"
+    book.write_text(
+        '[[model]]\nprovider = "openai"\nmodel = "gpt-5*"\nservice_tier = "flex"\ninput_mtok = 0.5\noutput_mtok = 4\n'
+        '[[model]]\nprovider = "openai"\nmodel = "gpt-5*"\ninput_mtok = 1.0\noutput_mtok = 8\n'
+    )
+    prices = PriceBook.from_file(book)
+    for tier, rate in (("flex", 0.5e-6), ("priority", 1e-6), (None, 1e-6)):
+        price = prices.lookup("openai", "gpt-5-mini", service_tier=tier)
+        assert price is not None and price.base.input == pytest.approx(rate), tier
+
+
+def test_a_price_book_key_it_does_not_know_is_refused_not_ignored(tmp_path: Path) -> None:
+    book = tmp_path / "typo.toml"  # a misspelt tier would otherwise price every tier at the flex price
+    book.write_text('[[model]]\nmodel = "gpt-5"\nservce_tier = "flex"\ninput_mtok = 0.5\n')
+    with pytest.raises(ConfigError, match=r"typo.toml: \[\[model\]\] #1: unknown keys servce_tier"):
+        load_price_book(book)
+
+
 def test_broken_price_book_names_the_file_and_entry(tmp_path: Path) -> None:
     book = tmp_path / "bad.toml"
     book.write_text('[[model]]\nprovider = "openai"\n')
@@ -84,13 +103,15 @@ def test_broken_price_book_names_the_file_and_entry(tmp_path: Path) -> None:
 
 
 def _instants(info: Any) -> list[datetime]:
-    """Both sides of every change of a conditional genai-prices price: each start date's midnight, and each
-    time of day's edge on a day before the first start date and on a day after the last."""
-    starts = sorted(c.constraint.start_date for c in info.prices if isinstance(c.constraint, StartDateConstraint))
+    """Both sides of every change of a genai-prices price (its conditional prices and its price variants): each
+    start date's midnight, and each time of day's edge on a day before the first start date and on a day after
+    the last."""
+    constraints = [c.constraint for c in info.prices] if isinstance(info.prices, list) else []
+    constraints += [v.constraint for v in info.price_variants or ()]
+    starts = sorted({c.start_date for c in constraints if isinstance(c, StartDateConstraint)})
     days = [date(2024, 1, 2), *starts, *(starts[-1:] and [starts[-1] + timedelta(days=40)])]
     edges = [time(12)] + [
-        t for c in info.prices if isinstance(c.constraint, TimeOfDateConstraint)
-        for t in (c.constraint.start_time, c.constraint.end_time)
+        t for c in constraints if isinstance(c, TimeOfDateConstraint) for t in (c.start_time, c.end_time)
     ]  # fmt: skip
     moments = [datetime.combine(day, edge.replace(tzinfo=edge.tzinfo or UTC)) for day in days for edge in edges]
     return [at + delta for at in moments for delta in (timedelta(0), timedelta(seconds=-1))]
@@ -98,13 +119,26 @@ def _instants(info: Any) -> list[datetime]:
 
 def _conditional_models() -> list[tuple[str, Any]]:
     """(provider id, model) of every genai-prices model with conditional prices that its own id finds."""
+    return _models_found_by_their_id(lambda model: isinstance(model.prices, list))
+
+
+def _tiered_models() -> list[tuple[str, Any]]:
+    """(provider id, model) of every genai-prices model with a price for a service tier that its own id finds."""
+    return _models_found_by_their_id(lambda model: bool(_service_tiers(model)))
+
+
+def _service_tiers(info: Any) -> list[str]:
+    return sorted({v.when["service_tier"] for v in info.price_variants or () if set(v.when) == {"service_tier"}})
+
+
+def _models_found_by_their_id(wanted: Any) -> list[tuple[str, Any]]:
     from genai_prices import data_snapshot
 
     snapshot = data_snapshot.get_snapshot()
     found = []
     for provider in snapshot.providers:
         for model in provider.models:
-            if not isinstance(model.prices, list):
+            if not wanted(model):
                 continue
             try:
                 _, resolved = snapshot.find_provider_model(model.id, None, provider.id, None)
@@ -112,34 +146,71 @@ def _conditional_models() -> list[tuple[str, Any]]:
                 continue
             if resolved is model:
                 found.append((provider.id, model))
-    assert len(found) > 100  # the data set has hundreds: a rename in genai-prices must not empty this test
+    assert len(found) > 20  # the data set has dozens to hundreds: a rename in genai-prices must not empty a test
     return found
 
 
 def test_a_price_that_changes_over_time_is_the_one_genai_prices_gives_at_the_call() -> None:
     """Every model whose genai-prices price changes at a date or an hour of the day is priced, on both sides of
     each change, at what genai-prices itself charges then (a call below and one above a long-context tier)."""
+    book = PriceBook()
+    checked = sum(_check(book, provider_id, info, None) for provider_id, info in _conditional_models())
+    assert checked > 1_000
+
+
+def _check(book: PriceBook, provider_id: str, info: Any, tier: str | None) -> int:
+    """How many costs of the model at that service tier, at every instant of _instants and below and above a
+    long-context tier, equal what genai-prices charges (it fails on the first that does not)."""
     from genai_prices import Usage, types
 
-    book = PriceBook()
     checked = 0
-    for provider_id, info in _conditional_models():
-        model_id = info.id
-        for at in _instants(info):
-            reference = info.get_prices(at)
-            text = {k: getattr(reference, f"{k}_mtok", None) for k in ("input", "output", "cache_read", "cache_write")}
-            price = book.lookup(provider_id, model_id, at)
-            if text["input"] is None and text["output"] is None:
-                assert price is None, (provider_id, model_id, at)
-                continue
-            assert price is not None, (provider_id, model_id, at)
-            for tokens, cached in ((1_000, 200), (300_000, 40_000)):
-                usage = Usage(input_tokens=tokens, cache_read_tokens=cached, output_tokens=2_000)
-                expected = types.ModelPrice(**{f"{k}_mtok": v for k, v in text.items()}).calc_price(usage)
-                got = compute_cost(price, input_tokens=tokens, output_tokens=2_000, cache_read_tokens=cached)
-                assert got == pytest.approx(float(expected["total_price"]), rel=1e-12), (provider_id, model_id, at)
-                checked += 1
+    context = None if tier is None else {"service_tier": tier}
+    for at in _instants(info):
+        reference = info.get_prices(at, context)
+        text = {k: getattr(reference, f"{k}_mtok", None) for k in ("input", "output", "cache_read", "cache_write")}
+        price = book.lookup(provider_id, info.id, at, tier)
+        if text["input"] is None and text["output"] is None:
+            assert price is None, (provider_id, info.id, at, tier)
+            continue
+        assert price is not None, (provider_id, info.id, at, tier)
+        for tokens, cached in ((1_000, 200), (300_000, 40_000)):
+            usage = Usage(input_tokens=tokens, cache_read_tokens=cached, output_tokens=2_000)
+            expected = types.ModelPrice(**{f"{k}_mtok": v for k, v in text.items()}).calc_price(usage)
+            got = compute_cost(price, input_tokens=tokens, output_tokens=2_000, cache_read_tokens=cached)
+            assert got == pytest.approx(float(expected["total_price"]), rel=1e-12), (provider_id, info.id, at, tier)
+            checked += 1
+    return checked
+
+
+def test_a_call_at_a_service_tier_is_priced_as_genai_prices_prices_that_tier() -> None:
+    """Every model with a price of its own for a service tier (OpenAI's flex and priority, Google's), at each of
+    its tiers and one it does not know, on both sides of every change, costs what genai-prices charges."""
+    book = PriceBook()
+    checked = sum(
+        _check(book, provider_id, info, tier)
+        for provider_id, info in _tiered_models()
+        for tier in [*_service_tiers(info), "scale", None]
+    )
     assert checked > 1_000
+
+
+def test_flex_costs_half_and_priority_twice_from_the_day_genai_prices_prices_them() -> None:
+    # gpt-5: $1.25 / $10 per million; flex $0.625 / $5 and priority $2.50 / $20 from 2026-10-12 (genai-prices)
+    book = PriceBook()
+    after = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+
+    def cost(tier: str | None, at: datetime = after, provider: str = "openai") -> float:
+        price = book.lookup(provider, "gpt-5", at, tier)
+        assert price is not None
+        return compute_cost(price, input_tokens=1_000_000, output_tokens=100_000)
+
+    assert cost(None) == pytest.approx(1.25 + 1.0)
+    assert cost("default") == cost("scale") == cost("auto") == cost(None)
+    assert cost("flex") == pytest.approx(0.625 + 0.5)
+    assert cost("priority") == pytest.approx(2.5 + 2.0)
+    assert cost("flex", datetime(2026, 10, 11, 23, 59, 59, tzinfo=UTC)) == cost(None)
+    # Azure's gpt-5 is OpenAI's entry, which genai-prices prices without the tier
+    assert cost("flex", provider="azure.ai.openai") == cost(None, provider="azure.ai.openai")
 
 
 def test_off_peak_hours_and_a_new_price_apply_by_the_time_of_the_call_not_of_the_lookup() -> None:

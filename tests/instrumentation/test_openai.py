@@ -65,6 +65,40 @@ def test_chat_span_has_the_conventions_attributes_and_hand_worked_cached_cost(
     assert a[semconv.GEN_AI_USAGE_COST_SOURCE] == semconv.COST_SOURCE_LOCAL
 
 
+def _genai_prices_cost(model: str, a: dict[str, object], tier: str | None) -> float:
+    """What genai-prices charges for the span's usage now, at that service tier."""
+    from genai_prices import Usage, calc_price
+
+    usage = Usage(
+        input_tokens=int(a[semconv.GEN_AI_USAGE_INPUT_TOKENS]),  # type: ignore[call-overload]
+        output_tokens=int(a[semconv.GEN_AI_USAGE_OUTPUT_TOKENS]),  # type: ignore[call-overload]
+    )
+    context = None if tier is None else {"service_tier": tier}
+    return float(calc_price(usage, model, provider_id="openai", price_context=context).total_price)
+
+
+@pytest.mark.parametrize("api", ["chat", "chat stream", "responses"])
+@pytest.mark.parametrize("tier", ["flex", "priority", None])
+def test_a_call_is_priced_at_the_service_tier_that_served_it(
+    client: openai.OpenAI, cap: Captured, api: str, tier: str | None
+) -> None:
+    asked = {} if tier is None else {"service_tier": tier}
+    if api == "chat":
+        client.chat.completions.create(model="gpt-5-mini", messages=QUESTION, **asked)  # type: ignore[call-overload]
+    elif api == "chat stream":
+        for _ in client.chat.completions.create(model="gpt-5-mini", messages=QUESTION, stream=True, **asked):  # type: ignore[call-overload]
+            pass
+    else:
+        client.responses.create(model="gpt-5-mini", input="How do I reset my password?", **asked)  # type: ignore[arg-type]
+    a = attrs(cap.span("chat gpt-5-mini"))
+    assert a[semconv.OPENAI_RESPONSE_SERVICE_TIER] == (tier or "default")
+    assert a.get(semconv.OPENAI_REQUEST_SERVICE_TIER) == tier
+    cost = a[semconv.GEN_AI_USAGE_COST_AMOUNT]
+    assert cost == pytest.approx(_genai_prices_cost("gpt-5-mini", a, tier), rel=1e-12)
+    standard = _genai_prices_cost("gpt-5-mini", a, None)
+    assert cost == pytest.approx({"flex": standard / 2, "priority": standard * 1.8, None: standard}[tier], rel=1e-9)
+
+
 def test_tool_calls_requested_are_recorded_with_names_and_ids(client: openai.OpenAI, cap: Captured) -> None:
     reply = client.chat.completions.create(
         model="gpt-test", messages=[{"role": "user", "content": "Where is ORD-1042?"}], tools=[ORDER_TOOL]

@@ -1,11 +1,13 @@
 """Calls recorded without cost (other instrumentations' traces, ours without a price) are priced at load with the
 price in force when each call started: genai-prices' prices change at a date or an hour of the day, and its
-long-context tiers price every token of a large prompt higher. The figures are genai-prices' own."""
+long-context tiers price every token of a large prompt higher; a call served at a service tier with a price of
+its own (OpenAI's flex, priority) is priced at it. The figures are genai-prices' own."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from genai_prices import Usage, calc_price
@@ -15,8 +17,11 @@ from scoring._clickhouse import ClickHouseEngine
 from scoring._engine import Engine
 from tests.scoring import _lake
 
-# (start, provider, model, input tokens, cache read tokens, output tokens)
-CALLS = [
+_SERVED = semconv.OPENAI_RESPONSE_SERVICE_TIER
+_SERVED_BEFORE_1_37 = semconv.GEN_AI_OPENAI_RESPONSE_SERVICE_TIER
+_ASKED = semconv.OPENAI_REQUEST_SERVICE_TIER
+# (start, provider, model, input tokens, cache read tokens, output tokens[, service tier attributes])
+CALLS: list[tuple[Any, ...]] = [
     ("2026-03-14T10:00:00", "deepseek", "deepseek-chat", 1_000, 0, 100),  # from 00:30 to 16:30 UTC: the full price
     ("2026-03-14T20:00:00", "deepseek", "deepseek-chat", 1_000, 0, 100),  # off-peak: half of it
     ("2026-03-14T00:29:59", "deepseek", "deepseek-chat", 1_000, 0, 100),  # a second before the full price
@@ -31,12 +36,28 @@ CALLS = [
     ("2026-03-12T11:00:00", "anthropic", "claude-sonnet-4-6", 200_001, 0, 0),  # one token more: every one in it
     ("2026-03-12T23:59:59.999999", "anthropic", "claude-sonnet-4-6", 300_000, 50_000, 1_000),  # its last tiered moment
     ("2026-03-13T00:00:00", "anthropic", "claude-sonnet-4-6", 300_000, 50_000, 1_000),  # one flat price from then
+    # gpt-5-mini has flex (half) and priority (1.8 times) prices from 2026-10-12 on
+    ("2026-11-02T10:00:00", "openai", "gpt-5-mini", 10_001, 2_000, 500, {_SERVED: "flex"}),
+    ("2026-11-02T10:00:00", "openai", "gpt-5-mini", 10_002, 2_000, 500, {_SERVED: "priority"}),
+    ("2026-11-02T10:00:00", "openai", "gpt-5-mini", 10_003, 2_000, 500, {_SERVED: "default"}),
+    ("2026-11-02T10:00:00", "openai", "gpt-5-mini", 10_004, 2_000, 500),  # no tier: the standard price
+    ("2026-11-02T10:00:00", "openai", "gpt-5-mini", 10_005, 2_000, 500, {_SERVED: "scale"}),  # none of its own
+    ("2026-11-02T10:00:00", "openai", "gpt-5-mini", 10_006, 2_000, 500, {_SERVED_BEFORE_1_37: "flex"}),
+    ("2026-11-02T10:00:00", "openai", "gpt-5-mini", 10_007, 2_000, 500, {_ASKED: "priority"}),  # only as asked
+    ("2026-11-02T10:00:00", "openai", "gpt-5-mini", 10_008, 2_000, 500, {_SERVED: "default", _ASKED: "flex"}),
+    ("2026-10-11T23:59:59", "openai", "gpt-5-mini", 10_009, 2_000, 500, {_SERVED: "flex"}),  # before its flex price
+    ("2026-10-12T00:00:00", "openai", "gpt-5-mini", 10_010, 2_000, 500, {_SERVED: "flex"}),  # its first second
 ]
+
+
+def _tier(attributes: dict[str, str]) -> str | None:
+    """The tier a call is priced at: the one that served it (either name), else the one asked for."""
+    return attributes.get(_SERVED) or attributes.get(_SERVED_BEFORE_1_37) or attributes.get(_ASKED)
 
 
 def _write(home: Path) -> None:
     writer = _lake.SpanWriter(home, "support")
-    for start, provider, model, tokens, cached, output in CALLS:
+    for start, provider, model, tokens, cached, output, *tier in CALLS:
         writer.llm(
             start,
             500,
@@ -47,6 +68,7 @@ def _write(home: Path) -> None:
                 semconv.GEN_AI_USAGE_INPUT_TOKENS: tokens,
                 semconv.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS: cached or None,
                 semconv.GEN_AI_USAGE_OUTPUT_TOKENS: output,
+                **(tier[0] if tier else {}),
             },
         )
     writer.close()
@@ -54,9 +76,12 @@ def _write(home: Path) -> None:
 
 def _expected() -> list[tuple[str, str, int, float]]:
     rows = []
-    for start, provider, model, tokens, cached, output in CALLS:
+    for start, provider, model, tokens, cached, output, *tier in CALLS:
         usage = Usage(input_tokens=tokens, cache_read_tokens=cached, output_tokens=output)
-        price = calc_price(usage, model, provider_id=provider, genai_request_timestamp=_lake.t(start))
+        served = _tier(tier[0]) if tier else None
+        context = None if served is None else {"service_tier": served}
+        at = _lake.t(start)
+        price = calc_price(usage, model, provider_id=provider, genai_request_timestamp=at, price_context=context)
         rows.append((start, model, tokens, float(price.total_price)))
     return sorted(rows)
 
@@ -105,3 +130,12 @@ def test_unrecorded_cost_is_priced_at_the_time_of_each_call_with_its_tier(tmp_pa
     rate = {n: cost[("2026-03-12T11:00:00", sonnet, n)] / n for n in (200_000, 200_001)}
     assert rate[200_001] == pytest.approx(2 * rate[200_000])
     assert cost[("2026-03-12T23:59:59.999999", sonnet, 300_000)] > cost[("2026-03-13T00:00:00", sonnet, 300_000)]
+    per_token = {n: want / n for (start, model, n), want in cost.items() if model == "gpt-5-mini"}
+    standard = per_token[10_004]
+    assert per_token[10_001] == pytest.approx(standard / 2, rel=1e-3)  # flex
+    assert per_token[10_002] == pytest.approx(standard * 1.8, rel=1e-3)  # priority
+    for same in (10_003, 10_005, 10_008):  # default, scale (no price of its own), default though flex was asked
+        assert per_token[same] == pytest.approx(standard, rel=1e-3)
+    assert per_token[10_006] == pytest.approx(per_token[10_001], rel=1e-3)  # flex under the older name
+    assert per_token[10_007] == pytest.approx(per_token[10_002], rel=1e-3)  # priority as asked
+    assert per_token[10_009] == pytest.approx(standard, rel=1e-3) and per_token[10_010] < standard

@@ -14,6 +14,7 @@ SELECT
     coalesce(s.response_model, s.request_model) AS model,
     s.response_model,
     s.prompt_version,
+    s.service_tier,
     s.input_tokens,
     s.output_tokens,
     s.cache_read_tokens,

@@ -20,6 +20,10 @@ FROM (
         ('request_model', 2, 'openinference', 'llm.model_name'),
         ('response_model', 1, 'gen_ai', 'gen_ai.response.model'),
         ('response_model', 2, 'openinference', 'llm.model_name'),
+        -- the service tier that served the call (it prices it), else the one it asked for
+        ('service_tier', 1, 'gen_ai, openllmetry', 'openai.response.service_tier'),
+        ('service_tier', 2, 'gen_ai <= 1.36', 'gen_ai.openai.response.service_tier'),
+        ('service_tier', 3, 'gen_ai, openllmetry', 'openai.request.service_tier'),
         ('prompt_version', 1, 'gen_ai', 'gen_ai.prompt.version'),
         ('prompt_version', 2, 'openinference', 'llm.prompt_template.version'),
         ('prompt_version', 3, 'openllmetry', 'traceloop.prompt.version'),

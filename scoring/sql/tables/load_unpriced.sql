@@ -1,6 +1,6 @@
--- staging -> (provider, model) pairs per segment of counted LLM calls recorded without cost, to be priced.
+-- staging -> (provider, model, service tier) per segment of counted LLM calls recorded without cost, to be priced.
 INSERT INTO unpriced
-SELECT DISTINCT segment, provider, coalesce(response_model, request_model) AS model
+SELECT DISTINCT segment, provider, coalesce(response_model, request_model) AS model, service_tier
 FROM spans
 WHERE segment IN (SELECT unnest($segments))
     AND cost IS NULL AND usage_counted AND input_tokens IS NOT NULL

@@ -1,2 +1,2 @@
--- (provider, model) pairs of counted LLM calls recorded without cost: the price table is filled for these.
-SELECT DISTINCT provider, model FROM unpriced ORDER BY provider, model
+-- (provider, model, service tier) of counted LLM calls recorded without cost: the price table is filled for these.
+SELECT DISTINCT provider, model, service_tier FROM unpriced ORDER BY provider, model, service_tier
