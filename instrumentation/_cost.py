@@ -4,8 +4,9 @@ Prices come from ``genai-prices`` (an offline, versioned data set with cached-to
 tiered prices) unless a user price book overrides or adds the model. A model's price can change
 over time there (a new price from a date on, off-peak hours each day): a call is priced at the
 price in force when it started, never at the time it is priced. It can also depend on the service
-tier that served the call (OpenAI's ``flex`` at about half the price, ``priority`` at about twice):
-a call is priced at its tier's price, genai-prices' standard price when the tier has none. Token semantics follow the
+tier that served the call (OpenAI's ``flex`` at about half the price, ``priority`` at about twice) and
+on Anthropic's speed mode (fast mode costs more): a call is priced at its tier's and speed's price,
+genai-prices' standard price when they have none. Token semantics follow the
 conventions: ``input_tokens`` includes cache reads and writes, ``output_tokens`` includes
 reasoning tokens. Each token is priced in exactly one bucket.
 """
@@ -140,27 +141,30 @@ def compute_cost(
 @dataclass(frozen=True, slots=True)
 class BookEntry:
     """One ``[[model]]`` of a price book: the provider (``*``: any) and model glob it prices, and the service tier
-    it is for (None: every tier)."""
+    and speed it is for (None: every one)."""
 
     provider: str
     model: str
     price: Price
     service_tier: str | None = None
+    speed: str | None = None
 
-    def matches(self, provider: str, model: str, service_tier: str | None) -> bool:
+    def matches(self, provider: str, model: str, service_tier: str | None, speed: str | None) -> bool:
         return (
             self.provider in ("*", provider)
             and (self.service_tier is None or self.service_tier == service_tier)
+            and (self.speed is None or self.speed == speed)
             and fnmatch.fnmatchcase(model, self.model)
         )
 
 
 class PriceBook:
-    """Looks a (provider, model, service tier) up once, in the user's overrides first, then in genai-prices."""
+    """Looks a (provider, model, service tier, speed) up once, in the user's overrides first, then in
+    genai-prices."""
 
     def __init__(self, overrides: list[BookEntry] | None = None) -> None:
         self._overrides = overrides or []
-        self._cache: dict[tuple[str, str, str | None], PriceSchedule | None] = {}
+        self._cache: dict[tuple[str, str, str | None, str | None], PriceSchedule | None] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -168,41 +172,53 @@ class PriceBook:
         return cls(load_price_book(path) if path else None)
 
     def lookup(
-        self, provider: str, model: str, at: datetime | None = None, service_tier: str | None = None
+        self,
+        provider: str,
+        model: str,
+        at: datetime | None = None,
+        service_tier: str | None = None,
+        speed: str | None = None,
     ) -> Price | None:
-        """The price in force at ``at`` (default: now) for calls served at ``service_tier`` (None: the standard
-        price), or None when neither the book nor genai-prices has one."""
-        schedule = self.schedule(provider, model, service_tier)
+        """The price in force at ``at`` (default: now) for calls served at ``service_tier`` and ``speed`` (None:
+        the standard price), or None when neither the book nor genai-prices has one."""
+        schedule = self.schedule(provider, model, service_tier, speed)
         return None if schedule is None else schedule.at(at or datetime.now(UTC))
 
-    def schedule(self, provider: str, model: str, service_tier: str | None = None) -> PriceSchedule | None:
-        """Every price the model has over time at that service tier (a price book's entry has one, for ever)."""
-        key = (provider, model, service_tier)
+    def schedule(
+        self, provider: str, model: str, service_tier: str | None = None, speed: str | None = None
+    ) -> PriceSchedule | None:
+        """Every price the model has over time at that service tier and speed (a price book's entry has one, for
+        ever)."""
+        key = (provider, model, service_tier, speed)
         try:
             return self._cache[key]
         except KeyError:
             pass
-        schedule = self._resolve(provider, model, service_tier)
+        schedule = self._resolve(provider, model, service_tier, speed)
         with self._lock:
             self._cache[key] = schedule
         return schedule
 
-    def _resolve(self, provider: str, model: str, service_tier: str | None) -> PriceSchedule | None:
+    def _resolve(self, provider: str, model: str, service_tier: str | None, speed: str | None) -> PriceSchedule | None:
         for entry in self._overrides:  # the first entry that matches, as the book lists them
-            if entry.matches(provider, model, service_tier):
+            if entry.matches(provider, model, service_tier, speed):
                 return PriceSchedule.always(entry.price)
-        return genai_prices_schedule(provider, model, service_tier)
+        return genai_prices_schedule(provider, model, service_tier, speed)
 
 
-def genai_prices_schedule(provider: str, model: str, service_tier: str | None = None) -> PriceSchedule | None:
-    """The model's genai-prices entry as plain per-token floats over time, for calls served at ``service_tier``.
+def genai_prices_schedule(
+    provider: str, model: str, service_tier: str | None = None, speed: str | None = None
+) -> PriceSchedule | None:
+    """The model's genai-prices entry as plain per-token floats over time, for calls served at ``service_tier``
+    and ``speed``.
 
     genai-prices keeps a list of prices, each with an optional constraint (from a UTC date on, or between two
     UTC times of each day), and uses the last one whose constraint holds; price variants, each for a request
-    context (``{"service_tier": "flex"}``) and with an optional constraint of its own, then override some of
-    its rates. Those constraints cut time into cells (between consecutive start dates, and between consecutive
-    times of day) within which the choice cannot change; each cell gets the price genai-prices gives at its
-    first instant, and neighbouring cells of one day range with the same price are merged.
+    context (``{"service_tier": "flex"}``, ``{"speed": "fast"}``) and with an optional constraint of its own,
+    then override some of its rates. Those constraints cut time into cells (between consecutive start dates,
+    and between consecutive times of day) within which the choice cannot change; each cell gets the price
+    genai-prices gives at its first instant, and neighbouring cells of one day range with the same price are
+    merged.
     """
     import genai_prices
     from genai_prices import data_snapshot, types
@@ -213,7 +229,7 @@ def genai_prices_schedule(provider: str, model: str, service_tier: str | None = 
         found, info = snapshot.find_provider_model(model, None, provider_id, None)
     except LookupError:
         return None
-    context = {"service_tier": service_tier} if service_tier else None
+    context = {key: value for key, value in (("service_tier", service_tier), ("speed", speed)) if value} or None
     if context and not any(info is own for own in found.models):
         context = None  # a model found under another provider is priced without the context (calc_price does so)
     variants = [v for v in info.price_variants or () if context and all(context.get(k) == w for k, w in v.when.items())]
@@ -286,13 +302,13 @@ def _rates(per_mtok: dict[str, Any]) -> Rates:
 
 
 _BOOK_KEYS = frozenset(
-    {"provider", "model", "service_tier", "input_mtok", "output_mtok", "cache_read_mtok", "cache_write_mtok"}
+    {"provider", "model", "service_tier", "speed", "input_mtok", "output_mtok", "cache_read_mtok", "cache_write_mtok"}
 )
 
 
 def load_price_book(path: Path) -> list[BookEntry]:
     """Read a TOML price book: ``[[model]]`` tables with provider, model (glob), an optional service tier and
-    ``*_mtok`` prices."""
+    speed, and ``*_mtok`` prices."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -307,8 +323,8 @@ def _price_entry(path: Path, index: int, entry: dict[str, Any], version: str) ->
     where = f"{path}: [[model]] #{index + 1}"
     if "model" not in entry or ("input_mtok" not in entry and "output_mtok" not in entry):
         raise ConfigError(f"{where}: needs 'model' and at least one of 'input_mtok', 'output_mtok'")
-    if not all(isinstance(entry.get(key, "*"), str) for key in ("model", "provider", "service_tier")):
-        raise ConfigError(f"{where}: 'model', 'provider' and 'service_tier' must be strings")
+    if not all(isinstance(entry.get(key, "*"), str) for key in ("model", "provider", "service_tier", "speed")):
+        raise ConfigError(f"{where}: 'model', 'provider', 'service_tier' and 'speed' must be strings")
     unknown = sorted(set(entry) - _BOOK_KEYS)
     if unknown:
         raise ConfigError(
@@ -326,4 +342,5 @@ def _price_entry(path: Path, index: int, entry: dict[str, Any], version: str) ->
     if not all(v is None or (math.isfinite(v) and v >= 0) for v in values):
         raise ConfigError(f"{where}: prices must be finite and not negative")
     price = Price(base=rates, source=f"price-book:{path.name}", version=version)
-    return BookEntry(str(entry.get("provider", "*")), entry["model"], price, entry.get("service_tier"))
+    provider = str(entry.get("provider", "*"))
+    return BookEntry(provider, entry["model"], price, entry.get("service_tier"), entry.get("speed"))

@@ -201,6 +201,8 @@ class TelemetryHandler:
             attributes[semconv.GEN_AI_RESPONSE_ID] = inv.response_id
         if inv.service_tier:
             attributes[semconv.OPENAI_RESPONSE_SERVICE_TIER] = inv.service_tier
+        if inv.speed:
+            attributes[semconv.HARNESS_ANTHROPIC_SPEED] = inv.speed
         if inv.finish_reasons:
             attributes[semconv.GEN_AI_RESPONSE_FINISH_REASONS] = inv.finish_reasons
         if inv.first_chunk_at is not None:
@@ -256,12 +258,13 @@ class TelemetryHandler:
             attributes[semconv.GEN_AI_USAGE_COST_SOURCE] = semconv.COST_SOURCE_PROVIDER
         else:
             model = inv.response_model or inv.request_model
-            # the tier that served it, else the one asked for: flex and priority calls have prices of their own
+            # the tier that served it, else the one asked for: flex and priority calls have prices of their own,
+            # as do Anthropic's fast-mode calls
             requested = inv.request_attributes.get(semconv.OPENAI_REQUEST_SERVICE_TIER)
             tier = inv.service_tier or (requested if isinstance(requested, str) else None)
-            schedule = self.price_book.schedule(inv.provider, model, tier)
+            schedule = self.price_book.schedule(inv.provider, model, tier, inv.speed)
             if schedule is None and model != inv.request_model:
-                schedule = self.price_book.schedule(inv.provider, inv.request_model, tier)
+                schedule = self.price_book.schedule(inv.provider, inv.request_model, tier, inv.speed)
             if schedule is None:
                 self.instruments.cost_unknown_model.add(
                     1, {semconv.GEN_AI_PROVIDER_NAME: inv.provider, semconv.GEN_AI_REQUEST_MODEL: inv.request_model}

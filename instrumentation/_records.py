@@ -33,6 +33,8 @@ class LLMInvocation:
     #: the provider's service tier that served the call (OpenAI's ``service_tier``: default, flex, priority ...),
     #: which some prices depend on
     service_tier: str | None = None
+    #: Anthropic's speed mode (``fast`` mode costs more): the one that served the call, else the one asked for
+    speed: str | None = None
     finish_reasons: list[str] | None = None
     input_tokens: int | None = None
     output_tokens: int | None = None

@@ -44,6 +44,7 @@ GEN_AI_RESPONSE_MODEL: Final = "gen_ai.response.model"
 GEN_AI_RESPONSE_FINISH_REASONS: Final = "gen_ai.response.finish_reasons"
 GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK: Final = "gen_ai.response.time_to_first_chunk"
 OPENAI_RESPONSE_SERVICE_TIER: Final = "openai.response.service_tier"  # the tier that served it (what it costs)
+HARNESS_ANTHROPIC_SPEED: Final = "harness.anthropic.speed"  # its speed mode (fast costs more); no convention yet
 
 # usage (input_tokens includes cache read/write; output_tokens includes reasoning)
 GEN_AI_USAGE_INPUT_TOKENS: Final = "gen_ai.usage.input_tokens"

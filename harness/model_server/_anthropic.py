@@ -20,6 +20,7 @@ BOUNDS: dict[str, tuple[type | tuple[type, ...], float, float]] = {
     "top_p": ((int, float), 0, 1),
     "top_k": (int, 0, 1_000_000),
 }
+SPEEDS = ("standard", "fast")  # the speed modes a request can ask for (fast mode costs more)
 
 
 def _blocks(content: Any, where: str) -> list[dict[str, Any]]:
@@ -72,11 +73,16 @@ def parse(body: dict[str, Any]) -> Parsed:
         raise RequestError("tools: each tool needs a string 'name'.", "tools")
     stream = optional(body, "stream", bool, False)
     offered = frozenset(t["name"] for t in tools)
-    return Parsed(Conversation(model, tuple(messages), offered, max_output_tokens=limit), stream=stream)
+    speed = optional(body, "speed", str, None)
+    if speed not in (None, *SPEEDS):
+        raise RequestError(f"speed: Input should be {' or '.join(map(repr, SPEEDS))}", "speed")
+    conversation = Conversation(model, tuple(messages), offered, max_output_tokens=limit)
+    return Parsed(conversation, stream=stream, echo={"speed": speed})
 
 
-def usage_json(usage: Usage) -> dict[str, Any]:
-    """Anthropic usage: net ``input_tokens`` with the cache reads and writes beside it, not inside."""
+def usage_json(usage: Usage, speed: str | None = None) -> dict[str, Any]:
+    """Anthropic usage: net ``input_tokens`` with the cache reads and writes beside it, not inside; the speed mode
+    the request asked for (fast mode), when it asked."""
     body: dict[str, Any] = {
         "input_tokens": usage.input - usage.cache_read - usage.cache_write,
         "output_tokens": usage.output,
@@ -85,6 +91,8 @@ def usage_json(usage: Usage) -> dict[str, Any]:
     }
     if usage.reasoning:
         body["output_tokens_details"] = {"thinking_tokens": usage.reasoning}
+    if speed is not None:
+        body["speed"] = speed
     return body
 
 
@@ -114,7 +122,7 @@ def _message(reply: Reply, response_id: str, content: list[dict[str, Any]], usag
 
 
 def render(reply: Reply, response_id: str, parsed: Parsed) -> dict[str, Any]:
-    return _message(reply, response_id, _content(reply), usage_json(reply.usage))
+    return _message(reply, response_id, _content(reply), usage_json(reply.usage, parsed.echo.get("speed")))
 
 
 def _block_frames(index: int, block: dict[str, Any]) -> list[bytes]:
@@ -130,7 +138,7 @@ def _block_frames(index: int, block: dict[str, Any]) -> list[bytes]:
 
 
 def stream(reply: Reply, response_id: str, parsed: Parsed) -> list[bytes]:
-    usage = usage_json(reply.usage)
+    usage = usage_json(reply.usage, parsed.echo.get("speed"))
     start = _message(reply, response_id, [], {**usage, "output_tokens": 1})
     start["stop_reason"] = None
     frames = [sse({"type": "message_start", "message": start}, "message_start"), sse({"type": "ping"}, "ping")]

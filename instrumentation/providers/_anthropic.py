@@ -35,6 +35,9 @@ def record_usage(inv: LLMInvocation, usage: Any, output_tokens: int | None = Non
     cache_read = get(usage, "cache_read_input_tokens") or 0
     cache_write = get(usage, "cache_creation_input_tokens") or 0
     net_input = get(usage, "input_tokens") or 0
+    speed = get(usage, "speed")
+    if isinstance(speed, str) and speed:
+        inv.speed = speed
     inv.record_usage(
         input_tokens=net_input + cache_read + cache_write,
         output_tokens=get(usage, "output_tokens") if output_tokens is None else output_tokens,
@@ -49,6 +52,9 @@ class Messages:
 
     def request(self, inv: LLMInvocation, body: Mapping[str, Any], capture: bool) -> None:
         set_params(inv, body, _PARAMS)
+        speed = body.get("speed")
+        if isinstance(speed, str):
+            inv.speed = speed  # until the response's usage says which speed served it
         if capture:
             inv.input_messages = _input(body.get("system"), body.get("messages") or ())
 
@@ -101,7 +107,7 @@ def _record_stream_usage(inv: LLMInvocation, start: Any, delta: Any) -> None:
     """``message_delta`` usage is cumulative: its counts, where present, replace ``message_start``'s."""
     merged = {
         key: (get(delta, key) if get(delta, key) is not None else get(start, key))
-        for key in ("input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")
+        for key in ("input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens", "speed")
     }
     record_usage(inv, merged)
 

@@ -198,6 +198,15 @@ def test_an_unknown_service_tier_is_refused_as_openai_refuses_it(oai: openai.Ope
     assert "'cheap' is not one of auto, default, flex, scale, priority" in caught.value.message
 
 
+def test_anthropic_usage_names_the_speed_mode_asked_for(claude: anthropic.Anthropic) -> None:
+    question = [{"role": "user", "content": REFUND}]
+    assert claude.messages.create(model="claude-opus-4-8", max_tokens=64, messages=question).usage.speed is None  # type: ignore[arg-type]
+    fast = claude.messages.create(model="claude-opus-4-8", max_tokens=64, messages=question, speed="fast")  # type: ignore[arg-type]
+    assert fast.usage.speed == "fast"
+    with pytest.raises(anthropic.BadRequestError, match="speed"):
+        claude.messages.create(model="claude-opus-4-8", max_tokens=64, messages=question, speed="warp")  # type: ignore[arg-type]
+
+
 def test_embeddings_float_and_base64_agree(oai: openai.OpenAI) -> None:
     as_base64 = oai.embeddings.create(model="text-embedding-3-small", input=["refund policy", "shipping"])
     as_float = oai.embeddings.create(

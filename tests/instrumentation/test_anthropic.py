@@ -49,6 +49,40 @@ def test_messages_span_normalises_net_input_to_gross_and_prices_it_by_hand(
     assert a[semconv.GEN_AI_USAGE_COST_AMOUNT] == pytest.approx(COST)
 
 
+def _genai_prices_cost(a: dict[str, object], speed: str | None) -> float:
+    """What genai-prices charges now for the span's usage of claude-opus-4-8 at that speed."""
+    from genai_prices import Usage, calc_price
+
+    usage = Usage(
+        input_tokens=int(a[semconv.GEN_AI_USAGE_INPUT_TOKENS]),  # type: ignore[call-overload]
+        output_tokens=int(a[semconv.GEN_AI_USAGE_OUTPUT_TOKENS]),  # type: ignore[call-overload]
+    )
+    context = None if speed is None else {"speed": speed}
+    return float(calc_price(usage, "claude-opus-4-8", provider_id="anthropic", price_context=context).total_price)
+
+
+@pytest.mark.parametrize("api", ["create", "create stream", "stream helper"])
+@pytest.mark.parametrize("speed", ["fast", "standard", None])
+def test_a_fast_mode_call_is_priced_at_the_fast_mode_price(
+    client: anthropic.Anthropic, cap: Captured, api: str, speed: str | None
+) -> None:
+    asked = {} if speed is None else {"speed": speed}
+    question = {"model": "claude-opus-4-8", "max_tokens": 256, "messages": QUESTION, **asked}
+    if api == "create":
+        assert client.messages.create(**question).usage.speed == speed  # type: ignore[call-overload]
+    elif api == "create stream":
+        for _ in client.messages.create(stream=True, **question):  # type: ignore[call-overload]
+            pass
+    else:
+        with client.messages.stream(**question) as stream:  # type: ignore[arg-type]
+            stream.until_done()
+    a = attrs(cap.span("chat claude-opus-4-8"))
+    assert a.get(semconv.HARNESS_ANTHROPIC_SPEED) == speed
+    cost = a[semconv.GEN_AI_USAGE_COST_AMOUNT]
+    assert cost == pytest.approx(_genai_prices_cost(a, speed), rel=1e-12)
+    assert cost == pytest.approx(_genai_prices_cost(a, None) * (2 if speed == "fast" else 1), rel=1e-9)
+
+
 def test_tool_use_blocks_are_recorded(client: anthropic.Anthropic, cap: Captured) -> None:
     messages = [{"role": "user", "content": "Where is ORD-1042?"}]
     reply = client.messages.create(model="claude-test", max_tokens=64, messages=messages, tools=[ORDER_TOOL])
