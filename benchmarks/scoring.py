@@ -14,7 +14,7 @@ nothing between runs, so its warm run differs only by the OS page cache), with p
 ``--baseline CHECKOUT`` then times, on DuckDB over the same lake, the code of another revision beside this one:
 one cold run of the baseline (its staging database lives in a home of its own, ``scoring-N-baseline``, whose
 lake is this one's), then ``--rounds`` warm runs of each, alternating, so both meet the same background load, then
-each after one new segment and after that segment vanished:
+each after one new segment, after that segment vanished, and after a compaction merged two loaded segments:
 
     git worktree add --detach /tmp/baseline REV
     .venv/bin/python -m benchmarks.scoring --engines duckdb --baseline /tmp/baseline
@@ -40,7 +40,7 @@ import pyarrow.parquet as pq
 
 from benchmarks._timing import in_fresh_process
 from instrumentation import semconv as sc
-from instrumentation.lake import TRACES_SCHEMA
+from instrumentation.lake import TRACES_SCHEMA, compact, compacted_from
 
 DAYS = 90
 START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -201,6 +201,34 @@ def _add_segment(home: Path) -> Path:
     return path
 
 
+def _compacted(homes: dict[str, tuple[Path, str | None]]) -> dict[str, dict[str, Any]]:
+    """Per home: the scorecard after a compaction merged two segments (1,000 new traces each, in a partition of
+    their own) that its database had loaded; then the merged segment goes, and each database syncs that too.
+
+    Only that partition is compacted (the compactor is pointed at a lake holding just it: the generated lake's
+    other partitions keep their small fact segments as generated)."""
+    lake = next(iter(homes.values()))[0] / "lake"
+    folder = lake / "otel_traces" / f"dt={(START + timedelta(days=DAYS)).date()}"
+    folder.mkdir()
+    stage = lake.parent / "compact-stage"
+    try:
+        for seed in (12, 13):
+            table = _day_table(np.random.default_rng(seed), DAYS, 1000)
+            pq.write_table(table, folder / f"part-bench-compact-{seed}.parquet", compression="zstd")
+        for home, tree in homes.values():
+            _run(home, "duckdb", tree)  # each database loads both
+        (stage / "lake" / "otel_traces").mkdir(parents=True)
+        (stage / "lake" / "otel_traces" / folder.name).symlink_to(folder.resolve())
+        merged = compact(stage / "lake", small_bytes=1 << 30)
+        assert merged.segments_in == 2 and all(compacted_from(p) for p in folder.glob("part-*.parquet")), merged
+        return {name: _run(home, "duckdb", tree) for name, (home, tree) in homes.items()}
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        shutil.rmtree(folder)
+        for home, tree in homes.values():
+            _run(home, "duckdb", tree)  # the lake as generated again
+
+
 def _grown_and_shrunk(homes: dict[str, tuple[Path, str | None]]) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
     """Per home (its lake, and the checkout that scores it): the scorecard after one new segment, then after that
     segment vanished again (compacted away): each home's database syncs it."""
@@ -357,11 +385,13 @@ def _against(home: Path, baseline: str, rounds: int) -> None:
             f"whole process {process:.2f} s) over {rounds} alternating runs"
         )
     print(f"{'':>10} this tree / baseline, warm: {medians['this tree'] / medians['baseline']:.2f}")
-    changed = _grown_and_shrunk({"baseline": (other, baseline), "this tree": (home, None)})
+    homes = {"baseline": (other, baseline), "this tree": (home, None)}
+    changed, compacted = _grown_and_shrunk(homes), _compacted(homes)
     for name, (grown, shrunk) in changed.items():
         print(
             f"{'':>10} {name:>9}: after one new segment {grown['seconds']:.2f} s ({grown['peak_mb']:.0f} MiB); "
-            f"after it vanished {shrunk['seconds']:.2f} s ({shrunk['peak_mb']:.0f} MiB)"
+            f"after it vanished {shrunk['seconds']:.2f} s ({shrunk['peak_mb']:.0f} MiB); after a compaction "
+            f"{compacted[name]['seconds']:.2f} s ({compacted[name]['peak_mb']:.0f} MiB)"
         )
 
 
@@ -382,8 +412,8 @@ def main() -> None:
     print(f"scorecard over generated lakes in {root} ({os.cpu_count()} cores, load average {load}; {DAYS} days)")
     header = ("spans", "engine", "generate s", "cold s", "cold MiB", "warm s", "warm2 s", "warm MiB", "process s")
     print(
-        "{:>10} {:>10} {:>10} {:>7} {:>9} {:>7} {:>8} {:>9} {:>9} {:>7} {:>9}  {}".format(
-            *header, "added s", "removed s", "levels"
+        "{:>10} {:>10} {:>10} {:>7} {:>9} {:>7} {:>8} {:>9} {:>9} {:>7} {:>9} {:>11}  {}".format(
+            *header, "added s", "removed s", "compacted s", "levels"
         )
     )
     for total in (int(size) for size in args.spans.split(",")):
@@ -396,10 +426,11 @@ def main() -> None:
             (home / "harness.duckdb.wal").unlink(missing_ok=True)
             cold, warm, warm2 = _run(home, engine), _run(home, engine), _run(home, engine)
             levels[engine] = warm["levels"]
-            changed = "{:>7} {:>9}".format("-", "-")  # chDB keeps nothing: every run loads the lake as it is
+            changed = "{:>7} {:>9} {:>11}".format("-", "-", "-")  # chDB keeps nothing: each run loads the lake
             if engine == "duckdb":
                 grown, shrunk = _grown_and_shrunk({engine: (home, None)})[engine]
-                changed = f"{grown['seconds']:>7.2f} {shrunk['seconds']:>9.2f}"
+                compacted = _compacted({engine: (home, None)})[engine]
+                changed = f"{grown['seconds']:>7.2f} {shrunk['seconds']:>9.2f} {compacted['seconds']:>11.2f}"
             print(
                 f"{total:>10} {engine:>10} {made:>10} {cold['seconds']:>7.2f} {cold['peak_mb']:>9.0f} "
                 f"{warm['seconds']:>7.2f} {warm2['seconds']:>8.2f} {max(warm['peak_mb'], warm2['peak_mb']):>9.0f} "
@@ -417,7 +448,8 @@ def main() -> None:
     print("process s: the second warm run's whole process, Python start-up and imports included (as `harness score`).")
     print("added s: duckdb, after a writer's next segment (1,000 new traces) reached the lake: the sync loads it and")
     print("grows the roll-ups by its rows. removed s: after that segment vanished (as compaction does): the sync")
-    print("forgets its rows and rebuilds every roll-up whole.")
+    print("forgets its rows and rebuilds every roll-up whole. compacted s: after a compaction merged two segments")
+    print("(1,000 traces each) the database had loaded: the sync gives their rows the merged segment's name.")
 
 
 if __name__ == "__main__":

@@ -65,7 +65,8 @@ class Engine:
         try:
             self.conn.execute("SET TimeZone = 'UTC'")
             self.graph = self._ensure_schema()
-            self.rolled_up: str | None = None  # how the last sync brought the roll-ups up to date: whole, grown
+            self.rolled_up: str | None = None  # how the last sync brought the roll-ups up to date: whole, grown,
+            # relabelled (a compaction merged loaded segments: their rows were given the merged one's name)
             self.loaded_segments = self.sync()
             self.conn.execute(_sql.read("session"))
             self.health_unreadable = self._load_health()
@@ -148,6 +149,14 @@ class Engine:
         current = {str(segment.path): segment.stamp for segment in snapshot}
         stale = [path for path, stamp in known.items() if current.get(path) != stamp]
         new = [path for path, stamp in current.items() if known.get(path) != stamp]
+        merges = self._merges(new, stale, known, current) if stale and new else {}
+        if merges:  # their inputs' rows are the merged segments' rows: relabelled, not read again
+            with self._transaction():
+                self._relabel(merges, current)
+            merged = {source for sources in merges.values() for source in sources}
+            stale = [path for path in stale if path not in merged]
+            new = [path for path in new if path not in merges]
+            self.rolled_up = "relabelled"
         prices_key = self._prices_key()
         prices_changed = self._meta("prices") != prices_key
         unfinished = self._meta("derive") is not None
@@ -175,6 +184,45 @@ class Engine:
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('prices', ?)", [prices_key])
             self.conn.execute("DELETE FROM meta WHERE key = 'derive'")
         return len(new)
+
+    @staticmethod
+    def _merges(
+        new: list[str], stale: list[str], known: dict[str, tuple[int, float]], current: dict[str, tuple[int, float]]
+    ) -> dict[str, list[str]]:
+        """The new segments that a compaction merged from loaded segments which are gone (``lake.compacted_from``:
+        every input named, at the size it was loaded with), each with its inputs."""
+        gone = {path for path in stale if path not in current}
+        merges: dict[str, list[str]] = {}
+        for path in new:
+            inputs = lake.compacted_from(Path(path))
+            if not inputs:
+                continue
+            sources = [str(Path(path).parent / name) for name, _ in inputs]
+            if all(s in gone and known[s][0] == size for s, (_, size) in zip(sources, inputs, strict=True)):
+                gone -= set(sources)  # an input is merged once
+                merges[path] = sources
+        return merges
+
+    def _relabel(self, merges: dict[str, list[str]], current: dict[str, tuple[int, float]]) -> None:
+        """Give the rows of the merges' inputs, in every table that keeps a segment, their merged segment's name:
+        the rows a load of the merged segment would give, and every roll-up still sums them (a roll-up row sums
+        one segment's spans; a merge's rows may now share a segment with another row of the same key)."""
+        tables = [
+            str(row[0])
+            for row in self.conn.execute(
+                "SELECT c.table_name FROM information_schema.columns AS c JOIN information_schema.tables AS t"
+                " ON t.table_name = c.table_name AND t.table_schema = c.table_schema"
+                " WHERE c.column_name = 'segment' AND t.table_type = 'BASE TABLE' AND c.table_schema = 'main'"
+            ).fetchall()
+        ]
+        for merged, sources in merges.items():
+            for table in tables:
+                self.conn.execute(
+                    f'UPDATE "{table}" SET segment = $merged WHERE segment IN (SELECT unnest($sources))',
+                    {"merged": merged, "sources": sources},
+                )
+            self.conn.execute("DELETE FROM segments WHERE path IN (SELECT unnest($sources))", {"sources": sources})
+            self.conn.execute("INSERT INTO segments VALUES (?, ?, ?)", [merged, *current[merged]])
 
     def _reached(self, new: list[str]) -> bool:
         """Whether an eval case of the ``new`` segments is about to mark spans of an older segment."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from instrumentation._exports import lazy_attributes
 
 if TYPE_CHECKING:
-    from instrumentation.lake._compact import CompactionResult, compact
+    from instrumentation.lake._compact import CompactionResult, compact, compacted_from
     from instrumentation.lake._exporter import LakeSpanExporter
     from instrumentation.lake._health import (
         HEALTH_SCHEMA,
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 _SOURCES = {
     "CompactionResult": "instrumentation.lake._compact",
     "compact": "instrumentation.lake._compact",
+    "compacted_from": "instrumentation.lake._compact",
     "LakeSpanExporter": "instrumentation.lake._exporter",
     "HEALTH_SCHEMA": "instrumentation.lake._health",
     "HEALTH_TABLE": "instrumentation.lake._layout",
@@ -98,6 +99,7 @@ __all__ = [
     "SegmentWriter",
     "attr_string",
     "compact",
+    "compacted_from",
     "day_of",
     "has_segments",
     "health_files",

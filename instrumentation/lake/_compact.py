@@ -7,7 +7,9 @@ Per partition, under its lock (``_lock``):
    (quarantined), never merged;
 3. write the plan naming the inputs and the output (temporary name, then rename);
 4. write the merged segment (temporary name, then rename): from here on every reader takes the
-   output instead of the inputs (``_snapshot``), so no state between steps counts a span twice;
+   output instead of the inputs (``_snapshot``), so no state between steps counts a span twice. Its
+   Parquet metadata names the inputs and their sizes (``compacted_from``): a reader that had loaded
+   exactly those can relabel their rows instead of reading the output again;
 5. once no reader holds a lease (waiting up to ``reader_wait_s``), delete the inputs, then the plan.
    Readers that stay longer defer it to the next run, which merges nothing in that partition until
    the plan is finished, so at most one plan per partition is ever pending.
@@ -30,6 +32,25 @@ from instrumentation.lake._quarantine import content_problem, quarantine, schema
 from instrumentation.lake._segments import SegmentWriter
 from instrumentation.lake._snapshot import PLAN_PREFIX, is_plan_name, is_segment_name, read_plan
 from instrumentation.lake._temporaries import sweep, temporary_name
+
+# a merged segment's Parquet key-value metadata: its inputs as JSON [[file name, size in bytes], ...]
+COMPACTED_FROM = b"harness.compacted_from"
+
+
+def compacted_from(path: Path) -> list[tuple[str, int]] | None:
+    """The inputs a compaction merged into the segment at ``path`` (file names in its folder, and their sizes),
+    or None when it is not a merge or its footer does not say."""
+    try:
+        raw = (pq.read_metadata(path).metadata or {}).get(COMPACTED_FROM)
+        inputs = json.loads(raw) if raw is not None else None
+    except (OSError, ValueError, pa.ArrowException):
+        return None
+    if not isinstance(inputs, list) or not inputs:
+        return None
+    named = [tuple(entry) for entry in inputs if isinstance(entry, list) and len(entry) == 2]
+    if len(named) != len(inputs) or not all(isinstance(n, str) and type(s) is int for n, s in named):
+        return None
+    return [(str(name), int(size)) for name, size in named]
 
 
 @dataclass
@@ -115,6 +136,13 @@ def _read_inputs(lake_dir: Path, paths: list[Path], result: CompactionResult) ->
 def _merge(folder: Path, tables: dict[Path, pa.Table], writer: SegmentWriter) -> Path:
     """Steps 3 and 4: the plan, then the merged output; returns the plan."""
     merged = pa.concat_tables(tables.values())
+    try:
+        inputs = [[path.name, path.stat().st_size] for path in tables]
+    except FileNotFoundError:  # set aside meanwhile: the output just does not name its inputs
+        pass
+    else:
+        metadata = {**(merged.schema.metadata or {}), COMPACTED_FROM: json.dumps(inputs).encode()}
+        merged = merged.replace_schema_metadata(metadata)
     output_name = f"part-{uuid.uuid4().hex}.parquet"
     plan = folder / f"{PLAN_PREFIX}{uuid.uuid4().hex}.json"
     _write_json(plan, {"inputs": [p.name for p in tables], "output": output_name})

@@ -9,9 +9,11 @@ import sys
 import threading
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
-from instrumentation.lake import SegmentWriter, compact, partition_dirs, segments
+from instrumentation.lake import SegmentWriter, compact, compacted_from, partition_dirs, segments
+from instrumentation.lake._compact import COMPACTED_FROM
 from instrumentation.lake._lock import partition_lock
 from tests._killed_compaction import compact_killed
 from tests.instrumentation._segments import row, span_counts, write_segments
@@ -46,6 +48,23 @@ def test_compaction_killed_at_every_step_keeps_every_span_exactly_once(
         assert not again.skipped_locked, f"the lock of the compaction killed at {step} blocked the next one"
         assert span_counts(lake) == (spans, spans), f"after recovering from a kill before change {step}"
         assert len(segments(lake)) == 1 and _leftovers(lake) == [], step
+
+
+def test_a_merged_segment_names_its_inputs_and_their_sizes(tmp_path: Path, template: tuple[Path, int]) -> None:
+    source, _ = template
+    lake = tmp_path / "lake"
+    shutil.copytree(source, lake)
+    [folder] = partition_dirs(lake)
+    inputs = sorted((p.name, p.stat().st_size) for p in folder.glob("part-*.parquet"))
+    assert len(inputs) == 3 and all(compacted_from(folder / name) is None for name, _ in inputs)  # a writer's own
+    compact(lake)
+    [merged] = folder.glob("part-*.parquet")
+    assert sorted(compacted_from(merged) or []) == inputs
+    table = pq.read_table(merged)
+    for spoilt in (b"not json", b"[]", b'[["part-x.parquet"]]', b'[["part-x.parquet", "12"]]', b'{"a": 1}'):
+        pq.write_table(table.replace_schema_metadata({COMPACTED_FROM: spoilt}), merged)
+        assert compacted_from(merged) is None, spoilt  # then a reader loads it as any other segment
+    assert compacted_from(folder / "gone.parquet") is None
 
 
 def test_a_dead_compactions_lock_file_names_its_pid_and_blocks_nobody(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ one day and beyond the lake, for both kinds of system.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from opentelemetry.trace import SpanContext, TraceFlags
 
 import scoring
 from instrumentation import semconv
+from instrumentation.lake import compact
 from scoring import _sql
 from scoring._clickhouse import ClickHouseEngine
 from scoring._engine import Engine
@@ -392,6 +394,58 @@ def test_rollups_grown_sync_by_sync_equal_one_whole_build(tmp_path: Path, price_
         assert grown.conn.execute(marked).fetchone() == (0,)
     finally:
         grown.close()
+
+
+def _lake_segments(home: Path) -> list[Path]:
+    return sorted((home / "lake" / "otel_traces").rglob("*.parquet"))
+
+
+def _table(engine: Engine, table: str) -> list[tuple[object, ...]]:
+    return sorted(engine.conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+
+
+def test_a_compaction_of_loaded_segments_relabels_their_rows_and_scores_as_one_build(
+    tmp_path: Path, price_book: Path
+) -> None:
+    """A compaction that merged segments the database had loaded gives their rows the merged segment's name, with
+    nothing read again or rebuilt; what scores equals one build over the compacted lake. One that merged a
+    segment never loaded (or one loaded at another size) is read as before."""
+    home = tmp_path / ".harness"
+    database = tmp_path / "kept.duckdb"
+    for days in (range(0, 2), range(1, 3), range(2, 4)):  # several segments a day, traces across two of them
+        _write_calls(home, days)
+    Engine(home / "lake", database, price_book).close()
+    compacted = compact(home / "lake")
+    assert compacted.segments_in > compacted.segments_out > 0
+
+    def as_one_build() -> str | None:
+        engine = Engine(home / "lake", database, price_book)
+        built = Engine(home / "lake", None, price_book)
+        try:
+            for table in ("segments", "spans", "fact_spans", "orphans"):
+                assert _table(engine, table) == _table(built, table), table
+            # the (provider, model, tier) each segment leaves unpriced: distinct per input, so repeated per merge
+            assert set(_table(engine, "unpriced")) == set(_table(built, "unpriced"))
+            windows = ((0, 4 * 1440), (300, 2 * 1440 + 7), (1440, 1440), (-60, 10 * 1440))
+            views = [*REFERENCE, "met_trajectory", "met_latency", "met_cost_per_feature", "met_cost_per_request"]
+            for (start, length), kind in itertools.product(windows, scoring.KINDS):
+                scope = _window(start, length, kind)
+                for scoped in (engine, built):
+                    scoped.set_scope(scope.since, scope.until, scope.env, scope_rows(scoped, [], scope), views=views)
+                _assert_as_reference(engine, built)
+                for view in views:
+                    assert _same(built.rows(view), engine.rows(view)), view
+            return engine.rolled_up
+        finally:
+            engine.close()
+            built.close()
+
+    assert as_one_build() == "relabelled"
+    min(_lake_segments(home)).unlink()  # a merged segment goes (retention): none of its rows may stay behind
+    assert as_one_build() == "whole"
+    _write_calls(home, range(4, 5))  # never loaded, then merged with a loaded one
+    compact(home / "lake", small_bytes=1 << 40)
+    assert as_one_build() == "whole"
 
 
 def test_agent_runs_none_of_which_records_a_termination_completed_none(tmp_path: Path, price_book: Path) -> None:
