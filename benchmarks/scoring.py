@@ -231,7 +231,7 @@ def _compacted(homes: dict[str, tuple[Path, str | None]]) -> dict[str, dict[str,
 
 def _grown_and_shrunk(homes: dict[str, tuple[Path, str | None]]) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
     """Per home (its lake, and the checkout that scores it): the scorecard after one new segment, then after that
-    segment vanished again (compacted away): each home's database syncs it."""
+    segment vanished again (retention, a deleted file): each home's database syncs it."""
     lake = next(iter(homes.values()))[0]
     added = _add_segment(lake)
     try:
@@ -447,7 +447,9 @@ def main() -> None:
     print("peak MiB: max RSS of the scoring process (includes Python, the engine, polars and pydantic).")
     print("process s: the second warm run's whole process, Python start-up and imports included (as `harness score`).")
     print("added s: duckdb, after a writer's next segment (1,000 new traces) reached the lake: the sync loads it and")
-    print("grows the roll-ups by its rows. removed s: after that segment vanished (as compaction does): the sync")
+    print(
+        "grows the roll-ups by its rows. removed s: after that segment vanished (retention, a deleted file): the sync"
+    )
     print("forgets its rows and rebuilds every roll-up whole. compacted s: after a compaction merged two segments")
     print("(1,000 traces each) the database had loaded: the sync gives their rows the merged segment's name.")
 
