@@ -447,11 +447,9 @@ def main() -> None:
     print("peak MiB: max RSS of the scoring process (includes Python, the engine, polars and pydantic).")
     print("process s: the second warm run's whole process, Python start-up and imports included (as `harness score`).")
     print("added s: duckdb, after a writer's next segment (1,000 new traces) reached the lake: the sync loads it and")
-    print(
-        "grows the roll-ups by its rows. removed s: after that segment vanished (retention, a deleted file): the sync"
-    )
-    print("forgets its rows and rebuilds every roll-up whole. compacted s: after a compaction merged two segments")
-    print("(1,000 traces each) the database had loaded: the sync gives their rows the merged segment's name.")
+    print("grows the roll-ups by its rows. removed s: after that segment vanished (retention, a deleted file):")
+    print("the sync forgets its rows and rebuilds every roll-up whole. compacted s: after a compaction merged two")
+    print("segments (1,000 traces each) the database had loaded: the sync gives their rows the merged one's name.")
 
 
 if __name__ == "__main__":
