@@ -13,6 +13,7 @@ reasoning tokens. Each token is priced in exactly one bucket.
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import math
 import threading
@@ -301,9 +302,8 @@ def _rates(per_mtok: dict[str, Any]) -> Rates:
     )
 
 
-_BOOK_KEYS = frozenset(
-    {"provider", "model", "service_tier", "speed", "input_mtok", "output_mtok", "cache_read_mtok", "cache_write_mtok"}
-)
+_PRICE_KEYS = frozenset({"input_mtok", "output_mtok", "cache_read_mtok", "cache_write_mtok"})
+_BOOK_KEYS = frozenset({"provider", "model", "service_tier", "speed"}) | _PRICE_KEYS
 
 
 def load_price_book(path: Path) -> list[BookEntry]:
@@ -325,11 +325,13 @@ def _price_entry(path: Path, index: int, entry: dict[str, Any], version: str) ->
         raise ConfigError(f"{where}: needs 'model' and at least one of 'input_mtok', 'output_mtok'")
     if not all(isinstance(entry.get(key, "*"), str) for key in ("model", "provider", "service_tier", "speed")):
         raise ConfigError(f"{where}: 'model', 'provider', 'service_tier' and 'speed' must be strings")
-    unknown = sorted(set(entry) - _BOOK_KEYS)
-    if unknown:
-        raise ConfigError(
-            f"{where}: unknown keys {', '.join(unknown)}; a [[model]] has {', '.join(sorted(_BOOK_KEYS))}"
-        )
+    if any(entry.get(key) == "" for key in ("service_tier", "speed")):
+        raise ConfigError(f"{where}: 'service_tier' and 'speed' name one (leave one out for every call)")
+    for key in sorted(set(entry) - _BOOK_KEYS):  # a note of the user's own is fine; a misspelt price is not
+        near = difflib.get_close_matches(key, _BOOK_KEYS, n=1, cutoff=0.8)
+        if near or key.endswith("_mtok"):
+            hint = f"; did you mean {near[0]!r}?" if near else f"; prices are {', '.join(sorted(_PRICE_KEYS))}"
+            raise ConfigError(f"{where}: unknown key {key!r}{hint}")
     prices = {k: entry.get(f"{k}_mtok") for k in ("input", "output", "cache_read", "cache_write")}
     for key, value in prices.items():
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float | str)):

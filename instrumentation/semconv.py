@@ -390,6 +390,7 @@ GEN_AI_USAGE_PROMPT_TOKENS: Final = "gen_ai.usage.prompt_tokens"  # deprecated f
 GEN_AI_USAGE_COMPLETION_TOKENS: Final = "gen_ai.usage.completion_tokens"  # deprecated for output_tokens
 GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS: Final = "gen_ai.usage.cache_creation.input_tokens"  # renamed cache_write
 GEN_AI_OPENAI_RESPONSE_SERVICE_TIER: Final = "gen_ai.openai.response.service_tier"  # renamed openai.response.*
+GEN_AI_OPENAI_REQUEST_SERVICE_TIER: Final = "gen_ai.openai.request.service_tier"  # renamed openai.request.*
 # OpenLLMetry (traceloop): non-standard names and its decorator spans (@workflow, @task, @agent, @tool)
 TRACELOOP_USAGE_REASONING_TOKENS: Final = "gen_ai.usage.reasoning_tokens"
 TRACELOOP_USAGE_CACHE_READ_INPUT_TOKENS: Final = "gen_ai.usage.cache_read_input_tokens"  # older underscore form

@@ -59,7 +59,7 @@ _HEALTH_TYPES = (
     "Nullable(Int64)", "Nullable(Int32)", "Nullable(String)", "Nullable(Int64)",
 )  # fmt: skip
 _PRICE_TYPES = (  # of _engine.PRICE_COLUMNS
-    "String", "String", "String", _dialect.TIMESTAMP, _dialect.TIMESTAMP, "Int32", "Int32", "Int64", "Int64",
+    "String", "String", "String", "String", _dialect.TIMESTAMP, _dialect.TIMESTAMP, "Int32", "Int32", "Int64", "Int64",
     "Float64", "Float64", "Float64", "Float64",
 )  # fmt: skip
 
@@ -309,7 +309,8 @@ class ClickHouseEngine:
         self._run(_sql.read("orphans_add"), params)
         self._run(_sql.read("eval_traffic"))
         missing = self.client.arrow(_dialect.translate(_sql.read("missing_prices"))[0].sql).to_pylist()
-        rows = price_rows(self.price_book_path, [(r["provider"], r["model"], r["service_tier"]) for r in missing])
+        priced = [(r["provider"], r["model"], r["service_tier"], r["speed"]) for r in missing]
+        rows = price_rows(self.price_book_path, priced)
         values = ", ".join(
             f"{{{name}:Nullable({kind})}}" for name, kind in zip(PRICE_COLUMNS, _PRICE_TYPES, strict=True)
         )

@@ -437,19 +437,19 @@ def health_rows(lake_dir: Path) -> tuple[list[list[Any]], list[str]]:
 
 # the columns of the prices table (tables.sql), in order: what price_rows fills
 PRICE_COLUMNS = (
-    "provider", "model", "service_tier", "starts", "ends", "day_from", "day_until", "above_tokens", "upto_tokens",
-    "input_per_token", "output_per_token", "cache_read_per_token", "cache_write_per_token",
+    "provider", "model", "service_tier", "speed", "starts", "ends", "day_from", "day_until", "above_tokens",
+    "upto_tokens", "input_per_token", "output_per_token", "cache_read_per_token", "cache_write_per_token",
 )  # fmt: skip
 
 
 def price_rows(price_book: Path | None, priced: Iterable[Sequence[Any]]) -> list[list[Any]]:
-    """Rows of the prices table (``PRICE_COLUMNS``) for the unpriced (provider, model, service tier) that
-    genai-prices or the book prices: one per period of the model's prices at that tier over time and per token
-    tier of each, so that every call matches one row (call_costs.sql)."""
+    """Rows of the prices table (``PRICE_COLUMNS``) for the unpriced (provider, model, service tier, speed) that
+    genai-prices or the book prices: one per period of the model's prices at that tier and speed over time and
+    per token tier of each, so that every call matches one row (call_costs.sql)."""
     book = PriceBook.from_file(price_book)
     rows = []
-    for provider, model, service_tier in priced:
-        schedule = book.schedule(provider or "", model, service_tier)
+    for provider, model, service_tier, speed in priced:
+        schedule = book.schedule(provider or "", model, service_tier, speed)
         if schedule is None:
             continue
         for period, price in schedule.periods:
@@ -460,7 +460,7 @@ def price_rows(price_book: Path | None, priced: Iterable[Sequence[Any]]) -> list
             for (above, upto), rates in zip(pairwise(bounds), tiers, strict=True):
                 when = [starts, ends, period.day_from, period.day_until, above, upto]
                 rates_row = [rates.input, rates.output, rates.cache_read, rates.cache_write]
-                rows.append([provider, model, service_tier, *when, *rates_row])
+                rows.append([provider, model, service_tier, speed, *when, *rates_row])
     return rows
 
 

@@ -27,17 +27,19 @@ def optional(body: dict[str, Any], name: str, kind: type | tuple[type, ...], def
     return typed(body, name, kind, where)
 
 
-SERVICE_TIERS = ("auto", "default", "flex", "scale", "priority")
+SERVICE_TIERS = ("auto", "default", "flex", "scale", "priority", "fast")
+_SERVED_AS = {"auto": "default", "fast": "priority"}  # as OpenAI answers them
 
 
 def served_tier(body: dict[str, Any]) -> str:
-    """The service tier that serves an OpenAI request: the one it asks for, ``default`` for ``auto`` or none."""
+    """The service tier that serves an OpenAI request: the one it asks for, ``default`` for ``auto`` or none,
+    ``priority`` for ``fast``."""
     tier = optional(body, "service_tier", str, "auto")
     if tier not in SERVICE_TIERS:
         raise RequestError(
             f"Invalid value for 'service_tier': '{tier}' is not one of {', '.join(SERVICE_TIERS)}.", "service_tier"
         )
-    return "default" if tier == "auto" else str(tier)
+    return _SERVED_AS.get(tier, str(tier))
 
 
 def bounded(

@@ -174,7 +174,9 @@ def test_responses_stream_helper_and_tool_round_trip(oai: openai.OpenAI) -> None
     assert second.output_text == 'Here is the latest on your order: {"status": "processing"}'
 
 
-@pytest.mark.parametrize(("asked", "served"), [(None, "default"), ("auto", "default"), ("flex", "flex")])
+@pytest.mark.parametrize(
+    ("asked", "served"), [(None, "default"), ("auto", "default"), ("flex", "flex"), ("fast", "priority")]
+)
 def test_openai_responses_name_the_service_tier_that_served_them(
     oai: openai.OpenAI, asked: str | None, served: str
 ) -> None:
@@ -195,7 +197,7 @@ def test_an_unknown_service_tier_is_refused_as_openai_refuses_it(oai: openai.Ope
             service_tier="cheap",  # type: ignore[arg-type]
         )
     assert caught.value.body["param"] == "service_tier"  # type: ignore[index]
-    assert "'cheap' is not one of auto, default, flex, scale, priority" in caught.value.message
+    assert "'cheap' is not one of auto, default, flex, scale, priority, fast" in caught.value.message
 
 
 def test_anthropic_usage_names_the_speed_mode_asked_for(claude: anthropic.Anthropic) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import inspect
 from collections.abc import Iterator
 
 import anthropic
@@ -66,10 +67,13 @@ def _genai_prices_cost(a: dict[str, object], speed: str | None) -> float:
 def test_a_fast_mode_call_is_priced_at_the_fast_mode_price(
     client: anthropic.Anthropic, cap: Captured, api: str, speed: str | None
 ) -> None:
-    asked = {} if speed is None else {"speed": speed}
+    asked: dict[str, object] = {}
+    if speed is not None:  # SDKs before 0.79 have no speed parameter: they send it as an extra field
+        named = "speed" in inspect.signature(anthropic.resources.Messages.create).parameters
+        asked = {"speed": speed} if named else {"extra_body": {"speed": speed}}
     question = {"model": "claude-opus-4-8", "max_tokens": 256, "messages": QUESTION, **asked}
     if api == "create":
-        assert client.messages.create(**question).usage.speed == speed  # type: ignore[call-overload]
+        assert getattr(client.messages.create(**question).usage, "speed", None) == speed  # type: ignore[call-overload]
     elif api == "create stream":
         for _ in client.messages.create(stream=True, **question):  # type: ignore[call-overload]
             pass

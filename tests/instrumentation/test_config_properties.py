@@ -23,7 +23,8 @@ from instrumentation._cost import load_price_book
 from tests.properties import toml_document, toml_values
 
 _PRICE_KEYS = [
-    "provider", "model", "service_tier", "input_mtok", "output_mtok", "cache_read_mtok", "cache_write_mtok", "version",
+    "provider", "model", "service_tier", "speed", "input_mtok", "output_mtok", "cache_read_mtok", "cache_write_mtok",
+    "version", "notes", "input_mtk",
 ]  # fmt: skip
 _SETTINGS_KEYS = [
     "service_name",
@@ -76,6 +77,7 @@ def test_a_price_book_is_read_or_refused_with_its_file_named(
         for entry in entries:
             assert isinstance(entry.provider, str) and isinstance(entry.model, str)
             assert entry.service_tier is None or isinstance(entry.service_tier, str)
+            assert entry.speed is None or isinstance(entry.speed, str)
             price = entry.price
             rates = [price.base.input, price.base.output, price.base.cache_read, price.base.cache_write]
             assert all(r is None or (math.isfinite(r) and r >= 0) for r in rates), price

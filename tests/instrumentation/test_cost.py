@@ -92,11 +92,25 @@ def test_a_price_book_entry_can_price_one_service_tier(tmp_path: Path) -> None:
     assert standard is not None and standard.source == "genai-prices"
 
 
-def test_a_price_book_key_it_does_not_know_is_refused_not_ignored(tmp_path: Path) -> None:
-    book = tmp_path / "typo.toml"  # a misspelt tier would otherwise price every tier at the flex price
-    book.write_text('[[model]]\nmodel = "gpt-5"\nservce_tier = "flex"\ninput_mtok = 0.5\n')
-    with pytest.raises(ConfigError, match=r"typo.toml: \[\[model\]\] #1: unknown keys servce_tier"):
+@pytest.mark.parametrize(
+    ("line", "refused"),
+    [
+        ('servce_tier = "flex"', "unknown key 'servce_tier'; did you mean 'service_tier'?"),  # every tier at flex
+        ("input_mtk = 0.4", "unknown key 'input_mtk'; did you mean 'input_mtok'?"),  # input would cost nothing
+        ("reasoning_mtok = 2", "unknown key 'reasoning_mtok'; prices are cache_read_mtok, cache_write_mtok"),
+        ('service_tier = ""', "'service_tier' and 'speed' name one"),
+        ('notes = "negotiated 2026-09"', None),  # a note of one's own is no price: kept working
+    ],
+)
+def test_a_misspelt_price_book_key_is_refused_and_a_note_is_not(tmp_path: Path, line: str, refused: str | None) -> None:
+    book = tmp_path / "typo.toml"
+    book.write_text(f'[[model]]\nmodel = "gpt-5"\noutput_mtok = 4\n{line}\n')
+    if refused is None:
+        assert [entry.model for entry in load_price_book(book)] == ["gpt-5"]
+        return
+    with pytest.raises(ConfigError, match=r"typo.toml: \[\[model\]\] #1: ") as caught:
         load_price_book(book)
+    assert refused in str(caught.value)
 
 
 def test_broken_price_book_names_the_file_and_entry(tmp_path: Path) -> None:

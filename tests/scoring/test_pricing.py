@@ -20,6 +20,8 @@ from tests.scoring import _lake
 _SERVED = semconv.OPENAI_RESPONSE_SERVICE_TIER
 _SERVED_BEFORE_1_37 = semconv.GEN_AI_OPENAI_RESPONSE_SERVICE_TIER
 _ASKED = semconv.OPENAI_REQUEST_SERVICE_TIER
+_ASKED_BEFORE_1_37 = semconv.GEN_AI_OPENAI_REQUEST_SERVICE_TIER
+_SPEED = semconv.HARNESS_ANTHROPIC_SPEED
 # (start, provider, model, input tokens, cache read tokens, output tokens[, service tier attributes])
 CALLS: list[tuple[Any, ...]] = [
     ("2026-03-14T10:00:00", "deepseek", "deepseek-chat", 1_000, 0, 100),  # from 00:30 to 16:30 UTC: the full price
@@ -47,12 +49,22 @@ CALLS: list[tuple[Any, ...]] = [
     ("2026-11-02T10:00:00", "openai", "gpt-5-mini", 10_008, 2_000, 500, {_SERVED: "default", _ASKED: "flex"}),
     ("2026-10-11T23:59:59", "openai", "gpt-5-mini", 10_009, 2_000, 500, {_SERVED: "flex"}),  # before its flex price
     ("2026-10-12T00:00:00", "openai", "gpt-5-mini", 10_010, 2_000, 500, {_SERVED: "flex"}),  # its first second
+    ("2026-11-02T10:00:00", "openai", "gpt-5-mini", 10_011, 2_000, 500, {_ASKED_BEFORE_1_37: "flex"}),  # openai-v2
+    ("2026-11-02T10:00:00", "openai", "gpt-5-mini", 10_012, 2_000, 500, {_SERVED: "", _ASKED: "flex"}),  # says none
+    # claude-opus-4-8 in fast mode costs twice its standard price
+    ("2026-11-02T10:00:00", "anthropic", "claude-opus-4-8", 20_001, 0, 500, {_SPEED: "fast"}),
+    ("2026-11-02T10:00:00", "anthropic", "claude-opus-4-8", 20_002, 0, 500, {_SPEED: "standard"}),
+    ("2026-11-02T10:00:00", "anthropic", "claude-opus-4-8", 20_003, 0, 500),
 ]
 
 
-def _tier(attributes: dict[str, str]) -> str | None:
-    """The tier a call is priced at: the one that served it (either name), else the one asked for."""
-    return attributes.get(_SERVED) or attributes.get(_SERVED_BEFORE_1_37) or attributes.get(_ASKED)
+def _context(attributes: dict[str, str]) -> dict[str, str] | None:
+    """What a call is priced by: the tier that served it (either name), else the one asked for (either name; an
+    empty one says nothing); its speed mode."""
+    names = (_SERVED, _SERVED_BEFORE_1_37, _ASKED, _ASKED_BEFORE_1_37)
+    tier = next((attributes[name] for name in names if attributes.get(name)), None)
+    context = {"service_tier": tier, "speed": attributes.get(_SPEED)}
+    return {key: value for key, value in context.items() if value} or None
 
 
 def _write(home: Path) -> None:
@@ -78,8 +90,7 @@ def _expected() -> list[tuple[str, str, int, float]]:
     rows = []
     for start, provider, model, tokens, cached, output, *tier in CALLS:
         usage = Usage(input_tokens=tokens, cache_read_tokens=cached, output_tokens=output)
-        served = _tier(tier[0]) if tier else None
-        context = None if served is None else {"service_tier": served}
+        context = _context(tier[0]) if tier else None
         at = _lake.t(start)
         price = calc_price(usage, model, provider_id=provider, genai_request_timestamp=at, price_context=context)
         rows.append((start, model, tokens, float(price.total_price)))
@@ -139,3 +150,8 @@ def test_unrecorded_cost_is_priced_at_the_time_of_each_call_with_its_tier(tmp_pa
     assert per_token[10_006] == pytest.approx(per_token[10_001], rel=1e-3)  # flex under the older name
     assert per_token[10_007] == pytest.approx(per_token[10_002], rel=1e-3)  # priority as asked
     assert per_token[10_009] == pytest.approx(standard, rel=1e-3) and per_token[10_010] < standard
+    for asked in (10_011, 10_012):  # flex as asked: under its pre-1.37 name, and beside an empty served tier
+        assert per_token[asked] == pytest.approx(per_token[10_001], rel=1e-3)
+    opus = {n: want / n for (start, model, n), want in cost.items() if model == "claude-opus-4-8"}
+    assert opus[20_001] == pytest.approx(2 * opus[20_003], rel=1e-3)  # fast mode
+    assert opus[20_002] == pytest.approx(opus[20_003], rel=1e-3)

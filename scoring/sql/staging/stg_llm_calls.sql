@@ -15,6 +15,7 @@ SELECT
     s.response_model,
     s.prompt_version,
     s.service_tier,
+    s.speed,
     s.input_tokens,
     s.output_tokens,
     s.cache_read_tokens,

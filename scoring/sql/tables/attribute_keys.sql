@@ -20,6 +20,7 @@ SELECT
     max(CASE WHEN target = 'service_tier' AND rank = 1 THEN source_attribute END) AS service_tier_1,
     max(CASE WHEN target = 'service_tier' AND rank = 2 THEN source_attribute END) AS service_tier_2,
     max(CASE WHEN target = 'service_tier' AND rank = 3 THEN source_attribute END) AS service_tier_3,
+    max(CASE WHEN target = 'service_tier' AND rank = 4 THEN source_attribute END) AS service_tier_4,
     max(CASE WHEN target = 'prompt_version' AND rank = 1 THEN source_attribute END) AS prompt_version_1,
     max(CASE WHEN target = 'prompt_version' AND rank = 2 THEN source_attribute END) AS prompt_version_2,
     max(CASE WHEN target = 'prompt_version' AND rank = 3 THEN source_attribute END) AS prompt_version_3,

@@ -1,5 +1,5 @@
 -- The cost of each counted inference span of $segments recorded without one, from the price in force when it
--- started (the prices row of its provider, model and service tier whose period holds its start and whose token
+-- started (the prices row of its provider, model, service tier and speed whose period holds its start and whose token
 -- tier its input tokens fall in: the rows do not overlap, so one matches). price_calls.sql writes it into spans.
 INSERT INTO call_costs
 SELECT
@@ -14,7 +14,7 @@ SELECT
     + coalesce(s.output_tokens, 0) * p.output_per_token AS priced_cost
 FROM spans AS s
 JOIN prices AS p ON p.provider = s.provider AND p.model = coalesce(s.response_model, s.request_model)
-    AND coalesce(p.service_tier, '') = coalesce(s.service_tier, '')
+    AND coalesce(p.service_tier, '') = coalesce(s.service_tier, '') AND coalesce(p.speed, '') = coalesce(s.speed, '')
 WHERE s.segment IN (SELECT unnest($segments))
     AND s.cost IS NULL AND s.usage_counted AND s.input_tokens IS NOT NULL
     AND (p.starts IS NULL OR s.ts >= p.starts) AND (p.ends IS NULL OR s.ts < p.ends)

@@ -3,7 +3,8 @@
 -- attributes in the order they are tried: the first one a span carries wins. The dialects' names do not
 -- collide (an attribute means the same wherever it appears), so no span has to be told apart first.
 -- Attribute names are constants of instrumentation/semconv.py; docs/dialects.md says what does not translate.
--- At most three sources per column (attribute_keys.sql has three slots; a test checks every row lands).
+-- At most three sources per column, four for the service tier (attribute_keys.sql's slots; a test checks every
+-- row lands).
 CREATE OR REPLACE TABLE dialect_attributes AS
 SELECT *
 FROM (
@@ -24,6 +25,7 @@ FROM (
         ('service_tier', 1, 'gen_ai, openllmetry', 'openai.response.service_tier'),
         ('service_tier', 2, 'gen_ai <= 1.36', 'gen_ai.openai.response.service_tier'),
         ('service_tier', 3, 'gen_ai, openllmetry', 'openai.request.service_tier'),
+        ('service_tier', 4, 'gen_ai <= 1.36', 'gen_ai.openai.request.service_tier'),
         ('prompt_version', 1, 'gen_ai', 'gen_ai.prompt.version'),
         ('prompt_version', 2, 'openinference', 'llm.prompt_template.version'),
         ('prompt_version', 3, 'openllmetry', 'traceloop.prompt.version'),

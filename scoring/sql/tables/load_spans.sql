@@ -37,7 +37,12 @@ SELECT
     CASE WHEN op IS NOT NULL THEN coalesce(a[request_model_1], a[request_model_2], a[request_model_3]) END AS request_model,
     CASE WHEN op IS NOT NULL THEN coalesce(a[response_model_1], a[response_model_2], a[response_model_3]) END AS response_model,
     CASE WHEN op IS NOT NULL THEN coalesce(a[prompt_version_1], a[prompt_version_2], a[prompt_version_3]) END AS prompt_version,
-    CASE WHEN op IS NOT NULL THEN coalesce(a[service_tier_1], a[service_tier_2], a[service_tier_3]) END AS service_tier,
+    -- an empty tier says nothing: the next source is read
+    CASE WHEN op IS NOT NULL THEN coalesce(
+        nullif(a[service_tier_1], ''), nullif(a[service_tier_2], ''), nullif(a[service_tier_3], ''),
+        nullif(a[service_tier_4], '')
+    ) END AS service_tier,
+    CASE WHEN op IS NOT NULL THEN nullif(a['harness.anthropic.speed'], '') END AS speed,
     CASE WHEN op IS NOT NULL THEN TRY_CAST(coalesce(a[input_tokens_1], a[input_tokens_2], a[input_tokens_3]) AS BIGINT) END AS input_tokens,
     CASE WHEN op IS NOT NULL THEN TRY_CAST(coalesce(a[output_tokens_1], a[output_tokens_2], a[output_tokens_3]) AS BIGINT) END AS output_tokens,
     -- the drift histogram's bins (met_drift): quarter-decades of ms, half powers of two of the tokens

@@ -11,7 +11,7 @@
 -- eval_traffic marks every span of a trace holding an eval case (eval_traffic.sql): the system under test
 -- runs inside it for the suite, so its calls stay out of the production metrics.
 -- service_tier: the provider's tier that served an inference call (OpenAI's default, flex, priority ...; else the
--- one it asked for), which prices it.
+-- one it asked for), and speed its Anthropic speed mode (fast): both price it.
 -- Span and parent ids are kept as 64-bit keys (the hex ids), the trace id as text and a hash key.
 CREATE TABLE IF NOT EXISTS segments (path VARCHAR PRIMARY KEY, size BIGINT, mtime DOUBLE);
 CREATE TABLE IF NOT EXISTS spans (
@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS spans (
     span_class span_class, system VARCHAR, system_kind VARCHAR, env VARCHAR, version VARCHAR, record_type VARCHAR, status VARCHAR,
     error_type VARCHAR, duration_ns BIGINT, latency_bin SMALLINT, latency_fine SMALLINT, tokens_bin SMALLINT, feature VARCHAR,
     operation VARCHAR, provider VARCHAR, request_model VARCHAR, response_model VARCHAR, prompt_version VARCHAR,
-    service_tier VARCHAR,
+    service_tier VARCHAR, speed VARCHAR,
     input_tokens BIGINT, output_tokens BIGINT, cache_read_tokens BIGINT, cache_write_tokens BIGINT, reasoning_tokens BIGINT,
     cost DOUBLE, priced_cost DOUBLE, usage_counted BOOLEAN, usage_absent_reason VARCHAR, ttfc_s DOUBLE,
     agent_name VARCHAR, agent_version VARCHAR, tool_name VARCHAR, tool_allowed BOOLEAN, tool_owner VARCHAR,
@@ -51,14 +51,14 @@ CREATE TABLE IF NOT EXISTS eval_scores (
     segment VARCHAR, ts TIMESTAMP, trace_id VARCHAR, span_id VARCHAR, system_attr VARCHAR,
     eval_run_id VARCHAR, eval_suite VARCHAR, evaluation_name VARCHAR, score_value DOUBLE, score_label VARCHAR
 );
--- prices: what genai-prices and the price book charge each (provider, model, service tier) of the unpriced calls
--- (a null service_tier: calls that name none), one row per period and token tier, so that a call matches
+-- prices: what genai-prices and the price book charge each (provider, model, service tier, speed) of the unpriced
+-- calls (a null service_tier or speed: calls that name none), one row per period and token tier, so that a call matches
 -- exactly one row: the period from midnight UTC `starts` (null:
 -- always before) to `ends` (null: for ever), at `day_from` to `day_until` seconds after midnight UTC of each day;
 -- the tier of calls with more input tokens than `above_tokens` (null: any) and at most `upto_tokens` (null: any).
 CREATE TABLE IF NOT EXISTS prices (
-    provider VARCHAR, model VARCHAR, service_tier VARCHAR, starts TIMESTAMP, ends TIMESTAMP, day_from INTEGER,
-    day_until INTEGER,
+    provider VARCHAR, model VARCHAR, service_tier VARCHAR, speed VARCHAR, starts TIMESTAMP, ends TIMESTAMP,
+    day_from INTEGER, day_until INTEGER,
     above_tokens BIGINT, upto_tokens BIGINT, input_per_token DOUBLE, output_per_token DOUBLE,
     cache_read_per_token DOUBLE, cache_write_per_token DOUBLE
 );
@@ -70,7 +70,9 @@ CREATE TABLE IF NOT EXISTS span_rollup (
     segment VARCHAR, system VARCHAR, day DATE, declared_kind VARCHAR,
     has_llm BOOLEAN, has_predictions BOOLEAN, has_agents BOOLEAN, is_system BOOLEAN, spans BIGINT
 );
-CREATE TABLE IF NOT EXISTS unpriced (segment VARCHAR, provider VARCHAR, model VARCHAR, service_tier VARCHAR);
+CREATE TABLE IF NOT EXISTS unpriced (
+    segment VARCHAR, provider VARCHAR, model VARCHAR, service_tier VARCHAR, speed VARCHAR
+);
 CREATE TABLE IF NOT EXISTS orphans (segment VARCHAR, span_key UBIGINT, parent_key UBIGINT);
 -- call_rollup: the counted inference spans per segment, day (midnight UTC), system, environment, eval traffic,
 -- feature and model, with the counts int_llm_call_groups sums (call_rollup.sql; like the other roll-ups, grown by
