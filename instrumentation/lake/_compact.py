@@ -136,13 +136,15 @@ def _read_inputs(lake_dir: Path, paths: list[Path], result: CompactionResult) ->
 def _merge(folder: Path, tables: dict[Path, pa.Table], writer: SegmentWriter) -> Path:
     """Steps 3 and 4: the plan, then the merged output; returns the plan."""
     merged = pa.concat_tables(tables.values())
+    # the first input's metadata, less the inputs it names if it is itself a merge: never this output's
+    metadata = {key: value for key, value in (merged.schema.metadata or {}).items() if key != COMPACTED_FROM}
     try:
         inputs = [[path.name, path.stat().st_size] for path in tables]
     except FileNotFoundError:  # set aside meanwhile: the output just does not name its inputs
         pass
     else:
-        metadata = {**(merged.schema.metadata or {}), COMPACTED_FROM: json.dumps(inputs).encode()}
-        merged = merged.replace_schema_metadata(metadata)
+        metadata[COMPACTED_FROM] = json.dumps(inputs).encode()
+    merged = merged.replace_schema_metadata(metadata)
     output_name = f"part-{uuid.uuid4().hex}.parquet"
     plan = folder / f"{PLAN_PREFIX}{uuid.uuid4().hex}.json"
     _write_json(plan, {"inputs": [p.name for p in tables], "output": output_name})

@@ -22,7 +22,7 @@ from opentelemetry.trace import SpanContext, TraceFlags
 
 import scoring
 from instrumentation import semconv
-from instrumentation.lake import compact
+from instrumentation.lake import _compact, compact, compacted_from
 from scoring import _sql
 from scoring._clickhouse import ClickHouseEngine
 from scoring._engine import Engine
@@ -446,6 +446,40 @@ def test_a_compaction_of_loaded_segments_relabels_their_rows_and_scores_as_one_b
     _write_calls(home, range(4, 5))  # never loaded, then merged with a loaded one
     compact(home / "lake", small_bytes=1 << 40)
     assert as_one_build() == "whole"
+
+
+def test_a_merge_whose_inputs_vanished_meanwhile_names_no_inputs_not_its_first_inputs_own(
+    tmp_path: Path, price_book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A compaction whose first input is an earlier merge, while another input is set aside before its size is
+    read, writes a segment naming no inputs: not the earlier merge's (its first table's metadata), which would
+    relabel rows the database holds to a segment that also holds rows never loaded, and lose those."""
+    home = tmp_path / ".harness"
+    database = tmp_path / "kept.duckdb"
+    _write_calls(home, range(0, 1))
+    Engine(home / "lake", database, price_book).close()  # the day's segments loaded
+    compact(home / "lake")  # merged into one (never synced by the kept database)
+    _write_calls(home, range(0, 1))  # new segments beside the merge
+    read = _compact._read_inputs
+
+    def set_aside_after_reading(lake_dir: Path, paths: list[Path], result: object) -> dict[Path, object]:
+        tables = read(lake_dir, paths, result)  # type: ignore[arg-type]
+        for path in tables:
+            if compacted_from(path) is None:
+                path.unlink()  # a reader set it aside after the compaction read it
+        return dict(sorted(tables.items(), key=lambda item: compacted_from(item[0]) is None))  # the merge first
+
+    monkeypatch.setattr(_compact, "_read_inputs", set_aside_after_reading)
+    compact(home / "lake")
+    monkeypatch.undo()
+    assert [compacted_from(path) for path in _lake_segments(home)] == [None, None]  # one a day, two days
+    kept = Engine(home / "lake", database, price_book)
+    built = Engine(home / "lake", None, price_book)
+    try:
+        assert _table(kept, "spans") == _table(built, "spans")
+    finally:
+        kept.close()
+        built.close()
 
 
 def test_agent_runs_none_of_which_records_a_termination_completed_none(tmp_path: Path, price_book: Path) -> None:
