@@ -18,6 +18,7 @@ import fnmatch
 import math
 import threading
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -163,8 +164,9 @@ class PriceBook:
     """Looks a (provider, model, service tier, speed) up once, in the user's overrides first, then in
     genai-prices."""
 
-    def __init__(self, overrides: list[BookEntry] | None = None) -> None:
-        self._overrides = overrides or []
+    def __init__(self, overrides: Sequence[BookEntry | tuple[str, str, Price]] | None = None) -> None:
+        # a (provider, model, price) triple, the shape before tiers and speed: an entry for every tier and speed
+        self._overrides = [e if isinstance(e, BookEntry) else BookEntry(*e) for e in overrides or ()]
         self._cache: dict[tuple[str, str, str | None, str | None], PriceSchedule | None] = {}
         self._lock = threading.Lock()
 
@@ -304,6 +306,18 @@ def _rates(per_mtok: dict[str, Any]) -> Rates:
 
 _PRICE_KEYS = frozenset({"input_mtok", "output_mtok", "cache_read_mtok", "cache_write_mtok"})
 _BOOK_KEYS = frozenset({"provider", "model", "service_tier", "speed"}) | _PRICE_KEYS
+_NOTE_KEYS = frozenset({"note", "notes"})  # the user's own text about an entry; every other key is refused
+
+
+def _unknown_key(key: str) -> str:
+    """Why ``key`` is refused, with the key it most likely meant: one it is part of or that is part of it
+    ('tier', 'input', 'speed_mode'), else the closest spelling, else every key a table takes."""
+    contained = [known for known in _BOOK_KEYS if key in known or known in key]
+    near = [min(contained, key=len)] if contained else difflib.get_close_matches(key, _BOOK_KEYS, n=1, cutoff=0.6)
+    if near:
+        return f"unknown key {key!r}; did you mean {near[0]!r}?"
+    takes = ", ".join(["model", "provider", "service_tier", "speed", *sorted(_PRICE_KEYS), "note"])
+    return f"unknown key {key!r}; a [[model]] table takes {takes}"
 
 
 def load_price_book(path: Path) -> list[BookEntry]:
@@ -327,11 +341,8 @@ def _price_entry(path: Path, index: int, entry: dict[str, Any], version: str) ->
         raise ConfigError(f"{where}: 'model', 'provider', 'service_tier' and 'speed' must be strings")
     if any(entry.get(key) == "" for key in ("service_tier", "speed")):
         raise ConfigError(f"{where}: 'service_tier' and 'speed' name one (leave one out for every call)")
-    for key in sorted(set(entry) - _BOOK_KEYS):  # a note of the user's own is fine; a misspelt price is not
-        near = difflib.get_close_matches(key, _BOOK_KEYS, n=1, cutoff=0.8)
-        if near or key.endswith("_mtok"):
-            hint = f"; did you mean {near[0]!r}?" if near else f"; prices are {', '.join(sorted(_PRICE_KEYS))}"
-            raise ConfigError(f"{where}: unknown key {key!r}{hint}")
+    for key in sorted(set(entry) - _BOOK_KEYS - _NOTE_KEYS):  # a key not read would price calls it was not meant to
+        raise ConfigError(f"{where}: {_unknown_key(key)}")
     prices = {k: entry.get(f"{k}_mtok") for k in ("input", "output", "cache_read", "cache_write")}
     for key, value in prices.items():
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float | str)):

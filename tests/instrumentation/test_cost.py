@@ -97,9 +97,17 @@ def test_a_price_book_entry_can_price_one_service_tier(tmp_path: Path) -> None:
     [
         ('servce_tier = "flex"', "unknown key 'servce_tier'; did you mean 'service_tier'?"),  # every tier at flex
         ("input_mtk = 0.4", "unknown key 'input_mtk'; did you mean 'input_mtok'?"),  # input would cost nothing
-        ("reasoning_mtok = 2", "unknown key 'reasoning_mtok'; prices are cache_read_mtok, cache_write_mtok"),
+        ("reasoning_mtok = 2", "unknown key 'reasoning_mtok'; a [[model]] table takes model, provider,"),
         ('service_tier = ""', "'service_tier' and 'speed' name one"),
+        # not close enough to a key for difflib, each still a price or a condition the user meant to set
+        ('tier = "flex"', "unknown key 'tier'; did you mean 'service_tier'?"),  # would price every tier
+        ("input = 0.6", "unknown key 'input'; did you mean 'input_mtok'?"),  # input would cost nothing
+        ("cache_read = 0.1", "unknown key 'cache_read'; did you mean 'cache_read_mtok'?"),
+        ('speed_mode = "fast"', "unknown key 'speed_mode'; did you mean 'speed'?"),
+        ('processing = "batch"', "unknown key 'processing'; a [[model]] table takes model, provider,"),
+        ('mode = "fast"', "unknown key 'mode'; did you mean 'model'?"),
         ('notes = "negotiated 2026-09"', None),  # a note of one's own is no price: kept working
+        ('note = "negotiated 2026-09"', None),
     ],
 )
 def test_a_misspelt_price_book_key_is_refused_and_a_note_is_not(tmp_path: Path, line: str, refused: str | None) -> None:
@@ -269,3 +277,13 @@ def test_off_peak_hours_and_a_new_price_apply_by_the_time_of_the_call_not_of_the
     schedule = book.schedule("deepseek", "deepseek-chat")
     assert schedule is not None
     assert [(p.day_from, p.day_until) for p, _ in schedule.periods] == [(0, 1800), (1800, 59400), (59400, 86400)]
+
+
+def test_a_price_book_built_in_code_takes_provider_model_price_triples_as_before_tiers() -> None:
+    """``PriceBook([(provider, model, price)])``, the public constructor's shape before tiers and speed: still an
+    entry for every tier and speed (before, the lookup failed inside and the call got no cost)."""
+    price = Price(base=Rates(input=1e-6, output=2e-6), source="mine")
+    book = PriceBook([("openai", "my-model", price)])
+    for tier, speed in ((None, None), ("flex", None), (None, "fast")):
+        assert book.lookup("openai", "my-model", service_tier=tier, speed=speed) == price
+    assert book.lookup("anthropic", "my-model") is None
