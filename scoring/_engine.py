@@ -207,14 +207,14 @@ class Engine:
         """Give the rows of the merges' inputs, in every table that keeps a segment, their merged segment's name:
         the rows a load of the merged segment would give, and every roll-up still sums them (a roll-up row sums
         one segment's spans; a merge's rows may now share a segment with another row of the same key)."""
-        tables = [
+        segmented = {  # duration_index keeps no segment: rebuilt with the roll-ups, its rows stay as they are
             str(row[0])
             for row in self.conn.execute(
-                "SELECT c.table_name FROM information_schema.columns AS c JOIN information_schema.tables AS t"
-                " ON t.table_name = c.table_name AND t.table_schema = c.table_schema"
-                " WHERE c.column_name = 'segment' AND t.table_type = 'BASE TABLE' AND c.table_schema = 'main'"
+                "SELECT table_name FROM information_schema.columns"
+                " WHERE column_name = 'segment' AND table_schema = 'main'"
             ).fetchall()
-        ]
+        }
+        tables = [table for table in self.graph.derived if table in segmented]  # names from the graph, not the catalog
         for merged, sources in merges.items():
             for table in tables:
                 self.conn.execute(
