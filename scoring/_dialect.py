@@ -26,6 +26,11 @@ translates into something ClickHouse rejects or computes differently), each an A
     CREATE TABLE                    ... ENGINE = Memory
     UPDATE t SET ... WHERE          ALTER TABLE t UPDATE ... WHERE      (a mutation, run synchronously)
     UPDATE t SET ... FROM p WHERE   the same, reading p through joinGet on a Join-engine copy of p
+    WITH c AS (...) read twice      WITH c AS MATERIALIZED (...)        computed once, as DuckDB does (``materialize``:
+                                                                        a ClickHouse with enable_materialized_cte)
+
+Two more, for speed, take what the engine knows: the mapping table's one row as constants in the loads
+(``constants``), and ``materialize``.
 
 A construct with no rule here and no ClickHouse equivalent fails where it runs (the parity test runs
 every view and criterion on both engines), so the DuckDB SQL is kept to the portable subset instead.
@@ -108,7 +113,8 @@ def _try_cast(node: exp.TryCast) -> exp.Expr:
     # DuckDB reads a number's text with its white space trimmed and single underscores between digits dropped
     # ('1_000'), and an integer from any number's text, halves rounded away from zero ('1000.0', '1e3', '2.5'), or
     # from hex or binary digits ('0x1f', '0b101'); ClickHouse's cast reads none of these, so text it refuses is
-    # read again that way (``if`` evaluates its branch only for those rows)
+    # read again that way (``if`` evaluates its branch only for those rows: an absent value, the most common
+    # refusal, is not one of them, since every function of the slower reading would run for it)
     raw = _fn("toString", value)
     text = _fn("replaceRegexpAll", raw, exp.Literal.string(r"^\s+|\s+$"), exp.Literal.string(""))
     for _ in range(2):  # a pass keeps every other underscore of '1_0_0': the second drops the rest
@@ -124,7 +130,11 @@ def _try_cast(node: exp.TryCast) -> exp.Expr:
         again = _fn(
             "coalesce", again, _fn("accurateCastOrNull", rounded, target), _fn("accurateCastOrNull", based, target)
         )
-    return exp.If(this=exp.Is(this=exact.copy(), expression=exp.Null()), true=again, false=exact)
+    refused = exp.And(
+        this=exp.Is(this=exact.copy(), expression=exp.Null()),
+        expression=exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null())),
+    )
+    return exp.If(this=refused, true=again, false=exact)
 
 
 def _based(raw: exp.Expr, letter: str, digits: str, decode: str, width: int) -> exp.Expr:
@@ -405,21 +415,56 @@ def _statement(tree: exp.Expr, types: dict[str, str]) -> Statement:
     return Statement(tree.sql("clickhouse"))
 
 
+def _bind_constants(tree: exp.Expr, constants: dict[str, str | None]) -> exp.Expr:
+    """Every column named in ``constants`` (whatever its table) as that value, a string literal or NULL."""
+    for column in list(tree.find_all(exp.Column)):
+        if not column.is_star and column.name in constants:
+            value = constants[column.name]
+            column.replace(exp.Null() if value is None else exp.Literal.string(value))
+    return tree
+
+
+def _materialize_shared(tree: exp.Expr) -> exp.Expr:
+    """Every CTE read more than once as ``MATERIALIZED``: ClickHouse otherwise runs a CTE's query again at each
+    place that reads it (DuckDB materialises such a CTE by itself). A CTE read once stays inlined."""
+    for with_ in tree.find_all(exp.With):
+        holder = with_.parent if with_.parent is not None else with_
+        for cte in with_.expressions:
+            reads = sum(1 for table in holder.find_all(exp.Table) if not table.db and table.name == cte.alias_or_name)
+            if reads > 1:
+                cte.set("materialized", True)
+    return tree
+
+
 @cache
-def translate(text: str, parameters: tuple[tuple[str, str], ...] = ()) -> tuple[Statement, ...]:
+def translate(
+    text: str,
+    parameters: tuple[tuple[str, str], ...] = (),
+    constants: tuple[tuple[str, str | None], ...] = (),
+    *,
+    materialize: bool = False,
+) -> tuple[Statement, ...]:
     """The ClickHouse statements of one DuckDB-dialect ``.sql`` file's text; ``parameters`` (name, ClickHouse
-    type) types a user query's own ``$name`` placeholders beside the loads' (``PARAMETER_TYPES``)."""
+    type) types a user query's own ``$name`` placeholders beside the loads' (``PARAMETER_TYPES``); ``constants``
+    (name, value) puts a value in place of every column of that name (the mapping table's one row: ClickHouse
+    looks a constant key up in a map about twice as fast as a key read from a column); ``materialize`` marks the
+    CTEs read more than once ``MATERIALIZED`` (for a ClickHouse that has ``enable_materialized_cte``)."""
     try:
         trees = [tree for tree in sqlglot.parse(text, read="duckdb") if tree is not None]
     except sqlglot.errors.SqlglotError as exc:
         raise DialectError(f"cannot parse: {exc}") from exc
     types = {**PARAMETER_TYPES, **dict(parameters)}
+    bound = dict(constants)
+    if bound:
+        trees = [_bind_constants(tree, bound) for tree in trees]
+    if materialize:
+        trees = [_materialize_shared(tree) for tree in trees]
     return tuple(_statement(tree, types) for tree in trees)
 
 
-def query(name: str) -> str:
+def query(name: str, *, materialize: bool = False) -> str:
     """The ClickHouse text of the SELECT in view file ``name``."""
-    (statement,) = translate(_sql.read(name))
+    (statement,) = translate(_sql.read(name), materialize=materialize)
     return statement.sql
 
 
