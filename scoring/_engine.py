@@ -193,6 +193,8 @@ class Engine:
         every input named, at the size it was loaded with), each with its inputs."""
         gone = {path for path in stale if path not in current}
         merges: dict[str, list[str]] = {}
+        if not gone:  # none vanished (rewritten, or all stale after a settings change): no footer to read
+            return merges
         for path in new:
             inputs = lake.compacted_from(Path(path))
             if not inputs:

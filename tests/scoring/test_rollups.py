@@ -448,6 +448,31 @@ def test_a_compaction_of_loaded_segments_relabels_their_rows_and_scores_as_one_b
     assert as_one_build() == "whole"
 
 
+def test_a_merge_of_a_segment_rewritten_since_it_was_loaded_is_read_not_relabelled(
+    tmp_path: Path, price_book: Path
+) -> None:
+    """A compaction names each input at its size then: one the database loaded at another size (rewritten
+    meanwhile, here one span shorter) holds other rows, so the merged segment is read again, not relabelled."""
+    import pyarrow.parquet as pq
+
+    home = tmp_path / ".harness"
+    database = tmp_path / "kept.duckdb"
+    _write_calls(home, range(0, 1))
+    Engine(home / "lake", database, price_book).close()
+    rewritten = max(_lake_segments(home), key=lambda path: pq.ParquetFile(path).metadata.num_rows)
+    table = pq.read_table(rewritten)
+    pq.write_table(table.slice(1), rewritten)
+    compact(home / "lake")
+    kept = Engine(home / "lake", database, price_book)
+    built = Engine(home / "lake", None, price_book)
+    try:
+        assert kept.rolled_up == "whole"
+        assert _table(kept, "spans") == _table(built, "spans")
+    finally:
+        kept.close()
+        built.close()
+
+
 def test_a_merge_whose_inputs_vanished_meanwhile_names_no_inputs_not_its_first_inputs_own(
     tmp_path: Path, price_book: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
