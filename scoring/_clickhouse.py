@@ -48,10 +48,14 @@ SETTINGS: Mapping[str, Any] = {
     "prefer_column_name_to_alias": 1,  # DuckDB: in sum(calls) AS calls, calls is the column, not the alias
     "enable_positional_arguments": 1,  # ORDER BY an output name is rendered as its position (_dialect)
 }
-# Settings a recent ClickHouse has and an older one refuses: each is set only where the server lists it.
-# enable_materialized_cte (ClickHouse 25.x+): a CTE read more than once is computed once (``_dialect``), which
-# takes met_trajectory from 1.76 s to 0.28 s over 1M spans.
-OPTIONAL_SETTINGS: Mapping[str, Any] = {"enable_materialized_cte": 1}
+# Settings a recent ClickHouse has and an older one (or a user not allowed to change them) refuses, each with a
+# query that needs it: a setting is used only where its query runs with it. enable_materialized_cte (ClickHouse
+# 26.3+, experimental, needs the analyzer): a CTE read more than once is computed once (``_dialect``), which takes
+# met_trajectory from 1.76 s to 0.28 s over 1M spans.
+MATERIALIZED_CTE = "enable_materialized_cte"
+OPTIONAL_SETTINGS: Mapping[str, tuple[Any, str]] = {
+    MATERIALIZED_CTE: (1, "WITH c AS MATERIALIZED (SELECT 1 AS x) SELECT x FROM c JOIN c AS d ON c.x = d.x"),
+}
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 _GLOB = re.compile(r"[*?{}]")  # what ClickHouse's file() reads as a pattern, not as a name
 NO_HEALTH = (
@@ -88,10 +92,15 @@ class ChdbClient:
         self._owned = session is None
         for name, value in SETTINGS.items():
             self.command(f"SET {name} = {_literal(value)}")
-        known = known_settings(self, OPTIONAL_SETTINGS)
-        for name in known:
-            self.command(f"SET {name} = {_literal(OPTIONAL_SETTINGS[name])}")
-        self.materialized_cte = "enable_materialized_cte" in known
+        usable = []
+        for name, (value, trial) in OPTIONAL_SETTINGS.items():
+            try:
+                self.arrow(f"{trial} SETTINGS {name} = {_literal(value)}")
+            except ScoringError:
+                continue  # an older chDB: the queries go without it
+            self.command(f"SET {name} = {_literal(value)}")
+            usable.append(name)
+        self.materialized_cte = MATERIALIZED_CTE in usable
         # chDB runs one ClickHouse per process, whatever the session: each engine works in its own database
         self.scratch = f"harness_scoring_{uuid.uuid4().hex[:12]}"
         self.command(f"CREATE DATABASE {self.scratch}")
@@ -117,12 +126,6 @@ class ChdbClient:
         finally:
             if self._owned:
                 self.session.close()
-
-
-def known_settings(client: Client | Any, names: Iterable[str]) -> list[str]:
-    """Those of ``names`` that the server behind ``client`` has (``system.settings``)."""
-    found = client.arrow("SELECT name FROM system.settings WHERE name IN {names:Array(String)}", {"names": list(names)})
-    return sorted(found.column("name").to_pylist())
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\0": "\\0", "\b": "\\b", "\f": "\\f"})
@@ -322,11 +325,12 @@ class ClickHouseEngine:
         for name in _sql.MAPPING_TABLES:  # the dialects' mapping table, as on DuckDB
             self._run(_sql.read(name))
         params = {"segments": segments, "record_segments": segments, "feature_attribute": self.feature_attribute}
-        # the mapping table's one row, as constants in the loads that join it (twice as fast a load over 1M spans)
-        keys = tuple(self.client.arrow("SELECT * FROM attribute_keys").to_pylist()[0].items())
+        # the mapping table's one row, as constants in the loads that join it (load_spans over 1M spans: 1.5 s, not
+        # 5.4 s); a server that sends text as Arrow binary gives bytes
+        row = self.client.arrow("SELECT * FROM attribute_keys").to_pylist()[0]
+        keys = tuple((name, value.decode() if isinstance(value, bytes) else value) for name, value in row.items())
         for load in self.graph.loads:
-            text = _sql.read(load)
-            self._run(text, params, keys if "attribute_keys" in text else ())
+            self._run(_sql.read(load), params, keys)
         self._run(_sql.read("orphans_add"), params)
         self._run(_sql.read("eval_traffic"))
         missing = self.client.arrow(_dialect.translate(_sql.read("missing_prices"))[0].sql).to_pylist()
@@ -414,7 +418,8 @@ class ClickHouseEngine:
             raise ScoringError("the query does not parse")
         values = dict(parameters or {})
         types = tuple(sorted((name, parameter_type(value)) for name, value in values.items()))
-        statements = _dialect.translate(sql, types, materialize=self.client.materialized_cte)
+        # a user's CTEs stay as written: ClickHouse refuses MATERIALIZED on a recursive or a correlated one
+        statements = _dialect.translate(sql, types)
         if len(statements) != 1 or not statements[0].sql.lstrip().upper().startswith(("SELECT", "WITH")):
             raise ScoringError("give one SELECT statement (the scoring views are read-only)")
         return pl.DataFrame(_pylist(self.client.arrow(statements[0].sql, values or None)))

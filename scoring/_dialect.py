@@ -416,7 +416,10 @@ def _statement(tree: exp.Expr, types: dict[str, str]) -> Statement:
 
 
 def _bind_constants(tree: exp.Expr, constants: dict[str, str | None]) -> exp.Expr:
-    """Every column named in ``constants`` (whatever its table) as that value, a string literal or NULL."""
+    """In a statement that reads ``attribute_keys``, every column named in ``constants`` as that value, a string
+    literal or NULL (the row's columns reach the load's outer queries unqualified, through ``k.*``)."""
+    if not any(table.name == "attribute_keys" for table in tree.find_all(exp.Table)):
+        return tree
     for column in list(tree.find_all(exp.Column)):
         if not column.is_star and column.name in constants:
             value = constants[column.name]
@@ -428,12 +431,25 @@ def _materialize_shared(tree: exp.Expr) -> exp.Expr:
     """Every CTE read more than once as ``MATERIALIZED``: ClickHouse otherwise runs a CTE's query again at each
     place that reads it (DuckDB materialises such a CTE by itself). A CTE read once stays inlined."""
     for with_ in tree.find_all(exp.With):
+        if with_.args.get("recursive"):  # ClickHouse refuses MATERIALIZED in a recursive WITH
+            continue
         holder = with_.parent if with_.parent is not None else with_
         for cte in with_.expressions:
-            reads = sum(1 for table in holder.find_all(exp.Table) if not table.db and table.name == cte.alias_or_name)
-            if reads > 1:
+            reads = [
+                table
+                for table in holder.find_all(exp.Table)
+                if not table.db and table.name == cte.alias_or_name and not _within(table, cte)
+            ]
+            if len(reads) > 1:
                 cte.set("materialized", True)
     return tree
+
+
+def _within(node: exp.Expr, ancestor: exp.Expr) -> bool:
+    parent = node.parent
+    while parent is not None and parent is not ancestor:
+        parent = parent.parent
+    return parent is ancestor
 
 
 @cache

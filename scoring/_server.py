@@ -49,10 +49,10 @@ class ServerClient:
     """A ClickHouse server through clickhouse-connect (HTTP), in a scratch database dropped on close."""
 
     def __init__(
-        self, dsn: str, settings: Mapping[str, Any], table: str, optional: Mapping[str, Any] | None = None
+        self, dsn: str, settings: Mapping[str, Any], table: str, optional: Mapping[str, tuple[Any, str]] | None = None
     ) -> None:
         """Connect, make the scratch database, and check the DSN's database holds ``table``; each of the
-        ``optional`` settings is used where the server has it."""
+        ``optional`` settings (name: value and a query that needs it) is used where that query runs with it."""
         try:
             import clickhouse_connect
         except ImportError as exc:
@@ -68,17 +68,18 @@ class ServerClient:
             admin = clickhouse_connect.get_client(dsn=dsn, password=password, secure=secure)
             self.source_database = admin.database or "default"
             admin.command(f"CREATE DATABASE {self.scratch}")
-            wanted = dict(optional or {})
-            known = admin.query(
-                "SELECT name FROM system.settings WHERE name IN {names:Array(String)}",
-                parameters={"names": list(wanted)},
-            ).result_rows
-            present = {name: wanted[name] for (name,) in known}
+            present = {}
+            for name, (value, trial) in (optional or {}).items():
+                try:  # an older server, a readonly user or a profile's constraint refuses it
+                    admin.query(trial, settings={name: value})
+                except Exception:  # noqa: BLE001 - clickhouse-connect raises its own and the server's errors
+                    continue
+                present[name] = value
             admin.close()
             self.client = clickhouse_connect.get_client(
                 dsn=dsn, database=self.scratch, settings={**settings, **present}, password=password, secure=secure
             )
-            self.materialized_cte = "enable_materialized_cte" in present
+            self.materialized_cte = bool(present.get("enable_materialized_cte"))
         except Exception as exc:  # clickhouse-connect raises its own and the network's errors
             raise ScoringError(f"cannot connect to ClickHouse at {_redacted(dsn)}: {exc}") from exc
         found = self.arrow(

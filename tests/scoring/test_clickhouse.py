@@ -264,15 +264,43 @@ def test_a_cte_read_more_than_once_is_computed_once_where_clickhouse_can_and_one
         click.close()
 
 
-def test_a_clickhouse_without_an_optional_setting_is_not_asked_for_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A setting an older ClickHouse does not have is never set (it would refuse the session), and the views' CTEs
-    are then left unmarked."""
+@pytest.mark.parametrize(
+    "optional",
+    [
+        {"harness_no_such_setting": (1, "SELECT 1")},  # an older ClickHouse: it would refuse the session
+        {"enable_materialized_cte": (1, "SELECT harness_no_such_function()")},  # refused for another reason
+    ],
+)
+def test_a_setting_whose_query_does_not_run_with_it_is_never_set(
+    monkeypatch: pytest.MonkeyPatch, optional: dict[str, tuple[int, str]]
+) -> None:
+    """An optional setting is used only where a query that needs it runs with it (an older server, a readonly
+    user, an experimental tier the server does not allow, no analyzer): else the views' CTEs stay unmarked."""
     from scoring import _clickhouse
 
-    monkeypatch.setattr(_clickhouse, "OPTIONAL_SETTINGS", {"harness_no_such_setting": 1})
+    monkeypatch.setattr(_clickhouse, "OPTIONAL_SETTINGS", optional)
     click = ChdbClient()
     try:
         assert not click.materialized_cte
+        assert click.arrow("SELECT 1 AS one").to_pylist() == [{"one": 1}]
+    finally:
+        click.close()
+
+
+def test_a_users_recursive_or_correlated_cte_is_left_as_written() -> None:
+    """ClickHouse refuses MATERIALIZED in a recursive WITH and on a correlated CTE: neither is marked, a
+    recursive CTE's read of itself is not counted, and a user's query is never marked at all."""
+    recursive = (
+        "WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r WHERE n < 3) "
+        "SELECT count(*) AS c FROM r JOIN r AS again ON again.n = r.n"
+    )
+    (statement,) = _dialect.translate(recursive, materialize=True)
+    assert "MATERIALIZED" not in statement.sql
+    (self_read,) = _dialect.translate("WITH a AS (SELECT 1 AS x) SELECT * FROM a", materialize=True)
+    assert "MATERIALIZED" not in self_read.sql
+    click = ChdbClient()
+    try:
+        assert click.arrow(statement.sql).to_pylist() == [{"c": 3}]
     finally:
         click.close()
 
@@ -288,3 +316,20 @@ def test_the_mapping_tables_row_reaches_clickhouse_as_constants() -> None:
     assert "a['gen_ai.provider.name']" in bound.sql and "a[provider_1]" not in bound.sql
     assert "a[NULL]" in bound.sql and "k.kind_1" not in bound.sql
     assert "a[provider_1]" in unbound.sql
+
+
+def test_a_query_walking_the_span_tree_recursively_runs_on_both_engines(
+    engines: tuple[Engine, ClickHouseEngine],
+) -> None:
+    """`harness sql --engine clickhouse` with a recursive CTE over the parent keys (refused once its CTE was
+    marked MATERIALIZED): the same depth and count as DuckDB."""
+    duck, click = engines
+    query = (
+        "WITH RECURSIVE tree AS (SELECT span_key, 0 AS depth FROM stg_scoped_spans WHERE parent_key IS NULL "
+        "UNION ALL SELECT s.span_key, t.depth + 1 FROM stg_scoped_spans AS s "
+        "JOIN tree AS t ON s.parent_key = t.span_key) "
+        "SELECT max(depth) AS depth, count(*) AS n FROM tree"
+    )
+    expected = duck.select(query).to_dicts()
+    assert expected[0]["n"] > 0
+    assert click.select(query).to_dicts() == expected
