@@ -309,11 +309,17 @@ _BOOK_KEYS = frozenset({"provider", "model", "service_tier", "speed"}) | _PRICE_
 _NOTE_KEYS = frozenset({"note", "notes"})  # the user's own text about an entry; every other key is refused
 
 
+# the providers' own words for a price ('cache creation' is Anthropic's cache write, 'cached input' OpenAI's read)
+_KEY_WORDS = {"creation": "cache_write_mtok", "cached": "cache_read_mtok", "mode": "speed", "price": "input_mtok"}
+
+
 def _unknown_key(key: str) -> str:
-    """Why ``key`` is refused, with the key it most likely meant: one it is part of or that is part of it
-    ('tier', 'input', 'speed_mode'), else the closest spelling, else every key a table takes."""
-    contained = [known for known in _BOOK_KEYS if key in known or known in key]
-    near = [min(contained, key=len)] if contained else difflib.get_close_matches(key, _BOOK_KEYS, n=1, cutoff=0.6)
+    """Why ``key`` is refused, with the key it most likely meant: a provider's word for one ('cache_creation',
+    'cached_input'), else one it is part of or that is part of it ('tier', 'input', 'speed_mode'), else the
+    closest spelling, else every key a table takes."""
+    worded = sorted(meant for word, meant in _KEY_WORDS.items() if word in key.split("_"))
+    contained = sorted((known for known in _BOOK_KEYS if key in known or known in key), key=lambda k: (len(k), k))
+    near = worded or contained[:1] or difflib.get_close_matches(key, sorted(_BOOK_KEYS), n=1, cutoff=0.6)
     if near:
         return f"unknown key {key!r}; did you mean {near[0]!r}?"
     takes = ", ".join(["model", "provider", "service_tier", "speed", *sorted(_PRICE_KEYS), "note"])

@@ -105,7 +105,11 @@ def test_a_price_book_entry_can_price_one_service_tier(tmp_path: Path) -> None:
         ("cache_read = 0.1", "unknown key 'cache_read'; did you mean 'cache_read_mtok'?"),
         ('speed_mode = "fast"', "unknown key 'speed_mode'; did you mean 'speed'?"),
         ('processing = "batch"', "unknown key 'processing'; a [[model]] table takes model, provider,"),
-        ('mode = "fast"', "unknown key 'mode'; did you mean 'model'?"),
+        ('mode = "fast"', "unknown key 'mode'; did you mean 'speed'?"),
+        ("cache_creation_mtok = 3.75", "unknown key 'cache_creation_mtok'; did you mean 'cache_write_mtok'?"),
+        ("cached_input_mtok = 0.1", "unknown key 'cached_input_mtok'; did you mean 'cache_read_mtok'?"),
+        ("input_cached_mtok = 0.1", "unknown key 'input_cached_mtok'; did you mean 'cache_read_mtok'?"),
+        ('comment = "negotiated"', "unknown key 'comment'; a [[model]] table takes"),  # a note goes in `note`
         ('notes = "negotiated 2026-09"', None),  # a note of one's own is no price: kept working
         ('note = "negotiated 2026-09"', None),
     ],
