@@ -52,9 +52,8 @@ SETTINGS: Mapping[str, Any] = {
 # query that needs it: a setting is used only where its query runs with it. enable_materialized_cte (ClickHouse
 # 26.3+, experimental, needs the analyzer): a CTE read more than once is computed once (``_dialect``), which takes
 # met_trajectory from 1.76 s to 0.28 s over 1M spans.
-MATERIALIZED_CTE = "enable_materialized_cte"
 OPTIONAL_SETTINGS: Mapping[str, tuple[Any, str]] = {
-    MATERIALIZED_CTE: (1, "WITH c AS MATERIALIZED (SELECT 1 AS x) SELECT x FROM c JOIN c AS d ON c.x = d.x"),
+    _dialect.MATERIALIZED_CTE: (1, "WITH c AS MATERIALIZED (SELECT 1 AS x) SELECT x FROM c JOIN c AS d ON c.x = d.x"),
 }
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 _GLOB = re.compile(r"[*?{}]")  # what ClickHouse's file() reads as a pattern, not as a name
@@ -100,7 +99,7 @@ class ChdbClient:
                 continue  # an older chDB: the queries go without it
             self.command(f"SET {name} = {_literal(value)}")
             usable.append(name)
-        self.materialized_cte = MATERIALIZED_CTE in usable
+        self.materialized_cte = _dialect.MATERIALIZED_CTE in usable
         # chDB runs one ClickHouse per process, whatever the session: each engine works in its own database
         self.scratch = f"harness_scoring_{uuid.uuid4().hex[:12]}"
         self.command(f"CREATE DATABASE {self.scratch}")

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pyarrow as pa
 
+from scoring._dialect import MATERIALIZED_CTE
 from scoring.errors import ScoringError
 
 PASSWORD_VARIABLE = "HARNESS_CLICKHOUSE_PASSWORD"  # the server's password, when the DSN names none
@@ -79,7 +80,7 @@ class ServerClient:
             self.client = clickhouse_connect.get_client(
                 dsn=dsn, database=self.scratch, settings={**settings, **present}, password=password, secure=secure
             )
-            self.materialized_cte = bool(present.get("enable_materialized_cte"))
+            self.materialized_cte = MATERIALIZED_CTE in present
         except Exception as exc:  # clickhouse-connect raises its own and the network's errors
             raise ScoringError(f"cannot connect to ClickHouse at {_redacted(dsn)}: {exc}") from exc
         found = self.arrow(
