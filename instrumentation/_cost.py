@@ -154,10 +154,15 @@ class BookEntry:
     def matches(self, provider: str, model: str, service_tier: str | None, speed: str | None) -> bool:
         return (
             self.provider in ("*", provider)
-            and (self.service_tier is None or self.service_tier == service_tier)
-            and (self.speed is None or self.speed == speed)
+            and _same_word(self.service_tier, service_tier)
+            and _same_word(self.speed, speed)
             and fnmatch.fnmatchcase(model, self.model)
         )
+
+
+def _same_word(entry: str | None, call: str | None) -> bool:
+    """An entry's tier or speed (None: every one) against a call's, whatever the case ('Flex' is flex)."""
+    return entry is None or (call is not None and entry.casefold() == call.casefold())
 
 
 class PriceBook:

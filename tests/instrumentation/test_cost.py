@@ -291,3 +291,20 @@ def test_a_price_book_built_in_code_takes_provider_model_price_triples_as_before
     for tier, speed in ((None, None), ("flex", None), (None, "fast")):
         assert book.lookup("openai", "my-model", service_tier=tier, speed=speed) == price
     assert book.lookup("anthropic", "my-model") is None
+
+
+def test_a_price_book_tier_or_speed_matches_whatever_its_case(tmp_path: Path) -> None:
+    """The APIs answer `flex` and `fast`; an entry written `Flex` or `FAST` is for those calls, not for none
+    (before, it silently matched nothing and the calls got genai-prices' price)."""
+    book = tmp_path / "prices.toml"
+    book.write_text(
+        '[[model]]\nprovider = "openai"\nmodel = "gpt-5-mini"\nservice_tier = "Flex"\ninput_mtok = 0.1\n'
+        '[[model]]\nmodel = "claude-opus-4-8"\nspeed = "FAST"\ninput_mtok = 9\n'
+    )
+    prices = PriceBook.from_file(book)
+    flex = prices.lookup("openai", "gpt-5-mini", service_tier="flex")
+    assert flex is not None and flex.source == "price-book:prices.toml"
+    fast = prices.lookup("anthropic", "claude-opus-4-8", speed="fast")
+    assert fast is not None and fast.source == "price-book:prices.toml"
+    standard = prices.lookup("openai", "gpt-5-mini")
+    assert standard is not None and standard.source == "genai-prices"
