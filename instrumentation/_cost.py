@@ -160,9 +160,19 @@ class BookEntry:
         )
 
 
+# The providers' words for the tier and speed a call that names none is served at (OpenAI answers `default`,
+# Anthropic's usage says `standard`): an entry for one of them is for those calls too.
+_STANDARD = frozenset({"default", "standard"})
+
+
 def _same_word(entry: str | None, call: str | None) -> bool:
-    """An entry's tier or speed (None: every one) against a call's, whatever the case ('Flex' is flex)."""
-    return entry is None or (call is not None and entry.casefold() == call.casefold())
+    """An entry's tier or speed (None: every one) against a call's, whatever the case ('Flex' is flex); an entry
+    for the standard one (``_STANDARD``) matches a call that names none."""
+    if entry is None:
+        return True
+    if entry.casefold() in _STANDARD:
+        return call is None or call.casefold() in _STANDARD
+    return call is not None and entry.casefold() == call.casefold()
 
 
 class PriceBook:

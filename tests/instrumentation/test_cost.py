@@ -308,3 +308,29 @@ def test_a_price_book_tier_or_speed_matches_whatever_its_case(tmp_path: Path) ->
     assert fast is not None and fast.source == "price-book:prices.toml"
     standard = prices.lookup("openai", "gpt-5-mini")
     assert standard is not None and standard.source == "genai-prices"
+
+
+@pytest.mark.parametrize(("entry", "call"), [("default", None), ("Default", "default"), ("standard", None),
+                                             ("default", "standard"), ("standard", "default")])  # fmt: skip
+def test_a_price_book_entry_for_the_standard_tier_prices_calls_that_name_none(
+    tmp_path: Path, entry: str, call: str | None
+) -> None:
+    """OpenAI calls the tier a call without one is served at `default`, Anthropic `standard`: an entry written so is
+    for those calls, whether they name the tier or not (before, it priced only calls answered `default`, and every
+    call that named no tier, as another instrumentation's often do, silently got genai-prices' price)."""
+    book = tmp_path / "prices.toml"
+    book.write_text(
+        f'[[model]]\nprovider = "openai"\nmodel = "gpt-5-mini"\nservice_tier = "{entry}"\ninput_mtok = 0.2\n'
+        f'[[model]]\nmodel = "claude-opus-4-8"\nspeed = "{entry}"\ninput_mtok = 4\n'
+    )
+    prices = PriceBook.from_file(book)
+    standard = prices.lookup("openai", "gpt-5-mini", service_tier=call)
+    assert standard is not None and standard.source == "price-book:prices.toml"
+    assert standard.base.input == pytest.approx(0.2e-6)
+    normal = prices.lookup("anthropic", "claude-opus-4-8", speed=call)
+    assert normal is not None and normal.source == "price-book:prices.toml"
+    for tier, speed in (("flex", None), ("priority", None)):
+        other = prices.lookup("openai", "gpt-5-mini", service_tier=tier, speed=speed)
+        assert other is not None and other.source == "genai-prices", tier
+    fast = prices.lookup("anthropic", "claude-opus-4-8", speed="fast")
+    assert fast is not None and fast.source == "genai-prices"
