@@ -153,6 +153,7 @@ class Engine:
         if merges:  # their inputs' rows are the merged segments' rows: relabelled, not read again
             with self._transaction():
                 self._relabel(merges, current)
+                self._restage(list(merges))
             merged = {source for sources in merges.values() for source in sources}
             stale = [path for path in stale if path not in merged]
             new = [path for path in new if path not in merges]
@@ -225,6 +226,35 @@ class Engine:
                 )
             self.conn.execute("DELETE FROM segments WHERE path IN (SELECT unnest($sources))", {"sources": sources})
             self.conn.execute("INSERT INTO segments VALUES (?, ?, ?)", [merged, *current[merged]])
+
+    def _restage(self, merged: list[str]) -> None:
+        """Replace the relabelled rows of what is derived from the staged spans per segment (the loads that read
+        no Parquet, and the roll-ups) by the rows one load of each ``merged`` segment gives: one per key, not one
+        per input and key, so a compaction shrinks them as it shrinks the lake. duration_index keeps no segment;
+        its rows, the same spans', stay."""
+        from scoring import _sqlparse
+
+        bound = {"segments": merged}
+        for load in self.graph.loads:
+            text = _sql.read(load)
+            if "read_parquet" in text:
+                continue  # reads the lake: its relabelled rows are the rows a load of the merged segment gives
+            for table in sorted(_sqlparse.references(text).inserts):
+                self.conn.execute(f'DELETE FROM "{table}" WHERE segment IN (SELECT unnest($segments))', bound)
+            self.conn.execute(text, bound)
+        for rollup in _sql.ROLLUPS:
+            text = _sql.read(rollup)
+            if rollup == "duration_index" or "$segments" not in text:
+                continue  # request_rollup, over all of trace_rollup, is refilled below
+            self.conn.execute(f'DELETE FROM "{rollup}" WHERE segment IN (SELECT unnest($segments))', bound)
+            self.conn.execute(text, bound)
+            if rollup == "trace_rollup":
+                self.conn.execute(_sql.read("trace_rollup_whole"), bound)
+        for rollup in _sql.ROLLUPS:
+            text = _sql.read(rollup)
+            if "$segments" not in text:
+                self.conn.execute(f'DELETE FROM "{rollup}"')
+                self.conn.execute(text)
 
     def _reached(self, new: list[str]) -> bool:
         """Whether an eval case of the ``new`` segments is about to mark spans of an older segment."""

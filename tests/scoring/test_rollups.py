@@ -404,6 +404,14 @@ def _table(engine: Engine, table: str) -> list[tuple[object, ...]]:
     return sorted(engine.conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
 
 
+def _sums(engine: Engine, table: str) -> list[dict[str, object]]:
+    """A table's rows, ordered by everything but their floats (sums, equal up to the order they were added in)."""
+    cursor = engine.conn.execute(f"SELECT * FROM {table}")
+    names = [column[0] for column in cursor.description]
+    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return sorted(rows, key=lambda row: repr([v for v in row.values() if not isinstance(v, float)]))
+
+
 def test_a_compaction_of_loaded_segments_relabels_their_rows_and_scores_as_one_build(
     tmp_path: Path, price_book: Path
 ) -> None:
@@ -414,6 +422,12 @@ def test_a_compaction_of_loaded_segments_relabels_their_rows_and_scores_as_one_b
     database = tmp_path / "kept.duckdb"
     for days in (range(0, 2), range(1, 3), range(2, 4)):  # several segments a day, traces across two of them
         _write_calls(home, days)
+    first, second = _lake.SpanWriter(home, "support"), _lake.SpanWriter(home, "support")
+    at = (START + timedelta(days=1, hours=3)).strftime("%Y-%m-%dT%H:%M:%S")
+    root = first.llm(at, 40, **_lake.attrs(GEN_AI_USAGE_COST_AMOUNT=0.5))  # a request split across two segments
+    second.llm(at, 30, parent=root, **_lake.attrs(GEN_AI_USAGE_COST_AMOUNT=0.25))  # of one day, merged into one
+    first.close()
+    second.close()
     Engine(home / "lake", database, price_book).close()
     compacted = compact(home / "lake")
     assert compacted.segments_in > compacted.segments_out > 0
@@ -422,10 +436,11 @@ def test_a_compaction_of_loaded_segments_relabels_their_rows_and_scores_as_one_b
         engine = Engine(home / "lake", database, price_book)
         built = Engine(home / "lake", None, price_book)
         try:
-            for table in ("segments", "spans", "fact_spans", "orphans"):
+            for table in ("segments", "spans", "fact_spans", "orphans", "unpriced"):
                 assert _table(engine, table) == _table(built, table), table
-            # the (provider, model, tier) each segment leaves unpriced: distinct per input, so repeated per merge
-            assert set(_table(engine, "unpriced")) == set(_table(built, "unpriced"))
+            # the roll-ups too: a merge's rows summed as one segment's (before, one row per input and key stayed)
+            for table in ("span_rollup", *_sql.ROLLUPS):
+                assert _same(_sums(built, table), _sums(engine, table)), table
             windows = ((0, 4 * 1440), (300, 2 * 1440 + 7), (1440, 1440), (-60, 10 * 1440))
             views = [*REFERENCE, "met_trajectory", "met_latency", "met_cost_per_feature", "met_cost_per_request"]
             for (start, length), kind in itertools.product(windows, scoring.KINDS):
