@@ -16,6 +16,7 @@ MODULES = (
     "evals",
     "gate",
     "scoring",
+    "cold_build",
     "audit",
     "collect",
     "report",

@@ -449,7 +449,8 @@ def main() -> None:
     print("added s: duckdb, after a writer's next segment (1,000 new traces) reached the lake: the sync loads it and")
     print("grows the roll-ups by its rows. removed s: after that segment vanished (retention, a deleted file):")
     print("the sync forgets its rows and rebuilds every roll-up whole. compacted s: after a compaction merged two")
-    print("segments (1,000 traces each) the database had loaded: the sync gives their rows the merged one's name.")
+    print("segments (1,000 traces each) the database had loaded: the sync gives their rows the merged one's name")
+    print("and sums the merged segment's roll-up rows again from them.")
 
 
 if __name__ == "__main__":
