@@ -237,7 +237,7 @@ class Engine:
         bound = {"segments": merged}
         for load in self.graph.loads:
             text = _sql.read(load)
-            if "read_parquet" in text:
+            if "read_parquet" in text or "$segments" not in text:
                 continue  # reads the lake: its relabelled rows are the rows a load of the merged segment gives
             for table in sorted(_sqlparse.references(text).inserts):
                 self.conn.execute(f'DELETE FROM "{table}" WHERE segment IN (SELECT unnest($segments))', bound)
