@@ -1,12 +1,15 @@
 """``harness lake import``: the Collector file exporter's OTLP files into the lake, idempotently.
 
 Idempotence comes from a ledger of content, not of file names: ``lake/imports.jsonl`` records,
-at each checkpoint, how many records of a stream were imported and the SHA-256 of those records
-(decompressed). Importing a file first hashes it and resumes after the longest prefix the ledger
-knows, so importing it twice adds nothing; a file the Collector has since appended to imports only
-its new lines; a rotated copy, or the same content compressed, is recognised as what it is.
-(A segment name derived from the file's hash alone would not do: compaction merges segments under
-new names, and a growing file changes its hash.)
+at each checkpoint, how many records of a stream were imported, the SHA-256 of those records
+(decompressed), and a digest of each record the checkpoint imported. Importing a file first hashes it
+and resumes after the longest prefix the ledger knows, then skips every further record whose digest
+the ledger holds, so importing it twice adds nothing; a file the Collector has since appended to
+imports only its new lines; a rotated copy, the same content compressed, a backup taken before the
+file grew, or a file sharing some records with one imported before adds only the records never
+imported. (A segment name derived from the file's hash alone would not do: compaction merges
+segments under new names, and a growing file changes its hash.) Checkpoints written before record
+digests were kept (no ``digests``) still count by their prefix.
 
 Segments get names derived from the checkpoint's digest, written whole (temporary name, then
 rename) before the checkpoint is recorded: a crash between the two leaves segments that the rerun
@@ -60,6 +63,7 @@ class _Ledger:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.checkpoints: dict[int, set[str]] = {}
+        self.records: set[str] = set()  # the digest of every record imported (``_record_digest``)
         self._file: IO[str] | None = None
 
     def __enter__(self) -> _Ledger:
@@ -70,7 +74,8 @@ class _Ledger:
             try:
                 entry = json.loads(line)
                 self.checkpoints.setdefault(int(entry["records"]), set()).add(str(entry["sha256"]))
-            except (ValueError, KeyError, TypeError):
+                self.records.update(str(d) for d in entry.get("digests", ()))
+            except (ValueError, KeyError, TypeError, AttributeError):
                 continue  # a line torn by a crash: its checkpoint was never complete
         return self
 
@@ -78,12 +83,13 @@ class _Ledger:
         assert self._file is not None
         self._file.close()  # releases the lock
 
-    def add(self, records: int, digest: str, source: Path, spans: int) -> None:
+    def add(self, records: int, digest: str, source: Path, spans: int, digests: list[str]) -> None:
         assert self._file is not None
-        entry = {"records": records, "sha256": digest, "file": str(source), "spans": spans}
+        entry = {"records": records, "sha256": digest, "file": str(source), "spans": spans, "digests": digests}
         self._file.write(json.dumps({**entry, "at": datetime.now(UTC).isoformat()}) + "\n")
         self._file.flush()
         self.checkpoints.setdefault(records, set()).add(digest)
+        self.records.update(digests)
 
 
 def import_files(lake_dir: Path, paths: Sequence[Path], *, chunk_spans: int = _CHUNK_SPANS) -> list[FileImport]:
@@ -117,6 +123,11 @@ def _digest_step(digest: hashlib._Hash, record: Record) -> None:
     digest.update(b"\n")
 
 
+def _record_digest(record: Record) -> str:
+    """A record's own digest in the ledger: 128 bits of the SHA-256 of its (decompressed) payload."""
+    return hashlib.sha256(record.payload).hexdigest()[:32]
+
+
 def _resume_point(ledger: _Ledger, path: Path) -> int:
     """How many leading records of the file the ledger has seen imported (0 when none)."""
     if not ledger.checkpoints:
@@ -142,11 +153,13 @@ class _Chunk:
     def __init__(self) -> None:
         self.tables: dict[str, list[pa.Table]] = {}
         self.rows = 0
+        self.digests: list[str] = []  # of the records decoded into it
 
-    def add(self, tables: dict[str, pa.Table], rows: int) -> None:
+    def add(self, tables: dict[str, pa.Table], rows: int, digest: str) -> None:
         for day, table in tables.items():
             self.tables.setdefault(day, []).append(table)
         self.rows += rows
+        self.digests.append(digest)
 
 
 def _import_after(
@@ -155,42 +168,51 @@ def _import_after(
     digest = hashlib.sha256()
     chunk = _Chunk()
     days = DayOf()
-    count = committed = resume
+    count = resume
+    skipped = 0
+    seen: set[str] = set()  # the file's own records decoded so far (a line written twice is one record)
     records = read_records(path)
     try:
         for _, record in zip(range(resume), records, strict=False):  # imported before: hashed, not decoded
             _digest_step(digest, record)
         for record in records:
-            batch = _decode(record, days)
-            chunk.add(batch.tables, batch.rows)
-            result.rejected.update(batch.rejected)
+            own = _record_digest(record)
+            if own in ledger.records or own in seen:
+                skipped += 1  # imported before, from this file or another
+            else:
+                batch = _decode(record, days)
+                chunk.add(batch.tables, batch.rows, own)
+                result.rejected.update(batch.rejected)
+                seen.add(own)
             _digest_step(digest, record)
             count += 1
             if chunk.rows >= chunk_spans:
                 _commit(ledger, writer, path, chunk, count, digest.hexdigest(), result)
-                chunk, committed = _Chunk(), count
+                chunk = _Chunk()
     except RecordError as exc:
         result.error, result.bad_record = f"{path}: {exc.where}: {exc.message}", True
     finally:
-        result.records, result.skipped = count, resume
-        if count > committed:
+        result.records, result.skipped = count, resume + skipped
+        if chunk.digests:
             _commit(ledger, writer, path, chunk, count, digest.hexdigest(), result)
 
 
-def _not_traces(record: Record) -> bool:
-    """A JSON line of another signal (a Collector writes one file per pipeline): an error, not 0 spans."""
-    if record.kind != "json" or b'"resourceSpans"' in record.payload:
-        return False
-    return any(marker in record.payload for marker in _NOT_TRACES)
-
-
 def _decode(record: Record, days: DayOf) -> Batch:
-    if _not_traces(record):
+    # a JSON line of another signal (a Collector writes one file per pipeline), or JSON but not OTLP at all (an
+    # app's JSON-lines log): an error, not 0 spans
+    spanless = record.kind == "json" and b'"resourceSpans"' not in record.payload
+    if spanless and any(marker in record.payload for marker in _NOT_TRACES):
         raise RecordError(record.where, "holds metrics, logs or profiles, not traces: import the traces file")
     try:
-        return decode_body(record.payload, "identity", record.kind, len(record.payload), days)
+        batch = decode_body(record.payload, "identity", record.kind, len(record.payload), days)
     except BodyError as exc:
-        raise RecordError(record.where, exc.message) from exc
+        message = exc.message
+        if record.kind == "json" and message.startswith("not JSON"):
+            message += " (each line is one whole OTLP/JSON document, as the file exporter writes them)"
+        raise RecordError(record.where, message) from exc
+    if spanless:
+        raise RecordError(record.where, "holds no resourceSpans: not an OTLP traces line")
+    return batch
 
 
 def _commit(
@@ -201,4 +223,4 @@ def _commit(
         name = "part-" + hashlib.sha256(f"{digest}:{day}".encode()).hexdigest()[:32] + ".parquet"
         writer.write_table(day, pa.concat_tables(tables), name=name)
     result.spans += chunk.rows
-    ledger.add(records, digest, path, chunk.rows)
+    ledger.add(records, digest, path, chunk.rows, chunk.digests)

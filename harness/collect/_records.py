@@ -24,6 +24,7 @@ import pyarrow as pa
 
 _GZIP = b"\x1f\x8b"
 _ZSTD = b"\x28\xb5\x2f\xfd"
+_BOM = b"\xef\xbb\xbf"  # UTF-8's byte order mark, which some editors and shippers start a text file with
 _MAX_RECORD = 1 << 30
 
 Kind = Literal["json", "protobuf"]
@@ -63,7 +64,7 @@ def read_records(path: Path) -> Iterator[Record]:
 
 
 def _records(stream: BinaryIO) -> Iterator[Record]:
-    first = _peek(stream)
+    first = _peek(stream).removeprefix(_BOM)
     if first.lstrip()[:1] in (b"{", b""):
         yield from _lines(stream)
     else:
@@ -81,7 +82,7 @@ def _peek(stream: BinaryIO) -> bytes:
 
 def _lines(stream: BinaryIO) -> Iterator[Record]:
     for number, line in enumerate(stream, start=1):
-        payload = line.strip()
+        payload = (line.removeprefix(_BOM) if number == 1 else line).strip()
         if payload:
             yield Record(f"line {number}", "json", payload)
 
@@ -95,7 +96,11 @@ def _frames(stream: BinaryIO) -> Iterator[Record]:
             raise RecordError(where, "truncated length prefix")
         size = int.from_bytes(head, "big")
         if size > _MAX_RECORD:
-            raise RecordError(where, f"length prefix {size} is not plausible: not a file the Collector wrote?")
+            raise RecordError(
+                where,
+                f"length prefix {size} is not plausible: neither JSON lines (one OTLP/JSON document a line) nor "
+                "length-prefixed records, as the Collector's file exporter writes",
+            )
         payload = stream.read(size)
         if len(payload) < size:
             raise RecordError(where, f"truncated: {len(payload)} of {size} bytes")

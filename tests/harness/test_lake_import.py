@@ -96,6 +96,28 @@ def test_the_same_content_compressed_or_renamed_is_not_imported_again(tmp_path: 
     assert (first.spans, second.spans, second.skipped) == (15, 0, 3)
 
 
+@pytest.mark.parametrize("copy", ["earlier, shorter", "later, overlapping", "reordered"])
+def test_records_imported_before_are_not_imported_again_from_any_other_file(copy: str, tmp_path: Path) -> None:
+    """Every record the ledger has seen is skipped wherever it stands in a file: a backup taken before the live
+    file grew (before: imported whole again, its spans counted twice and their cost doubled), a copy that shares
+    some records with what was imported and adds others, the same records in another order."""
+    lake = tmp_path / "lake"
+    lines = _json_lines(5)
+    first = _write(tmp_path / "traces.json", lines[:3])
+    assert import_files(lake, [first])[0].spans == 15
+    other, new = {
+        "earlier, shorter": (lines[:2], 0),
+        "later, overlapping": (lines[1:5], 2),
+        "reordered": ([lines[2], lines[0], lines[1]], 0),
+    }[copy]
+    result = import_files(lake, [_write(tmp_path / "copy.json", other)])[0]
+    assert (result.spans, result.skipped, result.error) == (5 * new, len(other) - new, None)
+    ids = span_ids(lake)
+    assert len(ids) == len(set(ids)) == 15 + 5 * new
+    again = import_files(lake, [first, tmp_path / "copy.json"])
+    assert [r.spans for r in again] == [0, 0]
+
+
 def test_a_bad_line_names_file_and_line_and_keeps_what_came_before(tmp_path: Path) -> None:
     lake = tmp_path / "lake"
     lines = _json_lines(4)
@@ -131,10 +153,22 @@ def test_other_signals_missing_files_and_folders(tmp_path: Path) -> None:
     _write(folder / "a.json", _json_lines(1))
     _write(folder / "b.json", _json_lines(1, first_id=5000))
     metrics = _write(tmp_path / "metrics.json", [b'{"resourceMetrics": [{"scopeMetrics": []}]}'])
-    results = import_files(tmp_path / "lake", [folder, metrics, tmp_path / "missing.json"])
-    assert [r.spans for r in results] == [5, 5, 0, 0]
+    log = _write(tmp_path / "app.json", [b'{"foo": 1}'])  # an application's JSON-lines log: before, 0 spans, rc 0
+    results = import_files(tmp_path / "lake", [folder, metrics, tmp_path / "missing.json", log])
+    assert [r.spans for r in results] == [5, 5, 0, 0, 0]
     assert results[2].error == f"{metrics}: line 1: holds metrics, logs or profiles, not traces: import the traces file"
     assert results[3].error is not None and "No such file" in results[3].error
+    assert results[4].error == f"{log}: line 1: holds no resourceSpans: not an OTLP traces line"
+    assert import_files(tmp_path / "lake", [log])[0].error == results[4].error  # not taken into the ledger either
+
+
+def test_a_json_lines_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """Windows editors and some shippers start a UTF-8 file with a BOM: before, `length prefix 4022058875 is not
+    plausible`, as if the file were framed protobuf."""
+    source = tmp_path / "traces.json"
+    source.write_bytes(b"\xef\xbb\xbf" + b"\n".join(_json_lines(2)) + b"\n")
+    (result,) = import_files(tmp_path / "lake", [source])
+    assert (result.spans, result.error) == (10, None)
 
 
 def test_lake_import_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -224,3 +258,12 @@ def test_a_collector_json_line_becomes_the_row_it_describes(tmp_path: Path) -> N
             "Attributes": [],
         }
     ]
+
+
+def test_a_pretty_printed_document_is_refused_with_what_a_line_must_hold(tmp_path: Path) -> None:
+    """The proto repository's examples are indented JSON; the file exporter writes one document a line."""
+    source = tmp_path / "example.json"
+    source.write_text(json.dumps(json.loads(_json_lines(1)[0]), indent=2))
+    (result,) = import_files(tmp_path / "lake", [source])
+    assert result.error is not None and result.error.startswith(f"{source}: line 1: not JSON")
+    assert result.error.endswith("(each line is one whole OTLP/JSON document, as the file exporter writes them)")
