@@ -153,7 +153,7 @@ class BookEntry:
 
     def matches(self, provider: str, model: str, service_tier: str | None, speed: str | None) -> bool:
         return (
-            self.provider in ("*", provider)
+            (self.provider == "*" or self.provider.casefold() == provider.casefold())
             and _same_word(self.service_tier, service_tier)
             and _same_word(self.speed, speed)
             and fnmatch.fnmatchcase(model, self.model)
@@ -178,6 +178,10 @@ def _same_word(entry: str | None, call: str | None) -> bool:
 class PriceBook:
     """Looks a (provider, model, service tier, speed) up once, in the user's overrides first, then in
     genai-prices."""
+
+    # how a book's entries match calls (``BookEntry.matches``), versioned: a scoring database that priced its calls
+    # under other rules prices them again (bump it with any change to what an entry matches)
+    RULES = "2: provider any case; default or standard matches none"
 
     def __init__(self, overrides: Sequence[BookEntry | tuple[str, str, Price]] | None = None) -> None:
         # a (provider, model, price) triple, the shape before tiers and speed: an entry for every tier and speed
@@ -322,10 +326,29 @@ def _rates(per_mtok: dict[str, Any]) -> Rates:
 _PRICE_KEYS = frozenset({"input_mtok", "output_mtok", "cache_read_mtok", "cache_write_mtok"})
 _BOOK_KEYS = frozenset({"provider", "model", "service_tier", "speed"}) | _PRICE_KEYS
 _NOTE_KEYS = frozenset({"note", "notes"})  # the user's own text about an entry; every other key is refused
+_TOP_KEYS = frozenset({"model", "version"})
+# the service tiers (OpenAI's auto, default, flex, priority, scale; Anthropic's standard, priority, batch) and
+# speeds (standard, fast) the providers name: an entry's word close to one but not one is a misspelling
+_WORDS = frozenset({"auto", "default", "flex", "priority", "scale", "standard", "batch", "fast"})
 
 
 # the providers' own words for a price ('cache creation' is Anthropic's cache write, 'cached input' OpenAI's read)
 _KEY_WORDS = {"creation": "cache_write_mtok", "cached": "cache_read_mtok", "mode": "speed", "price": "input_mtok"}
+
+
+def _word_problem(word: str | None) -> str | None:
+    """What is wrong with an entry's tier or speed, if anything: empty, spaces around it, or a misspelling of a
+    word the providers use (``_WORDS``; a word far from all of them is a tier of the user's own)."""
+    if word is None:
+        return None
+    if not word:
+        return "names none (leave the key out for every call)"
+    if word != word.strip():
+        return "has spaces around it"
+    if word.casefold() in _WORDS:
+        return None
+    near = difflib.get_close_matches(word.casefold(), sorted(_WORDS), n=1, cutoff=0.75)
+    return f"is no tier or speed the providers name; did you mean {near[0]!r}?" if near else None
 
 
 def _unknown_key(key: str) -> str:
@@ -348,6 +371,10 @@ def load_price_book(path: Path) -> list[BookEntry]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read price book: {exc}") from exc
+    for key in sorted(set(data) - _TOP_KEYS - _NOTE_KEYS):  # a misspelt [[model]] would leave every entry unread
+        near = difflib.get_close_matches(key, sorted(_TOP_KEYS), n=1, cutoff=0.6)
+        hint = f"did you mean {near[0]!r}?" if near else "a price book takes 'version', [[model]] tables and 'note'"
+        raise ConfigError(f"{path}: unknown key {key!r}; {hint}")
     models = data.get("model", [])
     if not isinstance(models, list) or not all(isinstance(entry, dict) for entry in models):
         raise ConfigError(f"{path}: 'model' must be an array of tables: [[model]] provider, model, *_mtok prices")
@@ -356,17 +383,22 @@ def load_price_book(path: Path) -> list[BookEntry]:
 
 def _price_entry(path: Path, index: int, entry: dict[str, Any], version: str) -> BookEntry:
     where = f"{path}: [[model]] #{index + 1}"
-    if "model" not in entry or ("input_mtok" not in entry and "output_mtok" not in entry):
-        raise ConfigError(f"{where}: needs 'model' and at least one of 'input_mtok', 'output_mtok'")
-    if not all(isinstance(entry.get(key, "*"), str) for key in ("model", "provider", "service_tier", "speed")):
-        raise ConfigError(f"{where}: 'model', 'provider', 'service_tier' and 'speed' must be strings")
-    if any(entry.get(key) == "" for key in ("service_tier", "speed")):
-        raise ConfigError(f"{where}: 'service_tier' and 'speed' name one (leave one out for every call)")
     for key in sorted(set(entry) - _BOOK_KEYS - _NOTE_KEYS):  # a key not read would price calls it was not meant to
         raise ConfigError(f"{where}: {_unknown_key(key)}")
+    if not {"model", "input_mtok", "output_mtok"} <= set(entry):  # one left out would make its tokens free
+        raise ConfigError(
+            f"{where}: needs 'model', 'input_mtok' and 'output_mtok' (0 for tokens the model does not bill, "
+            "such as an embedding model's output)"
+        )
+    if not all(isinstance(entry.get(key, "*"), str) for key in ("model", "provider", "service_tier", "speed")):
+        raise ConfigError(f"{where}: 'model', 'provider', 'service_tier' and 'speed' must be strings")
+    for key in ("service_tier", "speed"):
+        problem = _word_problem(entry.get(key))
+        if problem:
+            raise ConfigError(f"{where}: {key} {entry[key]!r} {problem}")
     prices = {k: entry.get(f"{k}_mtok") for k in ("input", "output", "cache_read", "cache_write")}
     for key, value in prices.items():
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float | str)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
             raise ConfigError(f"{where}: {key}_mtok must be a number, got {value!r}")
     try:
         rates = _rates(prices)

@@ -360,8 +360,10 @@ class Engine:
             self.conn.execute(_sql.read("orphans_add"), {"segments": new})
 
     def _prices_key(self) -> str:
-        """Changes when the price book's content or the genai-prices release changes."""
+        """Changes when the price book's content, the rules its entries match calls by, or the genai-prices release
+        changes."""
         digest = hashlib.sha256(importlib.metadata.version("genai-prices").encode())
+        digest.update(PriceBook.RULES.encode())
         if self.price_book_path is not None:
             try:
                 digest.update(Path(self.price_book_path).read_bytes())

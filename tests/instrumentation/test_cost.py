@@ -98,7 +98,7 @@ def test_a_price_book_entry_can_price_one_service_tier(tmp_path: Path) -> None:
         ('servce_tier = "flex"', "unknown key 'servce_tier'; did you mean 'service_tier'?"),  # every tier at flex
         ("input_mtk = 0.4", "unknown key 'input_mtk'; did you mean 'input_mtok'?"),  # input would cost nothing
         ("reasoning_mtok = 2", "unknown key 'reasoning_mtok'; a [[model]] table takes model, provider,"),
-        ('service_tier = ""', "'service_tier' and 'speed' name one"),
+        ('service_tier = ""', "service_tier '' names none (leave the key out for every call)"),
         # not close enough to a key for difflib, each still a price or a condition the user meant to set
         ('tier = "flex"', "unknown key 'tier'; did you mean 'service_tier'?"),  # would price every tier
         ("input = 0.6", "unknown key 'input'; did you mean 'input_mtok'?"),  # input would cost nothing
@@ -116,7 +116,7 @@ def test_a_price_book_entry_can_price_one_service_tier(tmp_path: Path) -> None:
 )
 def test_a_misspelt_price_book_key_is_refused_and_a_note_is_not(tmp_path: Path, line: str, refused: str | None) -> None:
     book = tmp_path / "typo.toml"
-    book.write_text(f'[[model]]\nmodel = "gpt-5"\noutput_mtok = 4\n{line}\n')
+    book.write_text(f'[[model]]\nmodel = "gpt-5"\ninput_mtok = 1\noutput_mtok = 4\n{line}\n')
     if refused is None:
         assert [entry.model for entry in load_price_book(book)] == ["gpt-5"]
         return
@@ -298,8 +298,9 @@ def test_a_price_book_tier_or_speed_matches_whatever_its_case(tmp_path: Path) ->
     (before, it silently matched nothing and the calls got genai-prices' price)."""
     book = tmp_path / "prices.toml"
     book.write_text(
-        '[[model]]\nprovider = "openai"\nmodel = "gpt-5-mini"\nservice_tier = "Flex"\ninput_mtok = 0.1\n'
-        '[[model]]\nmodel = "claude-opus-4-8"\nspeed = "FAST"\ninput_mtok = 9\n'
+        '[[model]]\nprovider = "openai"\nmodel = "gpt-5-mini"\nservice_tier = "Flex"\n'
+        "input_mtok = 0.1\noutput_mtok = 1\n"
+        '[[model]]\nmodel = "claude-opus-4-8"\nspeed = "FAST"\ninput_mtok = 9\noutput_mtok = 45\n'
     )
     prices = PriceBook.from_file(book)
     flex = prices.lookup("openai", "gpt-5-mini", service_tier="flex")
@@ -320,8 +321,9 @@ def test_a_price_book_entry_for_the_standard_tier_prices_calls_that_name_none(
     call that named no tier, as another instrumentation's often do, silently got genai-prices' price)."""
     book = tmp_path / "prices.toml"
     book.write_text(
-        f'[[model]]\nprovider = "openai"\nmodel = "gpt-5-mini"\nservice_tier = "{entry}"\ninput_mtok = 0.2\n'
-        f'[[model]]\nmodel = "claude-opus-4-8"\nspeed = "{entry}"\ninput_mtok = 4\n'
+        f'[[model]]\nprovider = "openai"\nmodel = "gpt-5-mini"\nservice_tier = "{entry}"\n'
+        "input_mtok = 0.2\noutput_mtok = 1\n"
+        f'[[model]]\nmodel = "claude-opus-4-8"\nspeed = "{entry}"\ninput_mtok = 4\noutput_mtok = 20\n'
     )
     prices = PriceBook.from_file(book)
     standard = prices.lookup("openai", "gpt-5-mini", service_tier=call)
@@ -334,3 +336,47 @@ def test_a_price_book_entry_for_the_standard_tier_prices_calls_that_name_none(
         assert other is not None and other.source == "genai-prices", tier
     fast = prices.lookup("anthropic", "claude-opus-4-8", speed="fast")
     assert fast is not None and fast.source == "genai-prices"
+
+
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [
+        # a misspelt top-level key: before, the whole book was silently ignored and every call got genai-prices'
+        ('[[models]]\nmodel = "gpt-5"\ninput_mtok = 1\noutput_mtok = 4\n',
+         "unknown key 'models'; did you mean 'model'?"),
+        ('verison = "2026-11"\n', "unknown key 'verison'; did you mean 'version'?"),
+        # one price left out made its tokens free
+        ('[[model]]\nmodel = "gpt-5"\ninput_mtok = 1\n', "needs 'model', 'input_mtok' and 'output_mtok'"),
+        ('[[model]]\nmodel = "gpt-5"\noutput_mtok = 4\n', "needs 'model', 'input_mtok' and 'output_mtok'"),
+        ('[[model]]\nmodel = "gpt-5"\ninput_mtok = "1.0"\noutput_mtok = 4\n', "input_mtok must be a number, got '1.0'"),
+        ('[[model]]\nmodel = "gpt-5"\nservice_tier = "flx"\ninput_mtok = 1\noutput_mtok = 4\n',
+         "service_tier 'flx' is no tier or speed the providers name; did you mean 'flex'?"),  # matched nothing
+        ('[[model]]\nmodel = "gpt-5"\nservice_tier = "Flex "\ninput_mtok = 1\noutput_mtok = 4\n',
+         "service_tier 'Flex ' has spaces around it"),
+        ('[[model]]\nmodel = "gpt-5"\nspeed = "fsat"\ninput_mtok = 1\noutput_mtok = 4\n',
+         "speed 'fsat' is no tier or speed the providers name; did you mean 'fast'?"),
+    ],
+)  # fmt: skip
+def test_a_price_book_that_would_price_nothing_or_make_a_token_free_is_refused(
+    tmp_path: Path, text: str, refused: str
+) -> None:
+    book = tmp_path / "prices.toml"
+    book.write_text(text)
+    with pytest.raises(ConfigError, match=r"prices.toml: ") as caught:
+        load_price_book(book)
+    assert refused in str(caught.value)
+
+
+def test_a_price_book_provider_matches_whatever_its_case_and_a_new_tier_is_kept(tmp_path: Path) -> None:
+    """`OpenAI` is how people write it, `openai` what calls record (before, such an entry silently matched
+    nothing); a tier no provider names yet and no misspelling of one (`turbo`) is the user's to name."""
+    book = tmp_path / "prices.toml"
+    book.write_text(
+        '[[model]]\nprovider = "OpenAI"\nmodel = "gpt-5-mini"\ninput_mtok = 0.1\noutput_mtok = 0.4\n'
+        '[[model]]\nprovider = "openai"\nmodel = "gpt-5"\nservice_tier = "turbo"\ninput_mtok = 9\noutput_mtok = 9\n'
+    )
+    prices = PriceBook.from_file(book)
+    found = prices.lookup("openai", "gpt-5-mini")
+    assert found is not None and found.source == "price-book:prices.toml"
+    turbo = prices.lookup("openai", "gpt-5", service_tier="turbo")
+    assert turbo is not None and turbo.base.input == pytest.approx(9e-6)

@@ -118,6 +118,31 @@ def test_a_load_whose_pricing_failed_is_priced_on_the_next_open(
         assert scoring.scorecard(home, SCOPE).metrics.cost_per_feature_usd["(unattributed)"] == pytest.approx(0.014)
 
 
+def test_a_database_priced_under_older_matching_rules_prices_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a book's entry matches is a rule of the code, not of the book's bytes: a database priced before the
+    rules changed (here, a `default` entry came to price calls that name no tier) prices again, as a fresh build
+    does (before, it kept the old costs until the book was edited)."""
+    home = tmp_path / ".harness"
+    _lake.write_llm_calls(home)
+    book = tmp_path / "prices.toml"
+    book.write_text(
+        '[[model]]\nprovider = "house"\nmodel = "house-model"\nservice_tier = "default"\n'
+        "input_mtok = 1.0\noutput_mtok = 2.0\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("HARNESS_PRICE_BOOK", str(book))
+    with monkeypatch.context() as patch:  # the rules before: a `default` entry priced only calls that said so
+        patch.setattr("instrumentation._cost._STANDARD", frozenset())
+        patch.setattr("instrumentation._cost.PriceBook.RULES", "1")
+        before = scoring.scorecard(home, SCOPE).metrics.cost_per_feature_usd["(unattributed)"]
+    after = scoring.scorecard(home, SCOPE).metrics.cost_per_feature_usd["(unattributed)"]
+    (home / "harness.duckdb").unlink()
+    fresh = scoring.scorecard(home, SCOPE).metrics.cost_per_feature_usd["(unattributed)"]
+    assert after == pytest.approx(fresh) and after != pytest.approx(before)
+
+
 def test_a_sync_retried_after_its_load_committed_does_not_load_it_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
