@@ -463,6 +463,55 @@ def test_a_compaction_of_loaded_segments_relabels_their_rows_and_scores_as_one_b
     assert as_one_build() == "whole"
 
 
+def _stamp(days: float) -> str:
+    return (START + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def test_a_merge_sums_again_a_request_that_also_reaches_an_unmerged_segment(tmp_path: Path, price_book: Path) -> None:
+    """The roll-ups summed again for a merge mark a request whose calls are also in a segment the compaction left
+    alone (another day's, its only one) as no row's only one, as one build does; and a merge that arrives with a
+    writer's new segment in one sync is summed again, then grown by the new segment."""
+    home = tmp_path / ".harness"
+    database = tmp_path / "kept.duckdb"
+    first, second = _lake.SpanWriter(home, "support"), _lake.SpanWriter(home, "support")
+    split = first.llm(_stamp(1.1), 40, **_lake.attrs(GEN_AI_USAGE_COST_AMOUNT=0.5))  # in both merged inputs
+    second.llm(_stamp(1.1), 30, parent=split, **_lake.attrs(GEN_AI_USAGE_COST_AMOUNT=0.25))
+    reaching = first.llm(_stamp(1.2), 40, **_lake.attrs(GEN_AI_USAGE_COST_AMOUNT=0.1))  # and the next day's
+    growing = first.llm(_stamp(1.3), 40, **_lake.attrs(GEN_AI_USAGE_COST_AMOUNT=0.1))  # and a later segment
+    second.llm(_stamp(1.3), 30, parent=growing, **_lake.attrs(GEN_AI_USAGE_COST_AMOUNT=0.1))
+    first.close()
+    second.close()
+    alone = _lake.SpanWriter(home, "support")
+    alone.llm(_stamp(2.1), 20, parent=reaching, **_lake.attrs(GEN_AI_USAGE_COST_AMOUNT=0.2))
+    alone.close()
+
+    def as_one_build() -> str | None:
+        engine = Engine(home / "lake", database, price_book)
+        built = Engine(home / "lake", None, price_book)
+        try:
+            for table in ("segments", "spans", "unpriced", "call_costs"):
+                assert _table(engine, table) == _table(built, table), table
+            for table in ("span_rollup", *_sql.ROLLUPS):
+                assert _same(_sums(built, table), _sums(engine, table)), table
+            return engine.rolled_up
+        finally:
+            engine.close()
+            built.close()
+
+    Engine(home / "lake", database, price_book).close()
+    assert compact(home / "lake").segments_out == 1  # day 1's two segments; day 2's only one stays
+    assert as_one_build() == "relabelled"
+    late = _lake.SpanWriter(home, "support")
+    late.llm(_stamp(1.4), 10)
+    late.close()
+    Engine(home / "lake", database, price_book).close()
+    assert compact(home / "lake").segments_out == 1
+    newest = _lake.SpanWriter(home, "support")  # arrives with the merge: one sync sees both
+    newest.llm(_stamp(1.3), 25, parent=growing, **_lake.attrs(GEN_AI_USAGE_COST_AMOUNT=0.3))
+    newest.close()
+    assert as_one_build() == "grown"
+
+
 def test_a_merge_of_a_segment_rewritten_since_it_was_loaded_is_read_not_relabelled(
     tmp_path: Path, price_book: Path
 ) -> None:
