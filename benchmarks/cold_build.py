@@ -7,9 +7,13 @@ Each figure is measured in a fresh process, one after the other in one run:
 - ``load``: the staging load alone (``load_spans.sql``) into a new database file, committed;
 - ``memory``: the same load into an in-memory database;
 - ``select``: the load's ``SELECT`` evaluated (every column hashed) and nothing written;
-- ``floor``: DuckDB persisting a synthetic table as long as the lake with the staging table's column types (a
-  string column of a few values in two rows of three, a number in every other row, the segment and trace id
-  columns as the lake's), from a temporary table: what writing one row per span costs whatever the SQL.
+- ``write``: the same staged rows, computed first into a temporary table (not timed), inserted into the
+  database file's ``spans`` and checkpointed: what materialising one row per span costs, whatever the SQL
+  that computes it;
+- ``typed``: the same staged rows written as typed Parquet (not timed), then scanned (every column hashed):
+  what reading the spans would cost were their attributes typed columns instead of maps.
+
+The peak RSS of ``write`` and ``typed`` includes the temporary table (several GiB at 10M spans).
 
     .venv/bin/python -m benchmarks.cold_build                   # over $HARNESS_BENCH_DIR/scoring-10000000
     .venv/bin/python -m benchmarks.cold_build --spans 1000000
@@ -26,12 +30,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import duckdb
-
 from benchmarks import scoring as bench
 from benchmarks._timing import in_fresh_process
 
-PARTS = ("build", "load", "memory", "select", "floor")
+PARTS = ("build", "load", "memory", "select", "write", "typed")
 
 
 def _segments(home: Path) -> list[str]:
@@ -50,65 +52,38 @@ def _part(name: str, home: Path) -> None:
         database = scratch / "harness.duckdb"
         parameters = {"segments": _segments(home), "feature_attribute": None}
         load = _sql.read("load_spans")
+        select = load[load.index("SELECT") :]
         started = time.perf_counter()
-        timed: float | None = None  # the floor times its insert only
         if name == "build":
             Engine(home / "lake", database).close()
+            seconds = time.perf_counter() - started
         else:
             engine = Engine(empty, None if name in ("memory", "select") else database)
             conn = engine.conn
+            if name in ("write", "typed"):  # the staged rows first, untimed
+                conn.execute(f"CREATE TEMP TABLE staged AS {select}", parameters)
+            if name == "typed":
+                typed = scratch / "typed.parquet"
+                conn.execute(f"COPY staged TO '{typed}' (FORMAT parquet, COMPRESSION zstd)")
             started = time.perf_counter()
             if name == "select":
-                conn.execute(
-                    f"SELECT count(*), sum(hash(COLUMNS(*))) FROM ({load[load.index('SELECT') :]})", parameters
-                )
+                conn.execute(f"SELECT count(*), sum(hash(COLUMNS(*))) FROM ({select})", parameters)
             elif name in ("load", "memory"):
                 conn.execute("BEGIN")
                 conn.execute(load, parameters)
                 conn.execute("COMMIT")
                 conn.execute("CHECKPOINT")
+            elif name == "write":
+                conn.execute("INSERT INTO spans BY NAME SELECT * FROM staged")
+                conn.execute("CHECKPOINT")
             else:
-                rows = conn.execute("SELECT sum(num_rows) FROM parquet_file_metadata(?)", [parameters["segments"]])
-                timed = _floor(conn, int(rows.fetchone()[0]))  # type: ignore[index]
+                conn.execute(f"SELECT count(*), sum(hash(COLUMNS(*))) FROM read_parquet('{typed}')")
+            seconds = time.perf_counter() - started
             engine.close()
-        seconds = time.perf_counter() - started if timed is None else timed
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
-
-
-def _floor(conn: duckdb.DuckDBPyConnection, rows: int) -> float:
-    """Persist a synthetic ``rows``-row table of the staging table's column types; the temporary source is built
-    first and not timed."""
-    types = conn.execute(
-        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'spans' "
-        "ORDER BY ordinal_position"
-    ).fetchall()
-    columns = []
-    for k, (column, data_type) in enumerate(types):
-        if column == "segment":  # one lake path per segment of the benchmark's size
-            value = "'/tmp/harness-bench/lake/otel_traces/dt=2026-01-01/part-' || (i // 111110) || '.parquet'"
-        elif column == "trace_id":
-            value = "md5(CAST(i // 10 AS VARCHAR))"
-        elif data_type.startswith("ENUM"):  # the span class
-            value = f"enum_range(CAST(NULL AS {data_type}))[1 + i % 5]"
-        elif data_type == "VARCHAR":
-            value = f"CASE WHEN i % 3 = 0 THEN NULL ELSE 'value-' || (i % {3 + k}) END"
-        elif data_type == "BOOLEAN":
-            value = "CASE WHEN i % 2 = 0 THEN i % 3 = 0 END"
-        elif data_type == "TIMESTAMP":
-            value = "TIMESTAMP '2026-01-01' + to_microseconds(i * 777)"
-        elif data_type == "SMALLINT":  # the bins
-            value = f"CASE WHEN i % 2 = 0 THEN i % {100 + k} END"
-        else:
-            value = f"CASE WHEN i % 2 = 0 THEN i * {k + 1} END"
-        columns.append(f"CAST({value} AS {data_type}) AS {column}")
-    conn.execute(f"CREATE TEMP TABLE source AS SELECT {', '.join(columns)} FROM range({rows}) AS t(i)")
-    started = time.perf_counter()
-    conn.execute("INSERT INTO spans SELECT * FROM source")
-    conn.execute("CHECKPOINT")
-    return time.perf_counter() - started
 
 
 def main() -> None:
