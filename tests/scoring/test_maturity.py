@@ -9,7 +9,7 @@ import pytest
 
 import scoring
 from instrumentation import semconv
-from scoring._criteria import MAX_LEVEL
+from scoring._criteria import MAX_LEVEL, load_criteria
 from tests.scoring import _lake
 from tests.scoring._lake import SCOPE, attrs, scope
 
@@ -229,3 +229,40 @@ def test_tool_calls_are_governed_when_a_catalogue_lists_them_with_an_owner(tmp_p
     card = scoring.scorecard(home, SCOPE, cache=False)
     governed = _criteria(card, "governance")["gov.tool_catalogue"]
     assert (governed.status, governed.value) == ("fail", pytest.approx(3 / 4))
+
+
+def test_flat_calls_on_the_window_s_last_day_have_no_false_absent_input(tmp_path: Path) -> None:
+    """From a newcomer's trial: plain LLM calls, none with a parent, all of the day the window ends in (a first
+    `harness score`, whose window ends now). Before, obs.traces_intact was unknown with "no completed LLM call"
+    beside obs.model_calls passing, and obs.no_gaps and gov.retention said "no telemetry". No criterion may be
+    unknown for want of an input the scope holds."""
+    home = tmp_path / ".harness"
+    writer = _lake.SpanWriter(home, "flat")
+    for minute in range(7):
+        writer.llm(f"2026-03-20T08:{10 + minute}:00", 300, **attrs(GEN_AI_USAGE_COST_AMOUNT=0.001))
+    writer.close()
+    card = scoring.scorecard(home, scoring.Scope.of(since="2026-02-20T00:00:00Z", until="2026-03-20T09:00:00Z"))
+    observability = _criteria(card, "observability")
+    assert observability["obs.model_calls"].status == "pass"
+    traces = observability["obs.traces_intact"]
+    assert traces.status == "n/a" and "parent" in (traces.reason or ""), traces
+    assert (observability["obs.no_gaps"].status, observability["obs.no_gaps"].value) == ("pass", 0)
+    retention = _criteria(card, "governance")["gov.retention"]
+    assert retention.status == "fail" and retention.value == 182, retention  # the 182 days before the first span
+    _assert_no_input_absent_that_is_present(card, ("telemetry", "llm_calls", "model_calls"))
+
+
+def test_the_full_fixture_has_no_false_absent_input(full_home: Path) -> None:
+    """The class of the defect above over the fixture lake of every metric test: no criterion is unknown for want
+    of an input it holds. (The flat calls above also found obs.features unknown, "no completed LLM call", when
+    no call named a feature: the share's sum over no rows was null instead of 0.)"""
+    card = scoring.scorecard(full_home, SCOPE, cache=False)
+    _assert_no_input_absent_that_is_present(card, ("telemetry", "llm_calls", "model_calls", "deployments", "changes"))
+
+
+def _assert_no_input_absent_that_is_present(card: scoring.Scorecard, present: tuple[str, ...]) -> None:
+    needs = {criterion.id: criterion.needs for criterion in load_criteria()}
+    for axis in card.axes.values():
+        for result in axis.criteria:
+            if result.status == "unknown" and (result.reason or "").startswith("inputs absent"):
+                assert needs[result.id] not in present, (result.id, result.reason)

@@ -15,6 +15,7 @@ fair AS (
 one AS (
     SELECT
         (SELECT orphan_share FROM met_orphan_spans) AS orphan_share,
+        (SELECT spans_with_parent FROM met_orphan_spans) AS spans_with_parent,
         (SELECT CASE WHEN runs = 0 THEN NULL ELSE terminated_runs / runs END FROM int_agent_activity)
             AS termination_share
 )
@@ -27,6 +28,9 @@ SELECT
     cov.failed_calls,
     cov.usage_absent_calls,
     one.orphan_share,
+    -- model calls, and none of them or of the tool spans has a parent: every call is a trace of its own, so no
+    -- trace can be broken (orphan_share has nothing to divide by)
+    coalesce(lat.calls, 0) > 0 AND coalesce(one.spans_with_parent, 0) = 0 AS no_nested_spans,
     one.termination_share,
     CASE WHEN lat.calls = 0 THEN NULL ELSE lat.weeks END AS latency_weeks,
     ret.max_gap_days,

@@ -2,7 +2,10 @@
 -- retention period the operator set, and the days of that period without telemetry (int_telemetry_gaps).
 WITH days AS (
     SELECT DISTINCT day FROM span_rollup
-    WHERE system IN (SELECT name FROM scope_systems) AND day < CAST(getvariable('until') AS DATE)
+    -- the window's last day counts, partial or not (as int_telemetry_gaps counts it): before, a first day's
+    -- telemetry, all of the day the window ends in, was no telemetry
+    WHERE system IN (SELECT name FROM scope_systems)
+        AND day <= CAST(getvariable('until') - INTERVAL 1 MICROSECOND AS DATE)
 ),
 gaps AS (SELECT day, date_diff('day', lag(day) OVER (ORDER BY day), day) AS gap FROM days)
 SELECT

@@ -12,7 +12,9 @@ SELECT
     sum(with_tokens) / nullif(sum(usage_calls), 0) AS tokens_share,
     sum(with_cost) / nullif(sum(usage_calls), 0) AS cost_share,
     sum(with_recorded_cost) / nullif(sum(usage_calls), 0) AS recorded_cost_share,
-    sum(completed_calls) FILTER (WHERE feature IS NOT NULL) / nullif(sum(completed_calls), 0) AS feature_share,
+    -- coalesce: when no call names a feature, the sum over no rows is null, and the share 0, not unknown
+    coalesce(sum(completed_calls) FILTER (WHERE feature IS NOT NULL), 0) / nullif(sum(completed_calls), 0)
+        AS feature_share,
     sum(with_request_model) / nullif(sum(completed_calls), 0) AS request_model_share,
     sum(with_response_model) / nullif(sum(completed_calls), 0) AS response_model_share,
     sum(with_prompt_version) / nullif(sum(completed_calls), 0) AS prompt_version_share
