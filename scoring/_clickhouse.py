@@ -421,7 +421,17 @@ class ClickHouseEngine:
         statements = _dialect.translate(sql, types)
         if len(statements) != 1 or not statements[0].sql.lstrip().upper().startswith(("SELECT", "WITH")):
             raise ScoringError("give one SELECT statement (the scoring views are read-only)")
-        return pl.DataFrame(_pylist(self.client.arrow(statements[0].sql, values or None)))
+        try:
+            table = self.client.arrow(statements[0].sql, values or None)
+        except ScoringError as exc:
+            told = str(exc)  # ClickHouse names the table it does not know; any other name read exists
+            unknown = (
+                _sql.unknown_relation(sql, lambda name: f"'{name}'" not in told) if "UNKNOWN_TABLE" in told else None
+            )
+            if unknown is None:
+                raise
+            raise ScoringError(unknown) from exc
+        return pl.DataFrame(_pylist(table))
 
 
 def _pylist(table: pa.Table) -> list[dict[str, Any]]:

@@ -443,9 +443,17 @@ class Engine:
         try:
             frame: pl.DataFrame = self.conn.sql(sql, params=dict(parameters) if parameters else None).pl()
         except duckdb.Error as exc:
+            unknown = (
+                _sql.unknown_relation(sql, self._has_relation) if isinstance(exc, duckdb.CatalogException) else None
+            )
             message = " ".join(str(exc).split())
-            raise ScoringError(f"{message} (views: {', '.join(_sql.VIEWS)}; tables: spans, fact_spans)") from exc
+            raise ScoringError(unknown or f"{message} ({_sql.readable()})") from exc
         return _whole_numbers(frame)
+
+    def _has_relation(self, name: str) -> bool:
+        found = self.conn.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = $n", {"n": name}).fetchone()
+        views = self.conn.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = $n", {"n": name}).fetchone()
+        return bool(found and found[0]) or bool(views and views[0])
 
 
 def _whole_numbers(frame: pl.DataFrame) -> pl.DataFrame:

@@ -32,8 +32,13 @@ def checked_dsn(dsn: str) -> str:
         )
     parts = urlsplit(text)
     try:
-        parts.port  # noqa: B018 (a port out of range raises here)
+        parts.port  # noqa: B018 (a port out of range, or not a number, raises here)
     except ValueError:
+        if parts.scheme in DSN_SCHEMES and text.startswith(f"{parts.scheme}://"):
+            port = parts.netloc.rpartition("@")[2].rpartition(":")[2]
+            raise ScoringError(
+                f"{_redacted(text)}: the port {port!r} is not a number from 1 to 65535; give one such as {_DSN_EXAMPLE}"
+            ) from None
         parts = parts._replace(scheme="")
     if parts.scheme not in DSN_SCHEMES or not text.startswith(f"{parts.scheme}://"):
         raise ScoringError(f"not a DSN: {_redacted(text)!r}; give one such as {_DSN_EXAMPLE}")

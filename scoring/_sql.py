@@ -101,6 +101,34 @@ def read(name: str) -> str:
 
 
 VIEWS: tuple[str, ...] = tuple(name for layer in LAYERS for name in listing()[layer])
+READABLE_TABLES = ("spans", "fact_spans")  # the staging tables a user's query reads besides the views
+
+
+def readable() -> str:
+    """What a user's query can read, for an error message."""
+    return f"views: {', '.join(VIEWS)}; tables: {', '.join(READABLE_TABLES)}"
+
+
+def unknown_relation(sql: str, exists: Callable[[str], bool]) -> str | None:
+    """A message naming the first relation ``sql`` reads that is neither a view nor a readable table and that
+    ``exists`` denies, with the view or table it most likely meant (the engines' own suggestions draw on their
+    internal tables: DuckDB offered ``meta`` for ``met_latncy``); None when every one is known or the query does
+    not parse."""
+    import difflib
+
+    from scoring import _sqlparse
+
+    reads = _sqlparse.reads_or_none(sql)
+    known = (*VIEWS, *READABLE_TABLES)
+    for name in sorted(reads or ()):
+        if name in known or exists(name):
+            continue
+        near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        return f"no view or table {name!r}{hint} ({readable()})"
+    return None
+
+
 METRIC_VIEWS: tuple[str, ...] = listing()["metrics"]
 CRITERIA_VIEWS: tuple[str, ...] = listing()["criteria"]
 

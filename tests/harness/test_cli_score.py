@@ -139,3 +139,12 @@ def test_sql_runs_one_select_and_refuses_the_rest(home: Path, capsys: pytest.Cap
     _one_line_error(capsys, "one SELECT")
     assert main(["sql", "--home", str(home), "SELECT * FROM no_such_view"]) == 3
     _one_line_error(capsys, "no_such_view", "views: ")
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "clickhouse"])
+def test_sql_names_the_view_a_misspelt_one_meant(home: Path, engine: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before, DuckDB suggested its own internal table (`Did you mean "meta"?` for met_latncy)."""
+    query = "SELECT * FROM met_latncy JOIN spans ON true"
+    assert main(["sql", "--home", str(home), "--engine", engine, query]) == 3
+    line = _one_line_error(capsys, "no view or table 'met_latncy'; did you mean 'met_latency'?", "views: ")
+    assert '"meta"' not in line

@@ -154,7 +154,8 @@ def _diff(a: object, b: object, path: str = "") -> list[str]:
         ("127.0.0.1:1", "not a DSN"),
         ("ftp://host/db", "not a DSN"),
         ("clickhouse:///default", "names no host"),
-        ("clickhouse://host:99999/default", "not a DSN"),
+        ("clickhouse://host:99999/default", "the port '99999' is not a number from 1 to 65535"),
+        ("clickhouse://u@127.0.0.1:notaport/db", "the port 'notaport' is not a number"),  # before: "not a DSN"
     ],
 )
 def test_a_dsn_that_names_no_server_is_an_error(tmp_path: Path, dsn: str, said: str) -> None:
