@@ -20,7 +20,7 @@ from evals._run.runner import Progress, run_suite
 from evals._run.suite import Suite
 from evals._scorers.calibration import calibrate, load_labels
 from evals._store.runs import RunStore
-from evals.errors import EvalError
+from evals.errors import EvalError, IncomparableError
 from instrumentation import Telemetry
 
 
@@ -111,6 +111,8 @@ def gate_run(
     candidate = store.load(candidate_run)
     if policy is None:
         policy = GatePolicy.model_validate(candidate.policy) if candidate.policy else GatePolicy()
+    if baseline_run is not None:
+        _check_baseline(store, candidate_run, baseline_run)
     baseline = store.load(baseline_run) if baseline_run else store.baseline_for(candidate)
     check_comparable(baseline, candidate)
     note = _calibration_note(telemetry, candidate, policy)
@@ -120,6 +122,20 @@ def gate_run(
     record_gate(telemetry, result, git_revision())
     telemetry.flush()
     return result
+
+
+def _check_baseline(store: RunStore, candidate_run: str, baseline_run: str) -> None:
+    """An explicit baseline judges the candidate only if it is another run, and an approved one: a run compared
+    with itself always passes, and an unapproved one may be a regressed candidate (a CI variable left empty or
+    pointing at the previous candidate would let a regression through as "no worse than its baseline")."""
+    if baseline_run == candidate_run:
+        raise IncomparableError(f"run {candidate_run} cannot be its own baseline: name an approved run of its suite")
+    store.load(baseline_run)  # a run that does not exist is named as such first
+    if baseline_run not in store.approved():
+        raise IncomparableError(
+            f"baseline {baseline_run} is not approved: a gate compares with an approved baseline "
+            f"(harness eval approve {baseline_run}, or leave out --baseline for the latest approved)"
+        )
 
 
 def _calibration_note(telemetry: Telemetry, candidate: RunResult, policy: GatePolicy) -> str | None:

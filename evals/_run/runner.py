@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import math
 import time
 import uuid
 import weakref
@@ -29,6 +30,7 @@ from evals._run.results import CaseResult, RunResult
 from evals._run.suite import Suite
 from evals._run.trajectory import SpanCapture, Trajectory, span_pairs, trajectory_of
 from evals._scorers.base import UNSCORABLE, Score, ScoreContext, run_scorer
+from evals.errors import SuiteError
 from instrumentation import Telemetry, semconv
 
 Progress = Callable[[int, int, float], None]  # (done, total, cost so far)
@@ -68,6 +70,16 @@ class _State:
     last_progress: float = 0.0
 
 
+def _check_limits(*, repeats: int | None, concurrency: int | None, budget: float | None) -> None:
+    """A limit given is used as given: 0 is not "the suite's" (before, it silently was), and a negative one is an
+    error, not a traceback or a run that starts no case."""
+    for name, value in (("repeats", repeats), ("concurrency", concurrency)):
+        if value is not None and value < 1:
+            raise SuiteError(f"{name} must be at least 1, got {value} (leave it out for the suite's)")
+    if budget is not None and not (math.isfinite(budget) and budget >= 0):
+        raise SuiteError(f"budget must be a cost in USD of 0 or more, got {budget}")
+
+
 async def run_suite(
     suite: Suite,
     *,
@@ -87,6 +99,7 @@ async def run_suite(
 
     The run belongs to ``system``, else the suite's ``system``, else the telemetry's service name.
     """
+    _check_limits(repeats=repeats, concurrency=concurrency, budget=budget)
     cases = suite.dataset.cases
     run = RunResult(
         run_id=run_id or f"{suite.name}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}",

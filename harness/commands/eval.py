@@ -177,8 +177,16 @@ def approve_run(args: argparse.Namespace) -> int:
 def gate_runs(args: argparse.Namespace) -> int:
     import evals
 
-    policy = evals.get_suite(args.suite).gate if args.suite else None  # else: the policy the run recorded
     candidate = evals.RunStore(load_settings({"home": args.home}).home).load(args.candidate)  # input errors first
+    policy = None  # the policy the run recorded
+    if args.suite:
+        suite = evals.get_suite(args.suite)
+        if suite.name != candidate.suite:  # another suite's policy, perhaps a looser one, would gate this run
+            raise evals.IncomparableError(
+                f"--suite {suite.name} is not the suite run {candidate.run_id} ran ({candidate.suite}): give that "
+                "suite, or leave --suite out for the policy the run recorded"
+            )
+        policy = suite.gate
     outputs = evals.GateOutputs(markdown=args.markdown, junit=args.junit, json=args.json)
     with _telemetry(args, candidate.system) as telemetry:
         result = evals.gate_run(telemetry, args.candidate, policy=policy, baseline_run=args.baseline, outputs=outputs)

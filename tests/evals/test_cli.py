@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import evals
 from evals import CalibrationRule, GatePolicy, MetricRule
 from tests.conftest import make_captured
@@ -51,6 +53,51 @@ def test_run_approve_and_gate_from_the_command_line(tmp_path: Path) -> None:
     data = json.loads((tmp_path / "g.json").read_text())
     assert data["baseline_run"] == "base" and data["metrics"][0]["margin"] == 0.1  # the suite's recorded policy
     assert harness(tmp_path, "run", str(tmp_path / "nope.yaml")).returncode == 3
+
+
+def test_the_gate_refuses_a_baseline_that_cannot_judge_the_candidate(tmp_path: Path) -> None:
+    """From a newcomer's trial: `--baseline` naming the candidate itself, or a run never approved (here a regressed
+    one), passed as "vs approved baseline" with exit 0 (a CI variable left empty or duplicated turned the gate into a
+    pass); `--suite` naming another suite applied that suite's looser policy without a word. Each exits 3."""
+    (tmp_path / "double_task.py").write_text(TASK)
+    (tmp_path / "cases.jsonl").write_text(
+        "".join(json.dumps({"id": f"c{i}", "input": i, "expected": str(2 * i)}) + "\n" for i in range(40))
+    )
+    suite = tmp_path / "double.yaml"
+    suite.write_text(SUITE)
+    other = tmp_path / "other.yaml"
+    other.write_text(SUITE.replace("name: double", "name: other").replace("margin: 0.1", "margin: 0.9"))
+    approved = harness(tmp_path, "run", str(suite), "--candidate-id", "good", "--approve", "--run-id", "base")
+    assert approved.returncode == 0, approved.stderr
+    for run_id in ("cand", "worse"):
+        assert harness(tmp_path, "run", str(suite), "--candidate-id", "broken", "--run-id", run_id).returncode == 0
+    refused = {
+        ("--baseline", "cand"): "run cand cannot be its own baseline",
+        ("--baseline", "worse"): "baseline worse is not approved",
+        ("--suite", str(other)): "--suite other is not the suite run cand ran (double)",
+    }
+    for flags, said in refused.items():
+        gated = harness(tmp_path, "gate", "--candidate", "cand", *flags)
+        assert gated.returncode == 3 and said in gated.stderr, (flags, gated.stdout, gated.stderr)
+    assert harness(tmp_path, "gate", "--candidate", "cand", "--baseline", "base").returncode == 1  # approved: gated
+
+
+@pytest.mark.parametrize(
+    ("flag", "said"),
+    [
+        (("--concurrency", "-1"), "concurrency must be at least 1, got -1"),  # before: a traceback, exit 1
+        (("--concurrency", "0"), "concurrency must be at least 1, got 0"),  # before: the suite's, silently
+        (("--repeats", "0"), "repeats must be at least 1, got 0"),
+        (("--budget", "-1"), "budget must be a cost in USD of 0 or more, got -1.0"),  # before: 17 of 21 never ran
+    ],
+)
+def test_a_run_limit_out_of_range_is_refused(tmp_path: Path, flag: tuple[str, str], said: str) -> None:
+    (tmp_path / "double_task.py").write_text(TASK)
+    (tmp_path / "cases.jsonl").write_text(json.dumps({"id": "c0", "input": 1, "expected": "2"}) + "\n")
+    suite = tmp_path / "double.yaml"
+    suite.write_text(SUITE)
+    refused = harness(tmp_path, "run", str(suite), *flag)
+    assert refused.returncode == 3 and said in refused.stderr and "Traceback" not in refused.stderr, refused.stderr
 
 
 def test_the_gate_can_require_a_calibrated_judge(tmp_path: Path) -> None:
