@@ -259,6 +259,9 @@ RECORD_EVAL_SAMPLE: Final = "eval_sample"
 RECORD_CANARY: Final = "canary"
 RECORD_OVERRIDE: Final = "override"
 
+# when a fact (deployment, incident, change, audit request) was written, ISO 8601 UTC: of the records of one id,
+# scoring keeps the one written last (an --update), whatever the times it gives
+HARNESS_FACT_RECORDED_AT: Final = "harness.fact.recorded_at"
 # deployment facts (with deployment.*, cicd.pipeline.run.id, vcs.ref.head.revision, service.version above)
 HARNESS_DEPLOYMENT_STRATEGY: Final = "harness.deployment.strategy"
 HARNESS_DEPLOYMENT_TRIGGER: Final = "harness.deployment.trigger"

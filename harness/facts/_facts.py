@@ -90,6 +90,8 @@ class Deployment:
         _choice(self.trigger, semconv.DEPLOYMENT_TRIGGERS, "trigger")
         _aware(started_at=self.started_at, at=self.at)
         _order(self.started_at, self.at, "started_at, at")
+        if self.rolls_back is not None and self.rolls_back == self.id:  # its own restore would take 0 h
+            raise FactError(f"rolls_back: deployment {self.id} cannot roll itself back: name the one it undoes")
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +122,8 @@ def span_spec(fact: Fact) -> _SpanSpec:
 def emit(tracer: Tracer, fact: Fact) -> str:
     """Start and end the fact's span on ``tracer`` (any OTel tracer) and return the fact's id."""
     spec = span_spec(fact)
-    span = tracer.start_span(spec.name, start_time=_ns(spec.start), attributes=spec.attributes)
+    written = {**spec.attributes, semconv.HARNESS_FACT_RECORDED_AT: datetime.now(UTC).isoformat()}
+    span = tracer.start_span(spec.name, start_time=_ns(spec.start), attributes=written)
     span.end(end_time=_ns(spec.end))
     return fact.id
 

@@ -237,6 +237,34 @@ def test_recording_an_id_twice_is_refused_unless_it_is_an_update(
     assert "change c1 is already recorded" in capsys.readouterr().err
 
 
+def test_an_update_replaces_the_record_whatever_its_times(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """From a newcomer's trial: scoring kept the record that ends last, so an update that moved a time earlier (a
+    mistyped year, an outage recorded as 24 h that lasted 1) was ignored while the CLI said "updated". The record
+    written last is the record."""
+    home = str(tmp_path / ".harness")
+    assert main(_incident(home, "--started-at", "2026-03-01T10:00:00Z", "--resolved-at", "2026-03-02T10:00:00Z")) == 0
+    fixed = ["--started-at", "2026-03-01T10:00:00Z", "--resolved-at", "2026-03-01T11:00:00Z", "--update"]
+    assert main(_incident(home, *fixed)) == 0
+    deploy = ["deploy", "record", "--id", "DZ", "--system", "bot", "--version", "1", "--home", home]
+    assert main([*deploy, "--at", "2062-11-10T10:00:00Z"]) == 0
+    assert main([*deploy, "--at", "2026-03-10T10:00:00Z", "--update"]) == 0
+    spring = scoring.Scope.of(since="2026-02-01T00:00:00Z", until="2026-04-01T00:00:00Z")
+    card = scoring.scorecard(home, spring, cache=False)
+    assert card.metrics.time_to_restore_hours.median == pytest.approx(1.0)  # before: 24.0
+    rows = scoring.query("SELECT deployment_id, deployed_at FROM stg_deployments", home, spring, cache=False)
+    assert [(r["deployment_id"], str(r["deployed_at"])[:10]) for r in rows.to_dicts()] == [("DZ", "2026-03-10")]
+
+
+def test_a_deployment_cannot_roll_itself_back(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before, it was recorded (with a warning that it was not recorded yet) and restored itself in 0 h, which
+    passed deploy.restore_hour while the incident stayed open."""
+    home = str(tmp_path / ".harness")
+    argv = ["deploy", "record", "--id", "D1", "--system", "bot", "--version", "1", "--rolls-back", "D1"]
+    assert main([*argv, "--at", "2026-03-10T10:00:00Z", "--home", home]) == 3
+    assert "D1 cannot roll itself back" in capsys.readouterr().err
+    assert not (tmp_path / ".harness" / "lake").exists()
+
+
 def test_times_need_a_zone_and_an_empty_time_is_not_now(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     home = str(tmp_path / ".harness")
     deploy = ["deploy", "record", "--system", "bot", "--version", "1", "--home", home]

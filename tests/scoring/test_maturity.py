@@ -266,3 +266,23 @@ def _assert_no_input_absent_that_is_present(card: scoring.Scorecard, present: tu
         for result in axis.criteria:
             if result.status == "unknown" and (result.reason or "").startswith("inputs absent"):
                 assert needs[result.id] not in present, (result.id, result.reason)
+
+
+def test_no_regression_shipped_is_unknown_without_a_gate_that_judged_a_deployment(tmp_path: Path) -> None:
+    """From a newcomer's trial: deployments and no eval data at all made eval.no_regressions_shipped pass at 0,
+    a pass on nothing (no gate could have judged a regression). It is unknown until a gate judged a deployment's
+    run; the full fixture, whose d1 names a gated run, still passes."""
+    from harness.facts import Deployment, record
+
+    home = tmp_path / ".harness"
+    _lake.write_llm_calls(home)
+    record([Deployment(system="support", version="1", id="d1", at=_lake.t("2026-03-10T00:00:00"))], home=home)
+    card = scoring.scorecard(home, SCOPE, cache=False)
+    shipped = _criteria(card, "evaluation")["eval.no_regressions_shipped"]
+    assert shipped.status == "unknown" and "names a run a gate judged" in (shipped.reason or ""), shipped
+
+
+def test_no_regression_shipped_passes_where_a_gate_judged(full_home: Path) -> None:
+    card = scoring.scorecard(full_home, SCOPE, cache=False)
+    shipped = _criteria(card, "evaluation")["eval.no_regressions_shipped"]
+    assert (shipped.status, shipped.value) == ("pass", 0), shipped

@@ -8,6 +8,7 @@ d AS (
         count(*) FILTER (WHERE ships_model_or_prompt) AS model_prompt,
         count(*) FILTER (WHERE ships_model_or_prompt AND gate_passed) AS model_prompt_gated,
         count(*) FILTER (WHERE gate_regressed) AS regressed,
+        count(*) FILTER (WHERE gate_judged) AS judged,
         count(*) FILTER (WHERE failed) AS failed
     FROM int_window_deploys
 ),
@@ -47,7 +48,8 @@ SELECT
     CASE WHEN d.n = 0 THEN NULL ELSE d.gated / d.n END AS gated_share,
     CASE WHEN d.model_prompt = 0 THEN NULL ELSE d.model_prompt_gated / d.model_prompt END AS model_prompt_gated_share,
     d.n > 0 AND d.model_prompt = 0 AS no_model_prompt_changes,
-    CASE WHEN d.n = 0 THEN NULL ELSE d.regressed END AS regressed_deployments,
+    -- no deployment a gate judged: none can be shown to have shipped a regression (before, 0: a pass on nothing)
+    CASE WHEN d.judged = 0 THEN NULL ELSE d.regressed END AS regressed_deployments,
     CASE WHEN a.spans_in_window = 0 AND ev.results = 0 THEN NULL ELSE ev.score_weeks END AS eval_score_weeks,
     CASE WHEN judges.n = 0 THEN NULL ELSE judges.calibrated / judges.n END AS calibrated_judge_share,
     loop.runs > 0 AND judges.n = 0 AS no_llm_judges,

@@ -30,6 +30,7 @@ SELECT
     d.deploy_trigger IN ('pipeline', 'eval_regression') OR d.pipeline_run_id IS NOT NULL AS from_pipeline,
     coalesce(g.passed AND g.decided_at <= d.deployed_at, false) AS gate_passed,
     coalesce(g.regressed, false) AS gate_regressed,
+    g.gated_run IS NOT NULL AS gate_judged,  -- a gate decision names the deployment's run, whatever it said
     coalesce(sh.listed_changes, 0) AS listed_changes,
     coalesce(sh.ships_model_or_prompt, false) AS ships_model_or_prompt,
     date_diff('millisecond', sh.first_opened_at, d.deployed_at) / 3600000.0 AS lead_time_hours

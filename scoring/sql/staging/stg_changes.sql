@@ -17,4 +17,7 @@ SELECT
     s.revision
 FROM stg_scoped_facts AS s
 WHERE s.record_type = 'change'
-QUALIFY row_number() OVER (PARTITION BY s.fact_id ORDER BY s.end_ts DESC, s.ts DESC) = 1
+-- the record written last (an --update), whatever its times; records from before recorded_at by their end
+QUALIFY row_number() OVER (
+    PARTITION BY s.fact_id ORDER BY s.recorded_at DESC NULLS LAST, s.end_ts DESC, s.ts DESC
+) = 1

@@ -32,6 +32,7 @@ SELECT
         WHEN 'change' THEN a['vcs.change.id']
         WHEN 'audit_request' THEN a['harness.audit.request.id']
     END AS fact_id,
+    CAST(TRY_CAST(a['harness.fact.recorded_at'] AS TIMESTAMPTZ) AS TIMESTAMP) AS recorded_at,  -- when written
     CASE WHEN rt = 'canary' THEN a['harness.canary.version'] ELSE a['service.version'] END AS version,
     a['deployment.status'] AS deploy_status,
     a['harness.deployment.strategy'] AS strategy,

@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS fact_spans (
     segment VARCHAR, ts TIMESTAMP, end_ts TIMESTAMP, trace_id VARCHAR, record_type VARCHAR, system_attr VARCHAR,
     env VARCHAR, eval_run_id VARCHAR, eval_suite VARCHAR, eval_dataset_hash VARCHAR, eval_passed BOOLEAN,
     eval_approved BOOLEAN, candidate_id VARCHAR, gate_decision VARCHAR, gate_run_id VARCHAR,
-    fact_id VARCHAR, version VARCHAR, deploy_status VARCHAR, strategy VARCHAR, deploy_trigger VARCHAR,
+    fact_id VARCHAR, recorded_at TIMESTAMP, version VARCHAR, deploy_status VARCHAR, strategy VARCHAR, deploy_trigger VARCHAR,
     rolls_back VARCHAR, change_ids VARCHAR, approver VARCHAR, pipeline_run_id VARCHAR, revision VARCHAR,
     incident_deployment VARCHAR, severity VARCHAR, fact_start TIMESTAMP, fact_end TIMESTAMP,
     change_kind VARCHAR, material BOOLEAN, reviewer VARCHAR,
