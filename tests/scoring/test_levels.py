@@ -32,10 +32,12 @@ def test_deployment_axis_reaches_level_two_and_no_higher(card: scoring.Scorecard
     axis = card.axes["deployment"]
     found = _criteria(card, "deployment")
     assert [found[i].status for i in ("deploy.recorded", "deploy.weekly")] == ["pass"] * 2
-    # level 3: from a pipeline, changes linked, incidents attributed and lead time hold ...
-    for passing in ("deploy.from_pipeline", "deploy.changes_linked", "deploy.incidents_attributed"):
+    # level 3: from a pipeline, changes linked and lead time hold ...
+    for passing in ("deploy.from_pipeline", "deploy.changes_linked"):
         assert found[passing].status == "pass", passing
-    assert found["deploy.incidents_attributed"].value == pytest.approx(1.0)
+    # ... only i1 of the window's four incidents is linked to its deployment: the others' attribution is inferred
+    # (the last deployment before), which every incident after a deployment has (before: 1.0, a pass on nothing)
+    assert found["deploy.incidents_attributed"].value == pytest.approx(0.25)
     assert found["deploy.lead_time_week"].status == "pass"
     # ... but 1 deploy day in the median week, 1 canary of 4 deploys, change failure rate 0.75
     assert found["deploy.several_per_week"].value == pytest.approx(1.0)
@@ -46,6 +48,7 @@ def test_deployment_axis_reaches_level_two_and_no_higher(card: scoring.Scorecard
         "deploy.several_per_week",
         "deploy.progressive",
         "deploy.change_failure_rate_25",
+        "deploy.incidents_attributed",
     }
     assert found["deploy.model_swap_playbook"].status == "unknown"  # level 4, not attested
 
