@@ -77,7 +77,7 @@ def _part(name: str, home: Path) -> None:
                 conn.execute("INSERT INTO spans BY NAME SELECT * FROM staged")
                 conn.execute("CHECKPOINT")
             else:
-                conn.execute(f"SELECT count(*), sum(hash(COLUMNS(*))) FROM read_parquet('{typed}')")
+                conn.execute("SELECT count(*), sum(hash(COLUMNS(*))) FROM read_parquet(?)", [str(typed)])
             seconds = time.perf_counter() - started
             engine.close()
     finally:

@@ -24,7 +24,7 @@ import duckdb
 
 from instrumentation import PriceBook, lake
 from instrumentation.lake import Segment, health_files, read_segments
-from scoring import _sql
+from scoring import _compaction, _sql
 from scoring.errors import ScoringError
 
 if TYPE_CHECKING:
@@ -149,11 +149,12 @@ class Engine:
         current = {str(segment.path): segment.stamp for segment in snapshot}
         stale = [path for path, stamp in known.items() if current.get(path) != stamp]
         new = [path for path, stamp in current.items() if known.get(path) != stamp]
-        merges = self._merges(new, stale, known, current) if stale and new else {}
+        merges = _compaction.merges(new, stale, known, current) if stale and new else {}
         if merges:  # their inputs' rows are the merged segments' rows: relabelled, not read again
             with self._transaction():
-                self._relabel(merges, current)
-                self._restage(list(merges))
+                _compaction.relabel(self.conn, self.graph, merges, current)
+                _compaction.restage_loads(self.conn, self.graph, list(merges))
+                self._roll_up(list(merges), again=True)
             merged = {source for sources in merges.values() for source in sources}
             stale = [path for path in stale if path not in merged]
             new = [path for path in new if path not in merges]
@@ -186,82 +187,12 @@ class Engine:
             self.conn.execute("DELETE FROM meta WHERE key = 'derive'")
         return len(new)
 
-    @staticmethod
-    def _merges(
-        new: list[str], stale: list[str], known: dict[str, tuple[int, float]], current: dict[str, tuple[int, float]]
-    ) -> dict[str, list[str]]:
-        """The new segments that a compaction merged from loaded segments which are gone (``lake.compacted_from``:
-        every input named, at the size it was loaded with), each with its inputs."""
-        gone = {path for path in stale if path not in current}
-        merges: dict[str, list[str]] = {}
-        if not gone:  # none vanished (rewritten, or all stale after a settings change): no footer to read
-            return merges
-        for path in new:
-            inputs = lake.compacted_from(Path(path))
-            if not inputs:
-                continue
-            sources = [str(Path(path).parent / name) for name, _ in inputs]
-            if all(s in gone and known[s][0] == size for s, (_, size) in zip(sources, inputs, strict=True)):
-                gone -= set(sources)  # an input is merged once
-                merges[path] = sources
-        return merges
-
-    def _relabel(self, merges: dict[str, list[str]], current: dict[str, tuple[int, float]]) -> None:
-        """Give the rows of the merges' inputs, in every table that keeps a segment, their merged segment's name:
-        the rows a load of the merged segment would give, and every roll-up still sums them (a roll-up row sums
-        one segment's spans; a merge's rows may now share a segment with another row of the same key)."""
-        segmented = {  # duration_index keeps no segment: rebuilt with the roll-ups, its rows stay as they are
-            str(row[0])
-            for row in self.conn.execute(
-                "SELECT table_name FROM information_schema.columns"
-                " WHERE column_name = 'segment' AND table_schema = 'main'"
-            ).fetchall()
-        }
-        tables = [table for table in self.graph.derived if table in segmented]  # names from the graph, not the catalog
-        for merged, sources in merges.items():
-            for table in tables:
-                self.conn.execute(
-                    f'UPDATE "{table}" SET segment = $merged WHERE segment IN (SELECT unnest($sources))',
-                    {"merged": merged, "sources": sources},
-                )
-            self.conn.execute("DELETE FROM segments WHERE path IN (SELECT unnest($sources))", {"sources": sources})
-            self.conn.execute("INSERT INTO segments VALUES (?, ?, ?)", [merged, *current[merged]])
-
-    def _restage(self, merged: list[str]) -> None:
-        """Replace the relabelled rows of what is derived from the staged spans per segment (the loads that read
-        no Parquet, and the roll-ups) by the rows one load of each ``merged`` segment gives: one per key, not one
-        per input and key, so a compaction shrinks them as it shrinks the lake. duration_index keeps no segment;
-        its rows, the same spans', stay."""
-        from scoring import _sqlparse
-
-        bound = {"segments": merged}
-        for load in self.graph.loads:
-            text = _sql.read(load)
-            if "read_parquet" in text or "$segments" not in text:
-                continue  # reads the lake: its relabelled rows are the rows a load of the merged segment gives
-            for table in sorted(_sqlparse.references(text).inserts):
-                self.conn.execute(f'DELETE FROM "{table}" WHERE segment IN (SELECT unnest($segments))', bound)
-            self.conn.execute(text, bound)
-        for rollup in _sql.ROLLUPS:
-            text = _sql.read(rollup)
-            if rollup == "duration_index" or "$segments" not in text:
-                continue  # request_rollup, over all of trace_rollup, is refilled below
-            self.conn.execute(f'DELETE FROM "{rollup}" WHERE segment IN (SELECT unnest($segments))', bound)
-            self.conn.execute(text, bound)
-            if rollup == "trace_rollup":
-                self.conn.execute(_sql.read("trace_rollup_whole"), bound)
-        for rollup in _sql.ROLLUPS:
-            text = _sql.read(rollup)
-            if "$segments" not in text:
-                self.conn.execute(f'DELETE FROM "{rollup}"')
-                self.conn.execute(text)
-
     def _reached(self, new: list[str]) -> bool:
         """Whether an eval case of the ``new`` segments is about to mark spans of an older segment."""
         reached = self.conn.execute(_sql.read("eval_traffic_reach"), {"segments": new}).fetchone()
         return reached is not None
 
-    def _roll_up(self, added: list[str] | None) -> None:
+    def _roll_up(self, added: list[str] | None, *, again: bool = False) -> None:
         """Bring the roll-ups of ``_sql.ROLLUPS`` up to date: grown by the rows of the segments this sync ``added``,
         or rebuilt whole from every segment (``added`` None).
 
@@ -270,14 +201,22 @@ class Engine:
         over all of trace_rollup, rebuilt whole either way. duration_index keeps its sort within each sync's rows
         only: the added rows form row groups of their own, read whatever bins are asked, until the next whole
         rebuild (a sync that forgets a segment, reprices, or marks an older segment's spans as eval traffic).
+
+        ``again``: the ``added`` segments' rows are in already (a compaction's merged segments, relabelled): they are
+        replaced by one row per key, as one load of each gives; duration_index, which keeps no segment, keeps the
+        same spans' rows.
         """
         if added is None:
             segments = [str(row[0]) for row in self.conn.execute("SELECT path FROM segments").fetchall()]
         for rollup in _sql.ROLLUPS:
             text = _sql.read(rollup)
             bound = "$segments" in text
+            if again and rollup == "duration_index":
+                continue
             if added is None or not bound:
                 self.conn.execute(f"DELETE FROM {rollup}")
+            elif again:
+                self.conn.execute(f"DELETE FROM {rollup} WHERE segment IN (SELECT unnest($s))", {"s": added})
             self.conn.execute(text, {"segments": segments if added is None else added} if bound else None)
             if rollup == "trace_rollup" and added is not None:
                 self.conn.execute(_sql.read("trace_rollup_whole"), {"segments": added})
