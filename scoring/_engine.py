@@ -390,9 +390,10 @@ class Engine:
         return _whole_numbers(frame)
 
     def _has_relation(self, name: str) -> bool:
-        found = self.conn.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = $n", {"n": name}).fetchone()
-        views = self.conn.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = $n", {"n": name}).fetchone()
-        return bool(found and found[0]) or bool(views and views[0])
+        """Whether the connection has a table or view ``name`` (information_schema lists both, temporary ones too)."""
+        found = self.conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = $n", {"n": name})
+        row = found.fetchone()
+        return bool(row and row[0])
 
 
 def _whole_numbers(frame: pl.DataFrame) -> pl.DataFrame:
